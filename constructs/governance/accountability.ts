@@ -38,7 +38,7 @@ export function isSlug(value: unknown, maxLength = 63): value is string {
 
 /** Checks team and the three people; `prop` is the prop's name in the construct (`owner`). */
 export function checkAccountability(problems: ProblemCollector, prop: string, value: Partial<Accountability> | undefined): void {
-  if (value === undefined || value === null) {
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.add(prop, value, 'an object { team, accountable, approver, revoker }', `set ${prop} to the team and the people who answer for this identity`);
     return;
   }
@@ -51,7 +51,7 @@ export function checkAccountability(problems: ProblemCollector, prop: string, va
 /** Checks a workload's accountability, including review-by against today. */
 export function checkWorkloadAccountability(problems: ProblemCollector, prop: string, value: Partial<WorkloadAccountability> | undefined, today: Date): void {
   checkAccountability(problems, prop, value);
-  if (!value) return;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
   const reviewBy = value.reviewBy;
   const parsed = typeof reviewBy === 'string' ? parseIsoDate(reviewBy) : undefined;
   if (!parsed) {

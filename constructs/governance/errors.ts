@@ -34,8 +34,10 @@ export class GovernanceValidationError extends Error {
 
 function render(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
-    return JSON.stringify(value);
+    // JSON would print Infinity and NaN as null: show what was given.
+    return JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
   } catch {
     return String(value);
   }

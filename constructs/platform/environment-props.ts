@@ -1,5 +1,6 @@
 import { isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
+import { isLabelKey, isLabelValue } from '../governance/kubernetes-names';
 import { MAX_ROTATION_DAYS } from '../governance/rotation';
 import { LOG_RETENTION_VALUES } from '../primitives/log-sink';
 import type { GatewayThrottle } from './gateway';
@@ -91,6 +92,10 @@ export function isModelId(value: unknown): value is string {
 
 /** Validates every prop of a GovernedEnvironment, collecting all problems. */
 export function checkEnvironmentProps(problems: ProblemCollector, props: GovernedEnvironmentProps, today: Date): void {
+  if (!props || typeof props !== 'object') {
+    problems.add('props', props, 'an object GovernedEnvironmentProps { name, owner, network, region, allowedRegions, allowedModels }', 'pass the environment\'s props as the third argument');
+    return;
+  }
   problems.check(isSlug(props.name, MAX_ENV_NAME_LENGTH), 'name', props.name, `a lowercase slug of at most ${MAX_ENV_NAME_LENGTH} characters`, 'name the environment like "dev", "staging" or "prod"');
   checkWorkloadAccountability(problems, 'owner', props.owner, today);
 
@@ -108,16 +113,23 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     }
   }
 
-  const regions = props.allowedRegions ?? [];
-  if (regions.length === 0) problems.add('allowedRegions', props.allowedRegions, 'at least one AWS region', 'list the regions workloads may call, e.g. ["eu-west-1"]');
-  regions.forEach((r, i) => problems.check(REGION.test(r), `allowedRegions[${i}]`, r, 'an AWS region name like "eu-west-1"', 'fix the region name'));
-  problems.check(regions.includes(props.region), 'region', props.region, `one of allowedRegions ${JSON.stringify(regions)}`, 'deploy to an allowed region, or add it to allowedRegions with the approver\'s agreement');
+  // A lone string is not a list: say what is expected instead of crashing on it.
+  const regions = listOrProblem(problems, 'allowedRegions', props.allowedRegions, 'a list of AWS region names', 'wrap the region in a list, e.g. ["eu-west-1"]');
+  if (regions) {
+    if (regions.length === 0) problems.add('allowedRegions', props.allowedRegions, 'at least one AWS region', 'list the regions workloads may call, e.g. ["eu-west-1"]');
+    regions.forEach((r, i) => problems.check(REGION.test(r), `allowedRegions[${i}]`, r, 'an AWS region name like "eu-west-1"', 'fix the region name'));
+    problems.check(regions.includes(props.region), 'region', props.region, `one of allowedRegions ${JSON.stringify(regions)}`, 'deploy to an allowed region, or add it to allowedRegions with the approver\'s agreement');
+  }
 
-  const models = props.allowedModels ?? [];
-  if (models.length === 0) problems.add('allowedModels', props.allowedModels, 'at least one Bedrock model id', 'list the models workloads may use, e.g. ["anthropic.claude-3-haiku-20240307-v1:0"]');
-  models.forEach((m, i) => problems.check(isModelId(m), `allowedModels[${i}]`, m, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', 'use the model id from the Bedrock console'));
+  const models = listOrProblem(problems, 'allowedModels', props.allowedModels, 'a list of Bedrock model ids', 'wrap the model id in a list, e.g. ["anthropic.claude-3-haiku-20240307-v1:0"]');
+  if (models) {
+    if (models.length === 0) problems.add('allowedModels', props.allowedModels, 'at least one Bedrock model id', 'list the models workloads may use, e.g. ["anthropic.claude-3-haiku-20240307-v1:0"]');
+    models.forEach((m, i) => problems.check(isModelId(m), `allowedModels[${i}]`, m, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', 'use the model id from the Bedrock console'));
+  }
 
-  const production = props.production ?? isProductionName(props.name);
+  // A truthy string ("no") must not silently make an environment production, or not.
+  problems.check(props.production === undefined || typeof props.production === 'boolean', 'production', props.production, 'true, false or nothing (decided by the name)', 'pass a boolean, or leave production out');
+  const production = props.production ?? (typeof props.name === 'string' && isProductionName(props.name));
   const floor = production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR;
   if (props.logRetentionDays !== undefined) {
     const r = props.logRetentionDays;
@@ -130,14 +142,28 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
   }
   if (props.gatewayThrottle) {
     const t = props.gatewayThrottle;
-    problems.check(t.ratePerSecond > 0 && t.burst >= 1, 'gatewayThrottle', t, 'a positive rate and a burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
+    // Infinity renders as null in Terraform JSON and API Gateway bursts are whole numbers.
+    problems.check(Number.isFinite(t.ratePerSecond) && t.ratePerSecond > 0 && Number.isInteger(t.burst) && t.burst >= 1, 'gatewayThrottle', t, 'a finite positive rate and a whole-number burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
   }
   const k = props.kubernetes;
   if (k) {
     problems.check(typeof k.clusterName === 'string' && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(k.clusterName), 'kubernetes.clusterName', k.clusterName, 'an EKS cluster name', 'pass the existing cluster name');
     problems.check(isSlug(k.gatewayNamespace), 'kubernetes.gatewayNamespace', k.gatewayNamespace, 'a Kubernetes namespace name', 'pass the namespace the in-cluster gateway runs in');
     problems.check(!!k.gatewayPodLabels && Object.keys(k.gatewayPodLabels).length > 0, 'kubernetes.gatewayPodLabels', k.gatewayPodLabels, 'at least one label', 'pass the labels that select the gateway pods, e.g. { app: "ai-gateway" }');
+    // Every workload's network policy selects the gateway with these: Kubernetes would reject them at apply.
+    for (const [key, value] of Object.entries(k.gatewayPodLabels ?? {})) {
+      problems.check(isLabelKey(key), `kubernetes.gatewayPodLabels["${key}"]`, key, 'a Kubernetes label key ([prefix/]name, name at most 63 alphanumerics, "-", "_" or ".")', 'use the label key the gateway pods carry, e.g. "app.kubernetes.io/name"');
+      problems.check(isLabelValue(value), `kubernetes.gatewayPodLabels["${key}"]`, value, 'a Kubernetes label value (at most 63 alphanumerics, "-", "_" or ".")', 'use the label value the gateway pods carry, e.g. "ai-gateway"');
+    }
     problems.check(typeof k.gatewayVpcLinkId === 'string' && k.gatewayVpcLinkId.length > 0, 'kubernetes.gatewayVpcLinkId', k.gatewayVpcLinkId, 'an API Gateway VPC link id', 'pass the VPC link to the NLB in front of the in-cluster gateway');
     problems.check(typeof k.gatewayNlbDnsName === 'string' && k.gatewayNlbDnsName.length > 0, 'kubernetes.gatewayNlbDnsName', k.gatewayNlbDnsName, 'a DNS name', 'pass the DNS name of the NLB in front of the in-cluster gateway');
   }
+}
+
+/** The list a prop holds (empty when missing), or undefined after recording that it is not a list. */
+function listOrProblem(problems: ProblemCollector, prop: string, value: unknown, allowed: string, fix: string): readonly string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value) || isUnresolved(value)) return value as string[];
+  problems.add(prop, value, allowed, fix);
+  return undefined;
 }

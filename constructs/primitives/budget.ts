@@ -11,6 +11,9 @@ export interface BudgetProps {
   readonly tags: Record<string, string>;
 }
 
+/** AWS Budgets accepts at most 10 e-mail subscribers per notification. */
+export const MAX_ALERT_EMAILS = 10;
+
 /** Alert thresholds in percent of the monthly limit: actual spend, then forecast. */
 export const BUDGET_ALERTS = [
   { threshold: 80, type: 'ACTUAL' },

@@ -19,7 +19,7 @@ import { LogSink } from '../primitives/log-sink';
 import { PrivateModelEndpoint } from '../primitives/private-model-endpoint';
 import { RotatingSecret } from '../primitives/rotating-secret';
 import { WorkloadIdentity } from '../primitives/workload-identity';
-import { checkModel, checkWorkloadBasics, DEFAULT_QUOTAS, type GovernedInferenceServiceProps } from './inference-service-props';
+import { checkModel, checkReferences, checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment, type GovernedInferenceServiceProps } from './inference-service-props';
 
 /**
  * A governed AI inference workload in one environment, from one construct: its own identity, its
@@ -54,11 +54,21 @@ export class GovernedInferenceService extends Construct implements IGrantee {
     super(scope, id);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
-    checkModel(problems, props.environment, props.model);
-    if (props.environment && problems.count === 0) {
-      const earlier = claimWorkloadName(this, { environment: props.environment.name, workload: props.name, team: props.owner.team, kind: 'GovernedInferenceService', path: this.node.path });
+    if (props && typeof props === 'object') {
+      checkModel(problems, isEnvironment(props.environment) ? props.environment : undefined, props.model, props.name);
+      checkReferences(problems, props);
+    }
+    if (problems.count === 0) {
+      const claim = (workload: string, kind: string) =>
+        claimWorkloadName(this, { environment: props.environment.name, workload, team: props.owner.team, kind, path: this.node.path });
+      const earlier = claim(props.name, 'GovernedInferenceService');
+      // A SageMaker service's gateway identity is the role `<env>-<name>-gw`: claimed too, so a
+      // workload named `<name>-gw` cannot collide with it at apply.
+      const earlierGateway = !earlier && props.model.sageMaker ? claim(`${props.name}-gw`, 'the gateway identity of GovernedInferenceService') : undefined;
       if (earlier) {
         problems.add('name', props.name, `a name not yet used in environment ${props.environment.name} (already used by ${earlier.kind} at '${earlier.path}', team ${earlier.team})`, 'give each workload its own name: one identity per workload per environment');
+      } else if (earlierGateway) {
+        problems.add('name', props.name, `a name whose gateway identity "${props.name}-gw" is free in environment ${props.environment.name} (already used by ${earlierGateway.kind} at '${earlierGateway.path}', team ${earlierGateway.team})`, 'rename one of the two workloads');
       }
     }
     problems.throwIfAny();

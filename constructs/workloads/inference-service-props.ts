@@ -2,8 +2,11 @@ import { checkWorkloadAccountability, isEmail, isSlug, type WorkloadAccountabili
 import { DATA_CLASSIFICATIONS, type DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
-import type { Revocation } from '../governance/governance-tags';
+import { PLATFORM_WORKLOAD, type Revocation } from '../governance/governance-tags';
+import { RESERVED_NAMESPACES } from '../governance/kubernetes-names';
 import { checkRevocation } from '../governance/revocation';
+import { isModelId } from '../platform/environment-props';
+import { MAX_ALERT_EMAILS } from '../primitives/budget';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
 import type { Quotas } from '../primitives/gateway-stage';
 
@@ -89,31 +92,84 @@ export const MAX_WORKLOAD_NAME_LENGTH = 32;
 export const DIGEST_PINNED = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
+/** A guardrail's ARN and its published (numbered) version: DRAFT changes whenever someone edits it. */
+const GUARDRAIL_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+$/;
+const GUARDRAIL_VERSION = /^[1-9]\d{0,7}$/;
+
+/** True for something that looks like an environment (a GovernedEnvironment or a contract), not a stray object. */
+export function isEnvironment(value: unknown): value is IGovernedEnvironment {
+  const env = value as IGovernedEnvironment | undefined;
+  return !!env && typeof env === 'object' && typeof env.name === 'string' && !!env.gateway && !!env.node;
+}
+
+/** True for something that can receive grants. */
+function isGrantee(value: unknown): value is IGrantee {
+  const g = value as IGrantee | undefined;
+  return !!g && typeof g === 'object' && typeof g.addToPolicy === 'function' && g.roleArn !== undefined;
+}
 
 /** Checks name, owner, classification, quotas, budget and revocation: what every governed workload has. */
 export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'quotas' | 'budget' | 'revoked'>, today: Date): void {
-  if (!props.environment) problems.add('environment', props.environment, 'a GovernedEnvironment or GovernedEnvironment.fromContract(...)', 'pass the environment the workload runs in');
+  if (!props || typeof props !== 'object') {
+    problems.add('props', props, 'an object { environment, name, owner, dataClassification, model }', 'pass the workload\'s props as the third argument');
+    return;
+  }
+  if (!isEnvironment(props.environment)) problems.add('environment', props.environment, 'a GovernedEnvironment or GovernedEnvironment.fromContract(...)', 'pass the environment the workload runs in');
   problems.check(isSlug(props.name, MAX_WORKLOAD_NAME_LENGTH), 'name', props.name, `a lowercase slug of at most ${MAX_WORKLOAD_NAME_LENGTH} characters`, 'name the workload like "support-chat"');
+  // The environment's shared pieces carry workload "platform": a workload of that name would share their tags and budget filter.
+  problems.check(props.name !== PLATFORM_WORKLOAD, 'name', props.name, `any name but "${PLATFORM_WORKLOAD}" (reserved for the environment's shared pieces)`, 'name the workload after what it does, e.g. "support-chat"');
   checkWorkloadAccountability(problems, 'owner', props.owner, today);
   problems.check((DATA_CLASSIFICATIONS as readonly string[]).includes(props.dataClassification), 'dataClassification', props.dataClassification, DATA_CLASSIFICATIONS.join(', '), 'classify the data the workload processes');
   if (props.quotas) {
     const q = props.quotas;
-    problems.check(q.ratePerSecond > 0, 'quotas.ratePerSecond', q.ratePerSecond, 'a positive number', 'set the steady request rate the workload needs');
+    // Infinity is not "no limit": it renders as null in Terraform JSON.
+    problems.check(Number.isFinite(q.ratePerSecond) && q.ratePerSecond > 0, 'quotas.ratePerSecond', q.ratePerSecond, 'a positive number, finite', 'set the steady request rate the workload needs');
     problems.check(Number.isInteger(q.burst) && q.burst >= 1, 'quotas.burst', q.burst, 'a whole number of at least 1', 'set the burst the workload needs');
     problems.check(Number.isInteger(q.monthlyRequests) && q.monthlyRequests >= 1, 'quotas.monthlyRequests', q.monthlyRequests, 'a whole number of at least 1', 'set the monthly request quota');
   }
   if (props.budget) {
     const b = props.budget;
-    problems.check(b.monthlyUsd > 0, 'budget.monthlyUsd', b.monthlyUsd, 'a positive amount in USD', 'set the monthly budget, e.g. 200');
-    if (!b.alertEmails || b.alertEmails.length === 0) problems.add('budget.alertEmails', b.alertEmails, 'at least one e-mail address', 'name who is alerted when spend nears the budget');
-    (b.alertEmails ?? []).forEach((e, i) => problems.check(isEmail(e), `budget.alertEmails[${i}]`, e, 'an e-mail address', 'fix the address'));
+    problems.check(typeof b.monthlyUsd === 'number' && Number.isFinite(b.monthlyUsd) && b.monthlyUsd > 0, 'budget.monthlyUsd', b.monthlyUsd, 'a finite positive amount in USD (a number)', 'set the monthly budget, e.g. 200');
+    if (b.alertEmails !== undefined && b.alertEmails !== null && !Array.isArray(b.alertEmails)) {
+      problems.add('budget.alertEmails', b.alertEmails, 'a list of e-mail addresses', 'wrap the address in a list, e.g. ["maria.chen@example.com"]');
+    } else if (!b.alertEmails || b.alertEmails.length === 0) {
+      problems.add('budget.alertEmails', b.alertEmails, 'at least one e-mail address', 'name who is alerted when spend nears the budget');
+    } else if (b.alertEmails.length > MAX_ALERT_EMAILS) {
+      // AWS Budgets accepts at most 10 e-mail subscribers per notification; more fails at apply.
+      problems.add('budget.alertEmails', b.alertEmails, `at most ${MAX_ALERT_EMAILS} e-mail addresses (the AWS Budgets limit)`, 'alert a team mailing list instead of many people');
+    } else {
+      b.alertEmails.forEach((e, i) => problems.check(isEmail(e), `budget.alertEmails[${i}]`, e, 'an e-mail address', 'fix the address'));
+    }
   }
   checkRevocation(problems, 'revoked', props.revoked);
 }
 
+/** Checks callers and guardrail: the props that refer to other things. */
+export function checkReferences(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'callers' | 'guardrail' | 'model'>): void {
+  if (props.callers !== undefined) {
+    if (!Array.isArray(props.callers)) problems.add('callers', props.callers, 'a list of workloads (GovernedInferenceService, GovernedAgent or a WorkloadIdentity)', 'wrap the caller in a list, or use grantInvoke');
+    else props.callers.forEach((c, i) => problems.check(isGrantee(c), `callers[${i}]`, c, 'a workload that can receive grants (GovernedInferenceService, GovernedAgent or a WorkloadIdentity)', 'pass the calling workload\'s construct, not its name or ARN'));
+  }
+  const g = props.guardrail;
+  if (g !== undefined) {
+    const sources = props.model ? (['sageMaker', 'kubernetes'] as const).filter((k) => props.model[k] != null) : [];
+    if (sources.length > 0) {
+      // A guardrail is attached to Bedrock calls only: accepting it here would promise a control that is never applied.
+      problems.add('guardrail', g, 'a guardrail only with model.bedrock', `remove guardrail, or apply content controls inside the ${sources[0]} model server`);
+    } else if (!g || typeof g !== 'object') {
+      problems.add('guardrail', g, '{ arn, id, version } of a published Bedrock guardrail', 'pass another environment\'s guardrail or a Guardrail construct\'s arn, id and version');
+    } else {
+      problems.check(typeof g.arn === 'string' && GUARDRAIL_ARN.test(g.arn), 'guardrail.arn', g.arn, 'a guardrail ARN like "arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123"', 'use the ARN of the guardrail, not its name');
+      problems.check(typeof g.id === 'string' && /^[a-z0-9]+$/.test(g.id), 'guardrail.id', g.id, 'the guardrail id (lowercase letters and digits)', 'use the id from the guardrail ARN');
+      problems.check(typeof g.version === 'string' && GUARDRAIL_VERSION.test(g.version), 'guardrail.version', g.version, 'a published version number like "1" (never DRAFT, which changes whenever someone edits it)', 'publish a guardrail version and pin it');
+    }
+  }
+}
+
 /** Checks the model prop: exactly one source, each well formed and allowed by the environment. */
-export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment | undefined, model: InferenceModel | undefined): void {
-  const sources = model ? (['bedrock', 'sageMaker', 'kubernetes'] as const).filter((k) => model[k] !== undefined) : [];
+export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment | undefined, model: InferenceModel | undefined, workloadName?: string): void {
+  // null counts as absent: `{ bedrock: null }` is no model source, not a Bedrock one.
+  const sources = model ? (['bedrock', 'sageMaker', 'kubernetes'] as const).filter((k) => model[k] != null) : [];
   if (sources.length !== 1) {
     problems.add('model', sources.length ? sources : model, 'exactly one of model.bedrock, model.sageMaker or model.kubernetes', sources.length > 1 ? `keep one model source and move ${sources.slice(1).join(', ')} to its own workload` : 'say where the model comes from');
     return;
@@ -123,6 +179,9 @@ export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment
     const id = m.bedrock.modelId;
     if (env?.allowedModelsKnown) {
       problems.check(env.allowedModels.includes(id), 'model.bedrock.modelId', id, `one of the environment's allowed models ${JSON.stringify(env.allowedModels)}`, `use an allowed model, or ask the platform team (${env.accountability.approver}) to add it to ${env.name}'s allowedModels`);
+    } else if (env) {
+      // The allow-list is checked at plan (a precondition), but a malformed id is known now.
+      problems.check(isModelId(id), 'model.bedrock.modelId', id, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', `use the model id from the Bedrock console; it must also be on ${env.name}'s allowedModels`);
     }
   }
   if (m.sageMaker) {
@@ -138,10 +197,24 @@ export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment
     if (k.replicas !== undefined) problems.check(Number.isInteger(k.replicas) && k.replicas >= 1 && k.replicas <= 100, 'model.kubernetes.replicas', k.replicas, 'a whole number from 1 to 100', 'set the number of replicas');
     if (!k.resources) problems.add('model.kubernetes.resources', k.resources, '{ cpu, memory } as Kubernetes quantities', 'set resources, e.g. { cpu: "2", memory: "8Gi" }');
     else {
-      problems.check(QUANTITY.test(k.resources.cpu), 'model.kubernetes.resources.cpu', k.resources.cpu, 'a Kubernetes CPU quantity like "500m" or "2"', 'fix the CPU quantity');
-      problems.check(QUANTITY.test(k.resources.memory), 'model.kubernetes.resources.memory', k.resources.memory, 'a Kubernetes memory quantity like "512Mi" or "8Gi"', 'fix the memory quantity');
+      // Limits equal requests: a zero would give the container nothing to run with.
+      problems.check(isPositiveQuantity(k.resources.cpu), 'model.kubernetes.resources.cpu', k.resources.cpu, 'a positive Kubernetes CPU quantity like "500m" or "2"', 'fix the CPU quantity');
+      problems.check(isPositiveQuantity(k.resources.memory), 'model.kubernetes.resources.memory', k.resources.memory, 'a positive Kubernetes memory quantity like "512Mi" or "8Gi"', 'fix the memory quantity');
     }
     if (k.port !== undefined) problems.check(Number.isInteger(k.port) && k.port >= 1024 && k.port <= 65535, 'model.kubernetes.port', k.port, 'a port from 1024 to 65535 (the container runs as non-root)', 'listen on an unprivileged port such as 8080');
     if (k.namespace !== undefined) problems.check(isSlug(k.namespace), 'model.kubernetes.namespace', k.namespace, 'a Kubernetes namespace name', 'fix the namespace');
+    // The workload labels its namespace Pod Security "restricted" and denies all traffic in it by default:
+    // in a shared or system namespace, or the gateway's, that would break what else runs there.
+    const namespace = k.namespace ?? workloadName;
+    const gatewayNamespace = env?.kubernetes?.gatewayNamespace;
+    const taken = [...RESERVED_NAMESPACES, ...(gatewayNamespace && !isUnresolved(gatewayNamespace) ? [gatewayNamespace] : [])];
+    if (typeof namespace === 'string' && taken.includes(namespace)) {
+      const prop = k.namespace !== undefined ? 'model.kubernetes.namespace' : 'name';
+      problems.add(prop, namespace, `a namespace of the workload's own, not ${taken.map((n) => `"${n}"`).join(', ')}${k.namespace === undefined ? ' (the namespace defaults to the workload name)' : ''}`, k.namespace !== undefined ? 'set model.kubernetes.namespace to a namespace of its own, e.g. the workload name' : 'rename the workload, or set model.kubernetes.namespace to a namespace of its own');
+    }
   }
+}
+
+function isPositiveQuantity(value: unknown): boolean {
+  return typeof value === 'string' && QUANTITY.test(value) && parseFloat(value) > 0;
 }
