@@ -6,7 +6,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { IGovernedEnvironment } from '../constructs/governance/environment';
 import { TAG_KEYS } from '../constructs/governance/tags';
+import { ProblemCollector } from '../constructs/governance/errors';
 import type { ContractOptions } from '../constructs/platform/environment-contract';
+import { isRegion } from '../constructs/platform/environment-props';
 import { GovernedEnvironment } from '../constructs/platform/governed-environment';
 
 export interface WorkloadStackProps {
@@ -26,6 +28,9 @@ export class WorkloadStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    problems.check(isRegion(props.region), 'region', props.region, 'an AWS region name like "eu-west-1"', 'use the region the environment lives in');
+    problems.throwIfAny();
     new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_KEYS.environment]: props.environmentName } }] });
     this.environment = GovernedEnvironment.fromContract(this, 'environment', props.environmentName, props.contract);
     const k8s = this.environment.kubernetes;

@@ -4,7 +4,9 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { Accountability } from '../governance/accountability';
 import type { IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
-import { isProductionName } from './environment-props';
+import { isSlug } from '../governance/accountability';
+import { ProblemCollector } from '../governance/errors';
+import { isProductionName, MAX_ENV_NAME_LENGTH } from './environment-props';
 
 /** SSM parameter that holds an environment's contract. */
 export function contractParameterName(envName: string): string {
@@ -92,6 +94,11 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
 
   constructor(scope: Construct, id: string, envName: string, options: ContractOptions = {}) {
     super(scope, id);
+    // The name makes the SSM parameter path and the role path: a typo would read nothing and fail only at plan.
+    const problems = new ProblemCollector(this.node.path);
+    problems.check(isSlug(envName, MAX_ENV_NAME_LENGTH), 'envName', envName, `an environment name: a lowercase slug of at most ${MAX_ENV_NAME_LENGTH} characters`, 'pass the name the platform stack gave the environment, e.g. "dev"');
+    problems.check(options.production === undefined || typeof options.production === 'boolean', 'options.production', options.production, 'true, false or nothing (decided by the name)', 'pass a boolean, or leave production out');
+    problems.throwIfAny();
     const parameter = new DataAwsSsmParameter(this, 'contract', { name: contractParameterName(envName) });
     const contract = Fn.jsondecode(parameter.value);
     const str = (...keys: string[]) => Token.asString(keys.reduce<unknown>((acc, k) => Fn.lookup(acc, k), contract));

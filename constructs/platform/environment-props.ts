@@ -86,6 +86,10 @@ const MODEL_ID = /^([a-z]{2,4}\.)?[a-z0-9-]+\.[a-z0-9-._]+(:\d+(:[a-z0-9]+)?)?$/
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 
+export function isRegion(value: unknown): value is string {
+  return typeof value === 'string' && REGION.test(value);
+}
+
 export function isModelId(value: unknown): value is string {
   return typeof value === 'string' && MODEL_ID.test(value);
 }
@@ -118,7 +122,8 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
   if (regions) {
     if (regions.length === 0) problems.add('allowedRegions', props.allowedRegions, 'at least one AWS region', 'list the regions workloads may call, e.g. ["eu-west-1"]');
     regions.forEach((r, i) => problems.check(REGION.test(r), `allowedRegions[${i}]`, r, 'an AWS region name like "eu-west-1"', 'fix the region name'));
-    problems.check(regions.includes(props.region), 'region', props.region, `one of allowedRegions ${JSON.stringify(regions)}`, 'deploy to an allowed region, or add it to allowedRegions with the approver\'s agreement');
+    // With no allowed region, the list is the problem; the region is checked once there is one.
+    if (regions.length > 0) problems.check(regions.includes(props.region), 'region', props.region, `one of allowedRegions ${JSON.stringify(regions)}`, 'deploy to an allowed region, or add it to allowedRegions with the approver\'s agreement');
   }
 
   const models = listOrProblem(problems, 'allowedModels', props.allowedModels, 'a list of Bedrock model ids', 'wrap the model id in a list, e.g. ["anthropic.claude-3-haiku-20240307-v1:0"]');

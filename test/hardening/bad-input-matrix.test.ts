@@ -1,0 +1,183 @@
+import { TerraformStack, type App } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
+import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
+import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
+import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
+import { TODAY_CONTEXT_KEY } from '../../constructs/governance/clock';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { WorkloadStack } from '../../stacks/workload-stack';
+import { DIGEST, envProps, OWNER, PRODUCT_OWNER, serviceProps, TODAY } from '../support';
+import { asValidationError, literal, runBadInput, thrownFrom, type BadInput } from './bad-input';
+
+/**
+ * The bad-input matrix: every row is one bad input that must fail synth with ONE
+ * GovernanceValidationError naming the construct path, the value given, what is allowed and the
+ * fix, thrown by the library (not a TypeError from inside cdktf or a provider), and leaving no
+ * synthesized output behind. Inputs already covered one by one in
+ * test/platform/environment-validation.test.ts and test/workloads/inference-service-validation.test.ts
+ * are not repeated here; this matrix adds the rest, including inputs that used to crash or pass.
+ */
+
+function stack(app: App, id = 'test'): TerraformStack {
+  const s = new TerraformStack(app, id);
+  new AwsProvider(s, 'aws', { region: 'eu-west-1' });
+  return s;
+}
+
+/** An environment row: GovernedEnvironment `test/env` with overrides. */
+function env(overrides: Partial<GovernedEnvironmentProps> | Record<string, unknown>): (app: App) => void {
+  return (app) => new GovernedEnvironment(stack(app), 'env', envProps(overrides as Partial<GovernedEnvironmentProps>));
+}
+
+const k8sRuntime = envProps().kubernetes!;
+
+/** A service row: GovernedInferenceService `test/svc` with overrides, in a valid environment. */
+function svc(overrides: Partial<GovernedInferenceServiceProps> | Record<string, unknown>): (app: App) => void {
+  return (app) => {
+    const s = stack(app);
+    new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps()), overrides as Partial<GovernedInferenceServiceProps>));
+  };
+}
+
+/** A service row against an environment read from its contract (allow-list unknown at synth). */
+function contractSvc(overrides: Partial<GovernedInferenceServiceProps> | Record<string, unknown>): (app: App) => void {
+  return (app) => {
+    const s = stack(app);
+    new GovernedInferenceService(s, 'svc', serviceProps(GovernedEnvironment.fromContract(s, 'env', 'dev'), overrides as Partial<GovernedInferenceServiceProps>));
+  };
+}
+
+const k8s = (extra: Record<string, unknown> = {}) => ({ model: { kubernetes: { image: `r@${DIGEST}`, resources: { cpu: '1', memory: '1Gi' }, ...extra } } });
+const sageMaker = (extra: Record<string, unknown> = {}) => ({ model: { sageMaker: { image: `r@${DIGEST}`, instanceType: 'ml.m5.large', ...extra } } });
+const GUARDRAIL = { arn: 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123', id: 'abc123', version: '3' };
+const REVOKED = { by: 'secops@example.com', at: '2026-11-20T09:00:00Z', reason: 'INC-4411: token leaked in logs' };
+const BUDGET = { monthlyUsd: 100, alertEmails: ['maria.chen@example.com'] };
+const QUOTAS = { ratePerSecond: 10, burst: 20, monthlyRequests: 1000 };
+
+const ENVIRONMENT_ROWS: BadInput[] = [
+  { when: 'the environment has no props at all', build: (app) => new GovernedEnvironment(stack(app), 'env', undefined as any), path: 'test/env', prop: 'props', value: 'nothing', allowed: /an object GovernedEnvironmentProps/, fix: /third argument/ },
+  { when: 'the environment name has capitals', build: env({ name: 'Dev' }), path: 'test/env', prop: 'name', value: '"Dev"', allowed: /lowercase slug of at most 16/, fix: /name the environment like "dev"/ },
+  { when: 'the environment name is empty', build: env({ name: '' }), path: 'test/env', prop: 'name', value: '""', allowed: /lowercase slug/, fix: /"staging" or "prod"/ },
+  { when: 'the platform owner is a string, not an object', build: env({ owner: 'ai-platform' }), path: 'test/env', prop: 'owner', value: '"ai-platform"', allowed: /an object \{ team, accountable, approver, revoker \}/, fix: /set owner to the team and the people/ },
+  { when: 'the accountable person is not an e-mail', build: env({ owner: { ...OWNER, accountable: 'dana' } }), path: 'test/env', prop: 'owner.accountable', value: '"dana"', allowed: /e-mail address of a named person/, fix: /accountable person's e-mail/ },
+  { when: 'the platform revoker is missing', build: env({ owner: { ...OWNER, revoker: undefined } }), path: 'test/env', prop: 'owner.revoker', value: 'nothing', allowed: /e-mail address/, fix: /revoker person's e-mail/ },
+  { when: 'the platform team slug is longer than 63 characters', build: env({ owner: { ...OWNER, team: 'a'.repeat(64) } }), path: 'test/env', prop: 'owner.team', value: `"${'a'.repeat(64)}"`, allowed: /at most 63/, fix: /"ml-platform"/ },
+  { when: 'the platform review-by is today', build: env({ owner: { ...OWNER, reviewBy: TODAY } }), path: 'test/env', prop: 'owner.reviewBy', value: `"${TODAY}"`, allowed: /a date after today \(2026-11-22\)/, fix: /review this workload's access with sam\.ortiz@example\.com/ },
+  { when: 'the network is missing', build: env({ network: undefined }), path: 'test/env', prop: 'network', value: 'nothing', allowed: /\{ vpcId, privateSubnetIds \}/, fix: /existing VPC and its private subnets/ },
+  { when: 'the private subnets are one string, not a list', build: env({ network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: 'subnet-0aaa11112222' } }), path: 'test/env', prop: 'network.privateSubnetIds', value: '"subnet-0aaa11112222"', allowed: /at least one private subnet id/, fix: /one per AZ/ },
+  { when: 'a private subnet id is malformed', build: env({ network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: ['subnet-0aaa11112222', 'subnet-xyz'] } }), path: 'test/env', prop: 'network.privateSubnetIds[1]', value: '"subnet-xyz"', allowed: /a subnet id like "subnet-0abc1234"/, fix: /private subnet ids/ },
+  { when: 'the allowed regions are one string, not a list', build: env({ allowedRegions: 'eu-west-1' }), path: 'test/env', prop: 'allowedRegions', value: '"eu-west-1"', allowed: /a list of AWS region names/, fix: /wrap the region in a list/ },
+  { when: 'no region is allowed', build: env({ allowedRegions: [] }), path: 'test/env', prop: 'allowedRegions', value: '[]', allowed: /at least one AWS region/, fix: /list the regions workloads may call/ },
+  { when: 'the region is missing', build: env({ region: undefined }), path: 'test/env', prop: 'region', value: 'nothing', allowed: /one of allowedRegions \["eu-west-1"\]/, fix: /deploy to an allowed region/ },
+  { when: 'the allowed models are one string, not a list', build: env({ allowedModels: 'anthropic.claude-3-haiku-20240307-v1:0' }), path: 'test/env', prop: 'allowedModels', value: '"anthropic.claude-3-haiku-20240307-v1:0"', allowed: /a list of Bedrock model ids/, fix: /wrap the model id in a list/ },
+  { when: 'the second allowed model has no provider prefix', build: env({ allowedModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'claude'] }), path: 'test/env', prop: 'allowedModels[1]', value: '"claude"', allowed: /a Bedrock model id/, fix: /model id from the Bedrock console/ },
+  { when: 'production is a string', build: env({ production: 'no' }), path: 'test/env', prop: 'production', value: '"no"', allowed: /true, false or nothing/, fix: /pass a boolean/ },
+  { when: 'log retention is a string', build: env({ logRetentionDays: '365' }), path: 'test/env', prop: 'logRetentionDays', value: '"365"', allowed: /one of CloudWatch's retention values/, fix: /next allowed value/ },
+  { when: 'secrets are never rotated (0 days)', build: env({ secretRotationDays: 0 }), path: 'test/env', prop: 'secretRotationDays', value: '0', allowed: /whole number of days from 1 to 90/, fix: /rotate at least every 90 days/ },
+  { when: 'the rotation period is fractional', build: env({ secretRotationDays: 7.5 }), path: 'test/env', prop: 'secretRotationDays', value: '7.5', allowed: /whole number of days/, fix: /default is 30/ },
+  { when: 'the gateway burst is fractional', build: env({ gatewayThrottle: { ratePerSecond: 5, burst: 1.5 } }), path: 'test/env', prop: 'gatewayThrottle', value: '{"ratePerSecond":5,"burst":1.5}', allowed: /whole-number burst/, fix: /ratePerSecond: 50, burst: 100/ },
+  { when: 'the gateway rate is Infinity', build: env({ gatewayThrottle: { ratePerSecond: Infinity, burst: 10 } }), path: 'test/env', prop: 'gatewayThrottle', value: '{"ratePerSecond":"Infinity","burst":10}', allowed: /finite positive rate/, fix: /ratePerSecond: 50/ },
+  { when: 'the EKS cluster name has a space', build: env({ kubernetes: { ...k8sRuntime, clusterName: 'ai workloads' } }), path: 'test/env', prop: 'kubernetes.clusterName', value: '"ai workloads"', allowed: /an EKS cluster name/, fix: /existing cluster name/ },
+  { when: 'the gateway namespace has capitals', build: env({ kubernetes: { ...k8sRuntime, gatewayNamespace: 'AI-Gateway' } }), path: 'test/env', prop: 'kubernetes.gatewayNamespace', value: '"AI-Gateway"', allowed: /Kubernetes namespace name/, fix: /namespace the in-cluster gateway runs in/ },
+  { when: 'a gateway pod label value is not a label value', build: env({ kubernetes: { ...k8sRuntime, gatewayPodLabels: { app: 'AI Gateway!' } } }), path: 'test/env', prop: 'kubernetes.gatewayPodLabels["app"]', value: '"AI Gateway!"', allowed: /Kubernetes label value/, fix: /label value the gateway pods carry/ },
+  { when: 'a gateway pod label key is not a label key', build: env({ kubernetes: { ...k8sRuntime, gatewayPodLabels: { 'app name': 'ai-gateway' } } }), path: 'test/env', prop: 'kubernetes.gatewayPodLabels["app name"]', value: '"app name"', allowed: /Kubernetes label key/, fix: /"app\.kubernetes\.io\/name"/ },
+  { when: 'the gateway VPC link is empty', build: env({ kubernetes: { ...k8sRuntime, gatewayVpcLinkId: '' } }), path: 'test/env', prop: 'kubernetes.gatewayVpcLinkId', value: '""', allowed: /API Gateway VPC link id/, fix: /VPC link to the NLB/ },
+  { when: 'the gateway NLB DNS name is missing', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: undefined } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: 'nothing', allowed: /a DNS name/, fix: /DNS name of the NLB/ },
+  { when: 'the pinned today is not a date', build: env({}), context: { [TODAY_CONTEXT_KEY]: '22/11/2026' }, path: 'test/env', prop: "context 'governance:today'", value: '"22/11/2026"', allowed: /a calendar date YYYY-MM-DD/, fix: /to a date like "2026-11-22", or remove it/ },
+  { when: 'the pinned today is a number', build: env({}), context: { [TODAY_CONTEXT_KEY]: 20261122 }, path: 'test/env', prop: "context 'governance:today'", value: '20261122', allowed: /YYYY-MM-DD/, fix: /remove it/ },
+  {
+    when: 'an explicitly production platform stack keeps logs 90 days',
+    build: (app) => new PlatformStack(app, 'platform-staging', { ...envProps(), name: 'staging', production: true, logRetentionDays: 90 }),
+    path: 'platform-staging/environment', prop: 'logRetentionDays', value: '90', allowed: /at least 365 days in production/, fix: /365 or more/,
+  },
+];
+
+const SERVICE_ROWS: BadInput[] = [
+  { when: 'the service has no props at all', build: (app) => new GovernedInferenceService(stack(app), 'svc', undefined as any), path: 'test/svc', prop: 'props', value: 'nothing', allowed: /an object \{ environment, name, owner, dataClassification, model \}/, fix: /third argument/ },
+  { when: 'the environment is a plain object', build: (app) => new GovernedInferenceService(stack(app), 'svc', serviceProps({} as any)), path: 'test/svc', prop: 'environment', value: '{}', allowed: /GovernedEnvironment or GovernedEnvironment\.fromContract/, fix: /environment the workload runs in/ },
+  { when: 'the environment is missing', build: (app) => new GovernedInferenceService(stack(app), 'svc', serviceProps(undefined as any)), path: 'test/svc', prop: 'environment', value: 'nothing', allowed: /GovernedEnvironment/, fix: /pass the environment/ },
+  { when: 'the workload name is empty', build: svc({ name: '' }), path: 'test/svc', prop: 'name', value: '""', allowed: /lowercase slug of at most 32/, fix: /"support-chat"/ },
+  { when: 'the workload name is 33 characters', build: svc({ name: 'a'.repeat(33) }), path: 'test/svc', prop: 'name', value: `"${'a'.repeat(33)}"`, allowed: /at most 32 characters/, fix: /name the workload/ },
+  { when: 'the workload is named "platform"', build: svc({ name: 'platform' }), path: 'test/svc', prop: 'name', value: '"platform"', allowed: /any name but "platform" \(reserved for the environment's shared pieces\)/, fix: /after what it does/ },
+  {
+    when: "a workload takes the name of a SageMaker service's gateway identity",
+    build: (app) => {
+      const s = stack(app);
+      const e = new GovernedEnvironment(s, 'env', envProps());
+      new GovernedInferenceService(s, 'scoring', serviceProps(e, { name: 'scoring', ...sageMaker() } as any));
+      new GovernedInferenceService(s, 'scoring-gw', serviceProps(e, { name: 'scoring-gw' }));
+    },
+    path: 'test/scoring-gw', prop: 'name', value: '"scoring-gw"', allowed: /already used by the gateway identity of GovernedInferenceService at 'test\/scoring'/, fix: /one identity per workload per environment/,
+  },
+  { when: 'the owner is a list', build: svc({ owner: [] }), path: 'test/svc', prop: 'owner', value: '[]', allowed: /an object/, fix: /set owner to the team/ },
+  { when: 'the accountable person is a bare name', build: svc({ owner: { ...PRODUCT_OWNER, accountable: 'maria' } }), path: 'test/svc', prop: 'owner.accountable', value: '"maria"', allowed: /e-mail address of a named person/, fix: /accountable person's e-mail/ },
+  { when: 'review-by is today', build: svc({ owner: { ...PRODUCT_OWNER, reviewBy: TODAY } }), path: 'test/svc', prop: 'owner.reviewBy', value: `"${TODAY}"`, allowed: /a date after today/, fix: /then set a new review-by date/ },
+  { when: 'review-by is a number', build: svc({ owner: { ...PRODUCT_OWNER, reviewBy: 20270331 } }), path: 'test/svc', prop: 'owner.reviewBy', value: '20270331', allowed: /an ISO date YYYY-MM-DD/, fix: /"2027-03-31"/ },
+  { when: 'the classification is in capitals', build: svc({ dataClassification: 'CONFIDENTIAL' }), path: 'test/svc', prop: 'dataClassification', value: '"CONFIDENTIAL"', allowed: /public, internal, confidential, restricted/, fix: /classify the data/ },
+  { when: 'the classification is missing', build: svc({ dataClassification: undefined }), path: 'test/svc', prop: 'dataClassification', value: 'nothing', allowed: /public, internal/, fix: /classify/ },
+  { when: 'the model is missing', build: svc({ model: undefined }), path: 'test/svc', prop: 'model', value: 'nothing', allowed: /exactly one of model\.bedrock, model\.sageMaker or model\.kubernetes/, fix: /say where the model comes from/ },
+  { when: 'the Bedrock model source is null', build: svc({ model: { bedrock: null } }), path: 'test/svc', prop: 'model', value: '{"bedrock":null}', allowed: /exactly one of/, fix: /say where the model comes from/ },
+  { when: 'a Bedrock model id is malformed against a contract environment', build: contractSvc({ model: { bedrock: { modelId: 'Claude 3' } } }), path: 'test/svc', prop: 'model.bedrock.modelId', value: '"Claude 3"', allowed: /a Bedrock model id like/, fix: /must also be on dev's allowedModels/ },
+  { when: 'the Bedrock model id is missing against a contract environment', build: contractSvc({ model: { bedrock: {} } }), path: 'test/svc', prop: 'model.bedrock.modelId', value: 'nothing', allowed: /a Bedrock model id/, fix: /Bedrock console/ },
+  { when: 'SageMaker has no instances', build: svc(sageMaker({ instanceCount: 0 })), path: 'test/svc', prop: 'model.sageMaker.instanceCount', value: '0', allowed: /whole number from 1 to 20/, fix: /number of instances/ },
+  { when: 'SageMaker has 21 instances', build: svc(sageMaker({ instanceCount: 21 })), path: 'test/svc', prop: 'model.sageMaker.instanceCount', value: '21', allowed: /from 1 to 20/, fix: /number of instances/ },
+  { when: 'the SageMaker image is missing', build: svc(sageMaker({ image: undefined })), path: 'test/svc', prop: 'model.sageMaker.image', value: 'nothing', allowed: /pinned by digest/, fix: /digest, not a tag/ },
+  { when: 'the Kubernetes digest is in capitals', build: svc(k8s({ image: `r@sha256:${'A'.repeat(64)}` })), path: 'test/svc', prop: 'model.kubernetes.image', value: `"r@sha256:${'A'.repeat(64)}"`, allowed: /<repository>@sha256:<64 hex>/, fix: /crane digest/ },
+  { when: 'Kubernetes replicas are zero', build: svc(k8s({ replicas: 0 })), path: 'test/svc', prop: 'model.kubernetes.replicas', value: '0', allowed: /whole number from 1 to 100/, fix: /number of replicas/ },
+  { when: 'Kubernetes replicas are fractional', build: svc(k8s({ replicas: 2.5 })), path: 'test/svc', prop: 'model.kubernetes.replicas', value: '2.5', allowed: /whole number/, fix: /replicas/ },
+  { when: 'Kubernetes resources are missing', build: svc(k8s({ resources: undefined })), path: 'test/svc', prop: 'model.kubernetes.resources', value: 'nothing', allowed: /\{ cpu, memory \} as Kubernetes quantities/, fix: /cpu: "2", memory: "8Gi"/ },
+  { when: 'the memory quantity uses GB', build: svc(k8s({ resources: { cpu: '1', memory: '1GB' } })), path: 'test/svc', prop: 'model.kubernetes.resources.memory', value: '"1GB"', allowed: /memory quantity like "512Mi"/, fix: /fix the memory quantity/ },
+  { when: 'the CPU is zero', build: svc(k8s({ resources: { cpu: '0', memory: '1Gi' } })), path: 'test/svc', prop: 'model.kubernetes.resources.cpu', value: '"0"', allowed: /a positive Kubernetes CPU quantity/, fix: /fix the CPU quantity/ },
+  { when: 'the port is above 65535', build: svc(k8s({ port: 65536 })), path: 'test/svc', prop: 'model.kubernetes.port', value: '65536', allowed: /from 1024 to 65535/, fix: /unprivileged port/ },
+  { when: 'the workload takes over kube-system', build: svc(k8s({ namespace: 'kube-system' })), path: 'test/svc', prop: 'model.kubernetes.namespace', value: '"kube-system"', allowed: /a namespace of the workload's own, not "default", "kube-system"/, fix: /namespace of its own/ },
+  { when: "the workload takes over the gateway's namespace", build: svc(k8s({ namespace: 'ai-gateway' })), path: 'test/svc', prop: 'model.kubernetes.namespace', value: '"ai-gateway"', allowed: /not .*"ai-gateway"/, fix: /namespace of its own/ },
+  { when: 'a Kubernetes workload is named "default" (its namespace by default)', build: svc({ name: 'default', ...k8s() }), path: 'test/svc', prop: 'name', value: '"default"', allowed: /the namespace defaults to the workload name/, fix: /rename the workload, or set model\.kubernetes\.namespace/ },
+  { when: 'the namespace is not a namespace name', build: svc(k8s({ namespace: 'Team_NS' })), path: 'test/svc', prop: 'model.kubernetes.namespace', value: '"Team_NS"', allowed: /Kubernetes namespace name/, fix: /fix the namespace/ },
+  { when: 'the burst is zero', build: svc({ quotas: { ...QUOTAS, burst: 0 } }), path: 'test/svc', prop: 'quotas.burst', value: '0', allowed: /whole number of at least 1/, fix: /burst the workload needs/ },
+  { when: 'the monthly request quota is fractional', build: svc({ quotas: { ...QUOTAS, monthlyRequests: 1.5 } }), path: 'test/svc', prop: 'quotas.monthlyRequests', value: '1.5', allowed: /whole number/, fix: /monthly request quota/ },
+  { when: 'the request rate is Infinity', build: svc({ quotas: { ...QUOTAS, ratePerSecond: Infinity } }), path: 'test/svc', prop: 'quotas.ratePerSecond', value: 'Infinity', allowed: /finite/, fix: /steady request rate/ },
+  { when: 'the budget is a string', build: svc({ budget: { ...BUDGET, monthlyUsd: '500' } }), path: 'test/svc', prop: 'budget.monthlyUsd', value: '"500"', allowed: /positive amount in USD \(a number\)/, fix: /e\.g\. 200/ },
+  { when: 'the budget is negative', build: svc({ budget: { ...BUDGET, monthlyUsd: -5 } }), path: 'test/svc', prop: 'budget.monthlyUsd', value: '-5', allowed: /positive amount/, fix: /monthly budget/ },
+  { when: 'the alert e-mails are one string', build: svc({ budget: { ...BUDGET, alertEmails: 'maria.chen@example.com' } }), path: 'test/svc', prop: 'budget.alertEmails', value: '"maria.chen@example.com"', allowed: /a list of e-mail addresses/, fix: /wrap the address in a list/ },
+  { when: 'there are 11 alert e-mails', build: svc({ budget: { ...BUDGET, alertEmails: Array.from({ length: 11 }, (_, i) => `p${i}@example.com`) } }), path: 'test/svc', prop: 'budget.alertEmails', value: '["p0@example.com"', allowed: /at most 10 e-mail addresses \(the AWS Budgets limit\)/, fix: /team mailing list/ },
+  { when: 'an alert e-mail is a bare name', build: svc({ budget: { ...BUDGET, alertEmails: ['finance'] } }), path: 'test/svc', prop: 'budget.alertEmails[0]', value: '"finance"', allowed: /an e-mail address/, fix: /fix the address/ },
+  { when: 'the revocation time is "yesterday"', build: svc({ revoked: { ...REVOKED, at: 'yesterday' } }), path: 'test/svc', prop: 'revoked.at', value: '"yesterday"', allowed: /UTC timestamp like "2026-11-22T10:30:00Z"/, fix: /when access was revoked/ },
+  { when: 'the revocation time is not a real time', build: svc({ revoked: { ...REVOKED, at: '2026-13-45T00:00:00Z' } }), path: 'test/svc', prop: 'revoked.at', value: '"2026-13-45T00:00:00Z"', allowed: /UTC timestamp/, fix: /revoked\.at/ },
+  { when: 'the revocation reason is too short', build: svc({ revoked: { ...REVOKED, reason: 'leak' } }), path: 'test/svc', prop: 'revoked.reason', value: '"leak"', allowed: /at least 10 characters/, fix: /INC-4411/ },
+  { when: 'a caller is undefined', build: svc({ callers: [undefined] }), path: 'test/svc', prop: 'callers[0]', value: 'nothing', allowed: /a workload that can receive grants/, fix: /calling workload's construct, not its name or ARN/ },
+  { when: 'a caller is a role ARN string', build: svc({ callers: ['arn:aws:iam::123456789012:role/x'] }), path: 'test/svc', prop: 'callers[0]', value: '"arn:aws:iam::123456789012:role/x"', allowed: /receive grants/, fix: /not its name or ARN/ },
+  { when: 'the guardrail version is DRAFT', build: svc({ guardrail: { ...GUARDRAIL, version: 'DRAFT' } }), path: 'test/svc', prop: 'guardrail.version', value: '"DRAFT"', allowed: /published version number like "1" \(never DRAFT/, fix: /publish a guardrail version and pin it/ },
+  { when: 'the guardrail ARN is its name', build: svc({ guardrail: { ...GUARDRAIL, arn: 'my-guardrail' } }), path: 'test/svc', prop: 'guardrail.arn', value: '"my-guardrail"', allowed: /guardrail ARN like/, fix: /ARN of the guardrail, not its name/ },
+  { when: 'a guardrail is given for a SageMaker model (it would never apply)', build: svc({ ...sageMaker(), guardrail: GUARDRAIL }), path: 'test/svc', prop: 'guardrail', value: `{"arn":"${GUARDRAIL.arn}"`, allowed: /a guardrail only with model\.bedrock/, fix: /inside the sageMaker model server/ },
+  { when: 'the contract environment name is not an environment name', build: (app) => GovernedEnvironment.fromContract(stack(app), 'env', 'Dev Env'), path: 'test/env', prop: 'envName', value: '"Dev Env"', allowed: /lowercase slug of at most 16/, fix: /name the platform stack gave the environment/ },
+  { when: 'a workload stack region is not a region', build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'europe' }), path: 'product-dev', prop: 'region', value: '"europe"', allowed: /AWS region name like "eu-west-1"/, fix: /region the environment lives in/ },
+];
+
+export const CONSTRUCT_ROWS: readonly BadInput[] = [...ENVIRONMENT_ROWS, ...SERVICE_ROWS];
+
+describe('bad-input matrix: constructs', () => {
+  test('covers at least 40 distinct bad inputs', () => {
+    expect(new Set(CONSTRUCT_ROWS.map((r) => r.when)).size).toBe(CONSTRUCT_ROWS.length);
+    expect(CONSTRUCT_ROWS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  test.each(CONSTRUCT_ROWS.map((r) => [r.when, r] as const))('fails when %s', (_when, row) => {
+    const { error, written } = runBadInput(row);
+    const e = asValidationError(error);
+    // Thrown by the library's validation, not from inside cdktf, constructs or a provider.
+    expect(e).not.toBeInstanceOf(TypeError);
+    expect(thrownFrom(e)).not.toMatch(/node_modules/);
+    // One error with one problem: the bad input, nothing else.
+    expect(e.problems).toHaveLength(1);
+    const [problem] = e.problems;
+    expect(e.constructPath).toBe(row.path);
+    expect(e.message).toMatch(new RegExp(`at '${literal(row.path)}'`));
+    expect(e.message).toMatch(new RegExp(`- ${literal(row.prop)}: got ${literal(row.value)}`));
+    expect(problem.allowed).toMatch(row.allowed);
+    expect(problem.fix).toMatch(row.fix);
+    expect(e.message).toContain(`; allowed: ${problem.allowed}; fix: ${problem.fix}`);
+    // Nothing a later `terraform apply` could pick up.
+    expect(written).toEqual([]);
+  });
+});
