@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { isEmail, isSlug } from '../../constructs/governance/accountability';
+import { DATA_CLASSIFICATIONS } from '../../constructs/governance/classification';
+import { GovernanceValidationError } from '../../constructs/governance/errors';
+import { TAG_KEYS } from '../../constructs/governance/tags';
+import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
+import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
+import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
+import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
+import { envProps, synth, testStack, TODAY } from '../support';
+import { environmentAndService, environmentProps, MODEL_POOL, serviceProps as arbServiceProps, slug } from './arbitraries';
+import { violations } from './invariants';
+
+/**
+ * Property-based tests: for random valid props, synthesis succeeds and every invariant holds; for
+ * random invalid props, one clear GovernanceValidationError. Runs are bounded (RUNS) so `npm test`
+ * stays fast; a fixed seed makes a failure reproducible (fast-check prints the counterexample and
+ * the seed and path to replay it). Raise the runs locally with FC_RUNS=500.
+ */
+const scale = Number(process.env.FC_RUNS ?? 0) || 1;
+export const RUNS = { validService: 12 * scale, validEnvironment: 6 * scale, invalidService: 100 * scale, invalidEnvironment: 60 * scale };
+const SEED = Number(process.env.FC_SEED ?? 20261122);
+const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED, endOnFailure: true });
+
+function buildService(env: GovernedEnvironmentProps, svc: Omit<GovernedInferenceServiceProps, 'environment'>) {
+  const stack = testStack();
+  const environment = new GovernedEnvironment(stack, 'env', env);
+  const service = new GovernedInferenceService(stack, 'svc', { ...svc, environment });
+  return { stack, environment, service };
+}
+
+/** Runs a construction that must fail; returns the error. */
+function failure(fn: () => unknown): GovernanceValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GovernanceValidationError) return e;
+    throw new Error(`expected a GovernanceValidationError, got ${(e as Error).name}: ${(e as Error).message}`);
+  }
+  throw new Error('expected a GovernanceValidationError, but the bad props were accepted');
+}
+
+/** Every problem is complete: the prop, the value shown, what is allowed and the fix. */
+function expectClear(e: GovernanceValidationError, path: string, prop: string): void {
+  expect(e.constructPath).toBe(path);
+  expect(e.problems.map((p) => p.prop)).toContain(prop);
+  for (const p of e.problems) {
+    expect(p.allowed.length).toBeGreaterThan(0);
+    expect(p.fix.length).toBeGreaterThan(0);
+  }
+  expect(e.message).toContain(`at '${path}'`);
+  expect(e.message).toContain(`- ${prop}: got `);
+}
+
+describe('valid props: synthesis succeeds and every invariant holds', () => {
+  test('for random environments and services', () => {
+    fc.assert(
+      fc.property(environmentAndService, ({ env, svc }) => {
+        const { stack } = buildService(env, svc);
+        const json = synth(stack);
+        expect(violations(json)).toEqual([]);
+        // The service's own resources carry its facts, the environment's carry the platform's.
+        for (const [type, byName] of Object.entries(json.resource)) {
+          for (const [name, config] of Object.entries(byName as Record<string, any>)) {
+            if (!config.tags) continue;
+            const expected = name.startsWith('svc_') ? { workload: svc.name, owner: svc.owner.team } : { workload: 'platform', owner: env.owner.team };
+            expect([type, name, config.tags[TAG_KEYS.workload], config.tags[TAG_KEYS.owner]]).toEqual([type, name, expected.workload, expected.owner]);
+          }
+        }
+      }),
+      params(RUNS.validService),
+    );
+  });
+
+  test('for random environments alone (prod and non-prod)', () => {
+    fc.assert(
+      fc.property(environmentProps, (env) => {
+        const stack = testStack();
+        const environment = new GovernedEnvironment(stack, 'env', env);
+        const json = synth(stack);
+        expect(violations(json)).toEqual([]);
+        const key = Object.values(json.resource.aws_kms_key)[0] as any;
+        expect(key.deletion_window_in_days).toBe(environment.isProduction ? 30 : 7);
+      }),
+      params(RUNS.validEnvironment),
+    );
+  });
+});
+
+/** One corruption of valid service props: the prop it breaks and the broken props. */
+type Corruption = { prop: string; apply: (svc: Omit<GovernedInferenceServiceProps, 'environment'>) => Omit<GovernedInferenceServiceProps, 'environment'> };
+
+const notSlug = fc.string({ minLength: 0, maxLength: 40 }).filter((s) => !isSlug(s, 32));
+const notEmail = fc.string({ maxLength: 30 }).filter((s) => !isEmail(s));
+const DAY = 86_400_000;
+const dayOffset = (d: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + d * DAY).toISOString().slice(0, 10);
+const notPositiveInteger = fc.oneof(fc.integer({ min: -1_000_000, max: 0 }), fc.double({ min: 0.001, max: 1000, noNaN: true }).filter((d) => !Number.isInteger(d)), fc.constantFrom(NaN, Infinity));
+
+const serviceCorruptions: fc.Arbitrary<Corruption>[] = [
+  notSlug.map((name) => ({ prop: 'name', apply: (s) => ({ ...s, name }) })),
+  notEmail.map((v) => ({ prop: 'owner.approver', apply: (s) => ({ ...s, owner: { ...s.owner, approver: v } }) })),
+  notEmail.map((v) => ({ prop: 'owner.revoker', apply: (s) => ({ ...s, owner: { ...s.owner, revoker: v } }) })),
+  fc.integer({ min: -3650, max: 0 }).map((d) => ({ prop: 'owner.reviewBy', apply: (s) => ({ ...s, owner: { ...s.owner, reviewBy: dayOffset(d) } }) })),
+  fc.integer({ min: 367, max: 5000 }).map((d) => ({ prop: 'owner.reviewBy', apply: (s) => ({ ...s, owner: { ...s.owner, reviewBy: dayOffset(d) } }) })),
+  fc.string().filter((c) => !(DATA_CLASSIFICATIONS as readonly string[]).includes(c)).map((c) => ({ prop: 'dataClassification', apply: (s) => ({ ...s, dataClassification: c as any }) })),
+  notPositiveInteger.map((burst) => ({ prop: 'quotas.burst', apply: (s) => ({ ...s, quotas: { ratePerSecond: 5, burst, monthlyRequests: 100 } }) })),
+  fc.oneof(fc.double({ min: -1e6, max: 0, noNaN: true }), fc.constantFrom(NaN, Infinity)).map((usd) => ({ prop: 'budget.monthlyUsd', apply: (s) => ({ ...s, budget: { monthlyUsd: usd, alertEmails: ['a@example.com'] } }) })),
+  notEmail.map((v) => ({ prop: 'budget.alertEmails[0]', apply: (s) => ({ ...s, budget: { monthlyUsd: 10, alertEmails: [v] } }) })),
+  fc.string({ maxLength: 9 }).map((reason) => ({ prop: 'revoked.reason', apply: (s) => ({ ...s, revoked: { by: 'a@example.com', at: '2026-11-01T00:00:00Z', reason } }) })),
+  fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 21, max: 10_000 })).map((n) => ({
+    prop: 'model.sageMaker.instanceCount',
+    apply: (s) => ({ ...s, model: { sageMaker: { image: `r@sha256:${'b'.repeat(64)}`, instanceType: 'ml.m5.large', instanceCount: n } } }),
+  })),
+  fc.tuple(slug(20), fc.stringMatching(/^[a-z0-9.]{1,12}$/)).map(([repo, tag]) => ({
+    prop: 'model.sageMaker.image',
+    apply: (s) => ({ ...s, model: { sageMaker: { image: `${repo}:${tag}`, instanceType: 'ml.m5.large' } } }),
+  })),
+  fc.stringMatching(/^[a-z]{3,8}\.[a-z0-9-]{3,20}-v[0-9]:0$/).filter((m) => !MODEL_POOL.includes(m)).map((modelId) => ({ prop: 'model.bedrock.modelId', apply: (s) => ({ ...s, model: { bedrock: { modelId } } }) })),
+];
+
+describe('invalid props: one clear error', () => {
+  test('for a random valid service with one random corruption', () => {
+    // A rejected service claims nothing, so every run can share one environment (building an
+    // environment is most of a run's cost); each run gets its own construct id.
+    const stack = testStack();
+    const envDefaults = envProps();
+    const environment = new GovernedEnvironment(stack, 'env', envDefaults);
+    let run = 0;
+    fc.assert(
+      fc.property(arbServiceProps(envDefaults), fc.oneof(...serviceCorruptions), (svc, corruption) => {
+        const id = `svc-${run++}`;
+        const e = failure(() => new GovernedInferenceService(stack, id, { ...corruption.apply(svc), environment }));
+        expectClear(e, `test/${id}`, corruption.prop);
+      }),
+      params(RUNS.invalidService),
+    );
+  });
+
+  type EnvCorruption = { prop: string; apply: (e: GovernedEnvironmentProps) => GovernedEnvironmentProps };
+  const envCorruptions: fc.Arbitrary<EnvCorruption>[] = [
+    fc.string({ maxLength: 30 }).filter((n) => !isSlug(n, 16)).map((name) => ({ prop: 'name', apply: (e) => ({ ...e, name, production: e.production ?? false }) })),
+    fc.constantFrom('eu-west-3', 'ap-northeast-1', 'sa-east-1').map((region) => ({ prop: 'region', apply: (e) => ({ ...e, region, allowedRegions: e.allowedRegions.filter((r) => r !== region) }) })),
+    fc.integer({ min: 91, max: 100_000 }).map((d) => ({ prop: 'secretRotationDays', apply: (e) => ({ ...e, secretRotationDays: d }) })),
+    fc.constantFrom(1, 3, 5, 7, 14, 30, 60).map((r) => ({ prop: 'logRetentionDays', apply: (e) => ({ ...e, logRetentionDays: r }) })),
+    fc.string({ maxLength: 20 }).filter((m) => !/^([a-z]{2,4}\.)?[a-z0-9-]+\.[a-z0-9-._]+(:\d+(:[a-z0-9]+)?)?$/.test(m)).map((m) => ({ prop: 'allowedModels[0]', apply: (e) => ({ ...e, allowedModels: [m, ...e.allowedModels] }) })),
+    notEmail.map((v) => ({ prop: 'owner.accountable', apply: (e) => ({ ...e, owner: { ...e.owner, accountable: v } }) })),
+  ];
+
+  test('for a random valid environment with one random corruption', () => {
+    fc.assert(
+      fc.property(environmentProps, fc.oneof(...envCorruptions), (env, corruption) => {
+        const e = failure(() => new GovernedEnvironment(testStack(), 'env', corruption.apply(env)));
+        expectClear(e, 'test/env', corruption.prop);
+      }),
+      params(RUNS.invalidEnvironment),
+    );
+  });
+});
