@@ -2,8 +2,11 @@ import { App } from 'cdktf';
 import { platformApp } from './examples/platform-app';
 import { productApp } from './examples/product-app';
 
-/** Synthesizes every example into cdktf.out (`npm run synth`). */
-const app = new App({ outdir: 'cdktf.out' });
+/**
+ * Synthesizes every example into cdktf.out (`npm run synth`), or into $CDKTF_OUTDIR: `cdktf synth
+ * --output` sets it, and the hardening tests synthesize into temporary directories with it.
+ */
+const app = new App();
 const platform = platformApp(app);
 const product = productApp(app);
 // The product stack reads dev's contract: deploy the platform first.
