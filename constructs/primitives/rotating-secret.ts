@@ -44,6 +44,9 @@ export class RotatingSecret extends Construct {
       kmsKeyId: env.kmsKeyArn,
       recoveryWindowInDays: env.secretRecoveryDays,
       tags,
+      // In production a destroy (a renamed construct id, a removed workload) must be a deliberate
+      // act: Terraform refuses to plan it until this is lifted. Non-prod relies on the recovery window.
+      lifecycle: { preventDestroy: env.isProduction },
     });
     this.secretArn = this.secret.arn;
     this.secretName = this.secret.name;
