@@ -48,7 +48,7 @@ describe('tool grants: bad input', () => {
   });
 
   it('fails when the time window names an unknown day', () => {
-    expect(() => check([{ ...ticketing, timeWindow: 'Mon-Fry 08:00-18:00' }])).toThrow(/timeWindow: got "Mon-Fry 08:00-18:00".*\(it unknown day 'Fry'\)/);
+    expect(() => check([{ ...ticketing, timeWindow: 'Mon-Fry 08:00-18:00' }])).toThrow(/timeWindow: got "Mon-Fry 08:00-18:00".*\(problem: unknown day 'Fry'\)/);
   });
 
   it('fails when the time window ends before it starts', () => {
