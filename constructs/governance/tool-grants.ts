@@ -31,16 +31,18 @@ export type ToolSensitivity = (typeof TOOL_SENSITIVITIES)[number];
 export const TOOL_TARGET_KINDS = ['http', 'lambda', 'governed-service'] as const;
 export type ToolTargetKind = (typeof TOOL_TARGET_KINDS)[number];
 
-/** Another governed service used as a tool: what the gateway needs to reach it. */
+/**
+ * Another governed service used as a tool: a Kubernetes workload of the same environment, reached
+ * through the environment's VPC link and in-cluster gateway, which route by workload name (a
+ * GovernedInferenceService fits).
+ */
 export interface GovernedServiceTarget {
-  /** The service's workload name (for descriptions and the report). */
+  /** The service's workload name. */
   readonly name: string;
-  /** Its private URL (HTTPS) behind the environment's VPC link. */
-  readonly url: string;
 }
 
 export type ToolTarget =
-  /** An HTTP API reached by the gateway (through the environment's VPC link when private). */
+  /** An HTTPS API the gateway calls directly. */
   | { readonly kind: 'http'; readonly url: string }
   /** A Lambda function the gateway integration role invokes; IAM is its credential. */
   | { readonly kind: 'lambda'; readonly functionArn: string }
@@ -205,11 +207,11 @@ function checkTarget(problems: ProblemCollector, at: string, target: ToolTarget 
     );
   } else {
     problems.check(
-      isSlug(target.service?.name) && isHttpsUrl(target.service?.url),
+      isSlug(target.service?.name),
       `${at}.service`,
       target.service,
-      'a governed service reference with a name and an https:// url',
-      'pass the GovernedInferenceService (or its { name, url })',
+      'a governed service of the same environment (an object with its workload name)',
+      'pass the GovernedInferenceService, or { name: "<workload>" }',
     );
   }
 }

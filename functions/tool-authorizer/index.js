@@ -18,6 +18,8 @@
  *   AUDIENCE                value of x-governance-audience the caller's presigned URL must sign
  *   APPROVAL_KEY_SECRET_ARN secret holding the approval signing key (optional: no key, no approvals)
  *   TOOL_CREDENTIALS        JSON { "<tool>": "<secret ARN>" } for tools whose credential the gateway injects
+ *   REVOKED_AT              set when the agent is revoked: deny every call without asking anyone
+ *                           (the Cedar forbid says the same; this keeps the deny if the store is unreachable)
  */
 
 const { parseRoute, timeContext } = require('./route');
@@ -111,6 +113,8 @@ async function decide(event, deps, readSecret, record) {
   const required = ['POLICY_STORE_ID', 'ENVIRONMENT', 'AGENT', 'AGENT_ROLE_ARN', 'AUDIENCE'];
   const missing = required.filter((k) => !env[k]);
   if (missing.length > 0) return deny('unknown', event, `authorizer misconfigured: ${missing.join(', ')} unset`);
+
+  if (env.REVOKED_AT) return deny('unknown', event, `agent ${env.AGENT} was revoked at ${env.REVOKED_AT}`);
 
   const route = parseRoute(event);
   if (!route.ok) return deny('unknown', event, route.reason);

@@ -303,6 +303,11 @@ describe('tool authorizer: denies and fails closed', () => {
     expect([effect(result), result.context.toolCredential]).toEqual(['Deny', undefined]);
   });
 
+  it('denies every call of a revoked agent before asking anyone', async () => {
+    const { result, h } = await decide(event({ ...base, action: 'read' }), { agent: 'triage', env: { REVOKED_AT: '2026-11-21T09:00:00Z' } });
+    expect([effect(result), result.context.reason, h.fetchCalls.length, h.vpCalls.length]).toEqual(['Deny', 'agent triage was revoked at 2026-11-21T09:00:00Z', 0, 0]);
+  });
+
   it('re-reads a secret after the cache period, so rotation takes effect', async () => {
     const h = harness({ agent: 'triage' });
     await h.handler(event({ ...base, action: 'read' }));
