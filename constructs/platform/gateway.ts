@@ -75,6 +75,18 @@ export class Gateway extends Construct {
           },
         },
         {
+          // Agent tool routes use a request authorizer (CUSTOM), so API Gateway sees no IAM
+          // principal and the statement above cannot match them. They are let through the
+          // environment endpoint only; the agent's authorizer then proves the caller's role
+          // (presigned STS call) and asks Verified Permissions, denying by default.
+          Sid: 'AgentToolRoutesThroughEnvironmentEndpoint',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: [...EXECUTE_API_INVOKE],
+          Resource: `${this.api.executionArn}/*/*/agents/*/tools/*`,
+          Condition: { StringEquals: { 'aws:SourceVpce': props.executeApiEndpointId } },
+        },
+        {
           Sid: 'DenyOutsideEnvironmentEndpoint',
           Effect: 'Deny',
           Principal: '*',
