@@ -67,7 +67,7 @@ export class ToolAuthorizer extends Construct {
     statements.push({ Sid: 'AskAgentPolicyStore', Effect: 'Allow', Action: [...VERIFIED_PERMISSIONS_AUTHORIZE], Resource: props.policyStore.arn });
     const credentialTools = props.tools.filter((t) => t.credential);
     if (credentialTools.length > 0) {
-      statements.push({ Sid: 'ReadToolCredentials', Effect: 'Allow', Action: [...SECRETS_READ], Resource: credentialTools.map((t) => t.credential!.secretArn) });
+      statements.push({ Sid: 'ReadToolCredentials', Effect: 'Allow', Action: [...SECRETS_READ], Resource: [...new Set(credentialTools.map((t) => t.credential!.secretArn))] });
       const keys = [...new Set(credentialTools.map((t) => t.credential!.kmsKeyArn ?? env.kmsKeyArn))];
       statements.push({
         Sid: 'DecryptToolCredentials',

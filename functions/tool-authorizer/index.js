@@ -26,6 +26,9 @@ const { parseRoute, timeContext } = require('./route');
 const { IDENTITY_HEADER, assumedRole, roleOf, verifyCallerIdentity } = require('./caller-identity');
 const { APPROVAL_HEADER, verifyApproval } = require('./approval-token');
 
+/** Authorizer context key the integration maps into the tool's auth header (constructs/primitives/tool-route.ts). */
+const TOOL_CREDENTIAL_CONTEXT_KEY = 'toolCredential';
+
 /** Secrets are re-read after this long, so a rotated credential or key takes effect. */
 const SECRET_CACHE_MILLIS = 5 * 60 * 1000;
 
@@ -174,7 +177,7 @@ async function decide(event, deps, readSecret, record) {
   const logged = { decision: 'ALLOW', determiningPolicies: policies };
   if (secretArn) {
     // Read only after Allow; the integration maps it into the tool request's header. Never logged.
-    return { result: policy(identity.arn, 'Allow', event.methodArn, { ...context, toolCredential: await readSecret(secretArn) }), logged };
+    return { result: policy(identity.arn, 'Allow', event.methodArn, { ...context, [TOOL_CREDENTIAL_CONTEXT_KEY]: await readSecret(secretArn) }), logged };
   }
   return { result: policy(identity.arn, 'Allow', event.methodArn, context), logged };
 }
@@ -221,4 +224,4 @@ async function handler(event) {
   return productionHandler(event);
 }
 
-module.exports = { handler, createHandler, SECRET_CACHE_MILLIS };
+module.exports = { handler, createHandler, SECRET_CACHE_MILLIS, TOOL_CREDENTIAL_CONTEXT_KEY };

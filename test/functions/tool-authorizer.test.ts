@@ -3,16 +3,18 @@ import { IsAuthorizedCommand } from '@aws-sdk/client-verifiedpermissions';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { agentPolicies, cedarSchema } from '../../constructs/governance/cedar-policies';
 import { HTTP_METHOD_ACTIONS as TS_METHOD_ACTIONS } from '../../constructs/governance/tool-grants';
+import { IDENTITY_SOURCE } from '../../constructs/primitives/tool-authorizer';
+import { AUTHORIZER_ONLY_HEADERS, TOOL_CREDENTIAL_CONTEXT_KEY as ROUTE_CONTEXT_KEY } from '../../constructs/primitives/tool-route';
 import { agents, caseName, ENV, MATRIX, parseCall, APPROVER, type MatrixCase } from '../governance/agent-grants.fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createHandler, SECRET_CACHE_MILLIS } = require('../../functions/tool-authorizer/index.js');
+const { createHandler, SECRET_CACHE_MILLIS, TOOL_CREDENTIAL_CONTEXT_KEY } = require('../../functions/tool-authorizer/index.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HTTP_METHOD_ACTIONS: JS_METHOD_ACTIONS } = require('../../functions/tool-authorizer/route.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { signApproval } = require('../../functions/tool-authorizer/approval-token.js');
+const { signApproval, APPROVAL_HEADER } = require('../../functions/tool-authorizer/approval-token.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkPresignedUrl } = require('../../functions/tool-authorizer/caller-identity.js');
+const { checkPresignedUrl, IDENTITY_HEADER } = require('../../functions/tool-authorizer/caller-identity.js');
 
 const ACCOUNT = '123456789012';
 const roleArn = (agent: string) => `arn:aws:iam::${ACCOUNT}:role/governed/${ENV}/${ENV}-${agent}`;
@@ -227,6 +229,14 @@ describe('tool authorizer: what it sends and returns', () => {
 
   it('keeps the method-to-action map equal to the one in tool-grants.ts', () => {
     expect(JS_METHOD_ACTIONS).toEqual(TS_METHOD_ACTIONS);
+  });
+
+  it('reads the headers the construct names as identity source and strips before the tool', () => {
+    expect([`method.request.header.${IDENTITY_HEADER}`, [IDENTITY_HEADER, APPROVAL_HEADER]]).toEqual([IDENTITY_SOURCE, [...AUTHORIZER_ONLY_HEADERS]]);
+  });
+
+  it('puts the credential under the context key the integration maps', () => {
+    expect(TOOL_CREDENTIAL_CONTEXT_KEY).toBe(ROUTE_CONTEXT_KEY);
   });
 });
 
