@@ -7,7 +7,7 @@ import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGran
 import { today } from '../governance/clock';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
-import { governanceTags, kubernetesMetadata, type GovernanceFacts } from '../governance/governance-tags';
+import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, type GovernanceFacts } from '../governance/governance-tags';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
 import { platformRolePath } from '../governance/rotation';
@@ -122,7 +122,12 @@ export class GovernedAgent extends Construct implements IGrantee {
 
     this.modelRoutes = this.modelRoutesFor(props, agentResource.id);
 
-    this.policyStore = AgentPolicyStore.of(this, env.name, tags);
+    // The store is environment-wide: it carries the platform's accountability, not this agent's.
+    this.policyStore = AgentPolicyStore.of(
+      this,
+      env.name,
+      governanceTags({ environment: env.name, workload: PLATFORM_WORKLOAD, accountability: env.accountability, dataClassification: 'internal', reviewBy: props.owner.reviewBy }),
+    );
     const toolRoutes: ToolRoute[] = [];
     if (tools.length > 0) {
       const toolsResource = new ApiGatewayResource(this, 'gateway-tools', { restApiId, parentId: agentResource.id, pathPart: 'tools' });

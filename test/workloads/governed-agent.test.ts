@@ -204,6 +204,10 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
     expect(write).toMatch(/context\.hourUtc >= 7 && context\.hourUtc < 19[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
   });
 
+  it('the policy store carries the platform accountability, not an agent owner', () => {
+    expect(only(json, 'aws_verifiedpermissions_policy_store').tags).toMatchObject({ [TAG_KEYS.owner]: 'ai-platform', [TAG_KEYS.workload]: 'platform' });
+  });
+
   it('two agents of one environment share one policy store', () => {
     const stack = testStack();
     const env = environment(stack);
