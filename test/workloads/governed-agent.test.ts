@@ -80,6 +80,24 @@ describe('GovernedAgent: model access and tool access are separate grants', () =
     expect(statements(policy)[0].Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/role\/governed-platform\/dev\/dev-triage-tool-authz$/), expect.stringMatching(/dev-secret-rotation$/)]);
   });
 
+  it('approval tooling granted signing reads the approval key and is admitted by its resource policy', () => {
+    const stack = testStack();
+    const env = environment(stack);
+    const triage = agent(stack, env);
+    const approvals = new GovernedInferenceService(stack, 'approvals', serviceProps(env, { name: 'approvals' }));
+    triage.grantApprovalSigning(approvals);
+    const json2 = synth(stack);
+    const policy = resources(json2, 'aws_secretsmanager_secret_policy').find(([n]) => n.includes('agent_approval-key'))![1].policy;
+    expect(statements(policy)[0].Condition.ArnNotEquals['aws:PrincipalArn']).toContainEqual(expect.stringMatching(/aws_iam_role\.approvals_identity_role.*\.arn/));
+  });
+
+  it('fails when approval signing is granted on an agent without tools', () => {
+    const stack = testStack();
+    const env = environment(stack);
+    const noTools = agent(stack, env, { tools: [] });
+    expect(() => noTools.grantApprovalSigning(noTools)).toThrow(/test\/agent: agent triage has no tools, so nothing to approve/);
+  });
+
   it('model access is its own policy and names only the agent model routes', () => {
     const model = roleStatements(json, AGENT_ROLE).filter(({ policy }) => policy === 'model-access');
     expect(model.flatMap(({ statement }) => asList(statement.Resource))).toEqual([expect.stringMatching(/\/triage\/POST\/agents\/triage\/models\/anthropic\.claude-3-haiku-20240307-v1-0\/invoke$/)]);
