@@ -114,6 +114,11 @@ describe('GovernedAgent: model access and tool access are separate grants', () =
     expect([agentActions.filter((a) => a.startsWith('bedrock:')), gateway.statement.Condition.StringEquals['bedrock:GuardrailIdentifier']]).toEqual([[], expect.stringMatching(/guardrail/)]);
   });
 
+  it('the model gateway identity may decrypt the guardrail with the environment key through Bedrock only', () => {
+    const kms = roleStatements(json, 'agent_model-gateway-identity_role').find(({ statement }) => statement.Sid === 'UseEnvironmentKeyThroughBedrock')!;
+    expect(kms.statement.Condition.StringEquals['kms:ViaService']).toBe('bedrock.eu-west-1.amazonaws.com');
+  });
+
   it('a tool grant never grants a model: an agent with tools only has no model access and no model policy', () => {
     const only_tools = synthAgent({ models: [] });
     const policies = resources(only_tools, 'aws_verifiedpermissions_policy').map(([, p]) => p.definition[0].static[0].statement);
