@@ -175,6 +175,12 @@ describe('GovernedAgent: tool routes', () => {
     expect(role.map(({ statement }) => [statement.Action, statement.Resource])).toEqual([[['lambda:InvokeFunction'], [RUNBOOK_FUNCTION]]]);
   });
 
+  it('a governed-service tool goes through the VPC link to the in-cluster gateway, by workload name', () => {
+    const summarizer = { name: 'ticket-summarizer', target: { kind: 'governed-service' as const, service: { name: 'ticket-summarizer' } }, actions: ['write' as const], sensitivity: 'low' as const, credential: { secretArn: TICKETING_SECRET, rotationDays: 30 } };
+    const integration = resources(synthAgent({ tools: [summarizer] }), 'aws_api_gateway_integration').find(([n]) => n.includes('tool-ticket-summarizer'))![1];
+    expect([integration.connection_type, integration.connection_id, integration.uri]).toEqual(['VPC_LINK', expect.stringMatching(/vl4test/), 'http://gw.internal.example.com/ticket-summarizer/{proxy}']);
+  });
+
   it('the authorizer never caches a decision and reads the caller identity header', () => {
     const authorizer = only(json, 'aws_api_gateway_authorizer');
     expect([authorizer.type, authorizer.authorizer_result_ttl_in_seconds, authorizer.identity_source]).toEqual(['REQUEST', 0, 'method.request.header.x-governance-identity']);
