@@ -9,7 +9,8 @@ import { claimWorkloadName, workloadClaims } from '../governance/workload-regist
 import type { Quotas } from '../primitives/gateway-stage';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
 import type { GovernedInferenceService } from './governed-inference-service';
-import { DIGEST_PINNED } from './inference-service-props';
+import { isModelId } from '../platform/environment-props';
+import { checkOwnNamespace, DIGEST_PINNED, isPositiveQuantity } from './inference-service-props';
 
 /** The agent's container on the environment's EKS cluster (hardened like an inference service). */
 export interface AgentKubernetesRuntime {
@@ -68,14 +69,13 @@ export interface GovernedAgentProps {
 }
 
 export const MAX_AGENT_REPLICAS = 20;
-const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
 export function isGovernedService(model: AgentModel): model is GovernedInferenceService {
   return typeof (model as GovernedInferenceService).grantInvoke === 'function';
 }
 
 /** Checks the runtime: the Kubernetes container, and the Bedrock agent when there is one. */
-export function checkAgentRuntime(problems: ProblemCollector, env: IGovernedEnvironment | undefined, runtime: AgentRuntime | undefined, bedrockModels: readonly string[]): void {
+export function checkAgentRuntime(problems: ProblemCollector, env: IGovernedEnvironment | undefined, runtime: AgentRuntime | undefined, bedrockModels: readonly string[], agentName?: string): void {
   const k = runtime?.kubernetes;
   if (!k) {
     problems.add('runtime.kubernetes', k, '{ image, resources, replicas? } of the agent container', 'describe the agent container: runtime: { kubernetes: { image: "<repo>@sha256:...", resources: { cpu, memory } } }');
@@ -87,10 +87,12 @@ export function checkAgentRuntime(problems: ProblemCollector, env: IGovernedEnvi
     }
     if (!k.resources) problems.add('runtime.kubernetes.resources', k.resources, '{ cpu, memory } as Kubernetes quantities', 'set resources, e.g. { cpu: "500m", memory: "1Gi" }');
     else {
-      problems.check(QUANTITY.test(k.resources.cpu), 'runtime.kubernetes.resources.cpu', k.resources.cpu, 'a Kubernetes CPU quantity like "500m"', 'fix the CPU quantity');
-      problems.check(QUANTITY.test(k.resources.memory), 'runtime.kubernetes.resources.memory', k.resources.memory, 'a Kubernetes memory quantity like "1Gi"', 'fix the memory quantity');
+      // Limits equal requests: a zero would give the container nothing to run with.
+      problems.check(isPositiveQuantity(k.resources.cpu), 'runtime.kubernetes.resources.cpu', k.resources.cpu, 'a positive Kubernetes CPU quantity like "500m"', 'fix the CPU quantity');
+      problems.check(isPositiveQuantity(k.resources.memory), 'runtime.kubernetes.resources.memory', k.resources.memory, 'a positive Kubernetes memory quantity like "1Gi"', 'fix the memory quantity');
     }
     if (k.namespace !== undefined) problems.check(isSlug(k.namespace), 'runtime.kubernetes.namespace', k.namespace, 'a Kubernetes namespace name', 'fix the namespace');
+    checkOwnNamespace(problems, env, k.namespace ?? agentName, 'runtime.kubernetes.namespace', k.namespace === undefined);
   }
   const b = runtime?.bedrockAgent;
   if (b) {
@@ -136,6 +138,9 @@ export function checkAgentModels(problems: ProblemCollector, env: IGovernedEnvir
     }
     if (env?.allowedModelsKnown) {
       problems.check(env.allowedModels.includes(id), `${at}.bedrockModelId`, id, `one of the environment's allowed models ${JSON.stringify(env.allowedModels)}`, `use an allowed model, or ask the platform team (${env.accountability.approver}) to add it to ${env.name}'s allowedModels`);
+    } else if (env) {
+      // The allow-list is checked at plan, but a malformed id is known now.
+      problems.check(isModelId(id), `${at}.bedrockModelId`, id, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', `use the model id from the Bedrock console; it must also be on ${env.name}'s allowedModels`);
     }
     problems.check(!seen.has(`bedrock:${id}`), `${at}.bedrockModelId`, id, 'each model once', 'remove the duplicate');
     seen.add(`bedrock:${id}`);

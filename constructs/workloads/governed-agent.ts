@@ -23,7 +23,8 @@ import { audienceOf, ToolAuthorizer } from '../primitives/tool-authorizer';
 import { ToolRoute } from '../primitives/tool-route';
 import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkAgentModels, checkAgentRuntime, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
-import { checkWorkloadBasics, DEFAULT_QUOTAS } from './inference-service-props';
+import { checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment } from './inference-service-props';
+import { claimWorkloadName } from '../governance/workload-registry';
 
 /** IAM policy concerns of an agent role: model access and tool access never share a document. */
 export const AGENT_CONCERNS = { modelAccess: 'model-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
@@ -71,21 +72,33 @@ export class GovernedAgent extends Construct implements IGrantee {
   constructor(scope: Construct, id: string, props: GovernedAgentProps) {
     super(scope, id);
     const problems = new ProblemCollector(this.node.path);
-    const env = props.environment;
     checkWorkloadBasics(problems, props, today(this));
-    checkAgentModels(problems, env, props.models);
-    const bedrockModels = (props.models ?? []).filter((m) => !isGovernedService(m)).map((m) => (m as { bedrockModelId: string }).bedrockModelId);
-    checkAgentRuntime(problems, env, props.runtime, bedrockModels);
+    if (!props || typeof props !== 'object') problems.throwIfAny();
+    // A stray object is reported once (by checkWorkloadBasics), not again by every check that reads it.
+    const validEnv = isEnvironment(props.environment) ? props.environment : undefined;
+    checkAgentModels(problems, validEnv, props.models);
+    const bedrockModels = (Array.isArray(props.models) ? props.models : []).filter((m) => m && !isGovernedService(m)).map((m) => (m as { bedrockModelId: string }).bedrockModelId);
+    checkAgentRuntime(problems, validEnv, props.runtime, bedrockModels, props.name);
     const tools = checkToolGrants(problems, 'tools', props.tools);
-    if (!Array.isArray(props.tools)) problems.add('tools', props.tools, 'a list of tool grants', 'list the tools the agent may call; [] for none');
+    if (props.tools === undefined) problems.add('tools', props.tools, 'a list of tool grants', 'list the tools the agent may call; [] for none');
     for (const t of tools) {
-      if (t.target.kind === 'governed-service' && env && !env.kubernetes) {
+      if (t.target.kind === 'governed-service' && validEnv && !validEnv.kubernetes) {
         problems.add(`tools (${t.name}).target`, t.target, 'a governed-service tool only in an environment with a Kubernetes runtime', 'call the service over http, or deploy to an environment with Kubernetes');
       }
     }
     const namespace = props.runtime?.kubernetes?.namespace ?? props.name;
-    if (env && problems.count === 0) claimAgentIdentity(problems, this, props, namespace);
+    if (validEnv && problems.count === 0) claimAgentIdentity(problems, this, props, namespace);
+    if (validEnv && problems.count === 0) {
+      // The agent's helper roles are `<env>-<name>-models-gw` and `<env>-<name>-bedrock`: claimed
+      // too, so no other workload's role can collide with them at apply.
+      const derived = [...(bedrockModels.length > 0 ? ['models-gw'] : []), ...(props.runtime.bedrockAgent ? ['bedrock'] : [])];
+      for (const suffix of derived) {
+        const earlier = claimWorkloadName(this, { environment: validEnv.name, workload: `${props.name}-${suffix}`, team: props.owner.team, kind: 'a helper identity of GovernedAgent', path: this.node.path });
+        if (earlier) problems.add('name', props.name, `a name whose helper identity "${props.name}-${suffix}" is free in environment ${validEnv.name} (already used by ${earlier.kind} at '${earlier.path}', team ${earlier.team})`, 'rename one of the two workloads');
+      }
+    }
     problems.throwIfAny();
+    const env = props.environment;
 
     this.name = props.name;
     this.environment = env;

@@ -111,7 +111,7 @@ function isGrantee(value: unknown): value is IGrantee {
 /** Checks name, owner, classification, quotas, budget and revocation: what every governed workload has. */
 export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'quotas' | 'budget' | 'revoked'>, today: Date): void {
   if (!props || typeof props !== 'object') {
-    problems.add('props', props, 'an object { environment, name, owner, dataClassification, model }', 'pass the workload\'s props as the third argument');
+    problems.add('props', props, 'an object of props { environment, name, owner, dataClassification, ... }', 'pass the workload\'s props as the third argument');
     return;
   }
   if (!isEnvironment(props.environment)) problems.add('environment', props.environment, 'a GovernedEnvironment or GovernedEnvironment.fromContract(...)', 'pass the environment the workload runs in');
@@ -203,18 +203,27 @@ export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment
     }
     if (k.port !== undefined) problems.check(Number.isInteger(k.port) && k.port >= 1024 && k.port <= 65535, 'model.kubernetes.port', k.port, 'a port from 1024 to 65535 (the container runs as non-root)', 'listen on an unprivileged port such as 8080');
     if (k.namespace !== undefined) problems.check(isSlug(k.namespace), 'model.kubernetes.namespace', k.namespace, 'a Kubernetes namespace name', 'fix the namespace');
-    // The workload labels its namespace Pod Security "restricted" and denies all traffic in it by default:
-    // in a shared or system namespace, or the gateway's, that would break what else runs there.
-    const namespace = k.namespace ?? workloadName;
-    const gatewayNamespace = env?.kubernetes?.gatewayNamespace;
-    const taken = [...RESERVED_NAMESPACES, ...(gatewayNamespace && !isUnresolved(gatewayNamespace) ? [gatewayNamespace] : [])];
-    if (typeof namespace === 'string' && taken.includes(namespace)) {
-      const prop = k.namespace !== undefined ? 'model.kubernetes.namespace' : 'name';
-      problems.add(prop, namespace, `a namespace of the workload's own, not ${taken.map((n) => `"${n}"`).join(', ')}${k.namespace === undefined ? ' (the namespace defaults to the workload name)' : ''}`, k.namespace !== undefined ? 'set model.kubernetes.namespace to a namespace of its own, e.g. the workload name' : 'rename the workload, or set model.kubernetes.namespace to a namespace of its own');
-    }
+    checkOwnNamespace(problems, env, k.namespace ?? workloadName, 'model.kubernetes.namespace', k.namespace === undefined);
   }
 }
 
-function isPositiveQuantity(value: unknown): boolean {
+/**
+ * The namespace a Kubernetes workload (service or agent) takes must be its own: it is labelled Pod
+ * Security "restricted" and denies all traffic by default, which would break a shared or system
+ * namespace or the gateway's. `prop` names where the namespace came from.
+ */
+export function checkOwnNamespace(problems: ProblemCollector, env: IGovernedEnvironment | undefined, namespace: unknown, prop: string, defaulted: boolean): void {
+  const gatewayNamespace = env?.kubernetes?.gatewayNamespace;
+  const taken = [...RESERVED_NAMESPACES, ...(gatewayNamespace && !isUnresolved(gatewayNamespace) ? [gatewayNamespace] : [])];
+  if (typeof namespace !== 'string' || !taken.includes(namespace)) return;
+  problems.add(
+    defaulted ? 'name' : prop,
+    namespace,
+    `a namespace of the workload's own, not ${taken.map((n) => `"${n}"`).join(', ')}${defaulted ? ' (the namespace defaults to the workload name)' : ''}`,
+    defaulted ? `rename the workload, or set ${prop} to a namespace of its own` : `set ${prop} to a namespace of its own, e.g. the workload name`,
+  );
+}
+
+export function isPositiveQuantity(value: unknown): boolean {
   return typeof value === 'string' && QUANTITY.test(value) && parseFloat(value) > 0;
 }

@@ -2,12 +2,15 @@ import { TerraformStack, type App } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
+import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
+import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { TODAY_CONTEXT_KEY } from '../../constructs/governance/clock';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { WorkloadStack } from '../../stacks/workload-stack';
 import { DIGEST, envProps, OWNER, PRODUCT_OWNER, serviceProps, TODAY } from '../support';
+import { agentProps, agentTools } from '../workloads/agent.support';
 import { asValidationError, literal, runBadInput, thrownFrom, type BadInput } from './bad-input';
 
 /**
@@ -94,7 +97,7 @@ const ENVIRONMENT_ROWS: BadInput[] = [
 ];
 
 const SERVICE_ROWS: BadInput[] = [
-  { when: 'the service has no props at all', build: (app) => new GovernedInferenceService(stack(app), 'svc', undefined as any), path: 'test/svc', prop: 'props', value: 'nothing', allowed: /an object \{ environment, name, owner, dataClassification, model \}/, fix: /third argument/ },
+  { when: 'the service has no props at all', build: (app) => new GovernedInferenceService(stack(app), 'svc', undefined as any), path: 'test/svc', prop: 'props', value: 'nothing', allowed: /an object of props \{ environment, name, owner, dataClassification/, fix: /third argument/ },
   { when: 'the environment is a plain object', build: (app) => new GovernedInferenceService(stack(app), 'svc', serviceProps({} as any)), path: 'test/svc', prop: 'environment', value: '{}', allowed: /GovernedEnvironment or GovernedEnvironment\.fromContract/, fix: /environment the workload runs in/ },
   { when: 'the environment is missing', build: (app) => new GovernedInferenceService(stack(app), 'svc', serviceProps(undefined as any)), path: 'test/svc', prop: 'environment', value: 'nothing', allowed: /GovernedEnvironment/, fix: /pass the environment/ },
   { when: 'the workload name is empty', build: svc({ name: '' }), path: 'test/svc', prop: 'name', value: '""', allowed: /lowercase slug of at most 32/, fix: /"support-chat"/ },
@@ -154,7 +157,68 @@ const SERVICE_ROWS: BadInput[] = [
   { when: 'a workload stack region is not a region', build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'europe' }), path: 'product-dev', prop: 'region', value: '"europe"', allowed: /AWS region name like "eu-west-1"/, fix: /region the environment lives in/ },
 ];
 
-export const CONSTRUCT_ROWS: readonly BadInput[] = [...ENVIRONMENT_ROWS, ...SERVICE_ROWS];
+/** An agent row: GovernedAgent `test/agent` with overrides, in a valid environment (with Kubernetes). */
+function agent(overrides: Partial<GovernedAgentProps> | Record<string, unknown>, envOverrides: Partial<GovernedEnvironmentProps> = {}): (app: App) => void {
+  return (app) => {
+    const s = stack(app);
+    new GovernedAgent(s, 'agent', agentProps(new GovernedEnvironment(s, 'env', envProps(envOverrides)), overrides as Partial<GovernedAgentProps>));
+  };
+}
+const agentContainer = (extra: Record<string, unknown> = {}) => ({ runtime: { kubernetes: { image: `ghcr.io/example/triage-agent@${DIGEST}`, resources: { cpu: '500m', memory: '1Gi' }, ...extra } } });
+const bedrockAgent = (extra: Record<string, unknown>) => ({
+  runtime: { ...agentContainer().runtime, bedrockAgent: { foundationModel: 'anthropic.claude-3-haiku-20240307-v1:0', instruction: 'Triage incidents: read tickets and runbooks, propose next steps.', ...extra } },
+});
+const [ticketingRead, , runbookSearch] = agentTools();
+
+const AGENT_ROWS: BadInput[] = [
+  { when: 'the agent has no props at all', build: (app) => new GovernedAgent(stack(app), 'agent', undefined as any), path: 'test/agent', prop: 'props', value: 'nothing', allowed: /an object of props/, fix: /third argument/ },
+  { when: "the agent's environment is a plain object", build: (app) => new GovernedAgent(stack(app), 'agent', agentProps({} as any)), path: 'test/agent', prop: 'environment', value: '{}', allowed: /GovernedEnvironment or GovernedEnvironment\.fromContract/, fix: /pass the environment/ },
+  { when: 'the agent runs in an environment without Kubernetes', build: agent({}, { kubernetes: undefined }), path: 'test/agent', prop: 'runtime.kubernetes', value: '"environment dev"', allowed: /an environment with a Kubernetes runtime/, fix: /set kubernetes on the GovernedEnvironment dev/ },
+  { when: 'the agent takes over kube-system', build: agent(agentContainer({ namespace: 'kube-system' })), path: 'test/agent', prop: 'runtime.kubernetes.namespace', value: '"kube-system"', allowed: /a namespace of the workload's own/, fix: /set runtime\.kubernetes\.namespace to a namespace of its own/ },
+  { when: "the agent takes over the gateway's namespace", build: agent(agentContainer({ namespace: 'ai-gateway' })), path: 'test/agent', prop: 'runtime.kubernetes.namespace', value: '"ai-gateway"', allowed: /not .*"ai-gateway"/, fix: /namespace of its own/ },
+  { when: 'the agent is named "default" (its namespace by default)', build: agent({ name: 'default' }), path: 'test/agent', prop: 'name', value: '"default"', allowed: /defaults to the workload name/, fix: /rename the workload, or set runtime\.kubernetes\.namespace/ },
+  { when: 'the agent container has no CPU', build: agent(agentContainer({ resources: { cpu: '0', memory: '1Gi' } })), path: 'test/agent', prop: 'runtime.kubernetes.resources.cpu', value: '"0"', allowed: /a positive Kubernetes CPU quantity/, fix: /fix the CPU quantity/ },
+  { when: 'the agent has 21 replicas', build: agent(agentContainer({ replicas: 21 })), path: 'test/agent', prop: 'runtime.kubernetes.replicas', value: '21', allowed: /whole number from 1 to 20/, fix: /to stop the agent, revoke it/ },
+  { when: 'the agent runtime is missing', build: agent({ runtime: undefined }), path: 'test/agent', prop: 'runtime.kubernetes', value: 'nothing', allowed: /\{ image, resources, replicas\? \} of the agent container/, fix: /describe the agent container/ },
+  {
+    when: "an agent's Bedrock model id is malformed against a contract environment",
+    build: (app) => {
+      const s = stack(app);
+      new GovernedAgent(s, 'agent', agentProps(GovernedEnvironment.fromContract(s, 'env', 'dev', { kubernetes: 'from-contract' }), { models: [{ bedrockModelId: 'Claude 3' }] }));
+    },
+    path: 'test/agent', prop: 'models[0].bedrockModelId', value: '"Claude 3"', allowed: /a Bedrock model id like/, fix: /must also be on dev's allowedModels/,
+  },
+  { when: 'the agent models are one string', build: agent({ models: 'anthropic.claude-3-haiku-20240307-v1:0' }), path: 'test/agent', prop: 'models', value: '"anthropic.claude-3-haiku-20240307-v1:0"', allowed: /a list of GovernedInferenceService references or \{ bedrockModelId \}/, fix: /\[\] for none/ },
+  { when: 'the agent is granted the same model twice', build: agent({ models: [{ bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' }, { bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' }] }), path: 'test/agent', prop: 'models[1].bedrockModelId', value: '"anthropic.claude-3-haiku-20240307-v1:0"', allowed: /each model once/, fix: /remove the duplicate/ },
+  { when: 'the agent tools are one string', build: agent({ tools: 'ticketing-read' }), path: 'test/agent', prop: 'tools', value: '"ticketing-read"', allowed: /an array of tool grants/, fix: /list of \{ name, target, actions, sensitivity, credential \}/ },
+  { when: 'an agent tool is null', build: agent({ tools: [null] }), path: 'test/agent', prop: 'tools[0]', value: 'null', allowed: /a tool grant \{ name, target/, fix: /describe the tool as an object/ },
+  { when: "a tool credential is a secret's name, not its ARN", build: agent({ tools: [{ ...ticketingRead, credential: { secretArn: 'tools/ticketing-api', rotationDays: 30 } }] }), path: 'test/agent', prop: 'tools[0] (ticketing-read).credential.secretArn', value: '"tools/ticketing-api"', allowed: /a Secrets Manager secret ARN/, fix: /ARN of the tool-side secret/ },
+  { when: "a Lambda tool is the function's name, not its ARN", build: agent({ tools: [{ ...runbookSearch, target: { kind: 'lambda', functionArn: 'runbook-search' } }] }), path: 'test/agent', prop: 'tools[0] (runbook-search).target.functionArn', value: '"runbook-search"', allowed: /a Lambda function ARN/, fix: /function's ARN/ },
+  { when: 'the Bedrock agent instruction is under 40 characters', build: agent(bedrockAgent({ instruction: 'Triage incidents.' })), path: 'test/agent', prop: 'runtime.bedrockAgent.instruction', value: '"Triage incidents."', allowed: /40 to 4000 characters/, fix: /what the agent does and must not do/ },
+  { when: 'the Bedrock agent idle session is 30 seconds', build: agent(bedrockAgent({ idleSessionTtlSeconds: 30 })), path: 'test/agent', prop: 'runtime.bedrockAgent.idleSessionTtlSeconds', value: '30', allowed: /from 60 to 3600/, fix: /at most one hour/ },
+  {
+    when: 'an agent takes the name of an inference service',
+    build: (app) => {
+      const s = stack(app);
+      const e = new GovernedEnvironment(s, 'env', envProps());
+      new GovernedInferenceService(s, 'svc', serviceProps(e, { name: 'triage' }));
+      new GovernedAgent(s, 'agent', agentProps(e));
+    },
+    path: 'test/agent', prop: 'name', value: '"triage"', allowed: /already used by GovernedInferenceService at 'test\/svc'/, fix: /one identity per agent per environment/,
+  },
+  {
+    when: "a service takes the name of an agent's model gateway identity",
+    build: (app) => {
+      const s = stack(app);
+      const e = new GovernedEnvironment(s, 'env', envProps());
+      new GovernedAgent(s, 'agent', agentProps(e));
+      new GovernedInferenceService(s, 'svc', serviceProps(e, { name: 'triage-models-gw' }));
+    },
+    path: 'test/svc', prop: 'name', value: '"triage-models-gw"', allowed: /already used by a helper identity of GovernedAgent at 'test\/agent'/, fix: /one identity per workload per environment/,
+  },
+];
+
+export const CONSTRUCT_ROWS: readonly BadInput[] = [...ENVIRONMENT_ROWS, ...SERVICE_ROWS, ...AGENT_ROWS];
 
 describe('bad-input matrix: constructs', () => {
   test('covers at least 40 distinct bad inputs', () => {
