@@ -6,6 +6,8 @@ import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
 import { isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
 import { LOG_RETENTION_VALUES } from '../../constructs/primitives/log-sink';
+import type { ToolGrant } from '../../constructs/governance/tool-grants';
+import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
 import type { InferenceModel } from '../../constructs/workloads/inference-service-props';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { TODAY } from '../support';
@@ -131,3 +133,27 @@ export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<G
 
 /** An environment and a service valid in it. */
 export const environmentAndService = environmentProps.chain((env) => serviceProps(env).map((svc) => ({ env, svc })));
+
+/** Agent props (without environment) valid for the given environment props, which must run Kubernetes. */
+export function agentProps(env: GovernedEnvironmentProps, tools: readonly ToolGrant[]): fc.Arbitrary<Omit<GovernedAgentProps, 'environment'>> {
+  const reserved = [PLATFORM_WORKLOAD, ...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
+  return fc.record({
+    name: slug(32).filter((n) => !reserved.includes(n)),
+    owner,
+    dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+    runtime: fc
+      .record({ repo: slug(20), digest: hex64, replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), cpu, memory, namespace: fc.option(slug(63).filter((n) => !reserved.includes(n)), { nil: undefined }) })
+      .map((k) => ({ kubernetes: { image: `ghcr.io/example/${k.repo}@sha256:${k.digest}`, replicas: k.replicas, resources: { cpu: k.cpu, memory: k.memory }, namespace: k.namespace } })),
+    models: fc.uniqueArray(fc.constantFrom(...env.allowedModels), { minLength: 0, maxLength: env.allowedModels.length }).map((ids) => ids.map((bedrockModelId) => ({ bedrockModelId }))),
+    tools: fc.subarray([...tools]),
+    quotas: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 1000 }), burst: fc.integer({ min: 1, max: 2000 }), monthlyRequests: fc.integer({ min: 1, max: 100_000_000 }) }), { nil: undefined }),
+    revoked: fc.option(revocation, { nil: undefined }),
+  });
+}
+
+/** An environment with Kubernetes and an agent valid in it. */
+export const environmentAndAgent = (tools: readonly ToolGrant[]) =>
+  fc.tuple(environmentProps, kubernetesRuntime).chain(([env, kubernetes]) => {
+    const withK8s = { ...env, kubernetes: env.kubernetes ?? kubernetes };
+    return agentProps(withK8s, tools).map((agent) => ({ env: withK8s, agent }));
+  });

@@ -100,3 +100,12 @@ test('catches a privileged, root, unpinned deployment and a LoadBalancer service
     expect.stringMatching(/kubernetes_service_v1\..*: type LoadBalancer/),
   ]);
 });
+
+test("accepts a contract environment's published periods, but no other unresolved value", () => {
+  const json = copy();
+  const [name] = Object.keys(json.resource.aws_secretsmanager_secret);
+  json.resource.aws_secretsmanager_secret[name].recovery_window_in_days = '${jsondecode(data.aws_ssm_parameter.env_contract_1.value).secretRecoveryDays}';
+  expect(unprotectedSecrets(json)).toEqual([]);
+  json.resource.aws_secretsmanager_secret[name].recovery_window_in_days = '${var.recovery_days}';
+  expect(unprotectedSecrets(json)).toEqual([`aws_secretsmanager_secret.${name}: recovery window \${var.recovery_days}`]);
+});

@@ -93,17 +93,25 @@ export function wildcardAllows(json: TfJson): string[] {
   });
 }
 
+/**
+ * A product stack reads its environment's periods from the contract the platform published: the
+ * exact reference to that contract field is accepted (the platform stack's own invariants check
+ * the number); any other unresolved value is a violation.
+ */
+const fromContract = (value: unknown, field: string) => typeof value === 'string' && new RegExp(`^\\$\\{jsondecode\\(data\\.aws_ssm_parameter\\.[^.]+\\.value\\)\\.${field}\\}$`).test(value);
+
 /** Every secret encrypted with a customer managed key, recoverable, and rotated within the maximum period. */
 export function unprotectedSecrets(json: TfJson): string[] {
   const rotations = Object.values(json.resource?.aws_secretsmanager_secret_rotation ?? {});
   return Object.entries(json.resource?.aws_secretsmanager_secret ?? {}).flatMap(([name, s]) => {
     const problems: string[] = [];
     if (typeof s.kms_key_id !== 'string' || s.kms_key_id === '' || s.kms_key_id.includes('alias/aws/')) problems.push('no customer managed key');
-    if (!(s.recovery_window_in_days >= 7 && s.recovery_window_in_days <= 30)) problems.push(`recovery window ${s.recovery_window_in_days}`);
+    const recovery = s.recovery_window_in_days;
+    if (!(recovery >= 7 && recovery <= 30) && !fromContract(recovery, 'secretRecoveryDays')) problems.push(`recovery window ${recovery}`);
     const rotation = rotations.find((r: any) => r.secret_id === `\${aws_secretsmanager_secret.${name}.id}`);
     const days = rotation?.rotation_rules?.automatically_after_days;
     if (!rotation) problems.push('no rotation');
-    else if (!(days >= 1 && days <= MAX_ROTATION_DAYS)) problems.push(`rotation every ${days} days`);
+    else if (!(days >= 1 && days <= MAX_ROTATION_DAYS) && !fromContract(days, 'secretRotationDays')) problems.push(`rotation every ${days} days`);
     if (!rotation?.rotation_lambda_arn) problems.push('no rotation function');
     return problems.map((p) => `aws_secretsmanager_secret.${name}: ${p}`);
   });

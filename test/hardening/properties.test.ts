@@ -5,10 +5,12 @@ import { GovernanceValidationError } from '../../constructs/governance/errors';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
+import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
+import { agentTools } from '../workloads/agent.support';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { envProps, synth, testStack, TODAY } from '../support';
-import { environmentAndService, environmentProps, MODEL_POOL, serviceProps as arbServiceProps, slug } from './arbitraries';
+import { environmentAndAgent, environmentAndService, environmentProps, MODEL_POOL, serviceProps as arbServiceProps, slug } from './arbitraries';
 import { violations } from './invariants';
 
 /**
@@ -18,7 +20,7 @@ import { violations } from './invariants';
  * the seed and path to replay it). Raise the runs locally with FC_RUNS=500.
  */
 const scale = Number(process.env.FC_RUNS ?? 0) || 1;
-export const RUNS = { validService: 12 * scale, validEnvironment: 6 * scale, invalidService: 100 * scale, invalidEnvironment: 60 * scale };
+export const RUNS = { validService: 12 * scale, validAgent: 6 * scale, validEnvironment: 6 * scale, invalidService: 100 * scale, invalidEnvironment: 60 * scale };
 const SEED = Number(process.env.FC_SEED ?? 20261122);
 const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED, endOnFailure: true });
 
@@ -69,6 +71,22 @@ describe('valid props: synthesis succeeds and every invariant holds', () => {
         }
       }),
       params(RUNS.validService),
+    );
+  });
+
+  test('for random agents (models, tools, runtime, revocation)', () => {
+    fc.assert(
+      fc.property(environmentAndAgent(agentTools()), ({ env, agent }) => {
+        const stack = testStack();
+        const environment = new GovernedEnvironment(stack, 'env', env);
+        new GovernedAgent(stack, 'agent', { ...agent, environment });
+        const json = synth(stack);
+        expect(violations(json)).toEqual([]);
+        // Revoked: zero replicas; otherwise what was asked.
+        const deployment = Object.values(json.resource.kubernetes_deployment_v1)[0] as any;
+        expect(deployment.spec.replicas).toBe(agent.revoked ? '0' : String(agent.runtime.kubernetes.replicas ?? 1));
+      }),
+      params(RUNS.validAgent),
     );
   });
 
