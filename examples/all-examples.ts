@@ -1,4 +1,5 @@
 import type { App } from 'cdktf';
+import { incidentTriageApp } from './incident-triage-agent';
 import { platformApp } from './platform-app';
 import { productApp } from './product-app';
 
@@ -8,4 +9,6 @@ export function allExamples(app: App): void {
   const product = productApp(app);
   // The product stack reads dev's contract: deploy the platform first.
   product.addDependency(platform.dev);
+  const agents = incidentTriageApp(app);
+  agents.addDependency(platform.dev);
 }

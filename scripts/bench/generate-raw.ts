@@ -73,7 +73,9 @@ const body: string[] = [];
 for (const stack of stacks) {
   const stackVar = stackNames.get(stack)!;
   body.push(`  const ${stackVar} = new TerraformStack(app, ${JSON.stringify(stack.node.id)});`);
-  const recorded = stack.node.findAll().map((c) => recorder.byElement(c)).filter((r): r is RecordedElement => !!r);
+  // Creation order, as the constructs ran: every element a config names already exists.
+  const inStack = new Set(stack.node.findAll());
+  const recorded = recorder.elements.filter((r: RecordedElement) => inStack.has(r.element));
   const unrecorded = stack.node
     .findAll()
     .filter((c) => c instanceof cdktf.TerraformElement && !recorder.byElement(c) && !(c instanceof cdktf.TerraformBackend));

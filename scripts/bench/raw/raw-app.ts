@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
@@ -52,6 +53,9 @@ import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsman
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { VerifiedpermissionsPolicy } from '@cdktf/provider-aws/lib/verifiedpermissions-policy';
+import { VerifiedpermissionsPolicyStore } from '@cdktf/provider-aws/lib/verifiedpermissions-policy-store';
+import { VerifiedpermissionsSchema } from '@cdktf/provider-aws/lib/verifiedpermissions-schema';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointPolicy } from '@cdktf/provider-aws/lib/vpc-endpoint-policy';
@@ -431,11 +435,7 @@ export function rawApp(app: App): void {
       Name: "governed-dev-eks-auth",
     },
   });
-  const stack0e28 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
-    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
-  });
-  const stack0e29 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
+  const stack0e28 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
     name: "governed-dev",
     description: "Governed AI gateway of dev: models and tools, IAM-authenticated, private",
     endpointConfiguration: {
@@ -454,32 +454,32 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e30 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
+  const stack0e29 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"AgentToolRoutesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*/*/agents/*/tools/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
   });
-  const stack0e31 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
+  const stack0e30 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "workloads",
   });
-  const stack0e32 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
+  const stack0e31 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "agents",
   });
-  const stack0e33 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
+  const stack0e32 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "health",
   });
-  const stack0e34 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
+  const stack0e33 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "GET",
     authorization: "AWS_IAM",
   });
-  const stack0e35 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
+  const stack0e34 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -488,13 +488,13 @@ export function rawApp(app: App): void {
       "application/json": "{\"statusCode\": 200}",
     },
   });
-  const stack0e36 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
+  const stack0e35 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
     statusCode: "200",
   });
-  const stack0e37 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
+  const stack0e36 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -502,9 +502,9 @@ export function rawApp(app: App): void {
     responseTemplates: {
       "application/json": "{\"status\": \"ok\"}",
     },
-    dependsOn: [stack0e35],
+    dependsOn: [stack0e34],
   });
-  const stack0e38 = new IamRole(stack0, "environment_gateway_cloudwatch-role_A73DEF42", {
+  const stack0e37 = new IamRole(stack0, "environment_gateway_cloudwatch-role_A73DEF42", {
     name: "dev-apigateway-cloudwatch",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"}}}]}",
@@ -521,23 +521,23 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e39 = new IamRolePolicy(stack0, "environment_gateway_cloudwatch-role_policy_39D88879", {
+  const stack0e38 = new IamRolePolicy(stack0, "environment_gateway_cloudwatch-role_policy_39D88879", {
     name: "permissions",
     role: "${aws_iam_role.environment_gateway_cloudwatch-role_A73DEF42.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:API-Gateway-Execution-Logs_*\"]}]}",
   });
-  const stack0e40 = new ApiGatewayAccount(stack0, "environment_gateway_account_83B55F2F", {
+  const stack0e39 = new ApiGatewayAccount(stack0, "environment_gateway_account_83B55F2F", {
     cloudwatchRoleArn: "${aws_iam_role.environment_gateway_cloudwatch-role_A73DEF42.arn}",
   });
-  const stack0e41 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
+  const stack0e40 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     description: "Platform routes",
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack0e34, stack0e35],
+    dependsOn: [stack0e33, stack0e34],
   });
-  const stack0e42 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
+  const stack0e41 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
     stageName: "platform",
@@ -556,9 +556,9 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e40],
+    dependsOn: [stack0e39],
   });
-  const stack0e43 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
+  const stack0e42 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     stageName: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
     methodPath: "*/*",
@@ -569,6 +569,10 @@ export function rawApp(app: App): void {
       loggingLevel: "ERROR",
       dataTraceEnabled: false,
     },
+  });
+  const stack0e43 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
+    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
   });
   const stack0e44 = new IamPolicy(stack0, "environment_boundary_policy_F1CB72B3", {
     name: "dev-workload-boundary",
@@ -1129,11 +1133,7 @@ export function rawApp(app: App): void {
       Name: "governed-prod-eks-auth",
     },
   });
-  const stack1e28 = new VpcEndpointPolicy(stack1, "environment_endpoints_execute-api-policy_CCF79451", {
-    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
-  });
-  const stack1e29 = new ApiGatewayRestApi(stack1, "environment_gateway_api_8D05C824", {
+  const stack1e28 = new ApiGatewayRestApi(stack1, "environment_gateway_api_8D05C824", {
     name: "governed-prod",
     description: "Governed AI gateway of prod: models and tools, IAM-authenticated, private",
     endpointConfiguration: {
@@ -1152,32 +1152,32 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e30 = new ApiGatewayRestApiPolicy(stack1, "environment_gateway_policy_5C5AC1B3", {
+  const stack1e29 = new ApiGatewayRestApiPolicy(stack1, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"AgentToolRoutesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*/*/agents/*/tools/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
   });
-  const stack1e31 = new ApiGatewayResource(stack1, "environment_gateway_workloads_3378869E", {
+  const stack1e30 = new ApiGatewayResource(stack1, "environment_gateway_workloads_3378869E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "workloads",
   });
-  const stack1e32 = new ApiGatewayResource(stack1, "environment_gateway_agents_DB25B32A", {
+  const stack1e31 = new ApiGatewayResource(stack1, "environment_gateway_agents_DB25B32A", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "agents",
   });
-  const stack1e33 = new ApiGatewayResource(stack1, "environment_gateway_health_82CF5E83", {
+  const stack1e32 = new ApiGatewayResource(stack1, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "health",
   });
-  const stack1e34 = new ApiGatewayMethod(stack1, "environment_gateway_health-method_5151D499", {
+  const stack1e33 = new ApiGatewayMethod(stack1, "environment_gateway_health-method_5151D499", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "GET",
     authorization: "AWS_IAM",
   });
-  const stack1e35 = new ApiGatewayIntegration(stack1, "environment_gateway_health-integration_C555BEAB", {
+  const stack1e34 = new ApiGatewayIntegration(stack1, "environment_gateway_health-integration_C555BEAB", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -1186,13 +1186,13 @@ export function rawApp(app: App): void {
       "application/json": "{\"statusCode\": 200}",
     },
   });
-  const stack1e36 = new ApiGatewayMethodResponse(stack1, "environment_gateway_health-response_DCBFBBB4", {
+  const stack1e35 = new ApiGatewayMethodResponse(stack1, "environment_gateway_health-response_DCBFBBB4", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
     statusCode: "200",
   });
-  const stack1e37 = new ApiGatewayIntegrationResponse(stack1, "environment_gateway_health-integration-response_E0B0D671", {
+  const stack1e36 = new ApiGatewayIntegrationResponse(stack1, "environment_gateway_health-integration-response_E0B0D671", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -1200,17 +1200,17 @@ export function rawApp(app: App): void {
     responseTemplates: {
       "application/json": "{\"status\": \"ok\"}",
     },
-    dependsOn: [stack1e35],
+    dependsOn: [stack1e34],
   });
-  const stack1e38 = new ApiGatewayDeployment(stack1, "environment_gateway_deployment_A5DE883C", {
+  const stack1e37 = new ApiGatewayDeployment(stack1, "environment_gateway_deployment_A5DE883C", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     description: "Platform routes",
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack1e34, stack1e35],
+    dependsOn: [stack1e33, stack1e34],
   });
-  const stack1e39 = new ApiGatewayStage(stack1, "environment_gateway_stage_C820EA84", {
+  const stack1e38 = new ApiGatewayStage(stack1, "environment_gateway_stage_C820EA84", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
     stageName: "platform",
@@ -1230,7 +1230,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e40 = new ApiGatewayMethodSettings(stack1, "environment_gateway_stage-settings_B5288C1F", {
+  const stack1e39 = new ApiGatewayMethodSettings(stack1, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     stageName: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
     methodPath: "*/*",
@@ -1241,6 +1241,10 @@ export function rawApp(app: App): void {
       loggingLevel: "ERROR",
       dataTraceEnabled: false,
     },
+  });
+  const stack1e40 = new VpcEndpointPolicy(stack1, "environment_endpoints_execute-api-policy_CCF79451", {
+    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
   });
   const stack1e41 = new IamPolicy(stack1, "environment_boundary_policy_F1CB72B3", {
     name: "prod-workload-boundary",
@@ -1478,12 +1482,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e6 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
-    name: "model-access",
-    role: "${aws_iam_role.support-chat_identity_role_9DC6FA13.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"}]}",
-  });
-  const stack2e7 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
+  const stack2e6 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
     name: "/governed/dev/support-chat",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1497,6 +1496,11 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
     },
+  });
+  const stack2e7 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
+    name: "model-access",
+    role: "${aws_iam_role.support-chat_identity_role_9DC6FA13.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
   const stack2e8 = new ApiGatewayResource(stack2, "support-chat_route_path-0_9AA5E821", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
@@ -1692,12 +1696,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e21 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
-    name: "runtime",
-    role: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
-  });
-  const stack2e22 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
+  const stack2e21 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
     name: "/governed/dev/fraud-scoring",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1711,6 +1710,11 @@ export function rawApp(app: App): void {
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
     },
+  });
+  const stack2e22 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
+    name: "runtime",
+    role: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
   const stack2e23 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
     name: "dev-fraud-scoring-model",
@@ -1963,22 +1967,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e41 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
-    name: "logs",
-    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.ticket-summarizer_logs_log-group_755A4916.arn}:log-stream:*\"}]}",
-  });
-  const stack2e42 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
-    name: "secrets",
-    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}\"},{\"Sid\":\"DecryptSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
-  });
-  const stack2e43 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
-    name: "service-access",
-    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/support-chat/POST/workloads/support-chat/invoke\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
-  });
-  const stack2e44 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
+  const stack2e41 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
     name: "/governed/dev/ticket-summarizer",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1993,7 +1982,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e45 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
+  const stack2e42 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
+    name: "logs",
+    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.ticket-summarizer_logs_log-group_755A4916.arn}:log-stream:*\"}]}",
+  });
+  const stack2e43 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
     metadata: {
       name: "ticket-summarizer",
       labels: {
@@ -2012,7 +2006,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e46 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
+  const stack2e44 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2031,7 +2025,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack2e47 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
+  const stack2e45 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "ticket-summarizer",
     serviceAccount: "ticket-summarizer",
@@ -2047,7 +2041,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e48 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
+  const stack2e46 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2155,7 +2149,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e49 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
+  const stack2e47 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2184,7 +2178,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e50 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
+  const stack2e48 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2206,7 +2200,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack2e51 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
+  const stack2e49 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
     metadata: {
       name: "allow-gateway-ingress",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2248,7 +2242,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e52 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
+  const stack2e50 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
     metadata: {
       name: "allow-egress-gateway-endpoints-dns",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2316,17 +2310,17 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e53 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-0_1FEA1AE1", {
+  const stack2e51 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-0_1FEA1AE1", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
     pathPart: "ticket-summarizer",
   });
-  const stack2e54 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-1_A151AE61", {
+  const stack2e52 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-1_A151AE61", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.ticket-summarizer_route_path-0_1FEA1AE1.id}",
     pathPart: "{proxy+}",
   });
-  const stack2e55 = new ApiGatewayMethod(stack2, "ticket-summarizer_route_method_C06F64B9", {
+  const stack2e53 = new ApiGatewayMethod(stack2, "ticket-summarizer_route_method_C06F64B9", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
     httpMethod: "ANY",
@@ -2336,7 +2330,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack2e56 = new ApiGatewayIntegration(stack2, "ticket-summarizer_route_integration_1A4D249C", {
+  const stack2e54 = new ApiGatewayIntegration(stack2, "ticket-summarizer_route_integration_1A4D249C", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
     httpMethod: "${aws_api_gateway_method.ticket-summarizer_route_method_C06F64B9.http_method}",
@@ -2350,7 +2344,7 @@ export function rawApp(app: App): void {
     },
     timeoutMilliseconds: 29000,
   });
-  const stack2e57 = new ApiGatewayDeployment(stack2, "ticket-summarizer_stage_deployment_0C221AB7", {
+  const stack2e55 = new ApiGatewayDeployment(stack2, "ticket-summarizer_stage_deployment_0C221AB7", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     description: "ticket-summarizer routes",
     triggers: {
@@ -2359,9 +2353,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack2e55, stack2e56],
+    dependsOn: [stack2e53, stack2e54],
   });
-  const stack2e58 = new ApiGatewayStage(stack2, "ticket-summarizer_stage_C19E754F", {
+  const stack2e56 = new ApiGatewayStage(stack2, "ticket-summarizer_stage_C19E754F", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     deploymentId: "${aws_api_gateway_deployment.ticket-summarizer_stage_deployment_0C221AB7.id}",
     stageName: "ticket-summarizer",
@@ -2381,7 +2375,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e59 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
+  const stack2e57 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     stageName: "${aws_api_gateway_stage.ticket-summarizer_stage_C19E754F.stage_name}",
     methodPath: "*/*",
@@ -2393,7 +2387,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack2e60 = new ApiGatewayUsagePlan(stack2, "ticket-summarizer_stage_usage-plan_4C743DE1", {
+  const stack2e58 = new ApiGatewayUsagePlan(stack2, "ticket-summarizer_stage_usage-plan_4C743DE1", {
     name: "dev-ticket-summarizer",
     description: "Quota of ticket-summarizer in dev; its API key is a rotated secret",
     apiStages: [{
@@ -2419,7 +2413,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e61 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
+  const stack2e59 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
     name: "governed/dev/ticket-summarizer/gateway-api-key",
     description: "Gateway API key of ticket-summarizer in dev: metered by its usage plan",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -2437,19 +2431,19 @@ export function rawApp(app: App): void {
       "governance:usage-plan-id": "${aws_api_gateway_usage_plan.ticket-summarizer_stage_usage-plan_4C743DE1.id}",
     },
   });
-  const stack2e62 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
+  const stack2e60 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e63 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
+  const stack2e61 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e64 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
+  const stack2e62 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
     name: "governed/dev/ticket-summarizer/service-token",
     description: "Service token of ticket-summarizer in dev",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -2466,17 +2460,856 @@ export function rawApp(app: App): void {
       "governance:rotation-strategy": "generated-token",
     },
   });
-  const stack2e65 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
+  const stack2e63 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e66 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
+  const stack2e64 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
+  const stack2e65 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
+    name: "secrets",
+    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}\"},{\"Sid\":\"DecryptSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack2e66 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
+    name: "service-access",
+    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/support-chat/POST/workloads/support-chat/invoke\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
   stack2.addDependency(stack0);
+  const stack3 = new TerraformStack(app, "agents-dev");
+  const stack3e0 = new AwsProvider(stack3, "aws", {
+    region: "eu-west-1",
+    defaultTags: [{
+      tags: {
+        "governance:environment": "dev",
+      },
+    }],
+  });
+  const stack3e1 = new DataAwsSsmParameter(stack3, "environment_contract_3499FA03", {
+    name: "/governance/dev/contract",
+  });
+  const stack3e2 = new DataAwsEksCluster(stack3, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e3 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e4 = new KubernetesProvider(stack3, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
+  });
+  const stack3e5 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
+    name: "dev-incident-triage",
+    path: "/governed/dev/",
+    description: "Governed workload identity incident-triage in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e6 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
+    name: "/governed/dev/incident-triage",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e7 = new CloudwatchLogGroup(stack3, "incident-triage_decision-log_log-group_DBB8D40E", {
+    name: "/governed/dev/incident-triage/tool-decisions",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
+    name: "logs",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_logs_log-group_B3DB2C74.arn}:log-stream:*\"}]}",
+  });
+  const stack3e9 = new ApiGatewayResource(stack3, "incident-triage_gateway-agent_B1A024D3", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.agentsResourceId}",
+    pathPart: "incident-triage",
+  });
+  const stack3e10 = new IamRole(stack3, "incident-triage_model-gateway-identity_role_A8A0FD3A", {
+    name: "dev-incident-triage-models-gw",
+    path: "/governed/dev/",
+    description: "Governed workload identity incident-triage-models-gw in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e11 = new IamRolePolicy(stack3, "incident-triage_model-gateway-identity_policy-model-access_23A21B9C", {
+    name: "model-access",
+    role: "${aws_iam_role.incident-triage_model-gateway-identity_role_A8A0FD3A.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e12 = new ApiGatewayResource(stack3, "incident-triage_gateway-models_B35C9727", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
+    pathPart: "models",
+  });
+  const stack3e13 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-models_B35C9727.id}",
+    pathPart: "anthropic.claude-3-5-sonnet-20240620-v1-0",
+  });
+  const stack3e14 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64.id}",
+    pathPart: "invoke",
+  });
+  const stack3e15 = new ApiGatewayMethod(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
+    httpMethod: "POST",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+  });
+  const stack3e16 = new ApiGatewayIntegration(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
+    httpMethod: "${aws_api_gateway_method.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4.http_method}",
+    type: "AWS",
+    integrationHttpMethod: "POST",
+    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:bedrock-runtime:path/model/anthropic.claude-3-5-sonnet-20240620-v1:0/invoke",
+    credentials: "${aws_iam_role.incident-triage_model-gateway-identity_role_A8A0FD3A.arn}",
+    passthroughBehavior: "WHEN_NO_MATCH",
+    requestParameters: {
+      "integration.request.header.X-Amzn-Bedrock-GuardrailIdentifier": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id}'",
+      "integration.request.header.X-Amzn-Bedrock-GuardrailVersion": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}'",
+    },
+    timeoutMilliseconds: 29000,
+  });
+  stack3e16.addOverride("lifecycle.precondition", [{
+    condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-5-sonnet-20240620-v1:0\")}",
+    error_message: "agents-dev/incident-triage: model anthropic.claude-3-5-sonnet-20240620-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
+  }]);
+  const stack3e17 = new VerifiedpermissionsPolicyStore(stack3, "agent-policy-store-dev_store_BEFF38C5", {
+    description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
+    validationSettings: [{
+      mode: "STRICT",
+    }],
+    tags: {
+      "governance:owner": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.team}",
+      "governance:accountable": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.accountable}",
+      "governance:approver": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.approver}",
+      "governance:revoker": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.revoker}",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "internal",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e18 = new VerifiedpermissionsSchema(stack3, "agent-policy-store-dev_schema_FEC0FBF7", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: {
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
+    },
+  });
+  const stack3e19 = new ApiGatewayResource(stack3, "incident-triage_gateway-tools_2135BD04", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
+    pathPart: "tools",
+  });
+  const stack3e20 = new SecretsmanagerSecret(stack3, "incident-triage_approval-key_secret_4C1EF3F6", {
+    name: "governed/dev/incident-triage/approval-signing-key",
+    description: "Signs step-up approvals of incident-triage's tool calls in dev; never readable by the agent",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:rotation-strategy": "generated-token",
+    },
+  });
+  const stack3e21 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_approval-key_policy_23371BD8", {
+    secretArn: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-incident-triage-tool-authz\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
+  });
+  const stack3e22 = new SecretsmanagerSecretRotation(stack3, "incident-triage_approval-key_rotation_4E0EBDBB", {
+    secretId: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.id}",
+    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
+    rotationRules: {
+      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
+    },
+  });
+  const stack3e23 = new IamRole(stack3, "incident-triage_tool-authorizer_role_E0BCCF16", {
+    name: "dev-incident-triage-tool-authz",
+    path: "/governed-platform/dev/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:lambda:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:function:dev-incident-triage-tool-authz\"}}}]}",
+    maxSessionDuration: 3600,
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e24 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_role_policy_55C132FD", {
+    name: "permissions",
+    role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}\"},{\"Sid\":\"DecryptIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.arn}\"},{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_decision-log_log-group_DBB8D40E.arn}:log-stream:*\"}]}",
+  });
+  const stack3e25 = new TerraformAsset(stack3, "incident-triage_tool-authorizer_code_6328D144", { path: path.join(REPO_ROOT, "functions/tool-authorizer"), type: AssetType.ARCHIVE });
+  const stack3e26 = new LambdaFunction(stack3, "incident-triage_tool-authorizer_function_7E1AEF73", {
+    functionName: "dev-incident-triage-tool-authz",
+    description: "Decides incident-triage's tool calls in dev with Verified Permissions",
+    role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.arn}",
+    runtime: "nodejs20.x",
+    handler: "index.handler",
+    filename: "assets/incident-triage_tool-authorizer_code_6328D144/6B378863AF8FB2B17EC42E463009AA98/archive.zip",
+    sourceCodeHash: "6B378863AF8FB2B17EC42E463009AA98",
+    timeout: 10,
+    memorySize: 256,
+    kmsKeyArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    environment: {
+      variables: {
+        POLICY_STORE_ID: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+        ENVIRONMENT: "dev",
+        AGENT: "incident-triage",
+        AGENT_ROLE_ARN: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
+        AUDIENCE: "dev/agents",
+        APPROVAL_KEY_SECRET_ARN: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}",
+        TOOL_CREDENTIALS: "{\"ticketing-read\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\",\"ticketing-write\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"}",
+      },
+    },
+    loggingConfig: {
+      logFormat: "JSON",
+      logGroup: "${aws_cloudwatch_log_group.incident-triage_decision-log_log-group_DBB8D40E.name}",
+    },
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+    dependsOn: [stack3e7, stack3e23],
+  });
+  const stack3e27 = new IamRole(stack3, "incident-triage_tool-authorizer_invoke-role_3831177A", {
+    name: "dev-incident-triage-tool-authz-invoke",
+    path: "/governed-platform/dev/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/authorizers/*\"}}}]}",
+    maxSessionDuration: 3600,
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e28 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_invoke-role_policy_32208D9F", {
+    name: "permissions",
+    role: "${aws_iam_role.incident-triage_tool-authorizer_invoke-role_3831177A.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolAuthorizer\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.incident-triage_tool-authorizer_function_7E1AEF73.arn}\"}]}",
+  });
+  const stack3e29 = new ApiGatewayAuthorizer(stack3, "incident-triage_tool-authorizer_2A88D722", {
+    name: "dev-incident-triage-tool-authz",
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    type: "REQUEST",
+    authorizerUri: "${aws_lambda_function.incident-triage_tool-authorizer_function_7E1AEF73.invoke_arn}",
+    authorizerCredentials: "${aws_iam_role.incident-triage_tool-authorizer_invoke-role_3831177A.arn}",
+    identitySource: "method.request.header.x-governance-identity",
+    authorizerResultTtlInSeconds: 0,
+  });
+  const stack3e30 = new IamRole(stack3, "incident-triage_tool-lambda-integration_role_34B5EB34", {
+    name: "dev-incident-triage-tool-lambda",
+    path: "/governed-platform/dev/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
+    maxSessionDuration: 3600,
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e31 = new IamRolePolicy(stack3, "incident-triage_tool-lambda-integration_policy_15B00E7E", {
+    name: "permissions",
+    role: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
+  });
+  const stack3e32 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_tool_0947AC1D", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
+    pathPart: "ticketing-read",
+  });
+  const stack3e33 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_proxy_416698A3", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_tool_0947AC1D.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack3e34 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-read_method_CBF04B1E", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
+    httpMethod: "ANY",
+    authorization: "CUSTOM",
+    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack3e35 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-read_integration_B9E2EF17", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
+    httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-read_method_CBF04B1E.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "HTTP_PROXY",
+    integrationHttpMethod: "ANY",
+    uri: "https://tickets.example.com/api/v2/{proxy}",
+    connectionType: "INTERNET",
+    requestParameters: {
+      "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.header.x-governance-identity": "'removed-by-gateway'",
+      "integration.request.header.x-governance-approval": "'removed-by-gateway'",
+      "integration.request.header.Authorization": "context.authorizer.toolCredential",
+    },
+  });
+  const stack3e36 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_tool_D4B74F33", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
+    pathPart: "ticketing-write",
+  });
+  const stack3e37 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_proxy_BE087EE9", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_tool_D4B74F33.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack3e38 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-write_method_4AAEECAA", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
+    httpMethod: "ANY",
+    authorization: "CUSTOM",
+    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack3e39 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-write_integration_00D47D77", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
+    httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-write_method_4AAEECAA.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "HTTP_PROXY",
+    integrationHttpMethod: "ANY",
+    uri: "https://tickets.example.com/api/v2/{proxy}",
+    connectionType: "INTERNET",
+    requestParameters: {
+      "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.header.x-governance-identity": "'removed-by-gateway'",
+      "integration.request.header.x-governance-approval": "'removed-by-gateway'",
+      "integration.request.header.Authorization": "context.authorizer.toolCredential",
+    },
+  });
+  const stack3e40 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_tool_463BA734", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
+    pathPart: "runbook-search",
+  });
+  const stack3e41 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_proxy_92F01E1E", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    parentId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_tool_463BA734.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack3e42 = new ApiGatewayMethod(stack3, "incident-triage_tool-runbook-search_method_A72EFCDC", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
+    httpMethod: "ANY",
+    authorization: "CUSTOM",
+    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack3e43 = new ApiGatewayIntegration(stack3, "incident-triage_tool-runbook-search_integration_C5B1FBD0", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
+    httpMethod: "${aws_api_gateway_method.incident-triage_tool-runbook-search_method_A72EFCDC.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:runbook-search/invocations",
+    credentials: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.arn}",
+  });
+  const stack3e44 = new ApiGatewayDeployment(stack3, "incident-triage_stage_deployment_871A60E1", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    description: "incident-triage routes",
+    triggers: {
+      redeployment: "${sha1(jsonencode([[aws_api_gateway_method.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4.id, aws_api_gateway_integration.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564.id, aws_api_gateway_integration.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564.uri], [aws_api_gateway_method.incident-triage_tool-ticketing-read_method_CBF04B1E.id, aws_api_gateway_integration.incident-triage_tool-ticketing-read_integration_B9E2EF17.id, aws_api_gateway_integration.incident-triage_tool-ticketing-read_integration_B9E2EF17.uri], [aws_api_gateway_method.incident-triage_tool-ticketing-write_method_4AAEECAA.id, aws_api_gateway_integration.incident-triage_tool-ticketing-write_integration_00D47D77.id, aws_api_gateway_integration.incident-triage_tool-ticketing-write_integration_00D47D77.uri], [aws_api_gateway_method.incident-triage_tool-runbook-search_method_A72EFCDC.id, aws_api_gateway_integration.incident-triage_tool-runbook-search_integration_C5B1FBD0.id, aws_api_gateway_integration.incident-triage_tool-runbook-search_integration_C5B1FBD0.uri]]))}",
+    },
+    lifecycle: {
+      createBeforeDestroy: true,
+    },
+    dependsOn: [stack3e15, stack3e16, stack3e34, stack3e35, stack3e38, stack3e39, stack3e42, stack3e43],
+  });
+  const stack3e45 = new ApiGatewayStage(stack3, "incident-triage_stage_2907B3F0", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    deploymentId: "${aws_api_gateway_deployment.incident-triage_stage_deployment_871A60E1.id}",
+    stageName: "incident-triage",
+    xrayTracingEnabled: true,
+    accessLogSettings: {
+      destinationArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.accessLogGroupArn}",
+      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
+    },
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e46 = new ApiGatewayMethodSettings(stack3, "incident-triage_stage_settings_D6B6B0A6", {
+    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+    stageName: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.stage_name}",
+    methodPath: "*/*",
+    settings: {
+      throttlingRateLimit: 5,
+      throttlingBurstLimit: 10,
+      metricsEnabled: true,
+      loggingLevel: "ERROR",
+      dataTraceEnabled: false,
+    },
+  });
+  const stack3e47 = new ApiGatewayUsagePlan(stack3, "incident-triage_stage_usage-plan_0022F82E", {
+    name: "dev-incident-triage",
+    description: "Quota of incident-triage in dev; its API key is a rotated secret",
+    apiStages: [{
+      apiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
+      stage: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.stage_name}",
+    }],
+    throttleSettings: {
+      rateLimit: 5,
+      burstLimit: 10,
+    },
+    quotaSettings: {
+      limit: 200000,
+      period: "MONTH",
+    },
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e48 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
+    name: "governed/dev/incident-triage/gateway-api-key",
+    description: "Gateway API key of agent incident-triage in dev: metered by its usage plan",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:rotation-strategy": "api-gateway-key",
+      "governance:usage-plan-id": "${aws_api_gateway_usage_plan.incident-triage_stage_usage-plan_0022F82E.id}",
+    },
+  });
+  const stack3e49 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
+    secretArn: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
+  });
+  const stack3e50 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
+    secretId: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.id}",
+    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
+    rotationRules: {
+      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
+    },
+  });
+  const stack3e51 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
+    name: "gateway-key",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e52 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
+    name: "model-access",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/incident-triage/POST/agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack3e53 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may read ticketing-read (low sensitivity)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n);",
+      }],
+    }],
+    dependsOn: [stack3e18],
+  });
+  const stack3e54 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC; approval by incident-commander@example.com or sre-lead@example.com)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19 }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+      }],
+    }],
+    dependsOn: [stack3e18],
+  });
+  const stack3e55 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may read runbook-search (low sensitivity)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n);",
+      }],
+    }],
+    dependsOn: [stack3e18],
+  });
+  const stack3e56 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may invoke model anthropic.claude-3-5-sonnet-20240620-v1:0",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"invokeModel\",\n  resource == Governance::Model::\"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n);",
+      }],
+    }],
+    dependsOn: [stack3e18],
+  });
+  const stack3e57 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+    metadata: {
+      name: "incident-triage",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+  });
+  const stack3e58 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+    metadata: {
+      name: "incident-triage",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    automountServiceAccountToken: false,
+  });
+  const stack3e59 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+    clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+    namespace: "incident-triage",
+    serviceAccount: "incident-triage",
+    roleArn: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+    },
+  });
+  const stack3e60 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+    metadata: {
+      name: "incident-triage",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    waitForRollout: false,
+    spec: {
+      replicas: "1",
+      selector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "incident-triage",
+        },
+      },
+      template: {
+        metadata: {
+          labels: {
+            "governance.ai/owner": "sre",
+            "governance.ai/environment": "dev",
+            "governance.ai/workload": "incident-triage",
+            "governance.ai/data-classification": "confidential",
+            "app.kubernetes.io/name": "incident-triage",
+          },
+          annotations: {
+            "governance.ai/accountable": "priya.nair@example.com",
+            "governance.ai/approver": "sam.ortiz@example.com",
+            "governance.ai/revoker": "secops-oncall@example.com",
+            "governance.ai/review-by": "2027-02-28",
+          },
+        },
+        spec: {
+          serviceAccountName: "${kubernetes_service_account_v1.incident-triage_kubernetes_service-account_C1971A66.metadata[0].name}",
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: "10001",
+            runAsGroup: "10001",
+            fsGroup: "10001",
+            seccompProfile: {
+              type: "RuntimeDefault",
+            },
+          },
+          container: [{
+            name: "incident-triage",
+            image: "ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d",
+            imagePullPolicy: "IfNotPresent",
+            env: [{
+              name: "AWS_REGION",
+              value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}",
+            }, {
+              name: "GOVERNED_LOG_GROUP",
+              value: "/governed/dev/incident-triage",
+            }, {
+              name: "GOVERNED_GATEWAY_URL",
+              value: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.invoke_url}",
+            }, {
+              name: "GOVERNED_GATEWAY_KEY_SECRET_ARN",
+              value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
+            }, {
+              name: "GOVERNED_IDENTITY_AUDIENCE",
+              value: "dev/agents",
+            }],
+            resources: {
+              requests: {
+                cpu: "500m",
+                memory: "1Gi",
+              },
+              limits: {
+                cpu: "500m",
+                memory: "1Gi",
+              },
+            },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: "10001",
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: {
+                drop: ["ALL"],
+              },
+              seccompProfile: {
+                type: "RuntimeDefault",
+              },
+            },
+            volumeMount: [{
+              name: "tmp",
+              mountPath: "/tmp",
+            }],
+          }],
+          volume: [{
+            name: "tmp",
+            emptyDir: {
+              medium: "Memory",
+              sizeLimit: "64Mi",
+            },
+          }],
+        },
+      },
+    },
+  });
+  const stack3e61 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+    metadata: {
+      name: "default-deny",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    },
+  });
+  const stack3e62 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+    metadata: {
+      name: "allow-egress-gateway-endpoints-dns",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    spec: {
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "incident-triage",
+        },
+      },
+      policyTypes: ["Egress"],
+      egress: [{
+        to: [{
+          namespaceSelector: {
+            matchLabels: {
+              "kubernetes.io/metadata.name": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayNamespace}",
+            },
+          },
+          podSelector: {
+            matchLabels: Token.asAny("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayPodLabels}"),
+          },
+        }],
+      }, {
+        to: [{
+          ipBlock: {
+            cidr: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcCidr}",
+          },
+        }],
+        ports: [{
+          port: "443",
+          protocol: "TCP",
+        }],
+      }, {
+        to: [{
+          namespaceSelector: {
+            matchLabels: {
+              "kubernetes.io/metadata.name": "kube-system",
+            },
+          },
+          podSelector: {
+            matchLabels: {
+              "k8s-app": "kube-dns",
+            },
+          },
+        }],
+        ports: [{
+          port: "53",
+          protocol: "UDP",
+        }, {
+          port: "53",
+          protocol: "TCP",
+        }],
+      }],
+    },
+  });
+  stack3.addDependency(stack0);
 }
