@@ -1,17 +1,11 @@
 import { App } from 'cdktf';
-import { platformApp } from './examples/platform-app';
-import { incidentTriageApp } from './examples/incident-triage-agent';
-import { productApp } from './examples/product-app';
+import { allExamples } from './examples/all-examples';
+import { appOptions } from './stacks/app-options';
 
 /**
  * Synthesizes every example into cdktf.out (`npm run synth`), or into $CDKTF_OUTDIR: `cdktf synth
  * --output` sets it, and the hardening tests synthesize into temporary directories with it.
  */
-const app = new App();
-const platform = platformApp(app);
-const product = productApp(app);
-// The product stack reads dev's contract: deploy the platform first.
-product.addDependency(platform.dev);
-const agents = incidentTriageApp(app);
-agents.addDependency(platform.dev);
+const app = new App({ ...appOptions() });
+allExamples(app);
 app.synth();
