@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IGrantee } from '../../constructs/governance/environment';
+import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { WorkloadStack } from '../../stacks/workload-stack';
 import { filesUnder, synthExamples } from '../../scripts/synth-examples';
 import { synth, testApp, type TfJson } from '../support';
+import { agentProps } from '../workloads/agent.support';
 
 /**
  * Same input, same output: reviewers diff what was synthesized, so two synths of the examples must
@@ -50,11 +52,16 @@ const WORKLOADS: Record<string, Omit<GovernedInferenceServiceProps, 'environment
   'doc-search': { name: 'doc-search', owner: team, dataClassification: 'internal', model: { bedrock: { modelId: 'amazon.titan-embed-text-v2:0' } } },
 };
 
+const AGENT_ID = 'triage-agent';
+
 /** A product stack with the given workloads in the given order; the summarizer calls the chat when both exist. */
 function productStack(order: string[]): TfJson {
   const stack = new WorkloadStack(testApp(), 'product-dev', { environmentName: 'dev', region: 'eu-west-1', contract: { kubernetes: 'from-contract' } });
   const built: Record<string, GovernedInferenceService> = {};
-  for (const id of order) built[id] = new GovernedInferenceService(stack, id, { ...WORKLOADS[id], environment: stack.environment });
+  for (const id of order) {
+    if (id === AGENT_ID) new GovernedAgent(stack, id, agentProps(stack.environment, { name: AGENT_ID, models: [{ bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' }] }));
+    else built[id] = new GovernedInferenceService(stack, id, { ...WORKLOADS[id], environment: stack.environment });
+  }
   if (built['support-chat'] && built['ticket-summarizer']) built['support-chat'].grantInvoke(built['ticket-summarizer'] as IGrantee);
   return synth(stack);
 }
@@ -86,6 +93,12 @@ describe("one workload's resources do not depend on the others", () => {
     const added = productStack(['support-chat', 'doc-search', 'fraud-scoring', 'ticket-summarizer']);
     for (const id of baselineOrder) expect([id, workloadResources(added, id)]).toEqual([id, workloadResources(baseline, id)]);
     expect(Object.keys(workloadResources(added, 'doc-search')).length).toBeGreaterThan(5);
+  });
+
+  test('adding an agent changes no inference service', () => {
+    const withAgent = productStack(['support-chat', AGENT_ID, 'fraud-scoring', 'ticket-summarizer']);
+    for (const id of baselineOrder) expect([id, workloadResources(withAgent, id)]).toEqual([id, workloadResources(baseline, id)]);
+    expect(Object.keys(workloadResources(withAgent, AGENT_ID)).length).toBeGreaterThan(5);
   });
 
   test('removing a workload changes no other workload', () => {
