@@ -8,9 +8,10 @@ import { GovernedEnvironment } from '../../constructs/platform/governed-environm
 import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
 import { agentTools } from '../workloads/agent.support';
+import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { envProps, synth, testStack, TODAY } from '../support';
-import { environmentAndAgent, environmentAndService, environmentProps, MODEL_POOL, serviceProps as arbServiceProps, slug } from './arbitraries';
+import { agentProps as arbAgentProps, environmentAndAgent, environmentAndService, environmentProps, MODEL_POOL, serviceProps as arbServiceProps, slug } from './arbitraries';
 import { violations } from './invariants';
 
 /**
@@ -20,7 +21,7 @@ import { violations } from './invariants';
  * the seed and path to replay it). Raise the runs locally with FC_RUNS=500.
  */
 const scale = Number(process.env.FC_RUNS ?? 0) || 1;
-export const RUNS = { validService: 12 * scale, validAgent: 6 * scale, validEnvironment: 6 * scale, invalidService: 100 * scale, invalidEnvironment: 60 * scale };
+export const RUNS = { validService: 12 * scale, validAgent: 6 * scale, validEnvironment: 6 * scale, invalidService: 100 * scale, invalidAgent: 60 * scale, invalidEnvironment: 60 * scale };
 const SEED = Number(process.env.FC_SEED ?? 20261122);
 const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED, endOnFailure: true });
 
@@ -151,6 +152,31 @@ describe('invalid props: one clear error', () => {
         expectClear(e, `test/${id}`, corruption.prop);
       }),
       params(RUNS.invalidService),
+    );
+  });
+
+  type AgentCorruption = { prop: string; apply: (a: Omit<GovernedAgentProps, 'environment'>) => Omit<GovernedAgentProps, 'environment'> };
+  const agentCorruptions: fc.Arbitrary<AgentCorruption>[] = [
+    notSlug.map((name) => ({ prop: 'name', apply: (a) => ({ ...a, name }) })),
+    notEmail.map((v) => ({ prop: 'owner.revoker', apply: (a) => ({ ...a, owner: { ...a.owner, revoker: v } }) })),
+    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 21, max: 1000 })).map((replicas) => ({ prop: 'runtime.kubernetes.replicas', apply: (a) => ({ ...a, runtime: { ...a.runtime, kubernetes: { ...a.runtime.kubernetes, replicas } } }) })),
+    fc.tuple(slug(20), fc.stringMatching(/^[a-z0-9.]{1,12}$/)).map(([repo, tag]) => ({ prop: 'runtime.kubernetes.image', apply: (a) => ({ ...a, runtime: { ...a.runtime, kubernetes: { ...a.runtime.kubernetes, image: `${repo}:${tag}` } } }) })),
+    fc.stringMatching(/^[a-z]{3,8}\.[a-z0-9-]{3,20}-v[0-9]:0$/).filter((m) => !MODEL_POOL.includes(m)).map((bedrockModelId) => ({ prop: 'models[0].bedrockModelId', apply: (a) => ({ ...a, models: [{ bedrockModelId }] }) })),
+    fc.string({ maxLength: 9 }).map((reason) => ({ prop: 'revoked.reason', apply: (a) => ({ ...a, revoked: { by: 'a@example.com', at: '2026-11-01T00:00:00Z', reason } }) })),
+  ];
+
+  test('for a random valid agent with one random corruption', () => {
+    const stack = testStack();
+    const envDefaults = envProps();
+    const environment = new GovernedEnvironment(stack, 'env', envDefaults);
+    let run = 0;
+    fc.assert(
+      fc.property(arbAgentProps(envDefaults, agentTools()), fc.oneof(...agentCorruptions), (agent, corruption) => {
+        const id = `agent-${run++}`;
+        const e = failure(() => new GovernedAgent(stack, id, { ...corruption.apply(agent), environment }));
+        expectClear(e, `test/${id}`, corruption.prop);
+      }),
+      params(RUNS.invalidAgent),
     );
   });
 
