@@ -6,6 +6,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { ProblemCollector } from '../governance/errors';
 import { policyJson } from '../governance/policy-document';
 import { LogSink } from '../primitives/log-sink';
 
@@ -34,6 +35,10 @@ export class AuditSink extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditSinkProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    problems.check(['COMPLIANCE', 'GOVERNANCE'].includes(props.objectLockMode), 'objectLockMode', props.objectLockMode, 'COMPLIANCE or GOVERNANCE', 'use COMPLIANCE in production (nobody can shorten it), GOVERNANCE elsewhere');
+    problems.check(typeof props.preventDestroy === 'boolean', 'preventDestroy', props.preventDestroy, 'true or false', 'pass true in production');
+    problems.throwIfAny();
     const logSink = (sinkId: string, name: string) =>
       new LogSink(this, sinkId, { name: `/governed/${props.envName}/audit/${name}`, kmsKeyArn: props.kmsKeyArn, retentionDays: props.retentionDays, tags: props.tags });
     this.invocationLogs = logSink('invocation-logs', 'model-invocations');

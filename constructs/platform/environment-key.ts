@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KMS_ADMIN, KMS_SERVICE_USE, KMS_USE } from '../governance/iam-actions';
+import { ProblemCollector } from '../governance/errors';
 import { policyJson } from '../governance/policy-document';
+
+/** KMS waits 7 to 30 days before deleting a key: the window in which a mistaken deletion can be cancelled. */
+export const KEY_DELETION_WINDOW = { min: 7, max: 30 } as const;
 
 export interface EnvironmentKeyProps {
   readonly envName: string;
@@ -30,6 +34,11 @@ export class EnvironmentKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    const w = props.deletionWindowDays;
+    problems.check(Number.isInteger(w) && w >= KEY_DELETION_WINDOW.min && w <= KEY_DELETION_WINDOW.max, 'deletionWindowDays', w, `a whole number of days from ${KEY_DELETION_WINDOW.min} to ${KEY_DELETION_WINDOW.max} (never immediate deletion)`, 'use 30 in production and at least 7 elsewhere');
+    problems.check(typeof props.preventDestroy === 'boolean', 'preventDestroy', props.preventDestroy, 'true or false', 'pass true in production');
+    problems.throwIfAny();
     const root = `arn:aws:iam::${props.accountId}:root`;
     const inRegion = (svc: string) => `${svc}.${props.region}.amazonaws.com`;
     this.key = new KmsKey(this, 'key', {

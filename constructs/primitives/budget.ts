@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
+import { isEmail } from '../governance/accountability';
+import { ProblemCollector } from '../governance/errors';
 import { TAG_KEYS } from '../governance/tags';
 
 export interface BudgetProps {
@@ -30,6 +32,11 @@ export class Budget extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    problems.check(typeof props.monthlyUsd === 'number' && Number.isFinite(props.monthlyUsd) && props.monthlyUsd > 0, 'monthlyUsd', props.monthlyUsd, 'a finite positive amount in USD (a number)', 'set the monthly budget, e.g. 200');
+    const emails = props.alertEmails;
+    problems.check(Array.isArray(emails) && emails.length >= 1 && emails.length <= MAX_ALERT_EMAILS && emails.every(isEmail), 'alertEmails', emails, `a list of 1 to ${MAX_ALERT_EMAILS} e-mail addresses (the AWS Budgets limit)`, 'name who is alerted; alert a team mailing list rather than many people');
+    problems.throwIfAny();
     this.budget = new BudgetsBudget(this, 'budget', {
       name: props.name,
       budgetType: 'COST',

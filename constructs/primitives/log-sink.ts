@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { ProblemCollector } from '../governance/errors';
 
 export interface LogSinkProps {
   readonly name: string;
@@ -16,6 +17,11 @@ export class LogSink extends Construct {
 
   constructor(scope: Construct, id: string, props: LogSinkProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    // CloudWatch rejects any other value at apply, and 0 would mean "keep forever" without saying so.
+    problems.check((LOG_RETENTION_VALUES as readonly number[]).includes(props.retentionDays), 'retentionDays', props.retentionDays, `one of CloudWatch's retention values ${LOG_RETENTION_VALUES.join(', ')}`, 'pick the environment\'s retention (90 or more; 365 or more in production)');
+    problems.check(typeof props.kmsKeyArn === 'string' && props.kmsKeyArn.length > 0, 'kmsKeyArn', props.kmsKeyArn, 'the environment key\'s ARN', 'pass environment.kmsKeyArn: logs hold prompts and answers');
+    problems.throwIfAny();
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: props.name,
       kmsKeyId: props.kmsKeyArn,

@@ -6,6 +6,7 @@ import { Lazy } from 'cdktf';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { KMS_USE, SECRETS_READ } from '../governance/iam-actions';
 import { policyJson, sid, type PolicyStatement } from '../governance/policy-document';
+import { ProblemCollector } from '../governance/errors';
 import { ROTATION_STRATEGY_TAG, USAGE_PLAN_TAG, rotationRoleArn, type RotationStrategy } from '../governance/rotation';
 
 export interface RotatingSecretProps {
@@ -35,6 +36,12 @@ export class RotatingSecret extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: RotatingSecretProps) {
     super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    problems.check(['generated-token', 'api-gateway-key'].includes(props.strategy), 'strategy', props.strategy, '"generated-token" or "api-gateway-key"', 'say how the rotation function makes a new value');
+    // Without the usage plan the rotation function cannot issue a key: the first rotation would fail after apply.
+    if (props.strategy === 'api-gateway-key') problems.check(typeof props.usagePlanId === 'string' && props.usagePlanId.length > 0, 'usagePlanId', props.usagePlanId, 'the usage plan new keys are attached to', 'pass the workload stage\'s usagePlan.id');
+    problems.check(typeof props.name === 'string' && /^[A-Za-z0-9_+=.@-]+$/.test(props.name), 'name', props.name, 'a secret name of letters, digits and _+=.@-', 'name the secret like "gateway-api-key"');
+    problems.throwIfAny();
     const env = props.environment;
     const tags: Record<string, string> = { ...props.tags, [ROTATION_STRATEGY_TAG]: props.strategy };
     if (props.usagePlanId) tags[USAGE_PLAN_TAG] = props.usagePlanId;

@@ -5,7 +5,11 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import type { Revocation } from '../governance/governance-tags';
 import { STS_ASSUME, STS_ASSUME_FOR_POD_IDENTITY } from '../governance/iam-actions';
+import { isUnresolved, ProblemCollector } from '../governance/errors';
 import { policyJson, sid, type PolicyStatement } from '../governance/policy-document';
+
+/** IAM role names are at most 64 characters. */
+const MAX_ROLE_NAME = 64;
 
 /** Where the identity's credentials come from: the one runtime allowed to assume the role. */
 export type WorkloadRuntime =
@@ -55,6 +59,10 @@ export class WorkloadIdentity extends Construct implements IGrantee {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     const env = props.environment;
+    const problems = new ProblemCollector(this.node.path);
+    const roleName = `${env.name}-${props.name}`;
+    problems.check(isUnresolved(roleName) || (roleName.length <= MAX_ROLE_NAME && /^[\w+=,.@-]+$/.test(roleName)), 'name', props.name, `a name that makes the role "<env>-<name>" at most ${MAX_ROLE_NAME} characters of letters, digits and _+=,.@-`, 'shorten the identity name');
+    problems.throwIfAny();
     this.role = new IamRole(this, 'role', {
       name: `${env.name}-${props.name}`,
       path: env.rolePath,

@@ -7,6 +7,13 @@ import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { TODAY_CONTEXT_KEY } from '../../constructs/governance/clock';
+import { TAG_KEYS } from '../../constructs/governance/tags';
+import { AuditSink } from '../../constructs/platform/audit-sink';
+import { EnvironmentKey } from '../../constructs/platform/environment-key';
+import { Budget } from '../../constructs/primitives/budget';
+import { LogSink } from '../../constructs/primitives/log-sink';
+import { RotatingSecret } from '../../constructs/primitives/rotating-secret';
+import { WorkloadIdentity } from '../../constructs/primitives/workload-identity';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { WorkloadStack } from '../../stacks/workload-stack';
 import { DIGEST, envProps, OWNER, PRODUCT_OWNER, serviceProps, TODAY } from '../support';
@@ -218,7 +225,48 @@ const AGENT_ROWS: BadInput[] = [
   },
 ];
 
-export const CONSTRUCT_ROWS: readonly BadInput[] = [...ENVIRONMENT_ROWS, ...SERVICE_ROWS, ...AGENT_ROWS];
+/** The primitives are public API too: used alone, they refuse what would weaken a control or fail at apply. */
+const TAGS = { [TAG_KEYS.owner]: 'ai-platform' };
+const keyProps = { envName: 'prod', region: 'eu-west-1', accountId: '123456789012', rolePath: '/governed/prod/', platformRolePath: '/governed-platform/prod/', deletionWindowDays: 30, preventDestroy: true, tags: TAGS };
+const auditProps = { envName: 'prod', region: 'eu-west-1', accountId: '123456789012', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k', retentionDays: 365, objectLockMode: 'COMPLIANCE' as const, preventDestroy: true, tags: TAGS };
+const withEnv = (build: (s: TerraformStack, e: GovernedEnvironment) => void) => (app: App) => {
+  const s = stack(app);
+  build(s, new GovernedEnvironment(s, 'env', envProps()));
+};
+
+const PRIMITIVE_ROWS: BadInput[] = [
+  { when: 'a key would be deleted at once (0-day window)', build: (app) => new EnvironmentKey(stack(app), 'key', { ...keyProps, deletionWindowDays: 0 }), path: 'test/key', prop: 'deletionWindowDays', value: '0', allowed: /from 7 to 30 \(never immediate deletion\)/, fix: /30 in production/ },
+  { when: 'a key deletion window is 90 days', build: (app) => new EnvironmentKey(stack(app), 'key', { ...keyProps, deletionWindowDays: 90 }), path: 'test/key', prop: 'deletionWindowDays', value: '90', allowed: /from 7 to 30/, fix: /at least 7 elsewhere/ },
+  { when: "a key's prevent-destroy is a string", build: (app) => new EnvironmentKey(stack(app), 'key', { ...keyProps, preventDestroy: 'yes' as any }), path: 'test/key', prop: 'preventDestroy', value: '"yes"', allowed: /true or false/, fix: /true in production/ },
+  { when: 'an audit archive lock mode is unknown', build: (app) => new AuditSink(stack(app), 'audit', { ...auditProps, objectLockMode: 'LEGAL_HOLD' as any }), path: 'test/audit', prop: 'objectLockMode', value: '"LEGAL_HOLD"', allowed: /COMPLIANCE or GOVERNANCE/, fix: /COMPLIANCE in production/ },
+  { when: 'an audit log retention is not a CloudWatch value', build: (app) => new AuditSink(stack(app), 'audit', { ...auditProps, retentionDays: 100 }), path: 'test/audit/invocation-logs', prop: 'retentionDays', value: '100', allowed: /one of CloudWatch's retention values/, fix: /365 or more in production/ },
+  { when: 'a log sink keeps logs 0 days', build: (app) => new LogSink(stack(app), 'logs', { name: '/x', kmsKeyArn: auditProps.kmsKeyArn, retentionDays: 0, tags: TAGS }), path: 'test/logs', prop: 'retentionDays', value: '0', allowed: /one of CloudWatch's retention values 1, 3/, fix: /environment's retention/ },
+  { when: 'a log sink has no key', build: (app) => new LogSink(stack(app), 'logs', { name: '/x', kmsKeyArn: '', retentionDays: 90, tags: TAGS }), path: 'test/logs', prop: 'kmsKeyArn', value: '""', allowed: /the environment key's ARN/, fix: /logs hold prompts and answers/ },
+  { when: 'a budget primitive gets a string amount', build: (app) => new Budget(stack(app), 'budget', { name: 'b', workload: 'w', monthlyUsd: '50' as any, alertEmails: ['a@example.com'], tags: TAGS }), path: 'test/budget', prop: 'monthlyUsd', value: '"50"', allowed: /finite positive amount/, fix: /e\.g\. 200/ },
+  { when: 'a budget primitive has no alert e-mail', build: (app) => new Budget(stack(app), 'budget', { name: 'b', workload: 'w', monthlyUsd: 50, alertEmails: [], tags: TAGS }), path: 'test/budget', prop: 'alertEmails', value: '[]', allowed: /a list of 1 to 10 e-mail addresses/, fix: /team mailing list/ },
+  {
+    when: 'a gateway-key secret has no usage plan (its first rotation would fail)',
+    build: withEnv((s, e) => new RotatingSecret(s, 'secret', { environment: e, workload: 'chat', name: 'gateway-api-key', description: 'd', strategy: 'api-gateway-key', tags: TAGS })),
+    path: 'test/secret', prop: 'usagePlanId', value: 'nothing', allowed: /the usage plan new keys are attached to/, fix: /usagePlan\.id/,
+  },
+  {
+    when: 'a secret rotation strategy is unknown',
+    build: withEnv((s, e) => new RotatingSecret(s, 'secret', { environment: e, workload: 'chat', name: 'token', description: 'd', strategy: 'manual' as any, tags: TAGS })),
+    path: 'test/secret', prop: 'strategy', value: '"manual"', allowed: /"generated-token" or "api-gateway-key"/, fix: /new value/,
+  },
+  {
+    when: 'a secret name has a slash',
+    build: withEnv((s, e) => new RotatingSecret(s, 'secret', { environment: e, workload: 'chat', name: 'db/password', description: 'd', strategy: 'generated-token', tags: TAGS })),
+    path: 'test/secret', prop: 'name', value: '"db/password"', allowed: /letters, digits and _\+=\.@-/, fix: /"gateway-api-key"/,
+  },
+  {
+    when: 'a workload identity role name would exceed 64 characters',
+    build: withEnv((s, e) => new WorkloadIdentity(s, 'identity', { environment: e, name: 'x'.repeat(62), runtime: { kind: 'aws-service', service: 'lambda.amazonaws.com', sourceArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f' }, tags: TAGS })),
+    path: 'test/identity', prop: 'name', value: `"${'x'.repeat(62)}"`, allowed: /at most 64 characters/, fix: /shorten the identity name/,
+  },
+];
+
+export const CONSTRUCT_ROWS: readonly BadInput[] = [...ENVIRONMENT_ROWS, ...SERVICE_ROWS, ...AGENT_ROWS, ...PRIMITIVE_ROWS];
 
 describe('bad-input matrix: constructs', () => {
   test('covers at least 40 distinct bad inputs', () => {
