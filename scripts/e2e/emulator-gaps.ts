@@ -49,3 +49,48 @@ export function emulatorGapFor(block: Block, gaps: readonly EmulatorGap[] = EMUL
   }
   return undefined;
 }
+
+/**
+ * Attributes moto accepts but does not return on read, so the provider sees a difference on the
+ * second plan although nothing changed. Measured with moto 5.2.1 (its source confirms each one).
+ * Only an in-place update whose every changed attribute is listed here is tolerated; anything
+ * else on the second plan fails.
+ */
+export const EMULATOR_ECHO_GAPS: ReadonlyArray<{ type: string; attributes: string[]; reason: string }> = [
+  { type: 'aws_kms_key', attributes: ['rotation_period_in_days'], reason: 'moto GetKeyRotationStatus returns no RotationPeriodInDays' },
+  { type: 'aws_lambda_function', attributes: ['kms_key_arn', 'logging_config'], reason: 'moto GetFunction returns no KMSKeyArn or LoggingConfig' },
+];
+
+export interface ResourceChange {
+  address: string;
+  type: string;
+  change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+}
+
+export interface ChangeVerdict {
+  address: string;
+  actions: string[];
+  attributes: string[];
+  /** Why it is tolerated; undefined when it is a real change. */
+  tolerated?: string;
+}
+
+/** Classifies the changes of a second plan: emulator echo gaps are tolerated, everything else is not. */
+export function classifyChanges(changes: readonly ResourceChange[]): ChangeVerdict[] {
+  const verdicts: ChangeVerdict[] = [];
+  for (const rc of changes) {
+    const actions = rc.change.actions;
+    if (actions.every((a) => a === 'no-op' || a === 'read')) continue;
+    const before = rc.change.before ?? {};
+    const after = rc.change.after ?? {};
+    const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(rc.change.after_unknown ?? {})]);
+    const attributes = [...keys].filter(
+      (k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null) || rc.change.after_unknown?.[k] === true,
+    );
+    const gap = EMULATOR_ECHO_GAPS.find((g) => g.type === rc.type);
+    const tolerated =
+      actions.length === 1 && actions[0] === 'update' && gap && attributes.length > 0 && attributes.every((a) => gap.attributes.includes(a)) ? gap.reason : undefined;
+    verdicts.push({ address: rc.address, actions, attributes, tolerated });
+  }
+  return verdicts;
+}

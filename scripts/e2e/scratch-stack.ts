@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emulatorGapFor } from './emulator-gaps';
-import { blocksOf, dependencyClosure, outputsReferencing, type Block, type LeftOut, type TerraformJson } from './terraform-json';
+import { blocksOf, dependencyClosure, outputsReferencing, referencesIn, type Block, type LeftOut, type TerraformJson } from './terraform-json';
 
 export const OVERRIDE_FILE = 'zz_e2e_override.tf.json';
 const KUBERNETES_REASON = 'no kubernetes provider plugin in the offline mirror: validated as a manifest instead';
@@ -25,8 +25,14 @@ export interface PreparedStack {
   removedOutputs: string[];
   /** Blocks kept in the configuration (validated and planned) but not applied, with reasons. */
   leftOut: LeftOut[];
+  /** Left-out blocks that are emulator gaps themselves (not dependents of one). */
+  gapSeeds: Set<string>;
   /** `-target` addresses: every managed resource not left out. */
   targets: string[];
+  /** Managed resources with lifecycle.prevent_destroy: destroy leaves them (in the emulator only). */
+  protectedFromDestroy: string[];
+  /** The scratch configuration as Terraform sees it. */
+  json: TerraformJson;
 }
 
 /** The override file: provider settings for moto and a local backend inside the scratch copy. */
@@ -62,8 +68,22 @@ export function removeKubernetes(json: TerraformJson): { kubernetesBlocks: Block
     if (Object.keys(group![b.type]).length === 0) delete group![b.type];
   }
   for (const o of removedOutputs) delete json.output![o];
+  // Data sources that only configure the kubernetes provider (an EKS cluster's endpoint and token)
+  // go with it: nothing else reads them, and reading them needs a cluster.
+  const providerRefs = referencesIn(json.provider?.kubernetes ?? [], new Set(blocksOf(json).map((b) => b.address)));
   if (json.provider) delete json.provider.kubernetes;
   if (json.terraform?.required_providers) delete json.terraform.required_providers.kubernetes;
+  for (const address of providerRefs) {
+    const rest = blocksOf(json).filter((b) => b.address !== address);
+    const known = new Set([address]);
+    const stillUsed = rest.some((b) => referencesIn(b.body, known).size > 0) || outputsReferencing(json, known).length > 0;
+    const b = blocksOf(json).find((x) => x.address === address);
+    if (stillUsed || !b) continue;
+    const group = b.mode === 'managed' ? json.resource! : json.data!;
+    delete group[b.type][b.name];
+    if (Object.keys(group[b.type]).length === 0) delete group[b.type];
+    removed.push({ address, reason: 'only configures the kubernetes provider, which is removed' });
+  }
   return { kubernetesBlocks, removed, removedOutputs };
 }
 
@@ -91,11 +111,15 @@ export function prepareStack(sourceDir: string, scratchDir: string): PreparedSta
     throw new Error(`${sourceDir}: provider(s) ${missing.join(', ')} are not in the offline mirror; only hashicorp/aws 5.100.0 can be installed here`);
   }
   const leftOut = emulatorLeftOut(json);
+  const gapSeeds = new Set(blocksOf(json).filter((b) => emulatorGapFor(b) !== undefined).map((b) => b.address));
+  const protectedFromDestroy = blocksOf(json)
+    .filter((b) => b.mode === 'managed' && (b.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
+    .map((b) => b.address);
   const leftOutSet = new Set(leftOut.map((l) => l.address));
   const targets = blocksOf(json)
     .filter((b) => b.mode === 'managed' && !leftOutSet.has(b.address))
     .map((b) => b.address);
   fs.writeFileSync(file, JSON.stringify(json, null, 2));
   fs.writeFileSync(path.join(scratchDir, OVERRIDE_FILE), JSON.stringify(overrideFor(json), null, 2));
-  return { dir: scratchDir, kubernetesBlocks, removed, removedOutputs, leftOut, targets };
+  return { dir: scratchDir, kubernetesBlocks, removed, removedOutputs, leftOut, gapSeeds, targets, protectedFromDestroy, json };
 }

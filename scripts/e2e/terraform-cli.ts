@@ -63,14 +63,15 @@ export interface RunResult {
   seconds: number;
 }
 
-export function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<RunResult> {
+export function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile?: string, input?: string): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
       const r = { code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), seconds: (Date.now() - started) / 1000 };

@@ -1,5 +1,6 @@
 import { TAG_KEYS } from '../../constructs/governance/tags';
-import { evaluate } from '../../scripts/e2e/access/evaluate';
+import { endpointPolicyForSimulator, evaluate } from '../../scripts/e2e/access/evaluate';
+import { isGranted } from '../../scripts/e2e/access/expected-grants';
 import { integrationTarget, runAccessMatrix, workloadIdentities } from '../../scripts/e2e/access/matrix';
 import { PolicyWorld, type WorldResource } from '../../scripts/e2e/access/policy-world';
 import { Tally } from '../../scripts/e2e/tally';
@@ -17,6 +18,7 @@ const doc = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17',
 const role = (name: string, workload: string, extraTags: Record<string, string> = {}) =>
   r('aws_iam_role', name, {
     name,
+    path: '/governed/dev/',
     arn: `arn:aws:iam::${ACCT}:role/governed/dev/${name}`,
     tags: { [TAG_KEYS.workload]: workload, [TAG_KEYS.environment]: 'dev', ...extraTags },
     assume_role_policy: doc({ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' }),
@@ -79,8 +81,8 @@ describe('access matrix', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const summary = await runAccessMatrix(resources, tally);
     log.mockRestore();
-    // dev-a own secret, dev-b the other secret, and both the model outside every grant.
-    expect([summary.tried, summary.asExpected, tally.failed]).toEqual([4, 4, 0]);
+    // dev-a its own secret, dev-b the other's, and each the model and the endpoint outside every grant.
+    expect([summary.tried, summary.asExpected, tally.failed]).toEqual([6, 6, 0]);
   });
 
   test('fails when nothing was applied to evaluate', async () => {
@@ -114,5 +116,42 @@ describe('integration targets', () => {
     expect(integrationTarget('arn:aws:apigateway:eu-central-1:runtime.sagemaker:path//endpoints/dev-chat/invocations', ACCT)).toBe(
       `arn:aws:sagemaker:eu-central-1:${ACCT}:endpoint/dev-chat`,
     );
+  });
+});
+
+describe('endpoint policies for the simulator', () => {
+  const policy = (principal: unknown, condition?: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Principal: principal, Action: 'x:Y', Resource: '*', Condition: condition as never }] });
+
+  test('rewrites an account principal to a principal-account condition', () => {
+    const st = (endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:root` })).Statement as any[])[0];
+    expect([st.Principal, st.Condition]).toEqual(['*', { StringEquals: { 'aws:PrincipalAccount': [ACCT] } }]);
+  });
+
+  test('keeps the conditions a statement already has', () => {
+    const st = (endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:root` }, { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::1:role/governed/dev/*' } })).Statement as any[])[0];
+    expect(st.Condition.ArnLike).toEqual({ 'aws:PrincipalArn': 'arn:aws:iam::1:role/governed/dev/*' });
+  });
+
+  test('rewrites role principals to a principal-ARN condition', () => {
+    const st = (endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:role/r` })).Statement as any[])[0];
+    expect(st.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCT}:role/r`] } });
+  });
+
+  test('leaves a wildcard principal alone', () => {
+    expect((endpointPolicyForSimulator(policy('*')).Statement as any[])[0].Principal).toBe('*');
+  });
+
+  test('fails when a statement mixes accounts and role ARNs', () => {
+    expect(() => endpointPolicyForSimulator(policy({ AWS: [`arn:aws:iam::${ACCT}:root`, `arn:aws:iam::${ACCT}:role/r`] }))).toThrow(/mixes accounts and principal ARNs/);
+  });
+});
+
+describe('declared grants', () => {
+  test('knows the product example grants the summarizer the chat service', () => {
+    expect(isGranted('dev', 'ticket-summarizer', 'support-chat')).toBe(true);
+  });
+
+  test('grants nothing that is not declared', () => {
+    expect(isGranted('dev', 'support-chat', 'ticket-summarizer')).toBe(false);
   });
 });

@@ -46,6 +46,36 @@ export function contextFor(role: RoleView, now: Date): Record<string, string | s
   return ctx;
 }
 
+/**
+ * iam-simulate only accepts `Principal: "*"` in endpoint policies. An endpoint policy that names
+ * principals means "only these callers", so each statement is rewritten to the equivalent `"*"`
+ * with a condition: account roots become `aws:PrincipalAccount`, other ARNs `aws:PrincipalArn`.
+ */
+export function endpointPolicyForSimulator(policy: PolicyDoc): PolicyDoc {
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return {
+    ...policy,
+    Statement: statements.map((st) => {
+      const p = st.Principal as { AWS?: string | string[] } | string | undefined;
+      if (p === undefined || p === '*' || (typeof p === 'object' && p.AWS === '*')) return st;
+      const principals = typeof p === 'object' && p.AWS !== undefined ? (Array.isArray(p.AWS) ? p.AWS : [p.AWS]) : [];
+      if (principals.length === 0) throw new Error(`endpoint policy statement ${st.Sid ?? ''} names a principal other than AWS: cannot evaluate it`);
+      const roots = principals.map((a) => /^arn:aws:iam::(\d{12}):root$/.exec(a)?.[1] ?? (/^\d{12}$/.test(a) ? a : undefined));
+      const condition: Record<string, Record<string, unknown>> = JSON.parse(JSON.stringify(st.Condition ?? {}));
+      const [operator, key, values] = roots.every(Boolean)
+        ? ['StringEquals', 'aws:PrincipalAccount', roots as string[]]
+        : roots.some(Boolean)
+          ? (() => {
+              throw new Error(`endpoint policy statement ${st.Sid ?? ''} mixes accounts and principal ARNs: cannot rewrite it for the simulator`);
+            })()
+          : ['ArnEquals', 'aws:PrincipalArn', principals];
+      if (condition[operator]?.[key] !== undefined) throw new Error(`endpoint policy statement ${st.Sid ?? ''} already has ${operator} ${key}`);
+      condition[operator] = { ...(condition[operator] ?? {}), [key]: values };
+      return { ...st, Principal: '*', Condition: condition };
+    }),
+  };
+}
+
 export async function evaluate(world: PolicyWorld, request: AccessRequest, now = new Date()): Promise<AccessResult> {
   const resourceArn = request.resource;
   const resourcePolicy = world.resourcePolicyFor(resourceArn);
@@ -67,9 +97,14 @@ export async function evaluate(world: PolicyWorld, request: AccessRequest, now =
     resourceControlPolicies: [],
     resourcePolicy,
     permissionBoundaryPolicies: principal !== 'anonymous' && principal.boundary ? [principal.boundary] : undefined,
-    vpcEndpointPolicies: request.viaEndpoint?.policy ? [{ name: request.viaEndpoint.id, policy: request.viaEndpoint.policy }] : undefined,
+    vpcEndpointPolicies: request.viaEndpoint?.policy ? [{ name: request.viaEndpoint.id, policy: endpointPolicyForSimulator(request.viaEndpoint.policy) }] : undefined,
   };
-  const result = await runSimulation(simulation, {});
+  let result;
+  try {
+    result = await runSimulation(simulation, {});
+  } catch (e) {
+    return { request, detail: '', error: `iam-simulate failed: ${(e as Error).message}` };
+  }
   if (result.resultType === 'error') {
     return { request, detail: '', error: `iam-simulate rejected the request: ${JSON.stringify(result.errors)}` };
   }

@@ -7,12 +7,14 @@
  *  - a revoked workload can do nothing it was ever granted;
  *  - every gateway method requires IAM auth; a workload invokes only its own routes, only through
  *    the environment's endpoint, and an unsigned caller nothing.
- * The expectation comes from the tags and the route wiring, never from the policies under test.
+ * The expectation comes from the tags, the route wiring and the declared grants
+ * (expected-grants.ts), never from the policies under test.
  */
 import { TAG_KEYS } from '../../../constructs/governance/tags';
 import type { Tally } from '../tally';
 import { evaluate, type AccessRequest, type AccessResult, type Decision } from './evaluate';
-import { asList, PolicyWorld, statementsOf, type RoleView, type WorldResource } from './policy-world';
+import { GATEWAY_KEY_SECRET, isGranted } from './expected-grants';
+import { asList, PolicyWorld, statementsOf, type RoleView, type SecretView, type WorldResource } from './policy-world';
 
 export interface MatrixSummary {
   tried: number;
@@ -27,6 +29,7 @@ export const OUTSIDE_MODEL_ID = 'e2e.model-outside-every-grant-v1:0';
 const workloadOf = (tags: Record<string, string>) => tags[TAG_KEYS.workload];
 const envOf = (tags: Record<string, string>) => tags[TAG_KEYS.environment];
 export const isRevoked = (role: RoleView) => TAG_KEYS.revokedBy in role.tags;
+const regionOf = (arn: string) => arn.split(':')[3];
 
 function trustedServices(role: RoleView): string[] {
   return statementsOf(role.trust).flatMap((s) => {
@@ -35,39 +38,49 @@ function trustedServices(role: RoleView): string[] {
   });
 }
 
-/** Roles a workload runs as: tagged with a workload, and not a gateway integration role. */
-export function workloadIdentities(world: PolicyWorld): RoleView[] {
-  const integrationRoles = new Set(world.methods.map((m) => m.integrationRoleArn).filter(Boolean));
-  return world.roles.filter(
-    (r) => workloadOf(r.tags) !== undefined && !integrationRoles.has(r.arn) && !trustedServices(r).includes('apigateway.amazonaws.com'),
-  );
+/** Governed workload roles: tagged with a workload and under an environment's `/governed/<env>/` path. */
+export function workloadRoles(world: PolicyWorld): RoleView[] {
+  return world.roles.filter((r) => workloadOf(r.tags) !== undefined && /^\/governed\/[^/]+\/$/.test(r.path));
 }
 
-const regionOf = (arn: string) => arn.split(':')[3];
+/** Roles a workload's code runs as (callers); roles API Gateway assumes for a route are route roles. */
+export function workloadIdentities(world: PolicyWorld): RoleView[] {
+  const routeRoles = new Set(world.methods.map((m) => m.integrationRoleArn).filter(Boolean));
+  return workloadRoles(world).filter((r) => !routeRoles.has(r.arn) && !trustedServices(r).includes('apigateway.amazonaws.com'));
+}
 
 /** The model or endpoint ARN an API Gateway AWS integration URI calls, if any. */
 export function integrationTarget(uri: string | undefined, accountId: string): string | undefined {
   if (!uri) return undefined;
   const region = uri.split(':')[3];
-  const bedrock = /:bedrock:path\/model\/([^/]+)\/invoke/.exec(uri);
+  const bedrock = /:bedrock(?:-runtime)?:path\/model\/([^/]+)\/invoke/.exec(uri);
   if (bedrock) return `arn:aws:bedrock:${region}::foundation-model/${decodeURIComponent(bedrock[1])}`;
   const sagemaker = /:runtime\.sagemaker:path\/+endpoints\/([^/]+)\/invocations/.exec(uri);
   if (sagemaker) return `arn:aws:sagemaker:${region}:${accountId}:endpoint/${sagemaker[1].toLowerCase()}`;
   return undefined;
 }
 
-function secretRequests(world: PolicyWorld, identities: RoleView[]): AccessRequest[] {
+/** Who may read a secret: its owner, or for a gateway API key the owner's granted callers. */
+function secretExpected(role: RoleView, secret: SecretView): { matrix: string; expected: Decision } {
+  const owner = workloadOf(secret.tags);
+  const env = envOf(secret.tags);
+  const sameEnv = env === envOf(role.tags);
+  const mine = sameEnv && owner === workloadOf(role.tags);
+  const granted = sameEnv && GATEWAY_KEY_SECRET.test(secret.name) ? isGranted(env, workloadOf(role.tags), owner) : mine;
+  if (isRevoked(role)) return { matrix: 'revoked workload: secret', expected: 'Denied' };
+  if (granted) return { matrix: mine ? 'own secret' : "granted service's gateway key", expected: 'Allowed' };
+  return { matrix: mine ? 'own secret not meant for it' : "another workload's secret", expected: 'Denied' };
+}
+
+function secretRequests(world: PolicyWorld, callers: RoleView[]): AccessRequest[] {
   const requests: AccessRequest[] = [];
   const endpoint = world.endpointFor('secretsmanager');
-  for (const role of identities) {
+  for (const role of callers) {
     for (const secret of world.secrets) {
-      const owner = workloadOf(secret.tags);
-      if (owner === undefined) continue;
-      const own = owner === workloadOf(role.tags) && envOf(secret.tags) === envOf(role.tags);
-      const expected: Decision = own && !isRevoked(role) ? 'Allowed' : 'Denied';
-      const matrix = isRevoked(role) ? 'revoked workload: secret' : own ? 'own secret' : "another workload's secret";
+      if (workloadOf(secret.tags) === undefined) continue;
+      const { matrix, expected } = secretExpected(role, secret);
       requests.push({ matrix, principal: role, action: 'secretsmanager:GetSecretValue', resource: secret.arn, viaEndpoint: endpoint, expected });
-      if (own && secret.kmsKeyArn) {
+      if (expected === 'Allowed' && secret.kmsKeyArn) {
         requests.push({
           matrix: `${matrix} (decrypt through Secrets Manager)`,
           principal: role,
@@ -82,49 +95,68 @@ function secretRequests(world: PolicyWorld, identities: RoleView[]): AccessReque
   return requests;
 }
 
-function modelRequests(world: PolicyWorld, identities: RoleView[]): AccessRequest[] {
+function modelRequests(world: PolicyWorld, callers: RoleView[]): AccessRequest[] {
   const requests: AccessRequest[] = [];
-  const region = regionOf(identities[0]?.arn ?? '') || regionOf(world.secrets[0]?.arn ?? '') || 'eu-central-1';
+  const anyArn = callers[0]?.arn ?? world.roles[0]?.arn ?? '';
+  const region = regionOf(world.secrets[0]?.arn ?? '') || 'eu-central-1';
+  const account = anyArn.split(':')[4] || '123456789012';
   const models = new Set([...world.resourcesNamedFor('bedrock:Invoke'), `arn:aws:bedrock:${region}::foundation-model/${OUTSIDE_MODEL_ID}`]);
-  const endpoints = new Set([...world.resourcesNamedFor('sagemaker:Invoke'), ...world.sagemakerEndpoints.map((e) => e.arn)]);
+  const endpoints = new Set(
+    [...world.resourcesNamedFor('sagemaker:Invoke'), ...world.sagemakerEndpoints.map((e) => e.arn), `arn:aws:sagemaker:${region}:${account}:endpoint/e2e-outside-every-grant`].filter(
+      (e) => !e.includes('*'),
+    ),
+  );
   const bedrockEndpoint = world.endpointFor('bedrock-runtime');
   const sagemakerEndpoint = world.endpointFor('sagemaker.runtime');
-  // Workloads call models through the gateway only: never directly, allowed model or not.
-  for (const role of identities) {
+  // A workload's code calls models through the gateway only: never directly, allowed model or not.
+  for (const role of callers) {
     for (const model of models) {
       requests.push({ matrix: 'workload invokes a model directly', principal: role, action: 'bedrock:InvokeModel', resource: model, viaEndpoint: bedrockEndpoint, expected: 'Denied' });
     }
     for (const ep of endpoints) {
-      if (ep.includes('*')) continue;
       requests.push({ matrix: 'workload invokes an endpoint directly', principal: role, action: 'sagemaker:InvokeEndpoint', resource: ep, viaEndpoint: sagemakerEndpoint, expected: 'Denied' });
     }
   }
-  // A route's integration role invokes its own route's model or endpoint and nothing else.
-  const byRole = new Map<string, Set<string>>();
+  // The role API Gateway uses for a route invokes that route's model or endpoint and nothing else;
+  // a Bedrock route only with the guardrail its integration attaches.
+  const byRole = new Map<string, { targets: Set<string>; guardrail?: string }>();
   for (const m of world.methods) {
     if (!m.integrationRoleArn) continue;
     const target = integrationTarget(m.integrationUri, m.integrationRoleArn.split(':')[4]);
     if (!target) continue;
-    byRole.set(m.integrationRoleArn, new Set([...(byRole.get(m.integrationRoleArn) ?? []), target]));
+    const entry = byRole.get(m.integrationRoleArn) ?? { targets: new Set<string>() };
+    entry.targets.add(target);
+    const gId = m.integrationHeaders['X-Amzn-Bedrock-GuardrailIdentifier'];
+    const gVersion = m.integrationHeaders['X-Amzn-Bedrock-GuardrailVersion'];
+    if (gId && gVersion) entry.guardrail = `arn:aws:bedrock:${regionOf(target) || region}:${account}:guardrail/${gId}:${gVersion}`;
+    byRole.set(m.integrationRoleArn, entry);
   }
-  for (const [roleArn, own] of byRole) {
+  for (const [roleArn, { targets, guardrail }] of byRole) {
     const role = world.roles.find((r) => r.arn === roleArn);
     if (!role) continue;
+    const revoked = isRevoked(role);
+    const context = guardrail ? { 'bedrock:GuardrailIdentifier': guardrail } : undefined;
     for (const model of models) {
-      requests.push({ matrix: own.has(model) ? 'route role: its own model' : 'route role: a model outside its grant', principal: role, action: 'bedrock:InvokeModel', resource: model, expected: own.has(model) ? 'Allowed' : 'Denied' });
+      const own = targets.has(model);
+      const expected: Decision = own && !revoked ? 'Allowed' : 'Denied';
+      requests.push({ matrix: revoked ? 'revoked route role: model' : own ? 'route role: its own model' : 'route role: a model outside its grant', principal: role, action: 'bedrock:InvokeModel', resource: model, context, expected });
+      if (own && guardrail) {
+        requests.push({ matrix: 'route role: its own model without the guardrail', principal: role, action: 'bedrock:InvokeModel', resource: model, expected: 'Denied' });
+      }
     }
     for (const ep of endpoints) {
-      if (ep.includes('*')) continue;
-      requests.push({ matrix: own.has(ep) ? 'route role: its own endpoint' : 'route role: an endpoint outside its grant', principal: role, action: 'sagemaker:InvokeEndpoint', resource: ep, expected: own.has(ep) ? 'Allowed' : 'Denied' });
+      const own = targets.has(ep);
+      const expected: Decision = own && !revoked ? 'Allowed' : 'Denied';
+      requests.push({ matrix: revoked ? 'revoked route role: endpoint' : own ? 'route role: its own endpoint' : 'route role: an endpoint outside its grant', principal: role, action: 'sagemaker:InvokeEndpoint', resource: ep, expected });
     }
   }
   return requests;
 }
 
 /** Everything a revoked identity was ever granted (each action on each named resource): all denied. */
-function revokedRequests(identities: RoleView[]): AccessRequest[] {
+function revokedRequests(roles: RoleView[]): AccessRequest[] {
   const requests: AccessRequest[] = [];
-  for (const role of identities.filter(isRevoked)) {
+  for (const role of roles.filter(isRevoked)) {
     for (const p of role.identityPolicies) {
       for (const s of statementsOf(p.policy)) {
         if (s.Effect !== 'Allow') continue;
@@ -141,10 +173,11 @@ function revokedRequests(identities: RoleView[]): AccessRequest[] {
   return requests;
 }
 
-function gatewayRequests(world: PolicyWorld, identities: RoleView[], tally: Tally): AccessRequest[] {
+function gatewayRequests(world: PolicyWorld, callers: RoleView[], tally: Tally): AccessRequest[] {
   const requests: AccessRequest[] = [];
   const endpoint = world.endpointFor('execute-api');
   const stages = world.resources.filter((r) => r.type === 'aws_api_gateway_stage');
+  const workloads = new Set(world.roles.map((r) => workloadOf(r.tags)).filter(Boolean));
   for (const m of world.methods) {
     tally.check(
       `gateway method ${m.httpMethod} ${m.path} (${m.address}) requires IAM auth`,
@@ -154,19 +187,23 @@ function gatewayRequests(world: PolicyWorld, identities: RoleView[], tally: Tall
     );
     const api = world.restApis.get(m.restApiId);
     if (!api) continue;
-    const stage = String(stages.find((s) => s.values.rest_api_id === m.restApiId)?.values.stage_name ?? 'e2e');
-    const verb = m.httpMethod === 'ANY' ? 'POST' : m.httpMethod;
-    const arn = `${api.executionArn}/${stage}/${verb}${m.path}`;
     const segments = m.path.split('/');
+    const owner = segments.find((x) => workloads.has(x));
+    const apiStages = stages.filter((s) => s.values.rest_api_id === m.restApiId);
+    const stage = String(
+      (apiStages.find((s) => owner && (s.values.tags as Record<string, string> | undefined)?.[TAG_KEYS.workload] === owner) ?? apiStages[0])?.values.stage_name ?? 'e2e',
+    );
+    const verb = m.httpMethod === 'ANY' ? 'POST' : m.httpMethod;
+    const arn = `${api.executionArn}/${stage}/${verb}${m.path.replace('{proxy+}', 'e2e/call')}`;
     requests.push({ matrix: 'unsigned caller on a gateway route', principal: 'anonymous', action: 'execute-api:Invoke', resource: arn, viaEndpoint: endpoint, expected: 'Denied' });
-    for (const role of identities) {
-      const own = segments.includes(workloadOf(role.tags)!);
-      const expected: Decision = own && !isRevoked(role) ? 'Allowed' : 'Denied';
-      const matrix = isRevoked(role) ? 'revoked workload: gateway route' : own ? 'own gateway route' : "another workload's gateway route";
+    for (const role of callers) {
+      const granted = owner !== undefined && envOf(role.tags) !== undefined && isGranted(envOf(role.tags), workloadOf(role.tags), owner);
+      const expected: Decision = granted && !isRevoked(role) ? 'Allowed' : 'Denied';
+      const matrix = isRevoked(role) ? 'revoked workload: gateway route' : granted ? 'granted gateway route' : 'gateway route not granted to it';
       requests.push({ matrix, principal: role, action: 'execute-api:Invoke', resource: arn, viaEndpoint: endpoint, expected });
-      if (own && endpoint) {
+      if (expected === 'Allowed' && endpoint) {
         requests.push({
-          matrix: 'own gateway route from outside the environment endpoint',
+          matrix: 'granted gateway route from outside the environment endpoint',
           principal: role,
           action: 'execute-api:Invoke',
           resource: arn,
@@ -188,21 +225,29 @@ function describe(r: AccessResult): string {
 export async function runAccessMatrix(resources: readonly WorldResource[], tally: Tally): Promise<MatrixSummary> {
   const world = new PolicyWorld(resources);
   for (const p of world.problems) console.log(`  note: ${p}`);
-  const identities = workloadIdentities(world);
+  const roles = workloadRoles(world);
+  const callers = workloadIdentities(world);
   const summary: MatrixSummary = { tried: 0, asExpected: 0, allowed: 0, denied: 0 };
-  if (identities.length === 0) {
-    tally.fail('access matrix', 'no workload identity (IAM role tagged with a workload) was applied: nothing to evaluate');
+  if (callers.length === 0) {
+    tally.fail('access matrix', 'no workload identity (IAM role tagged with a workload under /governed/<env>/) was applied: nothing to evaluate');
     return summary;
   }
-  console.log(`  ${identities.length} workload identities (${identities.filter(isRevoked).length} revoked), ${world.secrets.length} secrets, ${world.methods.length} gateway methods`);
+  console.log(
+    `  ${callers.length} workload identities, ${roles.length - callers.length} route roles (${roles.filter(isRevoked).length} revoked), ${world.secrets.length} secrets, ${world.methods.length} gateway methods`,
+  );
   const requests = [
-    ...secretRequests(world, identities),
-    ...modelRequests(world, identities),
-    ...revokedRequests(identities),
-    ...gatewayRequests(world, identities, tally),
+    ...secretRequests(world, callers),
+    ...modelRequests(world, callers),
+    ...revokedRequests(roles),
+    ...gatewayRequests(world, callers, tally),
   ];
   for (const request of requests) {
-    const result = await evaluate(world, request);
+    let result: AccessResult;
+    try {
+      result = await evaluate(world, request);
+    } catch (e) {
+      result = { request, detail: '', error: (e as Error).message };
+    }
     summary.tried++;
     if (result.error) {
       tally.fail(`access ${describe(result)}`, result.error);

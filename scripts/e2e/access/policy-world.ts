@@ -37,6 +37,7 @@ export interface RoleView {
   address: string;
   arn: string;
   name: string;
+  path: string;
   tags: Record<string, string>;
   trust?: PolicyDoc;
   boundary?: NamedPolicy;
@@ -62,6 +63,8 @@ export interface MethodView {
   /** Integration credentials role and URI, when the method has an AWS integration. */
   integrationRoleArn?: string;
   integrationUri?: string;
+  /** Static integration request headers (`integration.request.header.X` -> value without quotes). */
+  integrationHeaders: Record<string, string>;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -118,6 +121,7 @@ export class PolicyWorld {
         address: r.address,
         arn,
         name,
+        path: String(v.path ?? '/'),
         tags: (v.tags as Record<string, string>) ?? {},
         trust: parsePolicy(v.assume_role_policy, r.address, this.problems),
         boundary: boundaryDoc ? { name: boundaryArn!, policy: boundaryDoc } : undefined,
@@ -209,6 +213,11 @@ export class PolicyWorld {
         apiKeyRequired: v.api_key_required === true,
         integrationRoleArn: str(integration?.values.credentials),
         integrationUri: str(integration?.values.uri),
+        integrationHeaders: Object.fromEntries(
+          Object.entries((integration?.values.request_parameters as Record<string, string> | undefined) ?? {})
+            .filter(([k]) => k.startsWith('integration.request.header.'))
+            .map(([k, v]) => [k.slice('integration.request.header.'.length), String(v).replace(/^'|'$/g, '')]),
+        ),
       });
     }
     for (const r of of('aws_sagemaker_endpoint')) {
