@@ -3,14 +3,27 @@
  * machine (see shared EMULATOR.md). Each entry says why. The e2e tier applies around these with
  * `-target` and prints every resource left out: the example itself is never changed.
  */
-import type { Block } from './terraform-json';
+import { referencesIn, type Block, type TerraformJson } from './terraform-json';
+
+/** The secret a rotation or version refers to (`${aws_secretsmanager_secret.x.id}` -> address). */
+function secretOf(body: Record<string, unknown>): string | undefined {
+  const m = /\$\{(aws_secretsmanager_secret\.[A-Za-z0-9_-]+)\./.exec(String(body.secret_id ?? ''));
+  return m?.[1];
+}
+
+/** True when the stack writes no version of the rotated secret (the rotation function writes the first one). */
+function rotatesSecretWithoutVersion(body: Record<string, unknown>, json: TerraformJson): boolean {
+  const secret = secretOf(body);
+  const versions = Object.values(json.resource?.aws_secretsmanager_secret_version ?? {});
+  return secret !== undefined && !versions.some((v) => referencesIn(v, new Set([secret])).size > 0);
+}
 
 export interface EmulatorGap {
   /** Resource (or data source) types the gap applies to; a trailing `*` is a prefix match. */
   types: string[];
   mode?: 'managed' | 'data';
-  /** Only when the block looks like this (e.g. a REST API with an inline policy). */
-  when?: (body: Record<string, unknown>) => boolean;
+  /** Only when the block looks like this (e.g. a REST API with an inline policy), given the whole stack. */
+  when?: (body: Record<string, unknown>, json: TerraformJson) => boolean;
   reason: string;
 }
 
@@ -30,6 +43,11 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     reason: "REST API with an inline policy: moto returns it unescaped; the provider fails on refresh (invalid character 'S')",
   },
   {
+    types: ['aws_secretsmanager_secret_rotation'],
+    when: rotatesSecretWithoutVersion,
+    reason: "moto's RotateSecret fails (HTTP 500, UnboundLocalError new_version_id) on a secret with no version yet; AWS lets the rotation function write the first one",
+  },
+  {
     types: ['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration'],
     reason: 'moto echoes vpc_config / data_capture_config back empty, so a second plan wants to replace it (drift is the emulator, not the example)',
   },
@@ -40,11 +58,11 @@ function typeMatches(pattern: string, type: string): boolean {
 }
 
 /** The reason a block cannot be applied against moto, or undefined when it can. */
-export function emulatorGapFor(block: Block, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string | undefined {
+export function emulatorGapFor(block: Block, json: TerraformJson = {}, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string | undefined {
   for (const gap of gaps) {
     if (gap.mode && gap.mode !== block.mode) continue;
     if (!gap.types.some((t) => typeMatches(t, block.type))) continue;
-    if (gap.when && !gap.when(block.body)) continue;
+    if (gap.when && !gap.when(block.body, json)) continue;
     return gap.reason;
   }
   return undefined;
@@ -59,6 +77,7 @@ export function emulatorGapFor(block: Block, gaps: readonly EmulatorGap[] = EMUL
 export const EMULATOR_ECHO_GAPS: ReadonlyArray<{ type: string; attributes: string[]; reason: string }> = [
   { type: 'aws_kms_key', attributes: ['rotation_period_in_days'], reason: 'moto GetKeyRotationStatus returns no RotationPeriodInDays' },
   { type: 'aws_lambda_function', attributes: ['kms_key_arn', 'logging_config'], reason: 'moto GetFunction returns no KMSKeyArn or LoggingConfig' },
+  { type: 'aws_api_gateway_integration', attributes: ['connection_id'], reason: 'moto GetIntegration returns no connectionId (VPC link integrations)' },
 ];
 
 export interface ResourceChange {

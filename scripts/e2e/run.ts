@@ -14,14 +14,14 @@ import * as path from 'node:path';
 import { runAccessMatrix } from './access/matrix';
 import type { WorldResource } from './access/policy-world';
 import { dependencyOrder, readStacks, type StackEntry } from './cdktf-out';
-import { resolverFor, toManifest } from './kubernetes/to-manifest';
+import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-manifest';
 import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
 import { preflight } from './preflight';
 import { prepareStack, type PreparedStack } from './scratch-stack';
 import { classifyChanges, type ResourceChange } from './emulator-gaps';
 import { planStandIns, putParameter } from './stand-ins';
-import { secretFindings, stateResources, type ShowJson } from './state-secrets';
+import { secretFindings, sensitiveSchema, stateResources, type SensitiveSchema, type ShowJson } from './state-secrets';
 import { Tally } from './tally';
 import { cliConfig, runCommand, terraformEnv, type RunResult } from './terraform-cli';
 
@@ -98,42 +98,50 @@ class E2eRun {
     for (const o of p.removedOutputs) console.log(`  removed output ${o} (references a removed Kubernetes object)`);
     for (const l of p.leftOut) console.log(`  left out of apply: ${l.address} (${l.reason})`);
     console.log(`  ${p.targets.length} resources to apply, ${p.leftOut.length} left out, ${p.removed.length} removed (Kubernetes)`);
+    await this.terraformSteps(run);
+    // After apply, so values the Kubernetes objects take from the contract can be evaluated.
+    await this.validateKubernetes(run);
+    run.seconds = (Date.now() - started) / 1000;
+    return run;
+  }
 
-    this.validateKubernetes(stack.name, p);
-
+  async terraformSteps(run: StackRun): Promise<void> {
+    const t = this.tally;
+    const stack = run.stack;
+    const p = run.prepared!;
     const init = await this.tf(run, ['init', '-input=false']);
-    if (!t.check(`${stack.name}: terraform init (offline mirror)`, init.code === 0, tail(init), `${init.seconds.toFixed(1)} s`)) return run;
+    if (!t.check(`${stack.name}: terraform init (offline mirror)`, init.code === 0, tail(init), `${init.seconds.toFixed(1)} s`)) return;
     run.initialized = true;
     const validate = await this.tf(run, ['validate']);
-    if (!t.check(`${stack.name}: terraform validate`, validate.code === 0, tail(validate))) return run;
+    if (!t.check(`${stack.name}: terraform validate`, validate.code === 0, tail(validate))) return;
     const targets = p.targets.map((a) => `-target=${a}`);
     if (p.targets.length === 0) {
       t.fail(`${stack.name}: terraform plan`, 'nothing to apply: every resource is left out or removed');
-      return run;
+      return;
     }
     const plan = await this.tf(run, ['plan', '-input=false', '-parallelism=10', '-out=apply.tfplan', ...targets]);
     const planSummary = /Plan: .*/.exec(plan.stdout)?.[0] ?? 'no changes';
-    if (!t.check(`${stack.name}: terraform plan`, plan.code === 0, tail(plan), planSummary)) return run;
+    if (!t.check(`${stack.name}: terraform plan`, plan.code === 0, tail(plan), planSummary)) return;
     // Applying the saved plan: exactly what was planned, without planning twice.
     const apply = await this.tf(run, ['apply', '-input=false', '-auto-approve', '-parallelism=10', 'apply.tfplan']);
     run.applied = apply.code === 0;
     const applySummary = /Apply complete! .*/.exec(apply.stdout)?.[0] ?? '';
-    if (!t.check(`${stack.name}: terraform apply against moto`, run.applied, tail(apply), `${applySummary} ${apply.seconds.toFixed(1)} s`)) return run;
+    if (!t.check(`${stack.name}: terraform apply against moto`, run.applied, tail(apply), `${applySummary} ${apply.seconds.toFixed(1)} s`)) return;
 
     await this.secondPlan(run, targets);
 
     // The whole configuration planned against the applied state: left-out resources resolve to
     // their planned values (the REST API policy, the contract), and prior_state is the state.
     const full = await this.tf(run, ['plan', '-input=false', '-refresh=false', '-parallelism=10', '-out=full.tfplan']);
-    if (!t.check(`${stack.name}: plan of the whole configuration against the applied state`, full.code === 0, tail(full), /Plan: .*/.exec(full.stdout)?.[0] ?? '')) return run;
+    if (!t.check(`${stack.name}: plan of the whole configuration against the applied state`, full.code === 0, tail(full), /Plan: .*/.exec(full.stdout)?.[0] ?? '')) return;
     const show = await this.tf(run, ['show', '-json', 'full.tfplan']);
-    if (!t.check(`${stack.name}: terraform show -json`, show.code === 0, tail(show))) return run;
+    if (!t.check(`${stack.name}: terraform show -json`, show.code === 0, tail(show))) return;
     const shown = JSON.parse(show.stdout) as { prior_state?: ShowJson; planned_values?: ShowJson['values'] };
     const state = shown.prior_state ?? {};
     const managed = stateResources(state).filter((r) => r.mode === 'managed');
     run.resourcesApplied = managed.length;
     run.stateAddresses = managed.map((r) => r.address);
-    const findings = secretFindings(state);
+    const findings = secretFindings(state, await this.sensitiveSchema(run), Object.values(p.json.variable ?? {}).some((v) => (v as { sensitive?: boolean }).sensitive === true));
     t.check(
       `${stack.name}: no secret value in state`,
       findings.length === 0,
@@ -148,8 +156,20 @@ class E2eRun {
         .map((r) => ({ stack: stack.name, address: r.address, type: r.type, values: r.values ?? {}, planned: true })),
     ];
     await this.writeStandIns(run);
-    run.seconds = (Date.now() - started) / 1000;
-    return run;
+  }
+
+  private schema?: SensitiveSchema;
+
+  /** Which attributes the AWS provider marks sensitive (read once: the schema is the same for every stack). */
+  async sensitiveSchema(run: StackRun): Promise<SensitiveSchema | undefined> {
+    if (this.schema) return this.schema;
+    const r = await this.tf(run, ['providers', 'schema', '-json']);
+    if (r.code !== 0) {
+      this.tally.fail('terraform providers schema -json', tail(r));
+      return undefined;
+    }
+    this.schema = sensitiveSchema(JSON.parse(r.stdout));
+    return this.schema;
   }
 
   /** The second plan must show no changes; only listed emulator echo gaps are tolerated, each printed. */
@@ -212,9 +232,17 @@ class E2eRun {
     }
   }
 
-  validateKubernetes(stackName: string, p: PreparedStack): void {
+  /**
+   * Kubernetes objects as manifests. References to other Kubernetes objects resolve from the
+   * configuration; anything else (values from the environment contract) is evaluated by
+   * `terraform console` against the applied state when the stack applied.
+   */
+  async validateKubernetes(run: StackRun): Promise<void> {
+    const p = run.prepared!;
+    const stackName = run.stack.name;
     if (p.kubernetesBlocks.length === 0) return;
-    const resolve = resolverFor(p.kubernetesBlocks);
+    const evaluated = run.applied ? await this.evaluateExpressions(run, expressionsToEvaluate(p.kubernetesBlocks)) : new Map<string, unknown>();
+    const resolve = resolverFor(p.kubernetesBlocks, evaluated);
     const manifests = [];
     for (const b of p.kubernetesBlocks.filter((k) => k.mode === 'managed')) {
       try {
@@ -237,11 +265,42 @@ class E2eRun {
       this.tally.check(
         `${stackName}: manifest ${m.address} (validated as manifest instead: ${kind})`,
         mine.length === 0,
-        mine.join('\n'),
+        [...mine, ...notes].join('\n'),
         notes.length ? notes.join('; ') : 'OpenAPI schema, known fields, names and labels',
       );
       this.manifestsValidated++;
     });
+  }
+
+  /**
+   * Evaluates expressions with `terraform console` (it prints only the last line's value, so all
+   * of them go in one list; one by one if that fails). `nonsensitive` because a value read from
+   * the contract parameter is marked sensitive; it is a plain String parameter.
+   */
+  async evaluateExpressions(run: StackRun, expressions: string[]): Promise<Map<string, unknown>> {
+    const values = new Map<string, unknown>();
+    if (expressions.length === 0) return values;
+    const dir = run.prepared!.dir;
+    const log = path.join(dir, 'e2e.log');
+    const evaluate = async (list: string[]): Promise<unknown[] | undefined> => {
+      const r = await runCommand('terraform', ['console', '-no-color'], dir, this.env, log, `nonsensitive(jsonencode([${list.join(', ')}]))\n`);
+      if (r.code !== 0) return undefined;
+      try {
+        return JSON.parse(JSON.parse(r.stdout.trim()) as string) as unknown[];
+      } catch {
+        return undefined;
+      }
+    };
+    const all = await evaluate(expressions);
+    if (all) {
+      expressions.forEach((e, i) => values.set(e, all[i]));
+      return values;
+    }
+    for (const e of expressions) {
+      const one = await evaluate([e]);
+      if (one) values.set(e, one[0]);
+    }
+    return values;
   }
 
   async destroy(run: StackRun): Promise<void> {

@@ -95,7 +95,7 @@ export function providersMissingFromMirror(json: TerraformJson): string[] {
 export function emulatorLeftOut(json: TerraformJson): LeftOut[] {
   const seeds = new Map<string, string>();
   for (const b of blocksOf(json)) {
-    const reason = emulatorGapFor(b);
+    const reason = emulatorGapFor(b, json);
     if (reason) seeds.set(b.address, reason);
   }
   return dependencyClosure(json, seeds);
@@ -111,7 +111,7 @@ export function prepareStack(sourceDir: string, scratchDir: string): PreparedSta
     throw new Error(`${sourceDir}: provider(s) ${missing.join(', ')} are not in the offline mirror; only hashicorp/aws 5.100.0 can be installed here`);
   }
   const leftOut = emulatorLeftOut(json);
-  const gapSeeds = new Set(blocksOf(json).filter((b) => emulatorGapFor(b) !== undefined).map((b) => b.address));
+  const gapSeeds = new Set(blocksOf(json).filter((b) => emulatorGapFor(b, json) !== undefined).map((b) => b.address));
   const protectedFromDestroy = blocksOf(json)
     .filter((b) => b.mode === 'managed' && (b.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
     .map((b) => b.address);

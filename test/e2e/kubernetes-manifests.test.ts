@@ -1,5 +1,5 @@
 import { blocksOf, type TerraformJson } from '../../scripts/e2e/terraform-json';
-import { resolverFor, toManifest, type Manifest } from '../../scripts/e2e/kubernetes/to-manifest';
+import { expressionsIn, expressionsToEvaluate, resolverFor, toManifest, type Manifest } from '../../scripts/e2e/kubernetes/to-manifest';
 import { validateManifests } from '../../scripts/e2e/kubernetes/validate-manifests';
 
 // A small Deployment as cdktf synthesizes it for the kubernetes provider: snake_case, repeated
@@ -97,6 +97,25 @@ describe('Terraform kubernetes resource -> manifest', () => {
     const json: TerraformJson = { resource: { kubernetes_config_map_v1: { c: { metadata: { name: 'c' }, data: { role: '${aws_iam_role.r.arn}' } } } } };
     const blocks = blocksOf(json);
     expect(toManifest(blocks[0], resolverFor(blocks)).notes[0].note).toMatch(/cannot be resolved/);
+  });
+
+  test('takes a whole-reference value as evaluated by Terraform (a label map from the contract)', () => {
+    const expr = 'jsondecode(data.aws_ssm_parameter.c.value).kubernetes.gatewayPodLabels';
+    const json: TerraformJson = {
+      resource: { kubernetes_network_policy_v1: { np: { metadata: { name: 'np' }, spec: { pod_selector: { match_labels: `\${${expr}}` } } } } },
+    };
+    const blocks = blocksOf(json);
+    const m = toManifest(blocks[0], resolverFor(blocks, new Map([[expr, { app: 'gateway' }]]))).manifest as any;
+    expect(m.spec.podSelector.matchLabels).toEqual({ app: 'gateway' });
+  });
+
+  test('lists only the expressions Terraform must evaluate', () => {
+    const blocks = blocksOf(fixture);
+    expect(expressionsToEvaluate(blocks)).toEqual([]);
+  });
+
+  test('finds expressions with braces inside', () => {
+    expect(expressionsIn('a-${jsonencode({"k" = 1})}-${x.y}')).toEqual(['jsonencode({"k" = 1})', 'x.y']);
   });
 
   test('fails when a resource type has no mapping', () => {

@@ -59,6 +59,21 @@ describe('emulator gaps', () => {
     expect(emulatorGapFor(block('aws_sagemaker_endpoint_configuration'))).toMatch(/second plan/);
   });
 
+  test('leaves out a rotation of a secret the stack writes no version of', () => {
+    const json: TerraformJson = { resource: { aws_secretsmanager_secret_rotation: { r: { secret_id: '${aws_secretsmanager_secret.s.id}' } } } };
+    expect(emulatorGapFor(blocksOf(json)[0], json)).toMatch(/RotateSecret fails/);
+  });
+
+  test('applies a rotation of a secret with a written version', () => {
+    const json: TerraformJson = {
+      resource: {
+        aws_secretsmanager_secret_rotation: { r: { secret_id: '${aws_secretsmanager_secret.s.id}' } },
+        aws_secretsmanager_secret_version: { v: { secret_id: '${aws_secretsmanager_secret.s.id}', secret_string_wo: 'x' } },
+      },
+    };
+    expect(emulatorGapFor(blocksOf(json)[0], json)).toBeUndefined();
+  });
+
   test('applies an IAM role', () => {
     expect(emulatorGapFor(block('aws_iam_role'))).toBeUndefined();
   });

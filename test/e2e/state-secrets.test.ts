@@ -1,4 +1,4 @@
-import { secretFindings, type ShowJson } from '../../scripts/e2e/state-secrets';
+import { secretFindings, sensitiveSchema, type ShowJson } from '../../scripts/e2e/state-secrets';
 
 const state = (resources: unknown[]): ShowJson => ({ values: { root_module: { resources: resources as never } } });
 
@@ -52,5 +52,42 @@ describe('state scan for secret values', () => {
       { address: 'aws_iam_role.r', type: 'aws_iam_role', values: { tags: { key: 'arn:aws:kms:x' } }, sensitive_values: { tags: { key: true } } },
     ]);
     expect(secretFindings(s)).toEqual([]);
+  });
+});
+
+describe('state scan with the provider schema', () => {
+  const schema = sensitiveSchema({
+    provider_schemas: {
+      aws: {
+        resource_schemas: {
+          aws_api_gateway_api_key: { block: { attributes: { value: { sensitive: true }, name: {} } } },
+          aws_iam_role: { block: { attributes: { assume_role_policy: {} } } },
+        },
+        data_source_schemas: {
+          aws_ssm_parameter: { block: { attributes: { value: { sensitive: true } } } },
+          aws_secretsmanager_secret_version: { block: { attributes: { secret_string: { sensitive: true } } } },
+        },
+      },
+    },
+  });
+  const role = { address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', values: { assume_role_policy: '{"acct":"1"}' }, sensitive_values: { assume_role_policy: true } };
+  const contract = { address: 'data.aws_ssm_parameter.c', mode: 'data', type: 'aws_ssm_parameter', values: { type: 'String', value: '{"accountId":"1"}' }, sensitive_values: { value: true } };
+
+  test('passes a value only tainted by the plain contract parameter', () => {
+    expect(secretFindings(state([contract, role]), schema)).toEqual([]);
+  });
+
+  test('finds a tainted value when a secret was read', () => {
+    const secret = { address: 'data.aws_secretsmanager_secret_version.s', mode: 'data', type: 'aws_secretsmanager_secret_version', values: { secret_string: 'x' }, sensitive_values: { secret_string: true } };
+    expect(secretFindings(state([contract, secret, role]), schema).map((f) => f.address)).toContain('aws_iam_role.r');
+  });
+
+  test('finds a tainted value when the stack declares sensitive variables', () => {
+    expect(secretFindings(state([contract, role]), schema, true).map((f) => f.address)).toEqual(['aws_iam_role.r']);
+  });
+
+  test('finds an attribute the schema marks sensitive', () => {
+    const key = { address: 'aws_api_gateway_api_key.k', mode: 'managed', type: 'aws_api_gateway_api_key', values: { value: 'abc' }, sensitive_values: { value: true } };
+    expect(secretFindings(state([contract, key]), schema).map((f) => f.attribute)).toEqual(['value']);
   });
 });

@@ -79,7 +79,10 @@ export function endpointPolicyForSimulator(policy: PolicyDoc): PolicyDoc {
 export async function evaluate(world: PolicyWorld, request: AccessRequest, now = new Date()): Promise<AccessResult> {
   const resourceArn = request.resource;
   const resourcePolicy = world.resourcePolicyFor(resourceArn);
+  const region = resourceArn.split(':')[3];
   const context: Record<string, string | string[]> = {
+    // The region the request is sent to: the resource's (boundaries deny other regions).
+    ...(region ? { 'aws:RequestedRegion': region } : {}),
     ...(request.principal === 'anonymous' ? { 'aws:SecureTransport': 'true' } : contextFor(request.principal, now)),
     ...(request.viaEndpoint ? { 'aws:SourceVpce': request.viaEndpoint.id } : {}),
     ...(request.context ?? {}),

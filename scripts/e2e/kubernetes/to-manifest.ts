@@ -106,7 +106,8 @@ export function camelCase(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-export type ReferenceResolver = (expression: string) => string | undefined;
+/** The value of a Terraform expression, or undefined when it cannot be known here. */
+export type ReferenceResolver = (expression: string) => unknown;
 
 export interface ConversionNote {
   path: string;
@@ -127,7 +128,7 @@ class Converter {
     if (value && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, unknown>);
       if (STRING_MAPS.has(key) || (key === 'selector' && isServiceSelector(value as Record<string, unknown>))) {
-        return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'string' ? this.interpolate(v, `${path}.${k}`) : v]));
+        return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'string' ? String(this.interpolate(v, `${path}.${k}`)) : v]));
       }
       return this.object(entries, path);
     }
@@ -146,6 +147,7 @@ class Converter {
 
   scalar(key: string, value: string, path: string): unknown {
     const s = this.interpolate(value, path);
+    if (typeof s !== 'string') return s;
     if (OCTAL_FROM_STRING.has(key) && /^0[0-7]+$/.test(s)) return parseInt(s, 8);
     return NUMBER_FROM_STRING.has(key) && /^\d+$/.test(s) ? Number(s) : s;
   }
@@ -159,16 +161,43 @@ class Converter {
     return value;
   }
 
-  /** Resolves `${...}` references; an unresolvable one becomes a visible placeholder and a note. */
-  interpolate(value: string, path: string): string {
+  /**
+   * Resolves `${...}` references. A value that is one whole reference takes the referenced value
+   * as it is (a label map from the environment contract); an unresolvable one becomes a visible
+   * placeholder and a note.
+   */
+  interpolate(value: string, path: string): unknown {
     if (!value.includes('${')) return value;
-    return value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
-      const resolved = this.resolve(expression.trim());
+    const expressions = expressionsIn(value);
+    if (expressions.length === 1 && value === `\${${expressions[0]}}`) {
+      const resolved = this.resolve(expressions[0].trim());
       if (resolved !== undefined) return resolved;
-      this.notes.push({ path, note: `reference ${whole} cannot be resolved without applying; placeholder used` });
-      return 'e2e-unresolved';
-    });
+    }
+    let out = value;
+    for (const expression of expressions) {
+      const resolved = this.resolve(expression.trim());
+      const text = resolved === undefined ? undefined : typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+      if (text === undefined) this.notes.push({ path, note: `reference \${${expression}} cannot be resolved; placeholder used` });
+      out = out.replace(`\${${expression}}`, text ?? 'e2e-unresolved');
+    }
+    return out;
   }
+}
+
+/** The `${...}` expressions of a Terraform string, braces balanced (jsondecode({...}) included). */
+export function expressionsIn(value: string): string[] {
+  const found: string[] = [];
+  for (let i = value.indexOf('${'); i >= 0; i = value.indexOf('${', i + 1)) {
+    if (i > 0 && value[i - 1] === '$') continue;
+    let depth = 1;
+    let j = i + 2;
+    for (; j < value.length && depth > 0; j++) {
+      if (value[j] === '{') depth++;
+      else if (value[j] === '}') depth--;
+    }
+    if (depth === 0) found.push(value.slice(i + 2, j - 1));
+  }
+  return found;
 }
 
 /** A Service's `selector` is a label map; a workload's is a LabelSelector block. */
@@ -186,17 +215,32 @@ export interface Manifest {
  * Resolves references between Kubernetes objects of the same stack, e.g. a Deployment's
  * `${kubernetes_service_account_v1.sa.metadata[0].name}`: the value is in the configuration.
  */
-export function resolverFor(blocks: readonly Block[]): ReferenceResolver {
+export function resolverFor(blocks: readonly Block[], evaluated: ReadonlyMap<string, unknown> = new Map()): ReferenceResolver {
   const byAddress = new Map(blocks.map((b) => [b.address, b]));
   return (expression) => {
     const m = /^([a-z0-9_]+\.[A-Za-z0-9_-]+)\.metadata(?:\[0\]|\.0)?\.(name|namespace)$/.exec(expression);
-    if (!m) return undefined;
-    const target = byAddress.get(m[1]);
-    const metadata = target?.body.metadata;
-    const meta = (Array.isArray(metadata) ? metadata[0] : metadata) as Record<string, unknown> | undefined;
-    const v = meta?.[m[2]];
-    return typeof v === 'string' && !v.includes('${') ? v : undefined;
+    if (m) {
+      const target = byAddress.get(m[1]);
+      const metadata = target?.body.metadata;
+      const meta = (Array.isArray(metadata) ? metadata[0] : metadata) as Record<string, unknown> | undefined;
+      const v = meta?.[m[2]];
+      if (typeof v === 'string' && !v.includes('${')) return v;
+    }
+    return evaluated.get(expression);
   };
+}
+
+/** Expressions in Kubernetes blocks that only Terraform can evaluate (e.g. values from the contract). */
+export function expressionsToEvaluate(blocks: readonly Block[]): string[] {
+  const local = resolverFor(blocks);
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') for (const e of expressionsIn(v)) if (local(e.trim()) === undefined) found.add(e.trim());
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== '//') walk(x);
+  };
+  for (const b of blocks) walk(b.body);
+  return [...found];
 }
 
 export function toManifest(block: Block, resolve: ReferenceResolver): Manifest {
