@@ -8,7 +8,8 @@
  */
 export const EXPECTED_INVOKE_GRANTS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   // examples/product-app.ts: chat.grantInvoke(summarizer)
-  dev: { 'ticket-summarizer': ['support-chat'] },
+  // examples/incident-triage-agent.ts: an agent calls its own model routes
+  dev: { 'ticket-summarizer': ['support-chat'], 'incident-triage': ['incident-triage'] },
   // test/e2e/fixtures/app.ts: each fixture workload is granted its own route
   fixture: { alpha: ['alpha'], beta: ['beta'], gamma: ['gamma'] },
 };
@@ -20,3 +21,22 @@ export function isGranted(environment: string | undefined, caller: string | unde
   if (!environment || !caller || !service) return false;
   return EXPECTED_INVOKE_GRANTS[environment]?.[caller]?.includes(service) ?? false;
 }
+
+/**
+ * Secrets no workload identity reads, whoever owns them: the approval signing key is read only by
+ * the tool authorizer that verifies approvals (an agent that could read it could forge them).
+ */
+export const SECRETS_NO_WORKLOAD_READS: ReadonlyArray<{ name: RegExp; reason: string }> = [
+  { name: /\/approval-signing-key$/, reason: 'only the tool authorizer verifies approvals with it' },
+];
+
+/**
+ * Gateway methods that do not use AWS_IAM, each with its reason. Anything not listed here must be
+ * AWS_IAM. Remove a line and the e2e tier fails until the routes are IAM-authenticated again.
+ */
+export const REQUEST_AUTHORIZER_ROUTES: ReadonlyArray<{ path: RegExp; reason: string }> = [
+  {
+    path: /^\/agents\/[^/]+\/tools\//,
+    reason: 'GovernedAgent tool route: a request authorizer (Verified Permissions) decides each call; the REST API policy admits it only through the environment endpoint',
+  },
+];

@@ -134,7 +134,7 @@ export class PolicyWorld {
       const role = roleByNameOrId(r.values.role);
       const doc = parsePolicy(r.values.policy, r.address, this.problems);
       if (!role) this.problems.push(`${r.address}: role ${String(r.values.role)} not found`);
-      else if (!doc) this.problems.push(`${r.address}: policy unknown`);
+      else if (!doc) this.problems.push(`${r.address}: not evaluated, its policy is unknown (left out of apply, no faithful stand-in)`);
       else role.identityPolicies.push({ name: String(r.values.name ?? r.address), policy: doc });
     }
     for (const r of of('aws_iam_role_policy_attachment')) {
@@ -147,7 +147,10 @@ export class PolicyWorld {
     }
     for (const r of of('aws_secretsmanager_secret')) {
       const arn = str(r.values.arn);
-      if (!arn) continue;
+      if (!arn) {
+        this.problems.push(`${r.address}: not evaluated, its ARN is unknown (left out of apply)`);
+        continue;
+      }
       this.secrets.push({
         address: r.address,
         arn,
