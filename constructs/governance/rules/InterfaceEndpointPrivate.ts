@@ -1,0 +1,28 @@
+import { CONTROLS } from '../frameworks';
+import { cannotVerify, compliant, nonCompliant, notApplicable } from '../rule-engine';
+import { defineRule } from '../rule-helpers';
+import { boolValue, isConfigured, isUnresolved } from '../terraform-json';
+
+/** Interface endpoints resolve privately and carry an endpoint policy. */
+export const InterfaceEndpointPrivate = defineRule({
+  id: 'InterfaceEndpointPrivate',
+  summary: 'Interface VPC endpoints have private DNS enabled and an endpoint policy.',
+  explanation:
+    'Private DNS keeps model and secret traffic on the endpoint instead of the public service address; the endpoint ' +
+    'policy limits what the network path can reach, whoever signs the request.',
+  fix: 'Set private_dns_enabled = true and a policy naming the allowed principals and resources.',
+  level: 'error',
+  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
+  types: ['aws_vpc_endpoint'],
+  evaluate(resource, { stack }) {
+    const type = resource.values.vpc_endpoint_type;
+    if (isUnresolved(type)) return cannotVerify('vpc_endpoint_type is an expression');
+    if (type !== 'Interface') return notApplicable;
+    const problems: string[] = [];
+    const dns = boolValue(resource.values.private_dns_enabled);
+    if (dns !== true && dns !== 'unresolved') problems.push('private_dns_enabled is not true');
+    if (!isConfigured(stack, resource, 'policy')) problems.push('no endpoint policy');
+    if (problems.length) return nonCompliant(problems.join('; '));
+    return dns === 'unresolved' ? cannotVerify('private_dns_enabled is an expression') : compliant;
+  },
+});
