@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppConfig, TerraformStack } from 'cdktf';
 import { evaluateApp, formatFinding, Rule, StackEvaluation } from './rule-engine';
-import { buildReport, reportMarkdown } from './report';
+import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
 import { GOVERNANCE_RULES } from './rules';
 import { fromSynthJson, StackModel } from './terraform-json';
 
@@ -38,9 +38,6 @@ export class GovernanceCheckFailed extends Error {
     this.name = 'GovernanceCheckFailed';
   }
 }
-
-export const REPORT_JSON = 'governance.json';
-export const REPORT_MARKDOWN = 'governance.md';
 
 /**
  * An App that checks every stack it synthesizes against the governance rules and writes

@@ -12,6 +12,10 @@ import { blocks, StackModel, TfResource } from './terraform-json';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** File names of the report, next to each stack's cdk.tf.json. */
+export const REPORT_JSON = 'governance.json';
+export const REPORT_MARKDOWN = 'governance.md';
+
 export interface WorkloadEntry {
   readonly workload: string;
   readonly environment: string;
@@ -203,7 +207,7 @@ function permissionsFrom(label: string, lookup: PolicyLookup): PermissionEntry[]
   );
 }
 
-function identities(stack: StackModel): IdentityEntry[] {
+export function identitiesOf(stack: StackModel): IdentityEntry[] {
   return stack.ofType('aws_iam_role').map((role) => {
     const labelled: { label: string; lookup: PolicyLookup }[] = identityPolicies(stack, role).map((lookup) => ({
       label: `${role.address} inline_policy`,
@@ -332,7 +336,7 @@ export function buildReport(stack: StackModel, evaluation: StackEvaluation, rule
       passed: evaluation.errors.length === 0,
     },
     workloads: workloads(stack),
-    identities: identities(stack),
+    identities: identitiesOf(stack),
     secrets: secrets(stack),
     endpoints: endpoints(stack),
     gatewayRoutes: routes(stack),

@@ -345,8 +345,12 @@ export function isPlanJson(json: unknown): boolean {
   return isObject(json) && typeof json.format_version === 'string' && (isObject(json.planned_values) || Array.isArray(json.resource_changes));
 }
 
-/** Builds the model of a plan (`terraform show -json plan.out`): planned values, unknowns marked. */
-export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackModel): StackModel {
+/**
+ * Builds the model of a plan (`terraform show -json plan.out`): planned values, unknowns marked.
+ * `side: 'before'` builds the prior state instead (each change's `before`), for the review diff.
+ * `synth` (the stack's cdk.tf.json model) adds construct paths and exceptions, which plans lack.
+ */
+export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackModel, side: 'after' | 'before' = 'after'): StackModel {
   if (!isPlanJson(json)) {
     throw new TerraformJsonError(
       'not a Terraform plan: expected the output of `terraform show -json <planfile>` with "format_version" and "planned_values". ' +
@@ -377,7 +381,15 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
   }
 
   const raw: Json[] = [];
-  planModuleResources(plan.planned_values && (plan.planned_values as Json).root_module, raw);
+  if (side === 'after') {
+    planModuleResources(plan.planned_values && (plan.planned_values as Json).root_module, raw);
+  } else {
+    unknownByAddress.clear();
+    for (const rc of blocks(plan.resource_changes)) {
+      const change = isObject(rc.change) ? rc.change : {};
+      if (isObject(change.before)) raw.push({ ...rc, values: change.before });
+    }
+  }
   // Data sources read during planning are in prior_state, not in planned_values.
   const prior = isObject(plan.prior_state) && isObject(plan.prior_state.values) ? plan.prior_state.values : {};
   const priorResources: Json[] = [];
