@@ -1,3 +1,4 @@
+import { AWS_TAGGABLE_TYPES } from './aws-taggable-types';
 import { controlLabel, FRAMEWORKS, FrameworkControl } from './frameworks';
 import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam-policy';
 import type { Finding, Rule, StackEvaluation } from './rule-engine';
@@ -167,7 +168,8 @@ function nameOf(r: TfResource): string {
 function workloads(stack: StackModel): WorkloadEntry[] {
   const byKey = new Map<string, WorkloadEntry & { resources: number }>();
   for (const r of stack.resources) {
-    if (r.mode !== 'managed') continue;
+    // Provider default tags reach only resources that can carry tags.
+    if (r.mode !== 'managed' || !AWS_TAGGABLE_TYPES.has(r.type)) continue;
     const t = r.effectiveTags;
     const workload = text(t[TAG_KEYS.workload]);
     if (!workload) continue;
