@@ -1,0 +1,66 @@
+import type { Accountability } from './accountability';
+import type { DataClassification } from './classification';
+import { K8S_PREFIX, TAG_KEYS } from './tags';
+
+/** The facts every governed resource carries. */
+export interface GovernanceFacts {
+  readonly environment: string;
+  /** The workload; environment-wide pieces use {@link PLATFORM_WORKLOAD}. */
+  readonly workload: string;
+  readonly accountability: Accountability;
+  readonly dataClassification: DataClassification;
+  readonly reviewBy: string;
+  readonly revocation?: Revocation;
+}
+
+/** A revoked identity: who revoked it, when (ISO timestamp) and why. */
+export interface Revocation {
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+}
+
+/** Workload name used on the environment's shared pieces. */
+export const PLATFORM_WORKLOAD = 'platform';
+
+/** AWS tag values allow letters, digits, spaces and `_ . : / = + - @`. */
+function tagValue(value: string): string {
+  return value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '-').slice(0, 256);
+}
+
+export function governanceTags(facts: GovernanceFacts): Record<string, string> {
+  const a = facts.accountability;
+  const tags: Record<string, string> = {
+    [TAG_KEYS.owner]: a.team,
+    [TAG_KEYS.accountable]: a.accountable,
+    [TAG_KEYS.approver]: a.approver,
+    [TAG_KEYS.revoker]: a.revoker,
+    [TAG_KEYS.environment]: facts.environment,
+    [TAG_KEYS.workload]: facts.workload,
+    [TAG_KEYS.dataClassification]: facts.dataClassification,
+    [TAG_KEYS.reviewBy]: facts.reviewBy,
+  };
+  if (facts.revocation) {
+    tags[TAG_KEYS.revokedBy] = tagValue(facts.revocation.by);
+    tags[TAG_KEYS.revokedAt] = tagValue(facts.revocation.at);
+    tags[TAG_KEYS.revokedReason] = tagValue(facts.revocation.reason);
+  }
+  return tags;
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Kubernetes carries the same facts: as labels where the value is a valid label value (63
+ * characters, alphanumerics, `-_.`), as annotations otherwise (e-mails, dates, reasons).
+ */
+export function kubernetesMetadata(facts: GovernanceFacts): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const labels: Record<string, string> = {};
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(governanceTags(facts))) {
+    const k8sKey = K8S_PREFIX + key.slice('governance:'.length);
+    if (value.length <= 63 && LABEL_VALUE.test(value)) labels[k8sKey] = value;
+    else annotations[k8sKey] = value;
+  }
+  return { labels, annotations };
+}

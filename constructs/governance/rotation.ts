@@ -1,0 +1,31 @@
+import type { IGovernedEnvironment } from './environment';
+
+/**
+ * The contract between rotating secrets and the environment's rotation function: the secret's tags
+ * tell the function how to make a new value.
+ */
+export const ROTATION_STRATEGY_TAG = 'governance:rotation-strategy';
+export const USAGE_PLAN_TAG = 'governance:usage-plan-id';
+
+/** `generated-token`: a random token. `api-gateway-key`: a new gateway API key on the workload's usage plan. */
+export type RotationStrategy = 'generated-token' | 'api-gateway-key';
+
+/** Longest rotation period the library accepts (days). */
+export const MAX_ROTATION_DAYS = 90;
+
+export function rotationRoleName(envName: string): string {
+  return `${envName}-secret-rotation`;
+}
+
+/**
+ * Platform roles (rotation, invocation logging, gateway logging) live under their own path, apart
+ * from workload roles: they carry no workload boundary, and endpoint and gateway policies that
+ * match workload roles by path never match them.
+ */
+export function platformRolePath(envName: string): string {
+  return `/governed-platform/${envName}/`;
+}
+
+export function rotationRoleArn(env: IGovernedEnvironment): string {
+  return `arn:aws:iam::${env.accountId}:role${platformRolePath(env.name)}${rotationRoleName(env.name)}`;
+}

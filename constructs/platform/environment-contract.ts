@@ -1,0 +1,148 @@
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import type { Accountability } from '../governance/accountability';
+import type { IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
+import { isProductionName } from './environment-props';
+
+/** SSM parameter that holds an environment's contract. */
+export function contractParameterName(envName: string): string {
+  return `/governance/${envName}/contract`;
+}
+
+/** Contract schema version: bump when a field changes meaning. */
+export const CONTRACT_VERSION = 1;
+
+/**
+ * Publishes what product stacks need to target the environment as one JSON SSM parameter. It holds
+ * identifiers only (ARNs, ids, names, periods), never a secret.
+ */
+export function publishContract(scope: Construct, id: string, env: IGovernedEnvironment, tags: Record<string, string>): SsmParameter {
+  return new SsmParameter(scope, id, {
+    name: contractParameterName(env.name),
+    description: `Governed environment contract of ${env.name} (v${CONTRACT_VERSION})`,
+    type: 'String',
+    tier: 'Standard',
+    value: Fn.jsonencode({
+      version: CONTRACT_VERSION,
+      name: env.name,
+      production: env.isProduction,
+      region: env.region,
+      accountId: env.accountId,
+      accountability: env.accountability,
+      kmsKeyArn: env.kmsKeyArn,
+      permissionBoundaryArn: env.permissionBoundaryArn,
+      rolePath: env.rolePath,
+      logRetentionDays: env.logRetentionDays,
+      secretRotationDays: env.secretRotationDays,
+      secretRecoveryDays: env.secretRecoveryDays,
+      allowedModels: env.allowedModels,
+      guardrail: env.guardrail,
+      rotationFunctionArn: env.rotationFunctionArn,
+      network: env.network,
+      vpcEndpoints: env.vpcEndpoints,
+      gateway: env.gateway,
+      kubernetes: env.kubernetes ?? null,
+    }),
+    tags,
+  });
+}
+
+export interface ContractOptions {
+  /**
+   * The platform's accountability as literal strings, for reports.
+   * @default - read from the contract (Terraform values)
+   */
+  readonly accountability?: Accountability;
+  /** @default - production when the name is `prod`, `production` or starts with `prod-` */
+  readonly production?: boolean;
+  /**
+   * The environment's Kubernetes runtime: given literally, or read from the contract.
+   * @default - none: the environment runs no Kubernetes workloads for this stack
+   */
+  readonly kubernetes?: KubernetesRuntime | 'from-contract';
+}
+
+/**
+ * An environment read from its published contract: what a product stack in another repository
+ * uses. Values are Terraform references; the allow-list of models is checked by a precondition at
+ * plan time instead of at synth ({@link IGovernedEnvironment.allowedModelsKnown} is false).
+ */
+export class ContractEnvironment extends Construct implements IGovernedEnvironment {
+  public readonly name: string;
+  public readonly isProduction: boolean;
+  public readonly region: string;
+  public readonly accountId: string;
+  public readonly accountability: Accountability;
+  public readonly kmsKeyArn: string;
+  public readonly permissionBoundaryArn: string;
+  public readonly rolePath: string;
+  public readonly logRetentionDays: number;
+  public readonly secretRotationDays: number;
+  public readonly secretRecoveryDays: number;
+  public readonly allowedModels: readonly string[];
+  public readonly allowedModelsKnown = false;
+  public readonly guardrail: IGovernedEnvironment['guardrail'];
+  public readonly rotationFunctionArn: string;
+  public readonly network: IGovernedEnvironment['network'];
+  public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
+  public readonly gateway: IGovernedEnvironment['gateway'];
+  public readonly kubernetes?: KubernetesRuntime;
+
+  constructor(scope: Construct, id: string, envName: string, options: ContractOptions = {}) {
+    super(scope, id);
+    const parameter = new DataAwsSsmParameter(this, 'contract', { name: contractParameterName(envName) });
+    const contract = Fn.jsondecode(parameter.value);
+    const str = (...keys: string[]) => Token.asString(keys.reduce<unknown>((acc, k) => Fn.lookup(acc, k), contract));
+    const num = (key: string) => Token.asNumber(Fn.lookup(contract, key));
+    this.name = envName;
+    this.isProduction = options.production ?? isProductionName(envName);
+    this.accountability = options.accountability ?? {
+      team: str('accountability', 'team'),
+      accountable: str('accountability', 'accountable'),
+      approver: str('accountability', 'approver'),
+      revoker: str('accountability', 'revoker'),
+    };
+    this.region = str('region');
+    this.accountId = str('accountId');
+    this.kmsKeyArn = str('kmsKeyArn');
+    this.permissionBoundaryArn = str('permissionBoundaryArn');
+    // The role path follows from the name; a literal keeps role ARNs readable in policies.
+    this.rolePath = `/governed/${envName}/`;
+    this.logRetentionDays = num('logRetentionDays');
+    this.secretRotationDays = num('secretRotationDays');
+    this.secretRecoveryDays = num('secretRecoveryDays');
+    this.allowedModels = Token.asList(Fn.lookup(contract, 'allowedModels'));
+    this.guardrail = { arn: str('guardrail', 'arn'), id: str('guardrail', 'id'), version: str('guardrail', 'version') };
+    this.rotationFunctionArn = str('rotationFunctionArn');
+    this.network = {
+      vpcId: str('network', 'vpcId'),
+      vpcCidr: str('network', 'vpcCidr'),
+      subnetIds: Token.asList(Fn.lookup(Fn.lookup(contract, 'network'), 'subnetIds')),
+    };
+    this.vpcEndpoints = {
+      executeApi: str('vpcEndpoints', 'executeApi'),
+      bedrockRuntime: str('vpcEndpoints', 'bedrockRuntime'),
+      sagemakerRuntime: str('vpcEndpoints', 'sagemakerRuntime'),
+      secretsManager: str('vpcEndpoints', 'secretsManager'),
+    };
+    this.gateway = {
+      restApiId: str('gateway', 'restApiId'),
+      workloadsResourceId: str('gateway', 'workloadsResourceId'),
+      agentsResourceId: str('gateway', 'agentsResourceId'),
+      executionArn: str('gateway', 'executionArn'),
+      accessLogGroupArn: str('gateway', 'accessLogGroupArn'),
+    };
+    this.kubernetes =
+      options.kubernetes === 'from-contract'
+        ? {
+            clusterName: str('kubernetes', 'clusterName'),
+            gatewayNamespace: str('kubernetes', 'gatewayNamespace'),
+            gatewayPodLabels: Token.asAny(Fn.lookup(Fn.lookup(contract, 'kubernetes'), 'gatewayPodLabels')) as unknown as Record<string, string>,
+            gatewayVpcLinkId: str('kubernetes', 'gatewayVpcLinkId'),
+            gatewayNlbDnsName: str('kubernetes', 'gatewayNlbDnsName'),
+          }
+        : options.kubernetes;
+  }
+}

@@ -1,0 +1,143 @@
+import { isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
+import { isUnresolved, type ProblemCollector } from '../governance/errors';
+import { MAX_ROTATION_DAYS } from '../governance/rotation';
+import { LOG_RETENTION_VALUES } from '../primitives/log-sink';
+import type { GatewayThrottle } from './gateway';
+
+export interface EnvironmentNetwork {
+  /** Existing VPC id (`vpc-...`); DNS support and hostnames must be on for private DNS. */
+  readonly vpcId: string;
+  /** Existing private subnet ids, one per AZ the endpoints should serve. */
+  readonly privateSubnetIds: string[];
+}
+
+export interface EnvironmentKubernetes {
+  /** Existing EKS cluster name. */
+  readonly clusterName: string;
+  /** Namespace of the in-cluster AI gateway. */
+  readonly gatewayNamespace: string;
+  /** Pod labels of the in-cluster gateway. */
+  readonly gatewayPodLabels: Record<string, string>;
+  /** API Gateway VPC link to the NLB in front of the in-cluster gateway (`abc123`). */
+  readonly gatewayVpcLinkId: string;
+  /** DNS name of that NLB. */
+  readonly gatewayNlbDnsName: string;
+}
+
+export interface GovernedEnvironmentProps {
+  /** Environment name (`dev`, `staging`, `prod`): a slug of at most 16 characters. */
+  readonly name: string;
+  /** The platform team and the people who answer for the environment's shared pieces. */
+  readonly owner: WorkloadAccountability;
+  readonly network: EnvironmentNetwork;
+  /** Region the environment lives in; must be one of `allowedRegions`. */
+  readonly region: string;
+  /** Regions workloads may call: the permission boundary denies every other. */
+  readonly allowedRegions: readonly string[];
+  /** Bedrock model ids workloads may use (`anthropic.claude-3-5-sonnet-20240620-v1:0`). */
+  readonly allowedModels: readonly string[];
+  /**
+   * Production environment: longer retention, recovery and deletion windows, COMPLIANCE object
+   * lock, `prevent_destroy` on the key and the archive.
+   * @default - true when the name is `prod`, `production` or starts with `prod-`
+   */
+  readonly production?: boolean;
+  /**
+   * Days logs are kept, one of CloudWatch's retention values.
+   * @default - 365 in production, 90 elsewhere (also the floors)
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days between secret rotations, at most 90.
+   * @default 30
+   */
+  readonly secretRotationDays?: number;
+  /**
+   * Stage-wide throttle of the gateway's platform stage.
+   * @default - 50 requests per second, burst 100
+   */
+  readonly gatewayThrottle?: GatewayThrottle;
+  /**
+   * Set the account's API Gateway CloudWatch role (needed for access logs; one per account and
+   * region, so turn it off in the second environment of a shared account).
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /**
+   * The EKS cluster and in-cluster gateway for Kubernetes workloads.
+   * @default - no Kubernetes workloads in this environment
+   */
+  readonly kubernetes?: EnvironmentKubernetes;
+}
+
+export const DEFAULT_ROTATION_DAYS = 30;
+export const RETENTION_FLOOR_PROD = 365;
+export const RETENTION_FLOOR = 90;
+export const MAX_ENV_NAME_LENGTH = 16;
+
+export function isProductionName(name: string): boolean {
+  return name === 'prod' || name === 'production' || name.startsWith('prod-');
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** `provider.model-name[-version][:n]`, e.g. `anthropic.claude-3-5-sonnet-20240620-v1:0`, or a cross-region profile `us.provider.model`. */
+const MODEL_ID = /^([a-z]{2,4}\.)?[a-z0-9-]+\.[a-z0-9-._]+(:\d+(:[a-z0-9]+)?)?$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+
+export function isModelId(value: unknown): value is string {
+  return typeof value === 'string' && MODEL_ID.test(value);
+}
+
+/** Validates every prop of a GovernedEnvironment, collecting all problems. */
+export function checkEnvironmentProps(problems: ProblemCollector, props: GovernedEnvironmentProps, today: Date): void {
+  problems.check(isSlug(props.name, MAX_ENV_NAME_LENGTH), 'name', props.name, `a lowercase slug of at most ${MAX_ENV_NAME_LENGTH} characters`, 'name the environment like "dev", "staging" or "prod"');
+  checkWorkloadAccountability(problems, 'owner', props.owner, today);
+
+  if (!props.network) {
+    problems.add('network', props.network, '{ vpcId, privateSubnetIds }', 'pass the existing VPC and its private subnets');
+  } else {
+    problems.check(typeof props.network.vpcId === 'string' && VPC_ID.test(props.network.vpcId), 'network.vpcId', props.network.vpcId, 'a VPC id like "vpc-0abc1234"', 'pass the id of the existing VPC');
+    const subnets = props.network.privateSubnetIds;
+    if (isUnresolved(subnets)) {
+      // A list only Terraform knows: its length is checked at plan.
+    } else if (!Array.isArray(subnets) || subnets.length === 0) {
+      problems.add('network.privateSubnetIds', subnets, 'at least one private subnet id', 'pass the private subnets the interface endpoints should live in (one per AZ)');
+    } else {
+      subnets.forEach((s, i) => problems.check(SUBNET_ID.test(s), `network.privateSubnetIds[${i}]`, s, 'a subnet id like "subnet-0abc1234"', 'pass private subnet ids'));
+    }
+  }
+
+  const regions = props.allowedRegions ?? [];
+  if (regions.length === 0) problems.add('allowedRegions', props.allowedRegions, 'at least one AWS region', 'list the regions workloads may call, e.g. ["eu-west-1"]');
+  regions.forEach((r, i) => problems.check(REGION.test(r), `allowedRegions[${i}]`, r, 'an AWS region name like "eu-west-1"', 'fix the region name'));
+  problems.check(regions.includes(props.region), 'region', props.region, `one of allowedRegions ${JSON.stringify(regions)}`, 'deploy to an allowed region, or add it to allowedRegions with the approver\'s agreement');
+
+  const models = props.allowedModels ?? [];
+  if (models.length === 0) problems.add('allowedModels', props.allowedModels, 'at least one Bedrock model id', 'list the models workloads may use, e.g. ["anthropic.claude-3-haiku-20240307-v1:0"]');
+  models.forEach((m, i) => problems.check(isModelId(m), `allowedModels[${i}]`, m, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', 'use the model id from the Bedrock console'));
+
+  const production = props.production ?? isProductionName(props.name);
+  const floor = production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR;
+  if (props.logRetentionDays !== undefined) {
+    const r = props.logRetentionDays;
+    problems.check(r >= floor, 'logRetentionDays', r, `at least ${floor} days in ${production ? 'production' : 'this environment'}`, `set logRetentionDays to ${floor} or more, or leave it out for the default`);
+    problems.check((LOG_RETENTION_VALUES as readonly number[]).includes(r), 'logRetentionDays', r, `one of CloudWatch's retention values ${LOG_RETENTION_VALUES.filter((v) => v >= floor).join(', ')}`, 'pick the next allowed value');
+  }
+  if (props.secretRotationDays !== undefined) {
+    const d = props.secretRotationDays;
+    problems.check(Number.isInteger(d) && d >= 1 && d <= MAX_ROTATION_DAYS, 'secretRotationDays', d, `a whole number of days from 1 to ${MAX_ROTATION_DAYS}`, `rotate at least every ${MAX_ROTATION_DAYS} days; the default is ${DEFAULT_ROTATION_DAYS}`);
+  }
+  if (props.gatewayThrottle) {
+    const t = props.gatewayThrottle;
+    problems.check(t.ratePerSecond > 0 && t.burst >= 1, 'gatewayThrottle', t, 'a positive rate and a burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
+  }
+  const k = props.kubernetes;
+  if (k) {
+    problems.check(typeof k.clusterName === 'string' && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(k.clusterName), 'kubernetes.clusterName', k.clusterName, 'an EKS cluster name', 'pass the existing cluster name');
+    problems.check(isSlug(k.gatewayNamespace), 'kubernetes.gatewayNamespace', k.gatewayNamespace, 'a Kubernetes namespace name', 'pass the namespace the in-cluster gateway runs in');
+    problems.check(!!k.gatewayPodLabels && Object.keys(k.gatewayPodLabels).length > 0, 'kubernetes.gatewayPodLabels', k.gatewayPodLabels, 'at least one label', 'pass the labels that select the gateway pods, e.g. { app: "ai-gateway" }');
+    problems.check(typeof k.gatewayVpcLinkId === 'string' && k.gatewayVpcLinkId.length > 0, 'kubernetes.gatewayVpcLinkId', k.gatewayVpcLinkId, 'an API Gateway VPC link id', 'pass the VPC link to the NLB in front of the in-cluster gateway');
+    problems.check(typeof k.gatewayNlbDnsName === 'string' && k.gatewayNlbDnsName.length > 0, 'kubernetes.gatewayNlbDnsName', k.gatewayNlbDnsName, 'a DNS name', 'pass the DNS name of the NLB in front of the in-cluster gateway');
+  }
+}

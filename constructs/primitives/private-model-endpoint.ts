@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
+import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
+import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import type { IGovernedEnvironment } from '../governance/environment';
+
+export interface PrivateModelEndpointProps {
+  readonly environment: IGovernedEnvironment;
+  /** Endpoint name: `<env>-<workload>`. */
+  readonly name: string;
+  readonly image: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly executionRoleArn: string;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * A SageMaker real-time endpoint that stays private: the model runs with network isolation (no
+ * outbound calls from the container) inside the environment's VPC, its storage and captured data
+ * are encrypted with the environment key, and callers reach it only through the gateway.
+ */
+export class PrivateModelEndpoint extends Construct {
+  public readonly endpoint: SagemakerEndpoint;
+  public readonly endpointName: string;
+  public readonly endpointArn: string;
+  public readonly model: SagemakerModel;
+
+  constructor(scope: Construct, id: string, props: PrivateModelEndpointProps) {
+    super(scope, id);
+    const env = props.environment;
+    const sg = new SecurityGroup(this, 'security-group', {
+      name: `${props.name}-model`,
+      description: `SageMaker model ${props.name}: no ingress, HTTPS to the VPC only`,
+      vpcId: env.network.vpcId,
+      egress: [{ description: 'HTTPS to the VPC endpoints', fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: [env.network.vpcCidr] }],
+      ingress: [],
+      revokeRulesOnDelete: true,
+      tags: props.tags,
+    });
+    this.model = new SagemakerModel(this, 'model', {
+      name: props.name,
+      executionRoleArn: props.executionRoleArn,
+      enableNetworkIsolation: true,
+      primaryContainer: { image: props.image, mode: 'SingleModel' },
+      vpcConfig: { subnets: env.network.subnetIds, securityGroupIds: [sg.id] },
+      tags: props.tags,
+    });
+    const config = new SagemakerEndpointConfiguration(this, 'config', {
+      name: props.name,
+      kmsKeyArn: env.kmsKeyArn,
+      productionVariants: [
+        {
+          variantName: 'primary',
+          modelName: this.model.name,
+          initialInstanceCount: props.instanceCount,
+          instanceType: props.instanceType,
+        },
+      ],
+      tags: props.tags,
+    });
+    this.endpoint = new SagemakerEndpoint(this, 'endpoint', {
+      name: props.name,
+      endpointConfigName: config.name,
+      tags: props.tags,
+    });
+    this.endpointName = this.endpoint.name;
+    this.endpointArn = this.endpoint.arn;
+  }
+}

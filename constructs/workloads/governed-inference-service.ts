@@ -1,0 +1,277 @@
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { bedrockModelArn, eksClusterArn } from '../governance/arns';
+import { today } from '../governance/clock';
+import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
+import { ProblemCollector } from '../governance/errors';
+import { governanceTags, kubernetesMetadata, type GovernanceFacts } from '../governance/governance-tags';
+import {
+  BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
+} from '../governance/iam-actions';
+import { sid, type PolicyStatement } from '../governance/policy-document';
+import { claimWorkloadName } from '../governance/workload-registry';
+import { Budget } from '../primitives/budget';
+import { GatewayRoute, type RouteIntegration } from '../primitives/gateway-route';
+import { GatewayStage } from '../primitives/gateway-stage';
+import { KubernetesWorkload } from '../primitives/kubernetes-workload';
+import { LogSink } from '../primitives/log-sink';
+import { PrivateModelEndpoint } from '../primitives/private-model-endpoint';
+import { RotatingSecret } from '../primitives/rotating-secret';
+import { WorkloadIdentity } from '../primitives/workload-identity';
+import { checkModel, checkWorkloadBasics, DEFAULT_QUOTAS, type GovernedInferenceServiceProps } from './inference-service-props';
+
+/**
+ * A governed AI inference workload in one environment, from one construct: its own identity, its
+ * secrets, its route and quota on the environment's gateway, its logs, optionally its budget, and
+ * the model itself (a Bedrock model it may call, a private SageMaker endpoint, or a hardened
+ * Kubernetes deployment). Other workloads call it only through the gateway, with `grantInvoke`.
+ */
+export class GovernedInferenceService extends Construct implements IGrantee {
+  public readonly name: string;
+  public readonly environment: IGovernedEnvironment;
+  /** The workload's own IAM identity (the model runtime's, or for Bedrock the gateway integration's). */
+  public readonly identity: WorkloadIdentity;
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  /** The gateway API key callers present (rotated by the environment's rotation function). */
+  public readonly gatewayKey: RotatingSecret;
+  /** The service's own generated token, readable by its runtime only (Kubernetes services). */
+  public readonly serviceToken?: RotatingSecret;
+  public readonly route: GatewayRoute;
+  public readonly stage: GatewayStage;
+  /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>/workloads/<name>/...` */
+  public readonly routeUrl: string;
+  /** In-cluster DNS name (Kubernetes services only). */
+  public readonly serviceDnsName?: string;
+  public readonly logs: LogSink;
+  public readonly endpoint?: PrivateModelEndpoint;
+  public readonly kubernetesWorkload?: KubernetesWorkload;
+  public readonly tags: Record<string, string>;
+  public readonly facts: GovernanceFacts;
+
+  constructor(scope: Construct, id: string, props: GovernedInferenceServiceProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(this.node.path);
+    checkWorkloadBasics(problems, props, today(this));
+    checkModel(problems, props.environment, props.model);
+    if (props.environment && problems.count === 0) {
+      const earlier = claimWorkloadName(this, { environment: props.environment.name, workload: props.name, team: props.owner.team, kind: 'GovernedInferenceService', path: this.node.path });
+      if (earlier) {
+        problems.add('name', props.name, `a name not yet used in environment ${props.environment.name} (already used by ${earlier.kind} at '${earlier.path}', team ${earlier.team})`, 'give each workload its own name: one identity per workload per environment');
+      }
+    }
+    problems.throwIfAny();
+
+    const env = props.environment;
+    this.name = props.name;
+    this.environment = env;
+    this.facts = {
+      environment: env.name,
+      workload: props.name,
+      accountability: props.owner,
+      dataClassification: props.dataClassification,
+      reviewBy: props.owner.reviewBy,
+      revocation: props.revoked,
+    };
+    const tags = governanceTags(this.facts);
+    this.tags = tags;
+    const model = props.model;
+    const gatewaySourceArn = `${env.gateway.executionArn}/*`;
+    const namespace = model.kubernetes?.namespace ?? props.name;
+
+    this.identity = new WorkloadIdentity(this, 'identity', {
+      environment: env,
+      name: props.name,
+      tags,
+      revocation: props.revoked,
+      runtime: model.kubernetes
+        ? { kind: 'eks-pod-identity', clusterArn: eksClusterArn(env.region, env.accountId, env.kubernetes!.clusterName), namespace, serviceAccount: props.name }
+        : model.sageMaker
+          ? { kind: 'aws-service', service: 'sagemaker.amazonaws.com', sourceArn: `arn:aws:sagemaker:${env.region}:${env.accountId}:*` }
+          : { kind: 'aws-service', service: 'apigateway.amazonaws.com', sourceArn: gatewaySourceArn },
+    });
+    this.roleArn = this.identity.roleArn;
+    this.roleName = this.identity.roleName;
+
+    this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
+
+    let integration: RouteIntegration;
+    let pathParts: string[];
+    let httpMethod: 'POST' | 'ANY';
+    if (model.bedrock) {
+      const guardrail = props.guardrail ?? env.guardrail;
+      const modelArn = bedrockModelArn(env.region, model.bedrock.modelId);
+      // The gateway calls Bedrock with this identity: the named model only, and only with the
+      // guardrail attached (the condition makes a call without it fail).
+      this.identity.addToPolicy('model-access', [
+        {
+          Sid: 'InvokeNamedModelWithGuardrail',
+          Effect: 'Allow',
+          Action: [...BEDROCK_INVOKE],
+          Resource: modelArn,
+          Condition: { StringEquals: { 'bedrock:GuardrailIdentifier': `${guardrail.arn}:${guardrail.version}` } },
+        },
+        { Sid: 'ApplyGuardrail', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: guardrail.arn },
+      ]);
+      integration = {
+        kind: 'aws',
+        uri: `arn:aws:apigateway:${env.region}:bedrock-runtime:path/model/${model.bedrock.modelId}/invoke`,
+        credentialsRoleArn: this.identity.roleArn,
+        headers: { 'X-Amzn-Bedrock-GuardrailIdentifier': guardrail.id, 'X-Amzn-Bedrock-GuardrailVersion': guardrail.version },
+      };
+      pathParts = [props.name, 'invoke'];
+      httpMethod = 'POST';
+    } else if (model.sageMaker) {
+      const endpointName = `${env.name}-${props.name}`;
+      this.identity.addToPolicy('runtime', sageMakerRuntimeStatements(env, endpointName, model.sageMaker.image));
+      this.endpoint = new PrivateModelEndpoint(this, 'endpoint', {
+        environment: env,
+        name: endpointName,
+        image: model.sageMaker.image,
+        instanceType: model.sageMaker.instanceType,
+        instanceCount: model.sageMaker.instanceCount ?? 1,
+        executionRoleArn: this.identity.roleArn,
+        tags,
+      });
+      // The gateway's own identity for this route: it may invoke this endpoint and nothing else.
+      const gatewayIdentity = new WorkloadIdentity(this, 'gateway-identity', {
+        environment: env,
+        name: `${props.name}-gw`,
+        tags,
+        revocation: props.revoked,
+        runtime: { kind: 'aws-service', service: 'apigateway.amazonaws.com', sourceArn: gatewaySourceArn },
+      });
+      gatewayIdentity.addToPolicy('model-access', [{ Sid: 'InvokeNamedEndpoint', Effect: 'Allow', Action: [...SAGEMAKER_INVOKE], Resource: this.endpoint.endpointArn }]);
+      integration = {
+        kind: 'aws',
+        uri: `arn:aws:apigateway:${env.region}:runtime.sagemaker:path/endpoints/${endpointName}/invocations`,
+        credentialsRoleArn: gatewayIdentity.roleArn,
+      };
+      pathParts = [props.name, 'invoke'];
+      httpMethod = 'POST';
+    } else {
+      const k = model.kubernetes!;
+      const rt = env.kubernetes!;
+      const port = k.port ?? 8080;
+      this.identity.addToPolicy('logs', [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE, ...LOGS_DESCRIBE], Resource: `${this.logs.arn}:log-stream:*` }]);
+      this.kubernetesWorkload = new KubernetesWorkload(this, 'kubernetes', {
+        name: props.name,
+        namespace,
+        runtime: rt,
+        image: k.image,
+        replicas: props.revoked ? 0 : (k.replicas ?? 2),
+        resources: k.resources,
+        port,
+        endpointCidr: env.network.vpcCidr,
+        roleArn: this.identity.roleArn,
+        ...kubernetesMetadata(this.facts),
+        tags,
+        serve: true,
+        env: { AWS_REGION: env.region, GOVERNED_LOG_GROUP: `/governed/${env.name}/${props.name}` },
+      });
+      this.serviceDnsName = this.kubernetesWorkload.serviceDnsName;
+      // The in-cluster gateway routes /<workload>/... to this service.
+      integration = { kind: 'vpc-link', vpcLinkId: rt.gatewayVpcLinkId, uri: `http://${rt.gatewayNlbDnsName}/${props.name}/{proxy}` };
+      pathParts = [props.name, '{proxy+}'];
+      httpMethod = 'ANY';
+    }
+
+    this.route = new GatewayRoute(this, 'route', {
+      environment: env,
+      parentResourceId: env.gateway.workloadsResourceId,
+      parentPath: 'workloads',
+      pathParts,
+      httpMethod,
+      integration,
+    });
+    if (model.bedrock && !env.allowedModelsKnown) {
+      // The allow-list lives in another stack: Terraform checks it at plan, before anything changes.
+      this.route.integration.addOverride('lifecycle.precondition', [
+        {
+          condition: Fn.contains(env.allowedModels as string[], model.bedrock.modelId),
+          error_message: `${this.node.path}: model ${model.bedrock.modelId} is not on ${env.name}'s allowedModels; use an allowed model or ask the platform team to add it.`,
+        },
+      ]);
+    }
+    this.stage = new GatewayStage(this, 'stage', { environment: env, workload: props.name, routes: [this.route], quotas: props.quotas ?? DEFAULT_QUOTAS, tags });
+    this.routeUrl = `${this.stage.invokeUrl}/${this.route.resourcePath.replace('/{proxy+}', '')}`;
+
+    this.gatewayKey = new RotatingSecret(this, 'gateway-key', {
+      environment: env,
+      workload: props.name,
+      name: 'gateway-api-key',
+      description: `Gateway API key of ${props.name} in ${env.name}: metered by its usage plan`,
+      strategy: 'api-gateway-key',
+      usagePlanId: this.stage.usagePlan.id,
+      tags,
+    });
+    if (model.kubernetes) {
+      this.serviceToken = new RotatingSecret(this, 'service-token', {
+        environment: env,
+        workload: props.name,
+        name: 'service-token',
+        description: `Service token of ${props.name} in ${env.name}`,
+        strategy: 'generated-token',
+        tags,
+      });
+      this.serviceToken.grantRead(this.identity);
+    }
+
+    if (props.budget) {
+      new Budget(this, 'budget', { name: `${env.name}-${props.name}`, workload: props.name, monthlyUsd: props.budget.monthlyUsd, alertEmails: props.budget.alertEmails, tags });
+    }
+    for (const caller of props.callers ?? []) this.grantInvoke(caller);
+  }
+
+  /** The IAM role resource, for tests and extensions. */
+  get role(): IamRole {
+    return this.identity.role;
+  }
+
+  /**
+   * Lets another workload call this service: execute-api:Invoke on this route's stage only, from
+   * the environment's execute-api endpoint only, plus read of the gateway API key it must present.
+   */
+  grantInvoke(grantee: IGrantee): void {
+    grantee.addToPolicy('service-access', [
+      {
+        Sid: sid('Invoke', this.name),
+        Effect: 'Allow',
+        Action: [...EXECUTE_API_INVOKE],
+        Resource: this.stage.routeArn(this.route),
+        Condition: { StringEquals: { 'aws:SourceVpce': this.environment.vpcEndpoints.executeApi } },
+      },
+    ]);
+    this.gatewayKey.grantRead(grantee);
+  }
+
+  addToPolicy(concern: string, statements: readonly PolicyStatement[]): void {
+    this.identity.addToPolicy(concern, statements);
+  }
+}
+
+/** What a SageMaker execution role needs to pull its image and write its logs and metrics. */
+function sageMakerRuntimeStatements(env: IGovernedEnvironment, endpointName: string, image: string): PolicyStatement[] {
+  const repo = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@:]+)/.exec(image);
+  const repositoryArn = repo ? `arn:aws:ecr:${repo[2]}:${repo[1]}:repository/${repo[3]}` : `arn:aws:ecr:${env.region}:${env.accountId}:repository/${endpointName}`;
+  return [
+    { Sid: 'PullModelImage', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositoryArn },
+    // GetAuthorizationToken and PutMetricData support no resource; the metric namespace is pinned.
+    { Sid: 'EcrAuthorization', Effect: 'Allow', Action: [...ECR_AUTH], Resource: '*' },
+    { Sid: 'PublishEndpointMetrics', Effect: 'Allow', Action: [...METRICS_PUT], Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } } },
+    {
+      Sid: 'WriteEndpointLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', ...LOGS_WRITE, ...LOGS_DESCRIBE],
+      Resource: `arn:aws:logs:${env.region}:${env.accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}*`,
+    },
+    {
+      Sid: 'UseEnvironmentKeyThroughSageMaker',
+      Effect: 'Allow',
+      Action: [...KMS_USE],
+      Resource: env.kmsKeyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `sagemaker.${env.region}.amazonaws.com` } },
+    },
+  ];
+}

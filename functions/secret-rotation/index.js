@@ -1,0 +1,19 @@
+// @ts-check
+'use strict';
+
+/**
+ * The Lambda entry point (handler setting `index.handler`, runtime nodejs20.x, whose bundled AWS
+ * SDK v3 provides the clients, so the asset carries no node_modules). Clients are built once per
+ * execution environment and reused across invocations.
+ */
+const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');
+const { APIGatewayClient } = require('@aws-sdk/client-api-gateway');
+const { createHandler } = require('./handler');
+
+/** @returns {import('./context').RotationClients} */
+function defaultClients() {
+  return { secretsManager: new SecretsManagerClient({}), apiGateway: new APIGatewayClient({}) };
+}
+
+exports.defaultClients = defaultClients;
+exports.handler = createHandler(defaultClients());

@@ -1,0 +1,42 @@
+import { Fn, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import type { IGovernedEnvironment } from '../constructs/governance/environment';
+import { TAG_KEYS } from '../constructs/governance/tags';
+import type { ContractOptions } from '../constructs/platform/environment-contract';
+import { GovernedEnvironment } from '../constructs/platform/governed-environment';
+
+export interface WorkloadStackProps {
+  /** Environment to deploy into; its contract is read from SSM. */
+  readonly environmentName: string;
+  readonly region: string;
+  readonly contract?: ContractOptions;
+}
+
+/**
+ * A product team's stack in one environment: the AWS provider (with the environment tag as a
+ * default tag), the environment read from its published contract, and, when the environment runs
+ * Kubernetes, a Kubernetes provider authenticated to its cluster with a short-lived token.
+ */
+export class WorkloadStack extends TerraformStack {
+  public readonly environment: IGovernedEnvironment;
+
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_KEYS.environment]: props.environmentName } }] });
+    this.environment = GovernedEnvironment.fromContract(this, 'environment', props.environmentName, props.contract);
+    const k8s = this.environment.kubernetes;
+    if (k8s) {
+      const cluster = new DataAwsEksCluster(this, 'eks-cluster', { name: k8s.clusterName });
+      const auth = new DataAwsEksClusterAuth(this, 'eks-auth', { name: k8s.clusterName });
+      new KubernetesProvider(this, 'kubernetes', {
+        host: cluster.endpoint,
+        clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+        token: auth.token,
+      });
+    }
+  }
+}
