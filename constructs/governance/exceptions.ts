@@ -37,29 +37,53 @@ export function parseIsoDate(value: unknown): number | undefined {
   return t;
 }
 
-/** Everything wrong with an exception, one sentence each naming the value and what is allowed. */
-export function exceptionProblems(e: Partial<ExceptionProps>, now: Date): string[] {
-  const problems: string[] = [];
+/** One thing wrong with an exception, in the shape of errors.ts Problem. */
+export interface ExceptionProblem {
+  readonly prop: keyof ExceptionProps;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/** Everything wrong with an exception: the value given, what is allowed and the fix, per field. */
+export function exceptionProblems(e: Partial<ExceptionProps>, now: Date): ExceptionProblem[] {
+  const problems: ExceptionProblem[] = [];
   if (typeof e.ruleId !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(e.ruleId)) {
-    problems.push(`ruleId ${JSON.stringify(e.ruleId)} must be a rule id such as "NoWildcardActions"`);
+    problems.push({ prop: 'ruleId', value: e.ruleId, allowed: 'a rule id such as "NoWildcardActions"', fix: 'use the id printed with the finding' });
   }
   const reason = typeof e.reason === 'string' ? e.reason.trim() : '';
   if (reason.length < MIN_REASON_LENGTH) {
-    problems.push(`reason ${JSON.stringify(e.reason ?? '')} has ${reason.length} characters; at least ${MIN_REASON_LENGTH} are required to say why the rule cannot hold`);
+    problems.push({
+      prop: 'reason',
+      value: e.reason,
+      allowed: `at least ${MIN_REASON_LENGTH} characters (got ${reason.length})`,
+      fix: 'say why the rule cannot hold here and what will end the exception',
+    });
   }
   if (typeof e.approver !== 'string' || e.approver.trim() === '') {
-    problems.push(`approver ${JSON.stringify(e.approver ?? '')} is missing; name who approved the exception`);
+    problems.push({ prop: 'approver', value: e.approver, allowed: 'a non-empty name', fix: 'name who approved the exception (the control owner)' });
   }
   if (typeof e.ticket !== 'string' || e.ticket.trim() === '') {
-    problems.push(`ticket ${JSON.stringify(e.ticket ?? '')} is missing; give the ticket where the approval is recorded`);
+    problems.push({ prop: 'ticket', value: e.ticket, allowed: 'a non-empty ticket reference', fix: 'give the ticket where the approval is recorded' });
   }
   const expires = parseIsoDate(e.expires);
+  const latest = startOfUtcDay(now) + MAX_EXCEPTION_DAYS * DAY_MS;
   if (expires === undefined) {
-    problems.push(`expires ${JSON.stringify(e.expires ?? '')} must be an ISO date YYYY-MM-DD`);
-  } else if (expires > startOfUtcDay(now) + MAX_EXCEPTION_DAYS * DAY_MS) {
-    problems.push(`expires ${e.expires} is more than ${MAX_EXCEPTION_DAYS} days ahead; choose a date on or before ${new Date(startOfUtcDay(now) + MAX_EXCEPTION_DAYS * DAY_MS).toISOString().slice(0, 10)}`);
+    problems.push({ prop: 'expires', value: e.expires, allowed: 'an ISO date YYYY-MM-DD', fix: 'write the last day the exception holds, e.g. "2027-01-31"' });
+  } else if (expires > latest) {
+    problems.push({
+      prop: 'expires',
+      value: e.expires,
+      allowed: `at most ${MAX_EXCEPTION_DAYS} days ahead (on or before ${new Date(latest).toISOString().slice(0, 10)})`,
+      fix: 'choose an earlier date; renew the exception when it runs out if it is still needed',
+    });
   }
   return problems;
+}
+
+/** One line per problem, for findings and messages. */
+export function describeExceptionProblem(p: ExceptionProblem): string {
+  return `${p.prop} ${p.value === undefined ? 'missing' : JSON.stringify(p.value)}: allowed ${p.allowed}`;
 }
 
 /** An exception holds through its expiry day (UTC) and is expired from the next day on. */

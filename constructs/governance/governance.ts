@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { GovernanceValidationError } from './errors';
 import { exceptionProblems, ExceptionProps } from './exceptions';
 import type { ExceptionRecord } from './terraform-json';
 
@@ -19,17 +20,12 @@ export class Governance {
    * Excepts `construct` and every resource under it from one rule, with a reason, an approver,
    * a ticket and an expiry at most 90 days ahead.
    *
-   * @throws when a field is missing or out of range (the message names the construct path).
+   * @throws GovernanceValidationError when a field is missing or out of range (names the construct path).
    */
   public static except(construct: IConstruct, props: ExceptionProps, now: Date = new Date()): void {
     const path = construct.node.path;
     const problems = exceptionProblems(props, now);
-    if (problems.length) {
-      throw new Error(
-        `Governance exception on ${path} is not acceptable:\n  - ${problems.join('\n  - ')}\n` +
-          'Fix: Governance.except(construct, { ruleId, reason (>= 20 characters), approver, expires: "YYYY-MM-DD" (<= 90 days ahead), ticket }).',
-      );
-    }
+    if (problems.length) throw new GovernanceValidationError(path, problems);
     const record: ExceptionRecord = {
       ruleId: props.ruleId,
       reason: props.reason.trim(),

@@ -221,3 +221,25 @@ export function unresolvedReasons(lookups: readonly PolicyLookup[]): string[] {
 export function documents(lookups: readonly PolicyLookup[]): PolicyDocument[] {
   return lookups.filter((l): l is Extract<PolicyLookup, { kind: 'document' }> => l.kind === 'document').map((l) => l.document);
 }
+
+/**
+ * Is this aws_iam_policy a permissions boundary rather than a grant? True when a role in the
+ * stacks checked together uses it as permissions_boundary, or, for boundaries published to other
+ * stacks through the environment contract, when its name or description says "boundary" and no
+ * attachment in the stack grants it to a principal (an attached policy is a grant, whatever its name).
+ */
+export function isPermissionBoundary(policy: TfResource, stack: StackModel, app: readonly StackModel[]): boolean {
+  if (policy.type !== 'aws_iam_policy') return false;
+  const arn = policy.values.arn;
+  for (const s of app) {
+    for (const role of s.ofType('aws_iam_role')) {
+      if (s === stack && role.references.get('permissions_boundary')?.has(policy.baseAddress)) return true;
+      if (typeof arn === 'string' && !isUnresolved(arn) && role.values.permissions_boundary === arn) return true;
+    }
+  }
+  const attached = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment'].some(
+    (t) => stack.referencing(t, 'policy_arn', policy).length > 0,
+  );
+  if (attached) return false;
+  return /boundary/i.test(`${String(policy.values.name ?? '')} ${String(policy.values.description ?? '')}`);
+}

@@ -1,5 +1,5 @@
 import { controlLabel, FrameworkControl } from './frameworks';
-import { exceptionProblems, exceptionCovers, isExpired } from './exceptions';
+import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired } from './exceptions';
 import type { ExceptionRecord, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -116,7 +116,7 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
     rules.map((r) => [r.id, { ruleId: r.id, compliant: 0, nonCompliant: 0, cannotVerify: 0, notApplicable: 0, excepted: 0 }]),
   );
   const exceptionStates = stack.exceptions.map((record) => {
-    const problems = exceptionProblems(record, now);
+    const problems = exceptionProblems(record, now).map(describeExceptionProblem);
     const state: ExceptionState = problems.length ? 'invalid' : isExpired(record, now) ? 'expired' : 'active';
     return { record, state, covered: 0, problems };
   });

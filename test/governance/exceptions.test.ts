@@ -59,7 +59,7 @@ describe('exceptions in the engine', () => {
   });
   test('fails when a hand-edited exception has no approver', () => {
     const result = evaluateStack(longSessionStack([{ ...VALID, approver: '', constructPath: 'test-stack/role' }]), [RoleSessionAtMostOneHour], { now: NOW });
-    expect(result.errors.find((f) => f.ruleId === EXCEPTION_RULE_IDS.invalid)!.message).toMatch(/approver "" is missing/);
+    expect(result.errors.find((f) => f.ruleId === EXCEPTION_RULE_IDS.invalid)!.message).toMatch(/approver "": allowed a non-empty name/);
     expect(result.errors.map((f) => f.ruleId)).toContain('RoleSessionAtMostOneHour');
   });
 });
@@ -87,23 +87,23 @@ describe('Governance.except', () => {
   });
   test('fails when the approver is missing', () => {
     const { role } = roleInStack();
-    expect(() => Governance.except(role, { ...VALID, approver: ' ' }, NOW)).toThrow(/Governance exception on svc\/role is not acceptable:\n  - approver " " is missing/);
+    expect(() => Governance.except(role, { ...VALID, approver: ' ' }, NOW)).toThrow(/Invalid governance props at 'svc\/role' \(1 problem\):\n  - approver: got " "; allowed: a non-empty name; fix: name who approved the exception/);
   });
   test('fails when the reason is shorter than 20 characters', () => {
     const { role } = roleInStack();
-    expect(() => Governance.except(role, { ...VALID, reason: 'needed' }, NOW)).toThrow(/reason "needed" has 6 characters; at least 20 are required/);
+    expect(() => Governance.except(role, { ...VALID, reason: 'needed' }, NOW)).toThrow(/reason: got "needed"; allowed: at least 20 characters \(got 6\)/);
   });
   test('fails when the expiry is more than 90 days ahead', () => {
     const { role } = roleInStack();
-    expect(() => Governance.except(role, { ...VALID, expires: '2027-02-21' }, NOW)).toThrow(/expires 2027-02-21 is more than 90 days ahead; choose a date on or before 2027-02-20/);
+    expect(() => Governance.except(role, { ...VALID, expires: '2027-02-21' }, NOW)).toThrow(/expires: got "2027-02-21"; allowed: at most 90 days ahead \(on or before 2027-02-20\)/);
   });
   test('fails when the expiry is not an ISO date', () => {
     const { role } = roleInStack();
-    expect(() => Governance.except(role, { ...VALID, expires: '2027-02-30' }, NOW)).toThrow(/expires "2027-02-30" must be an ISO date YYYY-MM-DD/);
+    expect(() => Governance.except(role, { ...VALID, expires: '2027-02-30' }, NOW)).toThrow(/expires: got "2027-02-30"; allowed: an ISO date YYYY-MM-DD/);
   });
   test('fails when the ticket is missing', () => {
     const { role } = roleInStack();
-    expect(() => Governance.except(role, { ...VALID, ticket: '' }, NOW)).toThrow(/ticket "" is missing/);
+    expect(() => Governance.except(role, { ...VALID, ticket: '' }, NOW)).toThrow(/ticket: got ""; allowed: a non-empty ticket reference/);
   });
   test('accepts an expiry exactly 90 days ahead', () => {
     const { role } = roleInStack();

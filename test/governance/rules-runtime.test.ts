@@ -1,6 +1,7 @@
 import {
   ApiMethodAuthorized,
   InterfaceEndpointPrivate,
+  KubernetesGovernanceLabels,
   KubernetesNamespaceDefaultDeny,
   KubernetesNoDefaultServiceAccount,
   KubernetesPodHardened,
@@ -222,6 +223,62 @@ describe('ModelAndToolAccessSeparated', () => {
     expect(evaluate(ModelAndToolAccessSeparated, withPolicy([model, toolNoSid]), 'aws_iam_role_policy.p')).toMatchObject({
       status: 'non-compliant',
       message: expect.stringMatching(/model actions \(bedrock:InvokeModel\) and tool routes \(execute-api:Invoke\)/),
+    });
+  });
+});
+
+describe('ModelAndToolAccessSeparated on permission boundaries', () => {
+  const both = policy(
+    { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:m' },
+    { Sid: 'CallGateway', Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:g/*' },
+  );
+  test('not applicable to a policy a role in the stack uses as permissions_boundary', () => {
+    const stack = synthStack({
+      resource: {
+        aws_iam_policy: { ceiling: { name: 'dev-ceiling', policy: both } },
+        aws_iam_role: { r: { name: 'r', assume_role_policy: '{}', permissions_boundary: '${aws_iam_policy.ceiling.arn}' } },
+      },
+    });
+    expect(evaluate(ModelAndToolAccessSeparated, stack, 'aws_iam_policy.ceiling').status).toBe('not-applicable');
+  });
+  test('not applicable to an unattached policy named as a boundary (published through the environment contract)', () => {
+    const stack = synthStack({ resource: { aws_iam_policy: { b: { name: 'dev-workload-boundary', policy: both } } } });
+    expect(evaluate(ModelAndToolAccessSeparated, stack, 'aws_iam_policy.b').status).toBe('not-applicable');
+  });
+  test('non-compliant for a "boundary"-named policy that is attached to a role as a grant', () => {
+    const stack = synthStack({
+      resource: {
+        aws_iam_policy: { b: { name: 'dev-workload-boundary', policy: both } },
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: '${aws_iam_policy.b.arn}' } },
+      },
+    });
+    expect(evaluate(ModelAndToolAccessSeparated, stack, 'aws_iam_policy.b').status).toBe('non-compliant');
+  });
+});
+
+describe('KubernetesGovernanceLabels', () => {
+  const facts = {
+    'governance.ai/owner': 'customer-support',
+    'governance.ai/environment': 'dev',
+    'governance.ai/workload': 'chat',
+    'governance.ai/data-classification': 'confidential',
+  };
+  const annotations = {
+    'governance.ai/accountable': 'maria@example.com',
+    'governance.ai/approver': 'sam@example.com',
+    'governance.ai/revoker': 'secops@example.com',
+    'governance.ai/review-by': '2027-03-31',
+  };
+  test('compliant with the facts split over labels and annotations', () => {
+    const stack = synthStack({ resource: { kubernetes_service_account_v1: { sa: { metadata: { name: 'sa', labels: facts, annotations } } } } });
+    expect(evaluate(KubernetesGovernanceLabels, stack, 'kubernetes_service_account_v1.sa').status).toBe('compliant');
+  });
+  test('non-compliant without the revoker', () => {
+    const { 'governance.ai/revoker': _r, ...rest } = annotations;
+    const stack = synthStack({ resource: { kubernetes_service_account_v1: { sa: { metadata: { name: 'sa', labels: facts, annotations: rest } } } } });
+    expect(evaluate(KubernetesGovernanceLabels, stack, 'kubernetes_service_account_v1.sa')).toEqual({
+      status: 'non-compliant',
+      message: 'missing labels or annotations governance.ai/revoker',
     });
   });
 });

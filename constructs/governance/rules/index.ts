@@ -3,6 +3,7 @@ export { ApiMethodAuthorized } from './ApiMethodAuthorized';
 export { GovernanceTags } from './GovernanceTags';
 export { InterfaceEndpointPrivate } from './InterfaceEndpointPrivate';
 export { KmsKeyRotation } from './KmsKeyRotation';
+export { KubernetesGovernanceLabels } from './KubernetesGovernanceLabels';
 export { KubernetesNamespaceDefaultDeny } from './KubernetesNamespaceDefaultDeny';
 export { KubernetesNoDefaultServiceAccount } from './KubernetesNoDefaultServiceAccount';
 export { KubernetesPodHardened } from './KubernetesPodHardened';

@@ -4,6 +4,7 @@ import { ApiMethodAuthorized } from './ApiMethodAuthorized';
 import { GovernanceTags } from './GovernanceTags';
 import { InterfaceEndpointPrivate } from './InterfaceEndpointPrivate';
 import { KmsKeyRotation } from './KmsKeyRotation';
+import { KubernetesGovernanceLabels } from './KubernetesGovernanceLabels';
 import { KubernetesNamespaceDefaultDeny } from './KubernetesNamespaceDefaultDeny';
 import { KubernetesNoDefaultServiceAccount } from './KubernetesNoDefaultServiceAccount';
 import { KubernetesPodHardened } from './KubernetesPodHardened';
@@ -50,6 +51,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   SageMakerNetworkIsolation,
   SageMakerEndpointEncrypted,
   ApiMethodAuthorized,
+  KubernetesGovernanceLabels,
   KubernetesPodHardened,
   KubernetesNoDefaultServiceAccount,
   KubernetesNamespaceDefaultDeny,
