@@ -169,6 +169,7 @@ export const RESOURCE_POLICY_TYPES: Readonly<Record<string, string>> = {
   aws_secretsmanager_secret: 'policy',
   aws_kms_key: 'policy',
   aws_vpc_endpoint: 'policy',
+  aws_vpc_endpoint_policy: 'policy',
   aws_api_gateway_rest_api: 'policy',
   aws_api_gateway_rest_api_policy: 'policy',
   aws_sqs_queue_policy: 'policy',

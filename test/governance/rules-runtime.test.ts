@@ -282,3 +282,22 @@ describe('KubernetesGovernanceLabels', () => {
     });
   });
 });
+
+describe('InterfaceEndpointPrivate with a separate aws_vpc_endpoint_policy', () => {
+  test('compliant when an aws_vpc_endpoint_policy refers to the endpoint', () => {
+    const stack = synthStack({
+      resource: {
+        aws_vpc_endpoint: { e: { vpc_id: 'vpc-1', service_name: 'com.amazonaws.eu-west-1.execute-api', vpc_endpoint_type: 'Interface', private_dns_enabled: true } },
+        aws_vpc_endpoint_policy: { p: { vpc_endpoint_id: '${aws_vpc_endpoint.e.id}', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:r' }, Action: 'execute-api:Invoke', Resource: 'arn:g/*' }) } },
+      },
+    });
+    expect(evaluate(InterfaceEndpointPrivate, stack, 'aws_vpc_endpoint.e').status).toBe('compliant');
+  });
+});
+
+describe('ModelAccessGuardrail on permission boundaries', () => {
+  test('not applicable to a boundary (it grants nothing by itself)', () => {
+    const stack = synthStack({ resource: { aws_iam_policy: { b: { name: 'dev-workload-boundary', policy: policy(invokeClaude) } } } });
+    expect(evaluate(ModelAccessGuardrail, stack, 'aws_iam_policy.b').status).toBe('not-applicable');
+  });
+});

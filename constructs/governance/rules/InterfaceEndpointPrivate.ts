@@ -10,7 +10,7 @@ export const InterfaceEndpointPrivate = defineRule({
   explanation:
     'Private DNS keeps model and secret traffic on the endpoint instead of the public service address; the endpoint ' +
     'policy limits what the network path can reach, whoever signs the request.',
-  fix: 'Set private_dns_enabled = true and a policy naming the allowed principals and resources.',
+  fix: 'Set private_dns_enabled = true and a policy (the policy argument or an aws_vpc_endpoint_policy) naming the allowed principals and resources.',
   level: 'error',
   frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
   types: ['aws_vpc_endpoint'],
@@ -21,7 +21,8 @@ export const InterfaceEndpointPrivate = defineRule({
     const problems: string[] = [];
     const dns = boolValue(resource.values.private_dns_enabled);
     if (dns !== true && dns !== 'unresolved') problems.push('private_dns_enabled is not true');
-    if (!isConfigured(stack, resource, 'policy')) problems.push('no endpoint policy');
+    const separatePolicy = stack.referencing('aws_vpc_endpoint_policy', 'vpc_endpoint_id', resource).length > 0;
+    if (!isConfigured(stack, resource, 'policy') && !separatePolicy) problems.push('no endpoint policy');
     if (problems.length) return nonCompliant(problems.join('; '));
     return dns === 'unresolved' ? cannotVerify('private_dns_enabled is an expression') : compliant;
   },

@@ -1,7 +1,7 @@
 import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../action-classes';
 import { CONTROLS } from '../frameworks';
-import { conditionKeys, identityPolicies, IDENTITY_POLICY_TYPES } from '../iam-policy';
-import { compliant, nonCompliant } from '../rule-engine';
+import { conditionKeys, identityPolicies, IDENTITY_POLICY_TYPES, isPermissionBoundary } from '../iam-policy';
+import { compliant, nonCompliant, notApplicable } from '../rule-engine';
 import { defineRule, describeStatement, judgePolicies } from '../rule-helpers';
 import { isSet } from '../terraform-json';
 
@@ -18,7 +18,9 @@ export const ModelAccessGuardrail = defineRule({
   level: 'error',
   frameworks: [CONTROLS.agenticToolUse, CONTROLS.maestroTrust, CONTROLS.aiRmfGovern],
   types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), 'aws_bedrockagent_agent'],
-  evaluate(resource, { stack }) {
+  evaluate(resource, { stack, app }) {
+    // A boundary grants nothing by itself; the grants it caps are checked where they are made.
+    if (isPermissionBoundary(resource, stack, app)) return notApplicable;
     if (resource.type === 'aws_bedrockagent_agent') {
       return isSet(resource.values.guardrail_configuration) ? compliant : nonCompliant('the agent has no guardrail_configuration');
     }
