@@ -1,4 +1,4 @@
-import { blocks, isObject, isSet, isUnresolved, StackModel, TfResource } from './terraform-json';
+import { blocks, isConfigured, isObject, isSet, isUnresolved, StackModel, TfResource } from './terraform-json';
 
 /**
  * IAM policy documents as the rules read them. In Terraform JSON a policy is a JSON string: a
@@ -116,6 +116,8 @@ const DOCUMENT_REFERENCE = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)
 export function lookupPolicy(model: StackModel, resource: TfResource, attribute: string, raw?: unknown): PolicyLookup {
   const value = raw === undefined ? resource.values[attribute] : raw;
   if (!isSet(value)) return { kind: 'absent', attribute };
+  // In a plan, an unknown policy nobody configured is provider-computed (set by a separate policy resource).
+  if (raw === undefined && !isConfigured(model, resource, attribute)) return { kind: 'absent', attribute };
   if (isObject(value)) return { kind: 'document', document: documentFromJson(value), attribute };
   if (typeof value !== 'string') return { kind: 'unresolved', attribute, reason: `${attribute} is not a JSON string` };
 
@@ -181,7 +183,8 @@ export function identityPolicies(model: StackModel, resource: TfResource): Polic
   const attr = IDENTITY_POLICY_TYPES[resource.type];
   if (attr) return [lookupPolicy(model, resource, attr)];
   if (resource.type === 'aws_iam_role') {
-    if (isUnresolved(resource.values.inline_policy)) {
+    // In a plan an unconfigured inline_policy is a provider-computed unknown: no inline policy.
+    if (isUnresolved(resource.values.inline_policy) && isConfigured(model, resource, 'inline_policy')) {
       return [{ kind: 'unresolved', attribute: 'inline_policy', reason: 'inline_policy is an expression' }];
     }
     return blocks(resource.values.inline_policy).map((b) => lookupPolicy(model, resource, 'inline_policy', b.policy));

@@ -404,9 +404,18 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
     const values = withUnknowns(isObject(r.values) ? r.values : {}, unknownByAddress.get(address)) as Json;
     const providerName = typeof r.provider_name === 'string' ? r.provider_name.split('/').pop()! : type.split('_')[0];
     const fromSynth = synth?.byAddress(baseAddress);
+    // A plan cannot render a policy whose JSON embeds an ARN created in the same plan: the whole
+    // string is unknown. The synthesized configuration still has it, with the ARN as a reference,
+    // which is what the rules read at synth time; use it so review answers as synth does.
+    if (fromSynth) {
+      for (const [attr, v] of Object.entries(values)) {
+        if (v === UNKNOWN_VALUE && fromSynth.values[attr] !== undefined) values[attr] = fromSynth.values[attr];
+      }
+    }
     let tags: { tags: Record<string, unknown>; unresolved: boolean };
+    // tags_all is what AWS applies; when one tag value is unknown Terraform marks the whole map
+    // unknown, and default_tags merged with tags (known, or from the synthesized stack) say the same.
     if (isObject(values.tags_all)) tags = { tags: values.tags_all, unresolved: false };
-    else if (isUnresolved(values.tags_all)) tags = { tags: {}, unresolved: true };
     else tags = effectiveTags(values.tags, providerDefaults.get(providerName));
     return {
       address,
