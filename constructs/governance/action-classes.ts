@@ -38,6 +38,26 @@ export const TOOL_ACTIONS: readonly string[] = ['execute-api:Invoke'];
 /** The concrete actions of `klass` an Allow statement grants (empty for Deny). */
 export function grantedActions(statement: Statement, klass: readonly string[]): string[] {
   if (statement.effect !== 'Allow') return [];
-  const patterns = statement.actions ?? [];
-  return klass.filter((action) => patterns.some((p) => actionMatches(p, action)));
+  // Several rules ask the same statement about the same class: answer once per statement.
+  let byClass = GRANTED.get(statement);
+  if (!byClass) GRANTED.set(statement, (byClass = new Map()));
+  let granted = byClass.get(klass);
+  if (!granted) {
+    let lower = LOWER.get(klass);
+    if (!lower) LOWER.set(klass, (lower = new Set(klass.map((a) => a.toLowerCase()))));
+    const hits = new Set<string>();
+    for (const p of statement.actions ?? []) {
+      if (p.includes('*') || p.includes('?')) {
+        for (const a of klass) if (actionMatches(p, a)) hits.add(a.toLowerCase());
+      } else if (lower.has(p.toLowerCase())) {
+        hits.add(p.toLowerCase());
+      }
+    }
+    granted = hits.size ? klass.filter((a) => hits.has(a.toLowerCase())) : [];
+    byClass.set(klass, granted);
+  }
+  return granted;
 }
+
+const GRANTED = new WeakMap<Statement, Map<readonly string[], string[]>>();
+const LOWER = new WeakMap<readonly string[], Set<string>>();

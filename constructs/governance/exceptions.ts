@@ -32,10 +32,15 @@ function startOfUtcDay(d: Date): number {
 /** Parses YYYY-MM-DD strictly (no 2026-02-31); undefined when not such a date. */
 export function parseIsoDate(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  // Every resource of a stack carries the same few review-by dates: parse each once.
+  if (DATES.has(value)) return DATES.get(value);
   const t = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) return undefined;
-  return t;
+  const parsed = Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value ? undefined : t;
+  DATES.set(value, parsed);
+  return parsed;
 }
+
+const DATES = new Map<string, number | undefined>();
 
 /** One thing wrong with an exception, in the shape of errors.ts Problem. */
 export interface ExceptionProblem {

@@ -112,8 +112,26 @@ export function documentFromDataSource(values: Record<string, unknown>): PolicyD
 
 const DOCUMENT_REFERENCE = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(?:json|minified_json)\}$/;
 
+/**
+ * Parsed policies per stack: several rules read the same document, and parsing it once keeps
+ * 10,000 resources within the performance budget.
+ */
+const LOOKUPS = new WeakMap<StackModel, WeakMap<TfResource, Map<string, Map<unknown, PolicyLookup>>>>();
+
 /** Reads the policy in `resource.values[attribute]` (a string) or in a given raw value. */
 export function lookupPolicy(model: StackModel, resource: TfResource, attribute: string, raw?: unknown): PolicyLookup {
+  let byResource = LOOKUPS.get(model);
+  if (!byResource) LOOKUPS.set(model, (byResource = new WeakMap()));
+  let byAttribute = byResource.get(resource);
+  if (!byAttribute) byResource.set(resource, (byAttribute = new Map()));
+  let byRaw = byAttribute.get(attribute);
+  if (!byAttribute.has(attribute)) byAttribute.set(attribute, (byRaw = new Map()));
+  let lookup = byRaw!.get(raw);
+  if (!lookup) byRaw!.set(raw, (lookup = readPolicy(model, resource, attribute, raw)));
+  return lookup;
+}
+
+function readPolicy(model: StackModel, resource: TfResource, attribute: string, raw?: unknown): PolicyLookup {
   const value = raw === undefined ? resource.values[attribute] : raw;
   if (!isSet(value)) return { kind: 'absent', attribute };
   // In a plan, an unknown policy nobody configured is provider-computed (set by a separate policy resource).
@@ -198,11 +216,15 @@ export function resourcePolicies(model: StackModel, resource: TfResource): Polic
 }
 
 /** Does an IAM action pattern (with * and ?) match a concrete action? Case-insensitive, as IAM. */
+const PATTERNS = new Map<string, RegExp>();
+
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
-    '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
-    'i',
-  );
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === action.toLowerCase();
+  let re = PATTERNS.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    PATTERNS.set(pattern, re);
+  }
   return re.test(action);
 }
 

@@ -123,10 +123,13 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   const usable = exceptionStates.filter((e) => e.state === 'active');
 
   const findings: Finding[] = [];
+  // Which rules apply is a property of the type: decide it once per type, not per resource.
+  const rulesByType = new Map<string, Rule[]>();
   for (const resource of stack.resources) {
     if (resource.mode !== 'managed') continue;
-    for (const rule of rules) {
-      if (!rule.appliesTo(resource.type)) continue;
+    let applicable = rulesByType.get(resource.type);
+    if (!applicable) rulesByType.set(resource.type, (applicable = rules.filter((r) => r.appliesTo(resource.type))));
+    for (const rule of applicable) {
       const outcome = rule.evaluate(resource, context);
       const tally = tallies.get(rule.id)!;
       if (outcome.status === 'compliant') tally.compliant++;

@@ -226,9 +226,9 @@ function effectiveTags(
   own: unknown,
   defaults: Record<string, unknown> | undefined,
 ): { tags: Record<string, unknown>; unresolved: boolean } {
-  const tags: Record<string, unknown> = { ...(defaults ?? {}) };
-  if (isObject(own)) Object.assign(tags, own);
-  return { tags, unresolved: isUnresolved(own) };
+  // Resources without tags of their own share the provider's default tags object (read-only).
+  if (!isObject(own)) return { tags: defaults ?? {}, unresolved: isUnresolved(own) };
+  return { tags: { ...(defaults ?? {}), ...own }, unresolved: false };
 }
 
 function providerKey(type: string, provider: unknown): string {
@@ -254,17 +254,14 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
       if (!isObject(byName)) continue;
       for (const [name, config] of Object.entries(byName)) {
         if (!isObject(config)) continue;
-        const { ['//']: own, ...values } = config;
-        const references = new Map<string, Set<string>>();
-        for (const [attr, v] of Object.entries(values)) {
-          const set = new Set<string>();
-          referencesIn(v, set);
-          if (set.size) references.set(attr, set);
-        }
+        // The `//` metadata stays in values (no copy of every config): no rule reads that key.
+        const values = config;
+        const own = config['//'];
         const ownMeta = isObject(own) && isObject(own.metadata) ? own.metadata : {};
         const prefix = mode === 'data' ? 'data.' : '';
         const tags = effectiveTags(values.tags, defaults.get(providerKey(type, values.provider)));
         const address = `${prefix}${type}.${name}`;
+        let references: Map<string, Set<string>> | undefined;
         resources.push({
           address,
           baseAddress: address,
@@ -272,7 +269,19 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
           type,
           name,
           values,
-          references,
+          // Scanning every string for `${...}` is the costliest part of reading a stack and only
+          // relationship rules need it: computed on first use.
+          get references() {
+            if (!references) {
+              references = new Map();
+              for (const [attr, v] of Object.entries(values)) {
+                const set = new Set<string>();
+                referencesIn(v, set);
+                if (set.size) references.set(attr, set);
+              }
+            }
+            return references;
+          },
           constructPath: typeof ownMeta.path === 'string' ? ownMeta.path : undefined,
           effectiveTags: tags.tags,
           tagsUnresolved: tags.unresolved,
