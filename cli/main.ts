@@ -78,7 +78,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--synth <path>', "the stack's cdk.tf.json (or stack directory): adds construct paths and exceptions")
     .option('--base-synth <path>', 'the base branch stack, to list exceptions this change adds')
     .option('--stack <name>', 'stack name to report under', 'plan')
-    .action((file: string, opts: { format: Format; output?: string; synth?: string; baseSynth?: string; stack: string }) => {
+    .option('--strict', 'count cannot-verify findings at the rule level (errors fail)')
+    .action((file: string, opts: { format: Format; output?: string; synth?: string; baseSynth?: string; stack: string; strict?: boolean }) => {
       const plan = readJson(file);
       if (!isPlanJson(plan)) {
         throw new UnusableInput(
@@ -89,7 +90,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const synth = opts.synth ? loadSynthOutput(opts.synth)[0].model : undefined;
       const base = opts.baseSynth ? loadSynthOutput(opts.baseSynth)[0].model : undefined;
       const { after, diff } = planDiff(plan, GOVERNANCE_RULES, { now, synth, baseExceptions: base?.exceptions ?? [], stackName: opts.stack });
-      const [evaluation] = evaluateApp([after], GOVERNANCE_RULES, { now });
+      const [evaluation] = evaluateApp([after], GOVERNANCE_RULES, { now, strict: opts.strict });
       const report = buildReport(after, evaluation, GOVERNANCE_RULES, now);
       const findings = evaluation.findings.map((finding) => ({ finding, uri: file }));
       emit(io, render(opts.format, { command: 'review', passed: report.summary.passed, diff, report }, findings, () => reviewMarkdown(report, diff)), opts.output);

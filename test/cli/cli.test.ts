@@ -219,3 +219,20 @@ describe('the installed bin', () => {
     expect([result.status, JSON.parse(result.stdout).passed]).toEqual([EXIT.failed, false]);
   });
 });
+
+describe('review --strict', () => {
+  test('counts cannot-verify findings as errors', async () => {
+    const plan = planJson([{ address: 'aws_iam_role.r', values: { name: 'r', assume_role_policy: TRUST, tags_all: GOVERNANCE_TAGS }, unknown: { max_session_duration: true } }]);
+    const lenient = await cli('review', planFile(plan));
+    const strict = await cli('review', planFile(plan), '--strict');
+    expect([lenient.code, strict.code]).toEqual([EXIT.passed, EXIT.failed]);
+  });
+});
+
+describe('check --strict', () => {
+  test('counts cannot-verify findings as errors', async () => {
+    const json = synthJson({ stackName: 'x', resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: TRUST, max_session_duration: '${var.session}' } } } });
+    const dir = cdktfOut({ x: json });
+    expect([(await cli('check', dir)).code, (await cli('check', dir, '--strict')).code]).toEqual([EXIT.passed, EXIT.failed]);
+  });
+});
