@@ -50,16 +50,19 @@ export function governanceTags(facts: GovernanceFacts): Record<string, string> {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** Facts that are never selectors: dates and revocation details stay annotations even when valid label values. */
+const ANNOTATION_ONLY = new Set<string>([TAG_KEYS.reviewBy, TAG_KEYS.revokedAt, TAG_KEYS.revokedBy, TAG_KEYS.revokedReason]);
+
 /**
  * Kubernetes carries the same facts: as labels where the value is a valid label value (63
- * characters, alphanumerics, `-_.`), as annotations otherwise (e-mails, dates, reasons).
+ * characters, alphanumerics, `-_.`), as annotations otherwise (e-mails) and for dates and reasons.
  */
 export function kubernetesMetadata(facts: GovernanceFacts): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   for (const [key, value] of Object.entries(governanceTags(facts))) {
     const k8sKey = K8S_PREFIX + key.slice('governance:'.length);
-    if (value.length <= 63 && LABEL_VALUE.test(value)) labels[k8sKey] = value;
+    if (!ANNOTATION_ONLY.has(key) && value.length <= 63 && LABEL_VALUE.test(value)) labels[k8sKey] = value;
     else annotations[k8sKey] = value;
   }
   return { labels, annotations };

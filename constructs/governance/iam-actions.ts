@@ -56,3 +56,6 @@ export const BOUNDARY_DENIED = [
   'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'bedrock:DeleteModelInvocationLoggingConfiguration',
   'bedrock:DeleteGuardrail', 'organizations:LeaveOrganization',
 ] as const;
+
+/** Ask Amazon Verified Permissions for a decision (the agent tool authorizer). */
+export const VERIFIED_PERMISSIONS_AUTHORIZE = ['verifiedpermissions:IsAuthorized'] as const;

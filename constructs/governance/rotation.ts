@@ -1,11 +1,14 @@
 import type { IGovernedEnvironment } from './environment';
 
+import { ROTATION_TAG_KEYS } from '../../functions/secret-rotation/strategy';
+
 /**
  * The contract between rotating secrets and the environment's rotation function: the secret's tags
- * tell the function how to make a new value.
+ * tell the function how to make a new value. The function's directory owns the keys (it ships
+ * alone as the Lambda asset); the constructs read them from there.
  */
-export const ROTATION_STRATEGY_TAG = 'governance:rotation-strategy';
-export const USAGE_PLAN_TAG = 'governance:usage-plan-id';
+export const ROTATION_STRATEGY_TAG = ROTATION_TAG_KEYS.strategy;
+export const USAGE_PLAN_TAG = ROTATION_TAG_KEYS.usagePlanId;
 
 /** `generated-token`: a random token. `api-gateway-key`: a new gateway API key on the workload's usage plan. */
 export type RotationStrategy = 'generated-token' | 'api-gateway-key';

@@ -82,6 +82,18 @@ export class Gateway extends Construct {
           Resource: `${this.api.executionArn}/*`,
           Condition: { StringNotEquals: { 'aws:SourceVpce': props.executeApiEndpointId } },
         },
+        {
+          // Agent tool routes use a request authorizer (CUSTOM), so API Gateway sees no IAM
+          // principal and the first statement cannot match them. They are let through the
+          // environment endpoint only; the agent's authorizer then proves the caller's role
+          // (presigned STS call) and asks Verified Permissions, denying by default.
+          Sid: 'AgentToolRoutesThroughEnvironmentEndpoint',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: [...EXECUTE_API_INVOKE],
+          Resource: `${this.api.executionArn}/*/*/agents/*/tools/*`,
+          Condition: { StringEquals: { 'aws:SourceVpce': props.executeApiEndpointId } },
+        },
       ]),
     });
 

@@ -22,7 +22,7 @@ export interface RotationFunctionProps {
   readonly tags: Record<string, string>;
 }
 
-/** The function's source, packaged as a Lambda asset (Node.js 20 ships AWS SDK v3, so no node_modules). */
+/** The function's source, packaged as a Lambda asset (Node.js 22 ships AWS SDK v3, so no node_modules). */
 export const ROTATION_FUNCTION_SOURCE = path.join(__dirname, '..', '..', 'functions', 'secret-rotation');
 
 /**
@@ -66,7 +66,7 @@ export class RotationFunction extends Construct {
       functionName: name,
       description: `Rotates the governed secrets of ${props.envName}`,
       role: role.roleArn,
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: asset.assetHash,

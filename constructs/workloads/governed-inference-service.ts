@@ -113,6 +113,14 @@ export class GovernedInferenceService extends Construct implements IGrantee {
           Condition: { StringEquals: { 'bedrock:GuardrailIdentifier': `${guardrail.arn}:${guardrail.version}` } },
         },
         { Sid: 'ApplyGuardrail', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: guardrail.arn },
+        // The guardrail is encrypted with the environment key; Bedrock decrypts it for the caller.
+        {
+          Sid: 'UseEnvironmentKeyThroughBedrock',
+          Effect: 'Allow',
+          Action: [...KMS_USE],
+          Resource: env.kmsKeyArn,
+          Condition: { StringEquals: { 'kms:ViaService': `bedrock.${env.region}.amazonaws.com` } },
+        },
       ]);
       integration = {
         kind: 'aws',

@@ -175,7 +175,7 @@ describe('baseline guardrail', () => {
 describe('rotation function', () => {
   test('is a Lambda from the repo asset, allowed to be invoked by Secrets Manager of this account', () => {
     const fn = only(dev, 'aws_lambda_function');
-    expect([fn.runtime, fn.handler]).toEqual(['nodejs20.x', 'index.handler']);
+    expect([fn.runtime, fn.handler]).toEqual(['nodejs22.x', 'index.handler']);
     expect(fn.filename).toMatch(/assets\//);
     expect(only(dev, 'aws_lambda_permission')).toMatchObject({ principal: 'secretsmanager.amazonaws.com', source_account: expect.stringContaining('data.aws_caller_identity') });
   });

@@ -1,0 +1,136 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import {
+  agentEntityId,
+  agentPolicies,
+  cedarSchema,
+  cedarString,
+  CEDAR_TYPES,
+  MODEL_ACTION,
+  toolEntityId,
+  type CedarPolicy,
+} from '../../constructs/governance/cedar-policies';
+import { agents, caseName, ENV, MATRIX, MODEL, parseCall, resolve, TRIAGE_TOOLS, type MatrixCase } from './agent-grants.fixture';
+
+/** Every policy of the environment's store, as Cedar's policy set (id -> statement). */
+function policySet(policies: CedarPolicy[]): Record<string, string> {
+  return Object.fromEntries(policies.map((p) => [p.id, p.statement]));
+}
+
+function environmentPolicies(triageRevoked: boolean): CedarPolicy[] {
+  return agents({ triageRevoked }).flatMap(agentPolicies);
+}
+
+function decide(c: MatrixCase): { decision: string; reason: string[] } {
+  const call = parseCall(c);
+  const context: Record<string, cedar.CedarValueJson> = { hourUtc: c.hour, dayOfWeek: c.day };
+  if (c.approvedBy && call.kind === 'tool') {
+    context.approvedBy = c.approvedBy;
+    context.approvalId = 'apr-1';
+  }
+  const answer = cedar.isAuthorized({
+    principal: { type: CEDAR_TYPES.agent, id: agentEntityId(ENV, c.agent) },
+    action: { type: CEDAR_TYPES.action, id: call.kind === 'model' ? MODEL_ACTION : call.action },
+    resource: call.kind === 'model' ? { type: CEDAR_TYPES.model, id: call.model } : { type: CEDAR_TYPES.tool, id: toolEntityId(ENV, call.owner, call.tool) },
+    context,
+    schema: cedarSchema() as cedar.Schema,
+    validateRequest: true,
+    policies: { staticPolicies: policySet(environmentPolicies(c.revoked ?? false)) },
+    entities: [],
+  });
+  if (answer.type !== 'success') throw new Error(`Cedar failed: ${JSON.stringify(answer.errors)}`);
+  if (answer.response.diagnostics.errors.length > 0) throw new Error(`Cedar policy errors: ${JSON.stringify(answer.response.diagnostics.errors)}`);
+  return { decision: answer.response.decision.toUpperCase(), reason: answer.response.diagnostics.reason };
+}
+
+describe('Cedar policies evaluated by the Cedar engine', () => {
+  it.each(MATRIX.map((c) => [caseName(c), c] as const))('%s', (_name, c) => {
+    expect(decide(c).decision).toBe(c.expected);
+  });
+
+  it('a revoked agent is denied by the forbid policy, not by a missing permit', () => {
+    const c = MATRIX.find((m) => m.revoked && m.call === 'runbooks:read')!;
+    expect(decide(c).reason).toEqual(['revoked.triage']);
+  });
+
+  it('an approved write is allowed by the write permit of that tool', () => {
+    const c = MATRIX.find((m) => m.approvedBy && m.expected === 'ALLOW')!;
+    expect(decide(c).reason).toEqual(['tool.triage.ticketing.write']);
+  });
+});
+
+describe('Cedar policies validated against the generated schema', () => {
+  const validate = (policies: Record<string, string>) =>
+    cedar.validate({ schema: cedarSchema() as cedar.Schema, policies: { staticPolicies: policies }, validationSettings: { mode: 'strict' } });
+
+  it('the schema parses', () => {
+    expect(cedar.checkParseSchema(cedarSchema() as cedar.Schema)).toEqual({ type: 'success' });
+  });
+
+  it('every generated policy, revoked or not, validates in strict mode', () => {
+    const answer = validate(policySet([...environmentPolicies(false), ...environmentPolicies(true).filter((p) => p.effect === 'forbid')]));
+    expect(answer).toMatchObject({ type: 'success', validationErrors: [], validationWarnings: [] });
+  });
+
+  it('the validator rejects a policy that reads a context attribute the schema lacks (validation is live)', () => {
+    const bad = 'permit (principal, action == Governance::Action::"read", resource) when { context.ticketId == "1" };';
+    const answer = validate({ bad });
+    expect(answer.type === 'success' ? answer.validationErrors.length : -1).toBeGreaterThan(0);
+  });
+
+  it('the validator finds a tool action on a model impossible (the schema keeps the grants apart)', () => {
+    const bad = 'permit (principal, action == Governance::Action::"read", resource == Governance::Model::"m");';
+    const answer = validate({ bad });
+    const warnings = answer.type === 'success' ? answer.validationWarnings.map((w) => w.error.message) : [];
+    expect(warnings.join('\n')).toMatch(/policy is impossible/);
+  });
+});
+
+describe('generated policy text', () => {
+  const triage = () => agentPolicies(agents()[0]);
+
+  it('one permit per granted tool action and one per model', () => {
+    expect(triage().map((p) => p.id)).toEqual(['tool.triage.ticketing.read', 'tool.triage.ticketing.write', 'tool.triage.runbooks.read', 'model.triage.0']);
+  });
+
+  it('the time window becomes a when clause on dayOfWeek and hourUtc', () => {
+    expect(triage()[0].statement).toContain('when { ["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.hourUtc >= 8 && context.hourUtc < 18 }');
+  });
+
+  it('a high-sensitivity write requires approvedBy from a named approver', () => {
+    expect(triage()[1].statement).toContain('when { context has approvedBy && ["oncall-lead@example.com"].contains(context.approvedBy) }');
+  });
+
+  it('a read of the same high-sensitivity tool needs no approval (approval defaults to non-read actions)', () => {
+    expect(triage()[0].statement).not.toContain('approvedBy');
+  });
+
+  it('a model permit names only the model action and a model resource', () => {
+    expect(triage()[3].statement).toBe(`permit (\n  principal == Governance::Agent::"prod/triage",\n  action == Governance::Action::"invokeModel",\n  resource == Governance::Model::"${MODEL}"\n);`);
+  });
+
+  it('revocation adds one forbid on every action and resource with who, when and why', () => {
+    const forbid = agentPolicies(agents({ triageRevoked: true })[0]).filter((p) => p.effect === 'forbid');
+    expect(forbid).toEqual([
+      {
+        id: 'revoked.triage',
+        effect: 'forbid',
+        description: 'prod/triage revoked by ciso@example.com at 2026-11-21T09:00:00Z: prompt injection incident INC-42',
+        statement: 'forbid (\n  principal == Governance::Agent::"prod/triage",\n  action,\n  resource\n);',
+      },
+    ]);
+  });
+
+  it('a window that runs until midnight has no upper hour bound', () => {
+    const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Sat,Sun 06:00-24:00' }]);
+    const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
+    expect(policy.statement).toContain('when { ["Sat", "Sun"].contains(context.dayOfWeek) && context.hourUtc >= 6 }');
+  });
+
+  it('quotes and backslashes are escaped in Cedar strings', () => {
+    expect(cedarString('a"b\\c')).toBe('"a\\"b\\\\c"');
+  });
+
+  it('fails when a Cedar string holds a control character', () => {
+    expect(() => cedarString('a\nb')).toThrow(/contains a control character/);
+  });
+});
