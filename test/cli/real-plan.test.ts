@@ -9,7 +9,7 @@
  *   terraform init                      # TF_CLI_CONFIG_FILE with filesystem_mirror /opt/tf-plugins
  *   terraform plan -out plan.out        # fake credentials, AWS_ENDPOINT_URL = moto_server on 127.0.0.1
  *   terraform show -json plan.out > test/fixtures/plans/<stack>.plan.json
- * with Terraform 1.11.4 and the AWS provider 5.100.0, on the examples as of the foundation merge.
+ * with Terraform 1.11.4 and the AWS provider 5.100.0, on the examples of main as of the GovernedAgent merge.
  * <stack>.cdk.tf.json is the synthesized stack the plan came from (for --synth).
  */
 import * as path from 'path';
@@ -102,5 +102,17 @@ describe('review of the product-dev plan', () => {
     const r = await cli('review', fixture('product-dev.plan.json'), '--synth', fixture('product-dev.cdk.tf.json'), '--format', 'sarif');
     const { json } = await reviewJson('product-dev', true);
     expect(JSON.parse(r.stdout).runs[0].results).toHaveLength(json.report.findings.length);
+  });
+});
+
+describe('review of the agents-dev plan', () => {
+  test('passes with the synthesized stack alongside', async () => {
+    const { code, json } = await reviewJson('agents-dev', true);
+    expect([code, json.report.summary.errors]).toEqual([EXIT.passed, 0]);
+  });
+  test("the agent's model and tool grants are checked and found separate", async () => {
+    const { json } = await reviewJson('agents-dev', true);
+    const separated = json.report.ruleResults.find((r: { ruleId: string }) => r.ruleId === 'ModelAndToolAccessSeparated');
+    expect([separated.compliant > 0, separated.nonCompliant, separated.cannotVerify]).toEqual([true, 0, 0]);
   });
 });
