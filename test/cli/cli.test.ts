@@ -236,3 +236,25 @@ describe('check --strict', () => {
     expect([(await cli('check', dir)).code, (await cli('check', dir, '--strict')).code]).toEqual([EXIT.passed, EXIT.failed]);
   });
 });
+
+describe('review: controls weakened or newly exposed', () => {
+  const pabOn = { bucket: 'audit', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true };
+  const weakening = planJson([
+    { address: 'aws_kms_key.k', values: { enable_key_rotation: false, tags_all: GOVERNANCE_TAGS }, before: { enable_key_rotation: true, tags_all: GOVERNANCE_TAGS } },
+    { address: 'aws_cloudwatch_log_group.l', values: { name: 'l', kms_key_id: null, retention_in_days: 90, tags_all: GOVERNANCE_TAGS }, before: { name: 'l', kms_key_id: 'arn:k', retention_in_days: 90, tags_all: GOVERNANCE_TAGS } },
+    { address: 'aws_s3_bucket_public_access_block.p', values: { ...pabOn, restrict_public_buckets: false }, before: pabOn },
+    { address: 'aws_s3_bucket.b', values: { bucket: 'audit', tags_all: GOVERNANCE_TAGS }, before: { bucket: 'audit', tags_all: GOVERNANCE_TAGS } },
+  ]);
+  test('lists rotation turned off, encryption removed and public access opened as introduced findings', async () => {
+    const json = JSON.parse((await cli('review', planFile(weakening), '--format', 'json')).stdout);
+    expect(json.diff.introduced.map((f: { ruleId: string; address: string }) => `${f.ruleId} ${f.address}`)).toEqual([
+      'KmsKeyRotation aws_kms_key.k',
+      'LogGroupEncryptedAndRetained aws_cloudwatch_log_group.l',
+      'S3BucketPublicAccessBlocked aws_s3_bucket.b',
+    ]);
+  });
+  test('does not list what was already failing before the change', async () => {
+    const json = JSON.parse((await cli('review', planFile(weakening), '--format', 'json')).stdout);
+    expect(json.diff.introduced.map((f: { ruleId: string }) => f.ruleId)).not.toContain('S3BucketVersioned');
+  });
+});
