@@ -137,6 +137,33 @@ function referencesIn(value: unknown, into: Set<string>): void {
   }
 }
 
+/**
+ * References of a synthesized resource, per argument, scanned on first use: scanning every string
+ * for `${...}` is the costliest part of reading a stack, and rules only ask for a few arguments.
+ * Only get() and has() are meaningful (what the rules use).
+ */
+class LazyReferences extends Map<string, Set<string>> {
+  private readonly scanned = new Set<string>();
+
+  constructor(private readonly config: Record<string, unknown>) {
+    super();
+  }
+
+  override get(attr: string): Set<string> | undefined {
+    if (!this.scanned.has(attr)) {
+      this.scanned.add(attr);
+      const set = new Set<string>();
+      referencesIn(this.config[attr], set);
+      if (set.size) super.set(attr, set);
+    }
+    return super.get(attr);
+  }
+
+  override has(attr: string): boolean {
+    return this.get(attr) !== undefined;
+  }
+}
+
 function stripIndex(address: string): string {
   return address.replace(/\[[^\]]*\]$/, '');
 }
@@ -261,7 +288,6 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
         const prefix = mode === 'data' ? 'data.' : '';
         const tags = effectiveTags(values.tags, defaults.get(providerKey(type, values.provider)));
         const address = `${prefix}${type}.${name}`;
-        let references: Map<string, Set<string>> | undefined;
         resources.push({
           address,
           baseAddress: address,
@@ -269,19 +295,7 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
           type,
           name,
           values,
-          // Scanning every string for `${...}` is the costliest part of reading a stack and only
-          // relationship rules need it: computed on first use.
-          get references() {
-            if (!references) {
-              references = new Map();
-              for (const [attr, v] of Object.entries(values)) {
-                const set = new Set<string>();
-                referencesIn(v, set);
-                if (set.size) references.set(attr, set);
-              }
-            }
-            return references;
-          },
+          references: new LazyReferences(values),
           constructPath: typeof ownMeta.path === 'string' ? ownMeta.path : undefined,
           effectiveTags: tags.tags,
           tagsUnresolved: tags.unresolved,
