@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { App, AppConfig, TerraformStack } from 'cdktf';
 import { evaluateApp, formatFinding, Rule, StackEvaluation } from './rule-engine';
 import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
@@ -56,6 +57,8 @@ export class GovernedApp extends App {
   private readonly now?: Date;
   /** The last synth's results, for callers that want them without reading the files. */
   public evaluations: readonly StackEvaluation[] = [];
+  /** Milliseconds the last synth spent on rules and reports (the benchmark reads it). */
+  public governanceMs = 0;
 
   constructor(config: GovernedAppConfig = {}) {
     super(config);
@@ -82,6 +85,7 @@ export class GovernedApp extends App {
       for (const stack of stacks) delete (stack as { toTerraform?: unknown }).toTerraform;
     }
 
+    const started = performance.now();
     const now = this.now ?? new Date();
     const models: StackModel[] = stacks.map((stack) =>
       // HCL output does not call toTerraform(): compute the JSON once for the rules then.
@@ -96,6 +100,8 @@ export class GovernedApp extends App {
       fs.writeFileSync(path.join(dir, REPORT_JSON), JSON.stringify(report, null, 2));
       fs.writeFileSync(path.join(dir, REPORT_MARKDOWN), reportMarkdown(report));
     });
+
+    this.governanceMs = performance.now() - started;
 
     const warnings = evaluations.flatMap((e) => e.warnings);
     if (warnings.length) this.warn(`Governance warnings (${warnings.length}):\n${warnings.map(formatFinding).join('\n')}`);

@@ -12,9 +12,9 @@ import { GOVERNANCE_TAGS, NOW, policy } from './fixtures';
 
 const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } });
 
-function makeApp(options: { sessionSeconds?: number; warn?: (m: string) => void } = {}) {
+function makeApp(options: { sessionSeconds?: number; warn?: (m: string) => void; hclOutput?: boolean } = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'governed-app-'));
-  const app = new GovernedApp({ outdir, now: NOW, warn: options.warn ?? (() => undefined) });
+  const app = new GovernedApp({ outdir, now: NOW, warn: options.warn ?? (() => undefined), hclOutput: options.hclOutput });
   const stack = new TerraformStack(app, 'platform-dev');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: GOVERNANCE_TAGS }] });
   new KmsKey(stack, 'key', { enableKeyRotation: true, description: 'environment key' });
@@ -96,5 +96,9 @@ describe('GovernedApp', () => {
     Governance.except(role, { ruleId: 'RoleSessionAtMostOneHour', reason: 'two hour batch jobs until they are split', approver: 'sec', expires: '2027-01-01', ticket: 'SEC-9' }, NOW);
     app.synth();
     expect(warnings.join('\n')).toMatch(/\[ExceptionStale\] platform-dev: platform-dev\/role/);
+  });
+  test('checks stacks synthesized as HCL too', () => {
+    const { app } = makeApp({ sessionSeconds: 7200, hclOutput: true });
+    expect(() => app.synth()).toThrow(/\[RoleSessionAtMostOneHour\]/);
   });
 });
