@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
+import { resolveContractValues } from '../constructs/governance/contract-values';
 import { planDiff } from '../constructs/governance/plan-diff';
 import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/governance/report';
 import { evaluateApp, Finding } from '../constructs/governance/rule-engine';
@@ -55,8 +56,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--write-reports', `write ${REPORT_JSON} and ${REPORT_MARKDOWN} into each stack directory`)
     .action((target: string, opts: { format: Format; output?: string; strict?: boolean; writeReports?: boolean }) => {
       const stacks = loadSynthOutput(target);
-      const evaluations = evaluateApp(stacks.map((s) => s.model), GOVERNANCE_RULES, { now, strict: opts.strict });
-      const reports = stacks.map((s, i) => buildReport(s.model, evaluations[i], GOVERNANCE_RULES, now));
+      const models = resolveContractValues(stacks.map((s) => s.model));
+      const evaluations = evaluateApp(models, GOVERNANCE_RULES, { now, strict: opts.strict });
+      const reports = stacks.map((s, i) => buildReport(models[i], evaluations[i], GOVERNANCE_RULES, now));
       if (opts.writeReports) {
         stacks.forEach((s, i) => {
           fs.writeFileSync(path.join(s.directory, REPORT_JSON), JSON.stringify(reports[i], null, 2));

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, AppConfig, TerraformStack } from 'cdktf';
+import { resolveContractValues } from './contract-values';
 import { evaluateApp, formatFinding, Rule, StackEvaluation } from './rule-engine';
 import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
 import { GOVERNANCE_RULES } from './rules';
@@ -87,9 +88,11 @@ export class GovernedApp extends App {
 
     const started = performance.now();
     const now = this.now ?? new Date();
-    const models: StackModel[] = stacks.map((stack) =>
-      // HCL output does not call toTerraform(): compute the JSON once for the rules then.
-      fromSynthJson(captured.has(stack) ? captured.get(stack) : stack.toTerraform(), stack.node.id),
+    const models: StackModel[] = resolveContractValues(
+      stacks.map((stack) =>
+        // HCL output does not call toTerraform(): compute the JSON once for the rules then.
+        fromSynthJson(captured.has(stack) ? captured.get(stack) : stack.toTerraform(), stack.node.id),
+      ),
     );
     const evaluations = evaluateApp(models, this.rules, { now, strict: this.strict });
     this.evaluations = evaluations;

@@ -59,6 +59,8 @@ export interface StackModel {
    * plan configuration references) or, when both are known, by literal id/arn/name/bucket.
    */
   referencing(type: string, attr: string, target: TfResource): TfResource[];
+  /** The same stack with other resource objects (values substituted by contract-values.ts). */
+  withResources(resources: readonly TfResource[]): StackModel;
 }
 
 export class TerraformJsonError extends Error {
@@ -199,6 +201,10 @@ class Model implements StackModel {
 
   byAddress(address: string): TfResource | undefined {
     return this.index.get(address);
+  }
+
+  withResources(resources: readonly TfResource[]): StackModel {
+    return new Model(this.input, this.stackName, resources, this.exceptions);
   }
 
   ofType(type: string): readonly TfResource[] {
