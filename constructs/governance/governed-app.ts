@@ -32,12 +32,13 @@ export interface GovernedAppConfig extends AppConfig {
 }
 
 export class GovernanceCheckFailed extends Error {
-  constructor(
-    message: string,
-    readonly evaluations: readonly StackEvaluation[],
-  ) {
+  declare readonly evaluations: readonly StackEvaluation[];
+
+  constructor(message: string, evaluations: readonly StackEvaluation[]) {
     super(message);
     this.name = 'GovernanceCheckFailed';
+    // Not enumerable: an uncaught error prints its message, not every finding object again.
+    Object.defineProperty(this, 'evaluations', { value: evaluations, enumerable: false });
   }
 }
 

@@ -64,7 +64,7 @@ describe('review of the product-dev plan', () => {
     const { code, json } = await reviewJson('product-dev', true);
     expect([code, (json.report.findings as JsonFinding[]).filter((f) => f.level === 'error').map((f) => `${f.ruleId} ${f.address}`)]).toEqual([
       EXIT.failed,
-      ['ModelInvocationLogging aws_sagemaker_endpoint_configuration.fraud-scoring_endpoint_config_EC05737B'],
+      ['SageMakerEndpointDataCapture aws_sagemaker_endpoint_configuration.fraud-scoring_endpoint_config_EC05737B'],
     ]);
   });
   test('gives the same non-compliant findings as the synth-time check of the same stack', async () => {

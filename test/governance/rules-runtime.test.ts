@@ -8,6 +8,7 @@ import {
   ModelAccessGuardrail,
   ModelAndToolAccessSeparated,
   ModelInvocationLogging,
+  SageMakerEndpointDataCapture,
   SageMakerEndpointEncrypted,
   SageMakerNetworkIsolation,
 } from '../../constructs/governance/rules';
@@ -169,17 +170,6 @@ describe('ModelInvocationLogging', () => {
     const product = withPolicy([guarded]);
     expect(evaluate(ModelInvocationLogging, product, 'aws_iam_role_policy.p')).toMatchObject({ status: 'cannot-verify', message: expect.stringMatching(/platform stack/) });
   });
-  test('non-compliant for a SageMaker endpoint configuration without data capture', () => {
-    const stack = synthStack({ resource: { aws_sagemaker_endpoint_configuration: { c: { kms_key_arn: 'arn:k' } } } });
-    expect(evaluate(ModelInvocationLogging, stack, 'aws_sagemaker_endpoint_configuration.c')).toEqual({
-      status: 'non-compliant',
-      message: 'no data_capture_config: endpoint invocations are not captured',
-    });
-  });
-  test('compliant for a SageMaker endpoint configuration with data capture', () => {
-    const stack = synthStack({ resource: { aws_sagemaker_endpoint_configuration: { c: { data_capture_config: { enable_capture: true, destination_s3_uri: 's3://b' } } } } });
-    expect(evaluate(ModelInvocationLogging, stack, 'aws_sagemaker_endpoint_configuration.c').status).toBe('compliant');
-  });
   test('not applicable to a policy without model access', () => {
     const stack = withPolicy([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:s' }]);
     expect(evaluate(ModelInvocationLogging, stack, 'aws_iam_role_policy.p').status).toBe('not-applicable');
@@ -299,5 +289,23 @@ describe('ModelAccessGuardrail on permission boundaries', () => {
   test('not applicable to a boundary (it grants nothing by itself)', () => {
     const stack = synthStack({ resource: { aws_iam_policy: { b: { name: 'dev-workload-boundary', policy: policy(invokeClaude) } } } });
     expect(evaluate(ModelAccessGuardrail, stack, 'aws_iam_policy.b').status).toBe('not-applicable');
+  });
+});
+
+describe('SageMakerEndpointDataCapture', () => {
+  test('non-compliant without data capture', () => {
+    const stack = synthStack({ resource: { aws_sagemaker_endpoint_configuration: { c: { kms_key_arn: 'arn:k' } } } });
+    expect(evaluate(SageMakerEndpointDataCapture, stack, 'aws_sagemaker_endpoint_configuration.c')).toEqual({
+      status: 'non-compliant',
+      message: 'no data_capture_config: endpoint invocations are not captured',
+    });
+  });
+  test('compliant with data capture', () => {
+    const stack = synthStack({ resource: { aws_sagemaker_endpoint_configuration: { c: { data_capture_config: { enable_capture: true, destination_s3_uri: 's3://b' } } } } });
+    expect(evaluate(SageMakerEndpointDataCapture, stack, 'aws_sagemaker_endpoint_configuration.c').status).toBe('compliant');
+  });
+  test('non-compliant when capture is switched off', () => {
+    const stack = synthStack({ resource: { aws_sagemaker_endpoint_configuration: { c: { data_capture_config: { enable_capture: false, destination_s3_uri: 's3://b' } } } } });
+    expect(evaluate(SageMakerEndpointDataCapture, stack, 'aws_sagemaker_endpoint_configuration.c').status).toBe('non-compliant');
   });
 });

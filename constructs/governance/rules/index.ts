@@ -21,6 +21,7 @@ export { S3BucketPublicAccessBlocked } from './S3BucketPublicAccessBlocked';
 export { S3BucketTlsOnly } from './S3BucketTlsOnly';
 export { S3BucketVersioned } from './S3BucketVersioned';
 export { SageMakerEndpointEncrypted } from './SageMakerEndpointEncrypted';
+export { SageMakerEndpointDataCapture } from './SageMakerEndpointDataCapture';
 export { SageMakerNetworkIsolation } from './SageMakerNetworkIsolation';
 export { SecretCustomerManagedKey } from './SecretCustomerManagedKey';
 export { SecretRotation } from './SecretRotation';

@@ -22,6 +22,7 @@ import { S3BucketPublicAccessBlocked } from './S3BucketPublicAccessBlocked';
 import { S3BucketTlsOnly } from './S3BucketTlsOnly';
 import { S3BucketVersioned } from './S3BucketVersioned';
 import { SageMakerEndpointEncrypted } from './SageMakerEndpointEncrypted';
+import { SageMakerEndpointDataCapture } from './SageMakerEndpointDataCapture';
 import { SageMakerNetworkIsolation } from './SageMakerNetworkIsolation';
 import { SecretCustomerManagedKey } from './SecretCustomerManagedKey';
 import { SecretRotation } from './SecretRotation';
@@ -50,6 +51,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   InterfaceEndpointPrivate,
   SageMakerNetworkIsolation,
   SageMakerEndpointEncrypted,
+  SageMakerEndpointDataCapture,
   ApiMethodAuthorized,
   KubernetesGovernanceLabels,
   KubernetesPodHardened,
