@@ -1,9 +1,6 @@
 import { Fn, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { IGovernedEnvironment } from '../constructs/governance/environment';
 import { TAG_KEYS } from '../constructs/governance/tags';
 import type { ContractOptions } from '../constructs/platform/environment-contract';
@@ -30,6 +27,12 @@ export class WorkloadStack extends TerraformStack {
     this.environment = GovernedEnvironment.fromContract(this, 'environment', props.environmentName, props.contract);
     const k8s = this.environment.kubernetes;
     if (k8s) {
+      // Loaded only here: stacks without Kubernetes never pay for these modules at import.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { DataAwsEksCluster } = require('@cdktf/provider-aws/lib/data-aws-eks-cluster') as typeof import('@cdktf/provider-aws/lib/data-aws-eks-cluster');
+      const { DataAwsEksClusterAuth } = require('@cdktf/provider-aws/lib/data-aws-eks-cluster-auth') as typeof import('@cdktf/provider-aws/lib/data-aws-eks-cluster-auth');
+      const { KubernetesProvider } = require('@cdktf/provider-kubernetes/lib/provider') as typeof import('@cdktf/provider-kubernetes/lib/provider');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const cluster = new DataAwsEksCluster(this, 'eks-cluster', { name: k8s.clusterName });
       const auth = new DataAwsEksClusterAuth(this, 'eks-auth', { name: k8s.clusterName });
       new KubernetesProvider(this, 'kubernetes', {

@@ -20,6 +20,23 @@ export interface Revocation {
   readonly reason: string;
 }
 
+/** The facts of one workload from its props: what its tags, labels and report say. */
+export function workloadFacts(environment: string, props: {
+  readonly name: string;
+  readonly owner: Accountability & { readonly reviewBy: string };
+  readonly dataClassification: DataClassification;
+  readonly revoked?: Revocation;
+}): GovernanceFacts {
+  return {
+    environment,
+    workload: props.name,
+    accountability: props.owner,
+    dataClassification: props.dataClassification,
+    reviewBy: props.owner.reviewBy,
+    revocation: props.revoked,
+  };
+}
+
 /** Workload name used on the environment's shared pieces. */
 export const PLATFORM_WORKLOAD = 'platform';
 

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import type { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { KubernetesRuntime } from '../governance/environment';
 
 /** Container resources; limits equal requests so a workload cannot starve its neighbours. */
@@ -36,6 +35,23 @@ export interface KubernetesWorkloadProps {
   readonly serve: boolean;
 }
 
+/**
+ * The Kubernetes provider classes, loaded on first use rather than at import: they are about 6 MB
+ * of JavaScript (the Deployment structs alone 4.8 MB) that stacks without Kubernetes workloads
+ * never need, and loading them dominated the library's import time (BENCHMARKS.md).
+ */
+function kubernetesClasses() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    DeploymentV1: (require('@cdktf/provider-kubernetes/lib/deployment-v1') as typeof import('@cdktf/provider-kubernetes/lib/deployment-v1')).DeploymentV1,
+    NamespaceV1: (require('@cdktf/provider-kubernetes/lib/namespace-v1') as typeof import('@cdktf/provider-kubernetes/lib/namespace-v1')).NamespaceV1,
+    NetworkPolicyV1: (require('@cdktf/provider-kubernetes/lib/network-policy-v1') as typeof import('@cdktf/provider-kubernetes/lib/network-policy-v1')).NetworkPolicyV1,
+    ServiceAccountV1: (require('@cdktf/provider-kubernetes/lib/service-account-v1') as typeof import('@cdktf/provider-kubernetes/lib/service-account-v1')).ServiceAccountV1,
+    ServiceV1: (require('@cdktf/provider-kubernetes/lib/service-v1') as typeof import('@cdktf/provider-kubernetes/lib/service-v1')).ServiceV1,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** UID the container runs as: any non-zero id, fixed so file ownership is predictable. */
 export const RUN_AS_USER = '10001';
 
@@ -57,6 +73,7 @@ export class KubernetesWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesWorkloadProps) {
     super(scope, id);
+    const { DeploymentV1, NamespaceV1, NetworkPolicyV1, ServiceAccountV1, ServiceV1 } = kubernetesClasses();
     const rt = props.runtime;
     const meta = (name: string) => ({ name, namespace: props.namespace, labels: props.labels, annotations: props.annotations });
     const selector = { 'app.kubernetes.io/name': props.name };

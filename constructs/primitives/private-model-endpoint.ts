@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
-import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
-import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
-import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import type { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
+import type { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import type { IGovernedEnvironment } from '../governance/environment';
 
@@ -17,6 +16,20 @@ export interface PrivateModelEndpointProps {
 }
 
 /**
+ * The SageMaker classes (1 MB of JavaScript), loaded on first use rather than at import, for
+ * the same reason as the Kubernetes ones in kubernetes-workload.ts.
+ */
+function sageMakerClasses() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    SagemakerEndpoint: (require('@cdktf/provider-aws/lib/sagemaker-endpoint') as typeof import('@cdktf/provider-aws/lib/sagemaker-endpoint')).SagemakerEndpoint,
+    SagemakerEndpointConfiguration: (require('@cdktf/provider-aws/lib/sagemaker-endpoint-configuration') as typeof import('@cdktf/provider-aws/lib/sagemaker-endpoint-configuration')).SagemakerEndpointConfiguration,
+    SagemakerModel: (require('@cdktf/provider-aws/lib/sagemaker-model') as typeof import('@cdktf/provider-aws/lib/sagemaker-model')).SagemakerModel,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
  * A SageMaker real-time endpoint that stays private: the model runs with network isolation (no
  * outbound calls from the container) inside the environment's VPC, its storage and captured data
  * are encrypted with the environment key, and callers reach it only through the gateway.
@@ -29,6 +42,7 @@ export class PrivateModelEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateModelEndpointProps) {
     super(scope, id);
+    const { SagemakerEndpoint, SagemakerEndpointConfiguration, SagemakerModel } = sageMakerClasses();
     const env = props.environment;
     const sg = new SecurityGroup(this, 'security-group', {
       name: `${props.name}-model`,

@@ -7,7 +7,7 @@ import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGran
 import { today } from '../governance/clock';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
-import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, type GovernanceFacts } from '../governance/governance-tags';
+import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
 import { platformRolePath } from '../governance/rotation';
@@ -90,14 +90,7 @@ export class GovernedAgent extends Construct implements IGrantee {
     this.name = props.name;
     this.environment = env;
     this.tools = tools;
-    this.facts = {
-      environment: env.name,
-      workload: props.name,
-      accountability: props.owner,
-      dataClassification: props.dataClassification,
-      reviewBy: props.owner.reviewBy,
-      revocation: props.revoked,
-    };
+    this.facts = workloadFacts(env.name, props);
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const rt = env.kubernetes!;

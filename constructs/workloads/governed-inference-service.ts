@@ -5,7 +5,7 @@ import { bedrockModelArn, eksClusterArn } from '../governance/arns';
 import { today } from '../governance/clock';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
-import { governanceTags, kubernetesMetadata, type GovernanceFacts } from '../governance/governance-tags';
+import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import {
   BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
 } from '../governance/iam-actions';
@@ -66,14 +66,7 @@ export class GovernedInferenceService extends Construct implements IGrantee {
     const env = props.environment;
     this.name = props.name;
     this.environment = env;
-    this.facts = {
-      environment: env.name,
-      workload: props.name,
-      accountability: props.owner,
-      dataClassification: props.dataClassification,
-      reviewBy: props.owner.reviewBy,
-      revocation: props.revoked,
-    };
+    this.facts = workloadFacts(env.name, props);
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const model = props.model;

@@ -1,0 +1,53 @@
+/**
+ * The package entry: re-exports the public API and nothing else (STYLE.md: index files only
+ * re-export). Provider classes stay behind deep imports inside each module, so loading this file
+ * loads only the provider resources the constructs use, never a provider package root.
+ */
+
+// governance
+export * from './governance/accountability';
+export * from './governance/arns';
+export * from './governance/classification';
+export * from './governance/clock';
+export * from './governance/environment';
+export * from './governance/errors';
+export * from './governance/governance-tags';
+export * from './governance/iam-actions';
+export * from './governance/policy-document';
+export * from './governance/revocation';
+export * from './governance/rotation';
+export * from './governance/tags';
+export * from './governance/workload-registry';
+
+// primitives
+export * from './primitives/budget';
+export * from './primitives/gateway-route';
+export * from './primitives/gateway-stage';
+export * from './primitives/guardrail';
+export * from './primitives/kubernetes-workload';
+export * from './primitives/log-sink';
+export * from './primitives/private-model-endpoint';
+export * from './primitives/rotating-secret';
+export * from './primitives/service-role';
+export * from './primitives/workload-identity';
+
+// platform
+export * from './platform/audit-sink';
+export * from './platform/environment-contract';
+export * from './platform/environment-key';
+export * from './platform/environment-props';
+export * from './platform/gateway';
+export * from './platform/governed-environment';
+export * from './platform/interface-endpoints';
+export * from './platform/invocation-logging';
+export * from './platform/permission-boundary';
+export * from './platform/rotation-function';
+
+// workloads
+export * from './workloads/governed-inference-service';
+export * from './workloads/inference-service-props';
+
+// ready compositions
+export * from '../stacks/platform-stack';
+export * from '../stacks/workload-stack';
+export * from '../stacks/app-options';

@@ -1,0 +1,51 @@
+/**
+ * Child process: synthesizes enough workloads for argv[2] resources, then runs the governance
+ * rule engine over them, the way GovernedApp does after synth (model the JSON, evaluate every rule
+ * on every resource). Reports the engine's time per resource and its share of construct + synth +
+ * engine. Prints {"available": false} while the engine is not in the tree.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const target = Number(process.argv[2]);
+const outdir = process.argv[3];
+const engineFile = path.join(__dirname, '..', '..', '..', 'constructs', 'governance', 'rule-engine.js');
+if (!fs.existsSync(engineFile)) {
+  console.log(JSON.stringify({ available: false, reason: 'constructs/governance/rule-engine.ts is not in this tree yet' }));
+  process.exit(0);
+}
+/* eslint-disable @typescript-eslint/no-require-imports -- optional modules, loaded only when present */
+const engine = require(engineFile);
+const { GOVERNANCE_RULES } = require('../../../constructs/governance/rules');
+const { fromSynthJson } = require('../../../constructs/governance/terraform-json');
+const { workloadFleet } = require('./workload-fleet') as typeof import('./workload-fleet');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const RESOURCES_PER_WORKLOAD = 14; // measured by the scaling run; the count below is checked after synth
+const count = Math.ceil(target / RESOURCES_PER_WORKLOAD);
+const t0 = process.hrtime.bigint();
+const { app } = workloadFleet(outdir, count);
+app.synth();
+const t1 = process.hrtime.bigint();
+const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'fleet-dev', 'cdk.tf.json'), 'utf8'));
+const t2 = process.hrtime.bigint();
+const model = fromSynthJson(json, 'fleet-dev');
+const evaluations = engine.evaluateApp([model], GOVERNANCE_RULES, { now: new Date('2026-11-01T00:00:00Z') });
+const t3 = process.hrtime.bigint();
+const resources = Object.values(json.resource as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+const synthMs = ms(t0, t1);
+const engineMs = ms(t2, t3);
+console.log(
+  JSON.stringify({
+    available: true,
+    workloads: count,
+    resources,
+    rules: GOVERNANCE_RULES.length,
+    synthMs,
+    engineMs,
+    usPerResource: (engineMs * 1000) / resources,
+    share: engineMs / (synthMs + engineMs),
+    findings: evaluations.reduce((n: number, e: { findings: unknown[] }) => n + e.findings.length, 0),
+  }),
+);

@@ -1,0 +1,30 @@
+import { App } from 'cdktf';
+import { EXAMPLE_REGION } from '../../../examples/platform-app';
+import { appOptions } from '../../../stacks/app-options';
+import { WorkloadStack } from '../../../stacks/workload-stack';
+import { GovernedInferenceService } from '../../../constructs/workloads/governed-inference-service';
+
+/**
+ * N Bedrock inference services in one environment (dev, read from its contract), as a product
+ * team would write them: the workload the scaling and rule-engine measurements grow.
+ */
+export function workloadFleet(outdir: string, count: number): { app: App; stack: WorkloadStack } {
+  const app = new App({ ...appOptions(), outdir });
+  const stack = new WorkloadStack(app, 'fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION });
+  for (let i = 0; i < count; i++) {
+    new GovernedInferenceService(stack, `svc-${i}`, {
+      environment: stack.environment,
+      name: `svc-${i}`,
+      owner: {
+        team: 'bench',
+        accountable: 'owner@example.com',
+        approver: 'approver@example.com',
+        revoker: 'revoker@example.com',
+        reviewBy: '2027-03-31',
+      },
+      dataClassification: 'internal',
+      model: { bedrock: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } },
+    });
+  }
+  return { app, stack };
+}
