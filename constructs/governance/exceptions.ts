@@ -1,3 +1,4 @@
+import { parseIsoDate } from './clock';
 import type { ExceptionRecord } from './terraform-json';
 
 /**
@@ -29,15 +30,14 @@ function startOfUtcDay(d: Date): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-/** Parses YYYY-MM-DD strictly (no 2026-02-31); undefined when not such a date. */
-export function parseIsoDate(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+/** YYYY-MM-DD (strict, as clock.ts parses it) as epoch milliseconds of UTC midnight, or undefined. */
+export function isoDateToMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
   // Every resource of a stack carries the same few review-by dates: parse each once.
   if (DATES.has(value)) return DATES.get(value);
-  const t = Date.parse(`${value}T00:00:00Z`);
-  const parsed = Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value ? undefined : t;
-  DATES.set(value, parsed);
-  return parsed;
+  const ms = parseIsoDate(value)?.getTime();
+  DATES.set(value, ms);
+  return ms;
 }
 
 const DATES = new Map<string, number | undefined>();
@@ -71,7 +71,7 @@ export function exceptionProblems(e: Partial<ExceptionProps>, now: Date): Except
   if (typeof e.ticket !== 'string' || e.ticket.trim() === '') {
     problems.push({ prop: 'ticket', value: e.ticket, allowed: 'a non-empty ticket reference', fix: 'give the ticket where the approval is recorded' });
   }
-  const expires = parseIsoDate(e.expires);
+  const expires = isoDateToMs(e.expires);
   const latest = startOfUtcDay(now) + MAX_EXCEPTION_DAYS * DAY_MS;
   if (expires === undefined) {
     problems.push({ prop: 'expires', value: e.expires, allowed: 'an ISO date YYYY-MM-DD', fix: 'write the last day the exception holds, e.g. "2027-01-31"' });
@@ -93,7 +93,7 @@ export function describeExceptionProblem(p: ExceptionProblem): string {
 
 /** An exception holds through its expiry day (UTC) and is expired from the next day on. */
 export function isExpired(e: Pick<ExceptionProps, 'expires'>, now: Date): boolean {
-  const expires = parseIsoDate(e.expires);
+  const expires = isoDateToMs(e.expires);
   return expires !== undefined && expires < startOfUtcDay(now);
 }
 

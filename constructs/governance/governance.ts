@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { today } from './clock';
 import { GovernanceValidationError } from './errors';
 import { exceptionProblems, ExceptionProps } from './exceptions';
 import type { ExceptionRecord } from './terraform-json';
@@ -22,7 +23,7 @@ export class Governance {
    *
    * @throws GovernanceValidationError when a field is missing or out of range (names the construct path).
    */
-  public static except(construct: IConstruct, props: ExceptionProps, now: Date = new Date()): void {
+  public static except(construct: IConstruct, props: ExceptionProps, now: Date = today(construct)): void {
     const path = construct.node.path;
     const problems = exceptionProblems(props, now);
     if (problems.length) throw new GovernanceValidationError(path, problems);

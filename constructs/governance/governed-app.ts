@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, AppConfig, TerraformStack } from 'cdktf';
+import { today } from './clock';
 import { resolveContractValues } from './contract-values';
 import { evaluateApp, formatFinding, Rule, StackEvaluation } from './rule-engine';
 import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
@@ -25,8 +26,8 @@ export interface GovernedAppConfig extends AppConfig {
    */
   readonly warn?: (message: string) => void;
   /**
-   * "Today" for review-by dates and exception expiry (tests pin it).
-   * @default - the current time
+   * "Today" for review-by dates and exception expiry.
+   * @default - clock.ts today(): the `governance:today` context if set, else the UTC date
    */
   readonly now?: Date;
 }
@@ -88,7 +89,7 @@ export class GovernedApp extends App {
     }
 
     const started = performance.now();
-    const now = this.now ?? new Date();
+    const now = this.now ?? today(this);
     const models: StackModel[] = resolveContractValues(
       stacks.map((stack) =>
         // HCL output does not call toTerraform(): compute the JSON once for the rules then.

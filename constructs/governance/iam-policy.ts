@@ -1,4 +1,4 @@
-import { blocks, isConfigured, isObject, isSet, isUnresolved, StackModel, TfResource } from './terraform-json';
+import { blocks, isConfigured, isObject, isSet, isUnresolvedValue, StackModel, TfResource } from './terraform-json';
 
 /**
  * IAM policy documents as the rules read them. In Terraform JSON a policy is a JSON string: a
@@ -25,12 +25,12 @@ export interface Statement {
   readonly conditions: readonly Condition[];
 }
 
-export interface PolicyDocument {
+export interface ParsedPolicy {
   readonly statements: readonly Statement[];
 }
 
 export type PolicyLookup =
-  | { readonly kind: 'document'; readonly document: PolicyDocument; readonly attribute: string }
+  | { readonly kind: 'document'; readonly document: ParsedPolicy; readonly attribute: string }
   | { readonly kind: 'unresolved'; readonly attribute: string; readonly reason: string }
   | { readonly kind: 'absent'; readonly attribute: string };
 
@@ -60,7 +60,7 @@ function principalsFromJson(v: unknown): Statement['principals'] {
 }
 
 /** Parses an IAM policy JSON object (already JSON.parsed) into the statement model. */
-export function documentFromJson(json: unknown): PolicyDocument {
+export function documentFromJson(json: unknown): ParsedPolicy {
   const obj = isObject(json) ? json : {};
   const raw = Array.isArray(obj.Statement) ? obj.Statement : isObject(obj.Statement) ? [obj.Statement] : [];
   return {
@@ -91,7 +91,7 @@ function principalBlocks(v: unknown): Statement['principals'] {
 }
 
 /** Converts `data "aws_iam_policy_document"` statement blocks into the statement model. */
-export function documentFromDataSource(values: Record<string, unknown>): PolicyDocument {
+export function documentFromDataSource(values: Record<string, unknown>): ParsedPolicy {
   return {
     statements: blocks(values.statement).map((s) => ({
       sid: typeof s.sid === 'string' && s.sid !== '' ? s.sid : undefined,
@@ -142,14 +142,14 @@ function readPolicy(model: StackModel, resource: TfResource, attribute: string, 
   const ref = DOCUMENT_REFERENCE.exec(value.trim());
   let dataAddress = ref?.[1];
   // A plan keeps the reference in its configuration when the document is not known yet.
-  if (!dataAddress && isUnresolved(value) && raw === undefined) {
+  if (!dataAddress && isUnresolvedValue(value) && raw === undefined) {
     const refs = [...(resource.references.get(attribute) ?? [])].filter((a) => a.startsWith('data.aws_iam_policy_document.'));
     if (refs.length === 1) dataAddress = refs[0];
   }
   if (dataAddress) {
     const data = model.byAddress(dataAddress);
     if (!data) return { kind: 'unresolved', attribute, reason: `${attribute} refers to ${dataAddress}, which is not in this stack` };
-    if (typeof data.values.json === 'string' && !isUnresolved(data.values.json)) {
+    if (typeof data.values.json === 'string' && !isUnresolvedValue(data.values.json)) {
       try {
         return { kind: 'document', document: documentFromJson(JSON.parse(data.values.json)), attribute };
       } catch {
@@ -202,7 +202,7 @@ export function identityPolicies(model: StackModel, resource: TfResource): Polic
   if (attr) return [lookupPolicy(model, resource, attr)];
   if (resource.type === 'aws_iam_role') {
     // In a plan an unconfigured inline_policy is a provider-computed unknown: no inline policy.
-    if (isUnresolved(resource.values.inline_policy) && isConfigured(model, resource, 'inline_policy')) {
+    if (isUnresolvedValue(resource.values.inline_policy) && isConfigured(model, resource, 'inline_policy')) {
       return [{ kind: 'unresolved', attribute: 'inline_policy', reason: 'inline_policy is an expression' }];
     }
     return blocks(resource.values.inline_policy).map((b) => lookupPolicy(model, resource, 'inline_policy', b.policy));
@@ -244,7 +244,7 @@ export function unresolvedReasons(lookups: readonly PolicyLookup[]): string[] {
   return lookups.filter((l): l is Extract<PolicyLookup, { kind: 'unresolved' }> => l.kind === 'unresolved').map((l) => l.reason);
 }
 
-export function documents(lookups: readonly PolicyLookup[]): PolicyDocument[] {
+export function documents(lookups: readonly PolicyLookup[]): ParsedPolicy[] {
   return lookups.filter((l): l is Extract<PolicyLookup, { kind: 'document' }> => l.kind === 'document').map((l) => l.document);
 }
 
@@ -260,7 +260,7 @@ export function isPermissionBoundary(policy: TfResource, stack: StackModel, app:
   for (const s of app) {
     for (const role of s.ofType('aws_iam_role')) {
       if (s === stack && role.references.get('permissions_boundary')?.has(policy.baseAddress)) return true;
-      if (typeof arn === 'string' && !isUnresolved(arn) && role.values.permissions_boundary === arn) return true;
+      if (typeof arn === 'string' && !isUnresolvedValue(arn) && role.values.permissions_boundary === arn) return true;
     }
   }
   const attached = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment'].some(

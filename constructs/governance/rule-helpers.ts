@@ -1,5 +1,5 @@
 import type { FrameworkControl } from './frameworks';
-import { documents, PolicyDocument, PolicyLookup, unresolvedReasons } from './iam-policy';
+import { documents, ParsedPolicy, PolicyLookup, unresolvedReasons } from './iam-policy';
 import { cannotVerify, compliant, nonCompliant, Rule, RuleContext, RuleLevel, RuleOutcome } from './rule-engine';
 import type { TfResource } from './terraform-json';
 
@@ -27,7 +27,7 @@ export function defineRule(def: RuleDefinition): Rule {
  * `check` returns one message per problem (and may return 'unresolved: ...' entries for parts of a
  * readable document it could not decide).
  */
-export function judgePolicies(lookups: readonly PolicyLookup[], check: (doc: PolicyDocument) => string[]): RuleOutcome {
+export function judgePolicies(lookups: readonly PolicyLookup[], check: (doc: ParsedPolicy) => string[]): RuleOutcome {
   const problems: string[] = [];
   const unknown = unresolvedReasons(lookups);
   for (const doc of documents(lookups)) {

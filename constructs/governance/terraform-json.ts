@@ -77,7 +77,7 @@ export function isObject(v: unknown): v is Json {
 }
 
 /** True for a `${...}` expression (synth) or an unknown plan value. */
-export function isUnresolved(v: unknown): boolean {
+export function isUnresolvedValue(v: unknown): boolean {
   return typeof v === 'string' && v.includes('${');
 }
 
@@ -111,7 +111,7 @@ export function boolValue(v: unknown): boolean | 'unresolved' | undefined {
   if (typeof v === 'boolean') return v;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  if (isUnresolved(v)) return 'unresolved';
+  if (isUnresolvedValue(v)) return 'unresolved';
   return undefined;
 }
 
@@ -119,7 +119,7 @@ export function boolValue(v: unknown): boolean | 'unresolved' | undefined {
 export function numberValue(v: unknown): number | 'unresolved' | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
-  if (isUnresolved(v)) return 'unresolved';
+  if (isUnresolvedValue(v)) return 'unresolved';
   return undefined;
 }
 
@@ -174,7 +174,7 @@ function literalIds(r: TfResource): string[] {
   const ids: string[] = [];
   for (const key of ['id', 'arn', 'name', 'bucket']) {
     const v = r.values[key];
-    if (typeof v === 'string' && v !== '' && !isUnresolved(v)) ids.push(v);
+    if (typeof v === 'string' && v !== '' && !isUnresolvedValue(v)) ids.push(v);
   }
   return ids;
 }
@@ -221,7 +221,7 @@ class Model implements StackModel {
       for (const r of this.ofType(type)) {
         const keys = new Set<string>(r.references.get(attr) ?? []);
         const v = r.values[attr];
-        if (typeof v === 'string' && v !== '' && !isUnresolved(v)) keys.add(`=${v}`);
+        if (typeof v === 'string' && v !== '' && !isUnresolvedValue(v)) keys.add(`=${v}`);
         for (const k of keys) index.set(k, [...(index.get(k) ?? []), r]);
       }
       this.referenceIndex.set(key, index);
@@ -260,7 +260,7 @@ function effectiveTags(
   defaults: Record<string, unknown> | undefined,
 ): { tags: Record<string, unknown>; unresolved: boolean } {
   // Resources without tags of their own share the provider's default tags object (read-only).
-  if (!isObject(own)) return { tags: defaults ?? {}, unresolved: isUnresolved(own) };
+  if (!isObject(own)) return { tags: defaults ?? {}, unresolved: isUnresolvedValue(own) };
   return { tags: { ...(defaults ?? {}), ...own }, unresolved: false };
 }
 

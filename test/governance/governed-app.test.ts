@@ -102,3 +102,15 @@ describe('GovernedApp', () => {
     expect(() => app.synth()).toThrow(/\[RoleSessionAtMostOneHour\]/);
   });
 });
+
+describe('GovernedApp and the governance:today context', () => {
+  test('reads "today" from the governance:today context when no date is given', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'governed-app-'));
+    const app = new GovernedApp({ outdir, warn: () => undefined, context: { 'governance:today': '2027-07-01' } });
+    const stack = new TerraformStack(app, 'platform-dev');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: GOVERNANCE_TAGS }] });
+    new KmsKey(stack, 'key', { enableKeyRotation: true });
+    // The fixtures' review-by (2027-02-01) has passed on 2027-07-01.
+    expect(() => app.synth()).toThrow(/\[GovernanceTags\] platform-dev: platform-dev\/key \(aws_kms_key\.key\): governance:review-by 2027-02-01 has passed/);
+  });
+});

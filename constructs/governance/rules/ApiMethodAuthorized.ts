@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { isUnresolved } from '../terraform-json';
+import { isUnresolvedValue } from '../terraform-json';
 
 /** Every gateway method authenticates its caller. */
 export const ApiMethodAuthorized = defineRule({
@@ -17,7 +17,7 @@ export const ApiMethodAuthorized = defineRule({
   evaluate(resource) {
     const attr = resource.type === 'aws_api_gateway_method' ? 'authorization' : 'authorization_type';
     const v = resource.values[attr];
-    if (isUnresolved(v)) return cannotVerify(`${attr} is an expression`);
+    if (isUnresolvedValue(v)) return cannotVerify(`${attr} is an expression`);
     if (v === undefined || v === null || String(v).toUpperCase() === 'NONE') return nonCompliant(`${attr} is ${v === undefined || v === null ? 'not set (NONE)' : 'NONE'}`);
     return compliant;
   },

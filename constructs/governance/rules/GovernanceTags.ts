@@ -1,10 +1,10 @@
 import { AWS_TAGGABLE_TYPES } from '../aws-taggable-types';
-import { parseIsoDate } from '../exceptions';
+import { isoDateToMs } from '../exceptions';
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
 import { REQUIRED_TAG_KEYS, TAG_KEYS } from '../tags';
-import { isSet, isUnresolved } from '../terraform-json';
+import { isSet, isUnresolvedValue } from '../terraform-json';
 
 /** Every taggable AWS resource carries the governance tags, and its review-by date has not passed. */
 export const GovernanceTags = defineRule({
@@ -23,8 +23,8 @@ export const GovernanceTags = defineRule({
     const missing = REQUIRED_TAG_KEYS.filter((k) => !isSet(tags[k]));
     if (missing.length) return nonCompliant(`missing tags ${missing.join(', ')}`);
     const reviewBy = tags[TAG_KEYS.reviewBy];
-    if (isUnresolved(reviewBy)) return cannotVerify(`${TAG_KEYS.reviewBy} is an expression`);
-    const date = parseIsoDate(reviewBy);
+    if (isUnresolvedValue(reviewBy)) return cannotVerify(`${TAG_KEYS.reviewBy} is an expression`);
+    const date = isoDateToMs(reviewBy);
     if (date === undefined) return nonCompliant(`${TAG_KEYS.reviewBy} ${JSON.stringify(reviewBy)} is not an ISO date YYYY-MM-DD`);
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     if (date < today) return nonCompliant(`${TAG_KEYS.reviewBy} ${String(reviewBy)} has passed; review the access and set a new date`);

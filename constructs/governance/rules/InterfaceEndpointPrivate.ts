@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { boolValue, isConfigured, isUnresolved } from '../terraform-json';
+import { boolValue, isConfigured, isUnresolvedValue } from '../terraform-json';
 
 /** Interface endpoints resolve privately and carry an endpoint policy. */
 export const InterfaceEndpointPrivate = defineRule({
@@ -16,7 +16,7 @@ export const InterfaceEndpointPrivate = defineRule({
   types: ['aws_vpc_endpoint'],
   evaluate(resource, { stack }) {
     const type = resource.values.vpc_endpoint_type;
-    if (isUnresolved(type)) return cannotVerify('vpc_endpoint_type is an expression');
+    if (isUnresolvedValue(type)) return cannotVerify('vpc_endpoint_type is an expression');
     if (type !== 'Interface') return notApplicable;
     const problems: string[] = [];
     const dns = boolValue(resource.values.private_dns_enabled);

@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { boolValue, isUnresolved } from '../terraform-json';
+import { boolValue, isUnresolvedValue } from '../terraform-json';
 
 /** Symmetric customer managed keys rotate their key material. */
 export const KmsKeyRotation = defineRule({
@@ -14,7 +14,7 @@ export const KmsKeyRotation = defineRule({
   types: ['aws_kms_key'],
   evaluate(resource) {
     const spec = resource.values.customer_master_key_spec;
-    if (isUnresolved(spec)) return cannotVerify('customer_master_key_spec is an expression');
+    if (isUnresolvedValue(spec)) return cannotVerify('customer_master_key_spec is an expression');
     if (typeof spec === 'string' && spec !== 'SYMMETRIC_DEFAULT') return notApplicable;
     const rotation = boolValue(resource.values.enable_key_rotation);
     if (rotation === 'unresolved') return cannotVerify('enable_key_rotation is an expression');

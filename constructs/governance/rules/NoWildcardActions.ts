@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { identityPolicies, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, resourcePolicies } from '../iam-policy';
 import { defineRule, describeStatement, judgePolicies, UNRESOLVED_PREFIX } from '../rule-helpers';
-import { isUnresolved } from '../terraform-json';
+import { isUnresolvedValue } from '../terraform-json';
 
 /** Allow statements name their actions: no `*`, no `service:*`, no `s3:Get*`, no NotAction. */
 export const NoWildcardActions = defineRule({
@@ -22,7 +22,7 @@ export const NoWildcardActions = defineRule({
         const where = describeStatement(s.sid, i);
         if (s.notActions) return [`${where} uses NotAction (allows everything else)`];
         const wild = (s.actions ?? []).filter((a) => a.includes('*') || a.includes('?'));
-        const unknown = (s.actions ?? []).filter(isUnresolved);
+        const unknown = (s.actions ?? []).filter(isUnresolvedValue);
         return [
           ...(wild.length ? [`${where} allows wildcard actions ${wild.join(', ')}`] : []),
           ...(unknown.length ? [`${UNRESOLVED_PREFIX}${where} has actions given by an expression`] : []),

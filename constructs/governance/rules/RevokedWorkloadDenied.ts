@@ -1,5 +1,5 @@
 import { CONTROLS } from '../frameworks';
-import { documents, lookupPolicy, PolicyDocument, PolicyLookup, unresolvedReasons, identityPolicies } from '../iam-policy';
+import { documents, lookupPolicy, ParsedPolicy, PolicyLookup, unresolvedReasons, identityPolicies } from '../iam-policy';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
 import { TAG_KEYS } from '../tags';
@@ -7,7 +7,7 @@ import { isSet } from '../terraform-json';
 
 export const AWS_DENY_ALL_ARN = 'arn:aws:iam::aws:policy/AWSDenyAll';
 
-function deniesEverything(doc: PolicyDocument): boolean {
+function deniesEverything(doc: ParsedPolicy): boolean {
   return doc.statements.some((s) => s.effect === 'Deny' && (s.actions ?? []).includes('*') && (s.resources ?? []).includes('*') && s.conditions.length === 0);
 }
 

@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { compliant, nonCompliant, cannotVerify } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { blocks, isSet, isUnresolved } from '../terraform-json';
+import { blocks, isSet, isUnresolvedValue } from '../terraform-json';
 
 const KMS_ALGORITHMS = ['aws:kms', 'aws:kms:dsse'];
 
@@ -17,7 +17,7 @@ export const S3BucketKmsEncrypted = defineRule({
   evaluate(bucket, { stack }) {
     const configs = stack.referencing('aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).map((c) => c.values.rule);
     // The deprecated inline block still counts when it is literally set (a plan computes it otherwise).
-    if (!isUnresolved(bucket.values.server_side_encryption_configuration)) {
+    if (!isUnresolvedValue(bucket.values.server_side_encryption_configuration)) {
       for (const inline of blocks(bucket.values.server_side_encryption_configuration)) configs.push(inline.rule);
     }
     if (configs.length === 0) return nonCompliant('no server side encryption configuration refers to this bucket');
@@ -25,7 +25,7 @@ export const S3BucketKmsEncrypted = defineRule({
     for (const rules of configs) {
       for (const rule of blocks(rules)) {
         for (const d of blocks(rule.apply_server_side_encryption_by_default)) {
-          if (isUnresolved(d.sse_algorithm)) unknown = true;
+          if (isUnresolvedValue(d.sse_algorithm)) unknown = true;
           else if (KMS_ALGORITHMS.includes(String(d.sse_algorithm)) && isSet(d.kms_master_key_id)) return compliant;
         }
       }

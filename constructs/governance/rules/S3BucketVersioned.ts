@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { blocks, boolValue, isUnresolved } from '../terraform-json';
+import { blocks, boolValue, isUnresolvedValue } from '../terraform-json';
 
 /** Buckets keep object versions, so an overwrite or delete can be undone and audited. */
 export const S3BucketVersioned = defineRule({
@@ -17,10 +17,10 @@ export const S3BucketVersioned = defineRule({
     for (const v of stack.referencing('aws_s3_bucket_versioning', 'bucket', bucket)) {
       for (const c of blocks(v.values.versioning_configuration)) {
         if (c.status === 'Enabled') return compliant;
-        if (isUnresolved(c.status)) unknown = true;
+        if (isUnresolvedValue(c.status)) unknown = true;
       }
     }
-    if (!isUnresolved(bucket.values.versioning)) {
+    if (!isUnresolvedValue(bucket.values.versioning)) {
       for (const inline of blocks(bucket.values.versioning)) if (boolValue(inline.enabled) === true) return compliant;
     }
     return unknown ? cannotVerify('versioning status is an expression') : nonCompliant('versioning is not enabled');

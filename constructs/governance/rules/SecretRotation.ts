@@ -1,23 +1,23 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant, RuleOutcome } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { blocks, isUnresolved, numberValue, TfResource } from '../terraform-json';
+import { blocks, isUnresolvedValue, numberValue, TfResource } from '../terraform-json';
 
 export const MAX_ROTATION_DAYS = 90;
 
 function rotationDays(rotation: TfResource): number | 'unresolved' | undefined {
   for (const rules of blocks(rotation.values.rotation_rules)) {
     const expr = rules.schedule_expression;
-    if (typeof expr === 'string' && expr !== '' && !isUnresolved(expr)) {
+    if (typeof expr === 'string' && expr !== '' && !isUnresolvedValue(expr)) {
       const rate = /^rate\((\d+)\s+(day|days|hour|hours)\)$/.exec(expr.trim());
       if (!rate) return 'unresolved';
       return rate[2].startsWith('hour') ? Number(rate[1]) / 24 : Number(rate[1]);
     }
     const days = numberValue(rules.automatically_after_days);
     if (days !== undefined) return days;
-    if (isUnresolved(expr)) return 'unresolved';
+    if (isUnresolvedValue(expr)) return 'unresolved';
   }
-  return isUnresolved(rotation.values.rotation_rules) ? 'unresolved' : undefined;
+  return isUnresolvedValue(rotation.values.rotation_rules) ? 'unresolved' : undefined;
 }
 
 /** Every secret has a rotation schedule of at most 90 days. */

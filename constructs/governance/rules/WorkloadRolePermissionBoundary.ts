@@ -1,7 +1,7 @@
 import { CONTROLS } from '../frameworks';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../rule-engine';
 import { defineRule } from '../rule-helpers';
-import { isConfigured, isUnresolved } from '../terraform-json';
+import { isConfigured, isUnresolvedValue } from '../terraform-json';
 
 /** Workload roles live under /governed/; every one of them carries the environment's permission boundary. */
 export const WORKLOAD_ROLE_PATH_PREFIX = '/governed/';
@@ -18,7 +18,7 @@ export const WorkloadRolePermissionBoundary = defineRule({
   types: ['aws_iam_role'],
   evaluate(resource, { stack }) {
     const path = resource.values.path;
-    if (isUnresolved(path)) return cannotVerify('path is an expression; cannot tell whether this is a workload role');
+    if (isUnresolvedValue(path)) return cannotVerify('path is an expression; cannot tell whether this is a workload role');
     if (typeof path !== 'string' || !path.startsWith(WORKLOAD_ROLE_PATH_PREFIX)) return notApplicable;
     return isConfigured(stack, resource, 'permissions_boundary') ? compliant : nonCompliant(`workload role at path ${path} has no permissions_boundary`);
   },
