@@ -35,29 +35,32 @@ export const BEDROCK_INVOKE_ACTIONS: readonly string[] = MODEL_ACTIONS.filter((a
 /** Calling tools through the gateway (API Gateway execute-api routes). */
 export const TOOL_ACTIONS: readonly string[] = ['execute-api:Invoke'];
 
-/** The concrete actions of `klass` an Allow statement grants (empty for Deny). */
-export function grantedActions(statement: Statement, klass: readonly string[]): string[] {
-  if (statement.effect !== 'Allow') return [];
-  // Several rules ask the same statement about the same class: answer once per statement.
-  let byClass = GRANTED.get(statement);
-  if (!byClass) GRANTED.set(statement, (byClass = new Map()));
-  let granted = byClass.get(klass);
-  if (!granted) {
-    let lower = LOWER.get(klass);
-    if (!lower) LOWER.set(klass, (lower = new Set(klass.map((a) => a.toLowerCase()))));
-    const hits = new Set<string>();
-    for (const p of statement.actions ?? []) {
-      if (p.includes('*') || p.includes('?')) {
-        for (const a of klass) if (actionMatches(p, a)) hits.add(a.toLowerCase());
-      } else if (lower.has(p.toLowerCase())) {
-        hits.add(p.toLowerCase());
-      }
+/** The concrete actions of `klass` an Allow statement grants (empty for Deny), in `klass` order. */
+export function grantedActions(statement: Statement, klass: readonly string[]): readonly string[] {
+  if (statement.effect !== 'Allow' || !statement.actions) return NONE;
+  // Several rules ask the same statement about the same class: answer once per statement. The
+  // answers live on the statement (parsed by iam-policy.ts, never user data): a WeakMap per class
+  // cost more than the matching it saved.
+  const holder = statement as Statement & { [GRANTED]?: Map<readonly string[], readonly string[]> };
+  const cache = (holder[GRANTED] ??= new Map());
+  const cached = cache.get(klass);
+  if (cached) return cached;
+  let lower = LOWER.get(klass);
+  if (!lower) LOWER.set(klass, (lower = new Map(klass.map((a) => [a.toLowerCase(), a]))));
+  let granted: string[] | undefined;
+  for (const p of statement.actions) {
+    if (p.includes('*') || p.includes('?')) {
+      for (const a of klass) if (actionMatches(p, a) && !granted?.includes(a)) (granted ??= []).push(a);
+    } else {
+      const a = lower.get(p.toLowerCase());
+      if (a && !granted?.includes(a)) (granted ??= []).push(a);
     }
-    granted = hits.size ? klass.filter((a) => hits.has(a.toLowerCase())) : [];
-    byClass.set(klass, granted);
   }
-  return granted;
+  const result = granted && granted.length > 1 ? granted.sort((x, y) => klass.indexOf(x) - klass.indexOf(y)) : granted ?? NONE;
+  cache.set(klass, result);
+  return result;
 }
 
-const GRANTED = new WeakMap<Statement, Map<readonly string[], string[]>>();
-const LOWER = new WeakMap<readonly string[], Set<string>>();
+const NONE: readonly string[] = [];
+const GRANTED = Symbol('grantedActions');
+const LOWER = new Map<readonly string[], Map<string, string>>();

@@ -234,7 +234,19 @@ export function resolveContractValues(stacks: readonly StackModel[]): StackModel
       const tagsChanged = substitute(r.effectiveTags, resolve).changed;
       if (!changed && !tagsChanged) return r;
       any = true;
-      return { ...r, values: value as Record<string, unknown>, effectiveTags: substitute(r.effectiveTags, resolve).value as Record<string, unknown> };
+      // Spelled out: synthesized resources compute some fields in getters, which a spread drops.
+      return {
+        address: r.address,
+        baseAddress: r.baseAddress,
+        mode: r.mode,
+        type: r.type,
+        name: r.name,
+        values: value as Record<string, unknown>,
+        references: r.references,
+        constructPath: r.constructPath,
+        effectiveTags: substitute(r.effectiveTags, resolve).value as Record<string, unknown>,
+        tagsUnresolved: r.tagsUnresolved,
+      };
     });
     return any ? stack.withResources(resources) : stack;
   });

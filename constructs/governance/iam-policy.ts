@@ -196,8 +196,19 @@ export const RESOURCE_POLICY_TYPES: Readonly<Record<string, string>> = {
   aws_sns_topic_policy: 'policy',
 };
 
+const IDENTITY = new WeakMap<StackModel, Map<TfResource, readonly PolicyLookup[]>>();
+
 /** All identity policies of a resource: the policy argument, or aws_iam_role inline_policy blocks. */
-export function identityPolicies(model: StackModel, resource: TfResource): PolicyLookup[] {
+export function identityPolicies(model: StackModel, resource: TfResource): readonly PolicyLookup[] {
+  // Half a dozen rules ask for the same resource's policies: read them once per stack.
+  let byResource = IDENTITY.get(model);
+  if (!byResource) IDENTITY.set(model, (byResource = new Map()));
+  let lookups = byResource.get(resource);
+  if (!lookups) byResource.set(resource, (lookups = readIdentityPolicies(model, resource)));
+  return lookups;
+}
+
+function readIdentityPolicies(model: StackModel, resource: TfResource): PolicyLookup[] {
   const attr = IDENTITY_POLICY_TYPES[resource.type];
   if (attr) return [lookupPolicy(model, resource, attr)];
   if (resource.type === 'aws_iam_role') {

@@ -109,6 +109,15 @@ export const EXCEPTION_RULE_IDS = {
   stale: 'ExceptionStale',
 } as const;
 
+const LABELS = new WeakMap<Rule, readonly string[]>();
+
+/** A rule's framework labels, worked out once per rule rather than once per finding. */
+function labels(rule: Rule): readonly string[] {
+  let l = LABELS.get(rule);
+  if (!l) LABELS.set(rule, (l = rule.frameworks.map(controlLabel)));
+  return l;
+}
+
 export function evaluateStack(stack: StackModel, rules: readonly Rule[], options: EvaluateOptions = {}): StackEvaluation {
   const now = options.now ?? new Date();
   const context: RuleContext = { stack, app: options.app ?? [stack], now };
@@ -151,7 +160,7 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
           constructPath: resource.constructPath,
           message: outcome.message,
           fix: rule.fix,
-          frameworks: rule.frameworks.map(controlLabel),
+          frameworks: labels(rule),
           exceptedBy: cover?.record,
         });
       }

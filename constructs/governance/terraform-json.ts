@@ -166,6 +166,45 @@ class LazyReferences extends Map<string, Set<string>> {
   }
 }
 
+/**
+ * A resource of a synthesized stack. The config object is cdktf's own (no copy; the `//` metadata
+ * stays in it and no rule reads that key). Construct path, references and merged tags are worked
+ * out on first use: 10,000 resources must be modelled and checked in well under 200 ms.
+ */
+class SynthResource implements TfResource {
+  readonly baseAddress: string;
+  private refs?: LazyReferences;
+  private merged?: Record<string, unknown>;
+
+  constructor(
+    readonly address: string,
+    readonly mode: 'managed' | 'data',
+    readonly type: string,
+    readonly name: string,
+    readonly values: Record<string, unknown>,
+    private readonly defaultTags: Record<string, unknown> | undefined,
+  ) {
+    this.baseAddress = address;
+  }
+
+  get constructPath(): string | undefined {
+    const own = this.values['//'];
+    return isObject(own) && isObject(own.metadata) && typeof own.metadata.path === 'string' ? own.metadata.path : undefined;
+  }
+
+  get references(): ReadonlyMap<string, ReadonlySet<string>> {
+    return (this.refs ??= new LazyReferences(this.values));
+  }
+
+  get tagsUnresolved(): boolean {
+    return isUnresolvedValue(this.values.tags);
+  }
+
+  get effectiveTags(): Record<string, unknown> {
+    return (this.merged ??= effectiveTags(this.values.tags, this.defaultTags).tags);
+  }
+}
+
 function stripIndex(address: string): string {
   return address.replace(/\[[^\]]*\]$/, '');
 }
@@ -259,9 +298,12 @@ function effectiveTags(
   own: unknown,
   defaults: Record<string, unknown> | undefined,
 ): { tags: Record<string, unknown>; unresolved: boolean } {
-  // Resources without tags of their own share the provider's default tags object (read-only).
+  // Resources without tags of their own share the provider's default tags object, and resources
+  // whose tags already name every default key are their own effective tags (both read-only).
   if (!isObject(own)) return { tags: defaults ?? {}, unresolved: isUnresolvedValue(own) };
-  return { tags: { ...(defaults ?? {}), ...own }, unresolved: false };
+  if (!defaults) return { tags: own, unresolved: false };
+  for (const key in defaults) if (!(key in own)) return { tags: { ...defaults, ...own }, unresolved: false };
+  return { tags: own, unresolved: false };
 }
 
 function providerKey(type: string, provider: unknown): string {
@@ -287,25 +329,8 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
       if (!isObject(byName)) continue;
       for (const [name, config] of Object.entries(byName)) {
         if (!isObject(config)) continue;
-        // The `//` metadata stays in values (no copy of every config): no rule reads that key.
-        const values = config;
-        const own = config['//'];
-        const ownMeta = isObject(own) && isObject(own.metadata) ? own.metadata : {};
-        const prefix = mode === 'data' ? 'data.' : '';
-        const tags = effectiveTags(values.tags, defaults.get(providerKey(type, values.provider)));
-        const address = `${prefix}${type}.${name}`;
-        resources.push({
-          address,
-          baseAddress: address,
-          mode: mode === 'data' ? 'data' : 'managed',
-          type,
-          name,
-          values,
-          references: new LazyReferences(values),
-          constructPath: typeof ownMeta.path === 'string' ? ownMeta.path : undefined,
-          effectiveTags: tags.tags,
-          tagsUnresolved: tags.unresolved,
-        });
+        const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+        resources.push(new SynthResource(address, mode === 'data' ? 'data' : 'managed', type, name, config, defaults.get(providerKey(type, config.provider))));
       }
     }
   }
