@@ -7,8 +7,9 @@ import {
   TrustPolicyNarrowed,
   WorkloadRolePermissionBoundary,
 } from '../../constructs/governance/rules';
+import { evaluateStack } from '../../constructs/governance/rule-engine';
 import { TAG_KEYS } from '../../constructs/governance/tags';
-import { evaluate, GOVERNANCE_TAGS, planStack, policy, synthStack } from './fixtures';
+import { evaluate, GOVERNANCE_TAGS, NOW, planStack, policy, synthStack } from './fixtures';
 
 const TRUST_LAMBDA = policy({
   Effect: 'Allow',
@@ -26,8 +27,9 @@ function rolePolicy(doc: string | Record<string, unknown>[]) {
 }
 
 describe('NoIamUsers', () => {
-  test('compliant when the stack has roles only (rule does not apply to roles)', () => {
-    expect(NoIamUsers.appliesTo('aws_iam_role')).toBe(false);
+  test('compliant when the stack has roles only: no finding', () => {
+    const stack = synthStack({ resource: { aws_iam_role: { r: role() } } });
+    expect(evaluateStack(stack, [NoIamUsers], { now: NOW }).findings).toEqual([]);
   });
   test('non-compliant for an access key', () => {
     const stack = synthStack({ resource: { aws_iam_access_key: { k: { user: 'bot' } } } });
