@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, CommanderError, Option } from 'commander';
+import { resolveContractValues } from '../constructs/governance/contract-values';
+import { planDiff } from '../constructs/governance/plan-diff';
+import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/governance/report';
+import { evaluateApp, Finding } from '../constructs/governance/rule-engine';
+import { GOVERNANCE_RULES } from '../constructs/governance/rules';
+import { isPlanJson } from '../constructs/governance/terraform-json';
+import { loadSynthOutput, readJson, UnusableInput } from './inputs';
+import { checkMarkdown, reviewMarkdown } from './markdown';
+import { toSarif } from './sarif';
+
+/** Exit codes: 0 passed, 1 error findings, 2 unusable input (missing, malformed, not a plan). */
+export const EXIT = { passed: 0, failed: 1, unusableInput: 2 } as const;
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** "Today" (tests pin it). */
+  readonly now?: Date;
+}
+
+type Format = 'markdown' | 'json' | 'sarif';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../package.json').version;
+const TOOL = 'cdktf-ai-governance';
+
+function emit(io: CliIo, text: string, output: string | undefined): void {
+  if (output) fs.writeFileSync(output, text.endsWith('\n') ? text : `${text}\n`);
+  else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function formatOption(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['markdown', 'json', 'sarif']).default('markdown');
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.passed;
+  const now = io.now ?? new Date();
+  const program = new Command()
+    .name(TOOL)
+    .description('Governance rules for cdktf synthesized output and Terraform plans.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  program
+    .command('check')
+    .description('run the governance rules on a cdktf output directory (cdktf.out), a stack directory or a cdk.tf.json')
+    .argument('<cdktf.out>', 'cdktf output directory')
+    .addOption(formatOption())
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--strict', 'count cannot-verify findings at the rule level (errors fail)')
+    .option('--write-reports', `write ${REPORT_JSON} and ${REPORT_MARKDOWN} into each stack directory`)
+    .action((target: string, opts: { format: Format; output?: string; strict?: boolean; writeReports?: boolean }) => {
+      const stacks = loadSynthOutput(target);
+      const models = resolveContractValues(stacks.map((s) => s.model));
+      const evaluations = evaluateApp(models, GOVERNANCE_RULES, { now, strict: opts.strict });
+      const reports = stacks.map((s, i) => buildReport(models[i], evaluations[i], GOVERNANCE_RULES, now));
+      if (opts.writeReports) {
+        stacks.forEach((s, i) => {
+          fs.writeFileSync(path.join(s.directory, REPORT_JSON), JSON.stringify(reports[i], null, 2));
+          fs.writeFileSync(path.join(s.directory, REPORT_MARKDOWN), reportMarkdown(reports[i]));
+        });
+      }
+      const passed = reports.every((r) => r.summary.passed);
+      const findings = evaluations.flatMap((e, i) => e.findings.map((finding) => ({ finding, uri: stacks[i].file })));
+      emit(io, render(opts.format, { command: 'check', passed, stacks: reports }, findings, () => checkMarkdown(reports)), opts.output);
+      code = passed ? EXIT.passed : EXIT.failed;
+    });
+
+  program
+    .command('review')
+    .description('review a plan (terraform show -json <planfile>): governance diff and rule findings')
+    .argument('<plan.json>', 'output of terraform show -json <planfile>')
+    .addOption(formatOption())
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--synth <path>', "the stack's cdk.tf.json (or stack directory): adds construct paths and exceptions")
+    .option('--base-synth <path>', 'the base branch stack, to list exceptions this change adds')
+    .option('--stack <name>', 'stack name to report under', 'plan')
+    .option('--strict', 'count cannot-verify findings at the rule level (errors fail)')
+    .action((file: string, opts: { format: Format; output?: string; synth?: string; baseSynth?: string; stack: string; strict?: boolean }) => {
+      const plan = readJson(file);
+      if (!isPlanJson(plan)) {
+        throw new UnusableInput(
+          `${file} is not a Terraform plan: expected the output of \`terraform show -json <planfile>\` ` +
+            '(with "format_version" and "planned_values"). Run `terraform plan -out plan.out && terraform show -json plan.out > plan.json`.',
+        );
+      }
+      const synth = opts.synth ? loadSynthOutput(opts.synth)[0].model : undefined;
+      const base = opts.baseSynth ? loadSynthOutput(opts.baseSynth)[0].model : undefined;
+      const { after, diff } = planDiff(plan, GOVERNANCE_RULES, { now, synth, baseExceptions: base?.exceptions ?? [], stackName: opts.stack });
+      const [evaluation] = evaluateApp([after], GOVERNANCE_RULES, { now, strict: opts.strict });
+      const report = buildReport(after, evaluation, GOVERNANCE_RULES, now);
+      const findings = evaluation.findings.map((finding) => ({ finding, uri: file }));
+      emit(io, render(opts.format, { command: 'review', passed: report.summary.passed, diff, report }, findings, () => reviewMarkdown(report, diff)), opts.output);
+      code = report.summary.passed ? EXIT.passed : EXIT.failed;
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof UnusableInput) {
+      io.stderr(`${TOOL}: ${e.message}\n`);
+      return EXIT.unusableInput;
+    }
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors are unusable input.
+      return e.exitCode === 0 ? EXIT.passed : EXIT.unusableInput;
+    }
+    throw e;
+  }
+}
+
+function render(
+  format: Format,
+  json: { command: string; passed: boolean; stacks?: readonly GovernanceReport[]; diff?: unknown; report?: GovernanceReport },
+  findings: readonly { finding: Finding; uri: string }[],
+  markdown: () => string,
+): string {
+  if (format === 'json') return JSON.stringify({ tool: TOOL, version: VERSION, ...json }, null, 2);
+  if (format === 'sarif') return JSON.stringify(toSarif(findings, GOVERNANCE_RULES, VERSION), null, 2);
+  return markdown();
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${TOOL}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = EXIT.unusableInput;
+    },
+  );
+}

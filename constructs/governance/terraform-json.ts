@@ -1,0 +1,499 @@
+/**
+ * One model of "the resources Terraform will manage" built from either input the rules read:
+ * - the synthesized `cdk.tf.json` of a cdktf stack (synth time), or
+ * - the output of `terraform show -json <planfile>` (review time).
+ *
+ * Rules only see this model, which is how the same rule gives the same answer on both inputs.
+ *
+ * Unresolved values: a `${...}` expression in synth JSON and an unknown value in a plan
+ * (`after_unknown`) are both represented as a string containing `${` (plan unknowns become the
+ * string UNKNOWN_VALUE). A rule that needs the literal value of such an attribute answers
+ * cannot-verify; a rule that only needs to know the attribute is set may accept it, because a
+ * reference such as `${aws_kms_key.k.arn}` is evidence that a key is configured.
+ */
+
+export const UNKNOWN_VALUE = '${unknown}';
+
+export type InputKind = 'synth' | 'plan';
+
+export interface TfResource {
+  /** `aws_iam_role.foo`, `data.aws_iam_policy_document.x`, `module.m.aws_x.y[0]` (plan). */
+  readonly address: string;
+  /** The address without a count/for_each index: what references in configuration point at. */
+  readonly baseAddress: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  /** Arguments and attributes; unresolved values are strings containing `${`. */
+  readonly values: Record<string, unknown>;
+  /** Addresses (without index, `data.` prefix for data sources) referenced per top-level argument. */
+  readonly references: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The cdktf construct path from the `//` metadata (synth, or plan reviewed with --synth). */
+  readonly constructPath?: string;
+  /** Provider default_tags merged under the resource's own tags (what AWS applies: tags_all). */
+  readonly effectiveTags: Record<string, unknown>;
+  /** Set when the tags could not be known as a whole (tags is itself an expression). */
+  readonly tagsUnresolved: boolean;
+}
+
+/** One exception as recorded in a stack's `//` metadata (see exceptions.ts). */
+export interface ExceptionRecord {
+  readonly ruleId: string;
+  readonly reason: string;
+  readonly approver: string;
+  readonly expires: string;
+  readonly ticket: string;
+  readonly constructPath: string;
+}
+
+export interface StackModel {
+  readonly input: InputKind;
+  readonly stackName: string;
+  /** Managed resources and data sources, in input order. */
+  readonly resources: readonly TfResource[];
+  readonly exceptions: readonly ExceptionRecord[];
+  byAddress(address: string): TfResource | undefined;
+  ofType(type: string): readonly TfResource[];
+  /**
+   * Resources of `type` whose argument `attr` points at `target`: by reference (synth `${...}`,
+   * plan configuration references) or, when both are known, by literal id/arn/name/bucket.
+   */
+  referencing(type: string, attr: string, target: TfResource): TfResource[];
+  /** The same stack with other resource objects (values substituted by contract-values.ts). */
+  withResources(resources: readonly TfResource[]): StackModel;
+}
+
+export class TerraformJsonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TerraformJsonError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** True for a `${...}` expression (synth) or an unknown plan value. */
+export function isUnresolvedValue(v: unknown): boolean {
+  return typeof v === 'string' && v.includes('${');
+}
+
+/** True when any string inside the value is unresolved. */
+export function containsUnresolved(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('${');
+  if (Array.isArray(v)) return v.some(containsUnresolved);
+  if (isObject(v)) return Object.values(v).some(containsUnresolved);
+  return false;
+}
+
+/** A value is "set" when it is neither absent, null nor an empty string/list. Expressions count as set. */
+export function isSet(v: unknown): boolean {
+  if (v === undefined || v === null || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  return true;
+}
+
+/**
+ * Nested blocks: cdktf writes a single block as an object or a one-element list, Terraform plans
+ * always as lists. Both become a list of objects here.
+ */
+export function blocks(v: unknown): Json[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  if (isObject(v)) return [v];
+  return [];
+}
+
+/** Reads `true`, `"true"`; an expression gives 'unresolved'. */
+export function boolValue(v: unknown): boolean | 'unresolved' | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (isUnresolvedValue(v)) return 'unresolved';
+  return undefined;
+}
+
+/** Reads numbers and numeric strings; an expression gives 'unresolved'. */
+export function numberValue(v: unknown): number | 'unresolved' | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (isUnresolvedValue(v)) return 'unresolved';
+  return undefined;
+}
+
+const REFERENCE = /(?:^|[^A-Za-z0-9_.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)/g;
+
+/** Resource addresses named inside `${...}` expressions of a value. */
+function referencesIn(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return;
+    for (const expr of value.match(/\$\{[^}]*\}/g) ?? []) {
+      for (const m of expr.matchAll(REFERENCE)) into.add(m[1]);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) referencesIn(v, into);
+  } else if (isObject(value)) {
+    for (const v of Object.values(value)) referencesIn(v, into);
+  }
+}
+
+/**
+ * References of a synthesized resource, per argument, scanned on first use: scanning every string
+ * for `${...}` is the costliest part of reading a stack, and rules only ask for a few arguments.
+ * Only get() and has() are meaningful (what the rules use).
+ */
+class LazyReferences extends Map<string, Set<string>> {
+  private readonly scanned = new Set<string>();
+
+  constructor(private readonly config: Record<string, unknown>) {
+    super();
+  }
+
+  override get(attr: string): Set<string> | undefined {
+    if (!this.scanned.has(attr)) {
+      this.scanned.add(attr);
+      const set = new Set<string>();
+      referencesIn(this.config[attr], set);
+      if (set.size) super.set(attr, set);
+    }
+    return super.get(attr);
+  }
+
+  override has(attr: string): boolean {
+    return this.get(attr) !== undefined;
+  }
+}
+
+/**
+ * A resource of a synthesized stack. The config object is cdktf's own (no copy; the `//` metadata
+ * stays in it and no rule reads that key). Construct path, references and merged tags are worked
+ * out on first use: 10,000 resources must be modelled and checked in well under 200 ms.
+ */
+class SynthResource implements TfResource {
+  readonly baseAddress: string;
+  private refs?: LazyReferences;
+  private merged?: Record<string, unknown>;
+
+  constructor(
+    readonly address: string,
+    readonly mode: 'managed' | 'data',
+    readonly type: string,
+    readonly name: string,
+    readonly values: Record<string, unknown>,
+    private readonly defaultTags: Record<string, unknown> | undefined,
+  ) {
+    this.baseAddress = address;
+  }
+
+  get constructPath(): string | undefined {
+    const own = this.values['//'];
+    return isObject(own) && isObject(own.metadata) && typeof own.metadata.path === 'string' ? own.metadata.path : undefined;
+  }
+
+  get references(): ReadonlyMap<string, ReadonlySet<string>> {
+    return (this.refs ??= new LazyReferences(this.values));
+  }
+
+  get tagsUnresolved(): boolean {
+    return isUnresolvedValue(this.values.tags);
+  }
+
+  get effectiveTags(): Record<string, unknown> {
+    return (this.merged ??= effectiveTags(this.values.tags, this.defaultTags).tags);
+  }
+}
+
+function stripIndex(address: string): string {
+  return address.replace(/\[[^\]]*\]$/, '');
+}
+
+function literalIds(r: TfResource): string[] {
+  const ids: string[] = [];
+  for (const key of ['id', 'arn', 'name', 'bucket']) {
+    const v = r.values[key];
+    if (typeof v === 'string' && v !== '' && !isUnresolvedValue(v)) ids.push(v);
+  }
+  return ids;
+}
+
+class Model implements StackModel {
+  private readonly index = new Map<string, TfResource>();
+  private readonly types = new Map<string, TfResource[]>();
+  private readonly referenceIndex = new Map<string, Map<string, TfResource[]>>();
+
+  constructor(
+    readonly input: InputKind,
+    readonly stackName: string,
+    readonly resources: readonly TfResource[],
+    readonly exceptions: readonly ExceptionRecord[],
+  ) {
+    for (const r of resources) {
+      this.index.set(r.address, r);
+      if (!this.index.has(r.baseAddress)) this.index.set(r.baseAddress, r);
+      const list = this.types.get(r.type) ?? [];
+      list.push(r);
+      this.types.set(r.type, list);
+    }
+  }
+
+  byAddress(address: string): TfResource | undefined {
+    return this.index.get(address);
+  }
+
+  withResources(resources: readonly TfResource[]): StackModel {
+    return new Model(this.input, this.stackName, resources, this.exceptions);
+  }
+
+  ofType(type: string): readonly TfResource[] {
+    return this.types.get(type) ?? [];
+  }
+
+  referencing(type: string, attr: string, target: TfResource): TfResource[] {
+    // Indexed once per (type, attr): rules ask this for every bucket or secret of a stack, and a
+    // linear scan each time would make 10,000 resources quadratic.
+    const key = `${type} ${attr}`;
+    let index = this.referenceIndex.get(key);
+    if (!index) {
+      index = new Map();
+      for (const r of this.ofType(type)) {
+        const keys = new Set<string>(r.references.get(attr) ?? []);
+        const v = r.values[attr];
+        if (typeof v === 'string' && v !== '' && !isUnresolvedValue(v)) keys.add(`=${v}`);
+        for (const k of keys) index.set(k, [...(index.get(k) ?? []), r]);
+      }
+      this.referenceIndex.set(key, index);
+    }
+    const found = new Set<TfResource>(index.get(target.baseAddress) ?? []);
+    for (const id of literalIds(target)) for (const r of index.get(`=${id}`) ?? []) found.add(r);
+    return [...found];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthesized cdk.tf.json
+
+function defaultTagsOf(providerConfig: Json): Record<string, unknown> {
+  const tags: Record<string, unknown> = {};
+  for (const block of blocks(providerConfig.default_tags)) {
+    if (isObject(block.tags)) Object.assign(tags, block.tags);
+  }
+  return tags;
+}
+
+function synthProviderDefaultTags(json: Json): Map<string, Record<string, unknown>> {
+  const byProvider = new Map<string, Record<string, unknown>>();
+  const providers = isObject(json.provider) ? json.provider : {};
+  for (const [name, configs] of Object.entries(providers)) {
+    for (const config of blocks(configs)) {
+      const alias = typeof config.alias === 'string' ? `${name}.${config.alias}` : name;
+      byProvider.set(alias, defaultTagsOf(config));
+    }
+  }
+  return byProvider;
+}
+
+function effectiveTags(
+  own: unknown,
+  defaults: Record<string, unknown> | undefined,
+): { tags: Record<string, unknown>; unresolved: boolean } {
+  // Resources without tags of their own share the provider's default tags object, and resources
+  // whose tags already name every default key are their own effective tags (both read-only).
+  if (!isObject(own)) return { tags: defaults ?? {}, unresolved: isUnresolvedValue(own) };
+  if (!defaults) return { tags: own, unresolved: false };
+  for (const key in defaults) if (!(key in own)) return { tags: { ...defaults, ...own }, unresolved: false };
+  return { tags: own, unresolved: false };
+}
+
+function providerKey(type: string, provider: unknown): string {
+  if (typeof provider === 'string') return provider.replace(/^\$\{(.*)\}$/, '$1');
+  return type.split('_')[0];
+}
+
+/** Builds the model of one synthesized stack (`cdktf.out/stacks/<stack>/cdk.tf.json`). */
+export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): StackModel {
+  if (!isObject(json)) {
+    throw new TerraformJsonError('not Terraform JSON: the top level must be an object with "resource" and/or "data".');
+  }
+  const meta = isObject(json['//']) ? json['//'] : {};
+  const stackMeta = isObject(meta.metadata) ? meta.metadata : {};
+  const stackName = typeof stackMeta.stackName === 'string' ? stackMeta.stackName : fallbackStackName;
+  const defaults = synthProviderDefaultTags(json);
+  const resources: TfResource[] = [];
+  for (const mode of ['resource', 'data'] as const) {
+    const section = json[mode];
+    if (section === undefined) continue;
+    if (!isObject(section)) throw new TerraformJsonError(`not Terraform JSON: "${mode}" must be an object of types.`);
+    for (const [type, byName] of Object.entries(section)) {
+      if (!isObject(byName)) continue;
+      for (const [name, config] of Object.entries(byName)) {
+        if (!isObject(config)) continue;
+        const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+        resources.push(new SynthResource(address, mode === 'data' ? 'data' : 'managed', type, name, config, defaults.get(providerKey(type, config.provider))));
+      }
+    }
+  }
+  const governance = isObject(meta.governance) ? meta.governance : {};
+  const exceptions = Array.isArray(governance.exceptions) ? (governance.exceptions as ExceptionRecord[]) : [];
+  return new Model('synth', stackName, resources, exceptions);
+}
+
+// ---------------------------------------------------------------------------------------------
+// terraform show -json <planfile>
+
+/** Replaces the unknown parts of `after` (marked true in after_unknown) by UNKNOWN_VALUE. */
+function withUnknowns(after: unknown, unknown: unknown): unknown {
+  if (unknown === true) return UNKNOWN_VALUE;
+  if (Array.isArray(unknown)) {
+    const list = Array.isArray(after) ? [...after] : [];
+    unknown.forEach((u, i) => {
+      list[i] = withUnknowns(list[i], u);
+    });
+    return list;
+  }
+  if (isObject(unknown)) {
+    const obj: Json = isObject(after) ? { ...after } : {};
+    for (const [k, u] of Object.entries(unknown)) obj[k] = withUnknowns(obj[k], u);
+    return obj;
+  }
+  return after;
+}
+
+/** Collects the references of a configuration `expressions` tree per top-level argument. */
+function planExpressionReferences(expressions: unknown): Map<string, Set<string>> {
+  const refs = new Map<string, Set<string>>();
+  const walk = (node: unknown, into: Set<string>): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, into);
+    } else if (isObject(node)) {
+      if (Array.isArray(node.references)) {
+        for (const ref of node.references) {
+          if (typeof ref !== 'string') continue;
+          // "aws_kms_key.k.arn" and "aws_kms_key.k" both appear; keep the address part.
+          const parts = ref.split('.');
+          const address = parts[0] === 'data' ? parts.slice(0, 3).join('.') : parts.slice(0, 2).join('.');
+          into.add(stripIndex(address));
+        }
+      }
+      for (const [k, v] of Object.entries(node)) if (k !== 'references' && k !== 'constant_value') walk(v, into);
+    }
+  };
+  if (isObject(expressions)) {
+    for (const [attr, expr] of Object.entries(expressions)) {
+      const set = new Set<string>();
+      walk(expr, set);
+      if (set.size) refs.set(attr, set);
+    }
+  }
+  return refs;
+}
+
+function planModuleResources(module: unknown, out: Json[]): void {
+  if (!isObject(module)) return;
+  for (const r of blocks(module.resources)) out.push(r);
+  for (const child of blocks(module.child_modules)) planModuleResources(child, out);
+}
+
+export function isPlanJson(json: unknown): boolean {
+  return isObject(json) && typeof json.format_version === 'string' && (isObject(json.planned_values) || Array.isArray(json.resource_changes));
+}
+
+/**
+ * Builds the model of a plan (`terraform show -json plan.out`): planned values, unknowns marked.
+ * `side: 'before'` builds the prior state instead (each change's `before`), for the review diff.
+ * `synth` (the stack's cdk.tf.json model) adds construct paths and exceptions, which plans lack.
+ */
+export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackModel, side: 'after' | 'before' = 'after'): StackModel {
+  if (!isPlanJson(json)) {
+    throw new TerraformJsonError(
+      'not a Terraform plan: expected the output of `terraform show -json <planfile>` with "format_version" and "planned_values". ' +
+        'A state file or a cdk.tf.json is not a plan; run `terraform plan -out plan.out && terraform show -json plan.out > plan.json`.',
+    );
+  }
+  const plan = json as Json;
+  const unknownByAddress = new Map<string, unknown>();
+  for (const rc of blocks(plan.resource_changes)) {
+    const change = isObject(rc.change) ? rc.change : {};
+    if (typeof rc.address === 'string') unknownByAddress.set(rc.address, change.after_unknown);
+  }
+  const config = isObject(plan.configuration) ? plan.configuration : {};
+  const rootConfig = isObject(config.root_module) ? config.root_module : {};
+  const refsByAddress = new Map<string, Map<string, Set<string>>>();
+  for (const r of blocks(rootConfig.resources)) {
+    if (typeof r.address === 'string') refsByAddress.set(r.address, planExpressionReferences(r.expressions));
+  }
+  const providerDefaults = new Map<string, Record<string, unknown>>();
+  for (const [key, p] of Object.entries(isObject(config.provider_config) ? config.provider_config : {})) {
+    if (!isObject(p) || !isObject(p.expressions)) continue;
+    const tags: Record<string, unknown> = {};
+    for (const block of blocks(p.expressions.default_tags)) {
+      const t = isObject(block.tags) ? block.tags : {};
+      if (isObject(t.constant_value)) Object.assign(tags, t.constant_value);
+    }
+    providerDefaults.set(key, tags);
+  }
+
+  const raw: Json[] = [];
+  if (side === 'after') {
+    planModuleResources(plan.planned_values && (plan.planned_values as Json).root_module, raw);
+  } else {
+    unknownByAddress.clear();
+    for (const rc of blocks(plan.resource_changes)) {
+      const change = isObject(rc.change) ? rc.change : {};
+      if (isObject(change.before)) raw.push({ ...rc, values: change.before });
+    }
+  }
+  // Data sources read during planning are in prior_state, not in planned_values.
+  const prior = isObject(plan.prior_state) && isObject(plan.prior_state.values) ? plan.prior_state.values : {};
+  const priorResources: Json[] = [];
+  planModuleResources(prior.root_module, priorResources);
+  const seen = new Set(raw.map((r) => r.address));
+  for (const r of priorResources) if (r.mode === 'data' && !seen.has(r.address)) raw.push(r);
+
+  const resources: TfResource[] = raw.map((r) => {
+    const address = String(r.address);
+    const baseAddress = stripIndex(address);
+    const type = String(r.type);
+    const values = withUnknowns(isObject(r.values) ? r.values : {}, unknownByAddress.get(address)) as Json;
+    const providerName = typeof r.provider_name === 'string' ? r.provider_name.split('/').pop()! : type.split('_')[0];
+    const fromSynth = synth?.byAddress(baseAddress);
+    // A plan cannot render a policy whose JSON embeds an ARN created in the same plan: the whole
+    // string is unknown. The synthesized configuration still has it, with the ARN as a reference,
+    // which is what the rules read at synth time; use it so review answers as synth does.
+    if (fromSynth) {
+      for (const [attr, v] of Object.entries(values)) {
+        if (v === UNKNOWN_VALUE && fromSynth.values[attr] !== undefined) values[attr] = fromSynth.values[attr];
+      }
+    }
+    let tags: { tags: Record<string, unknown>; unresolved: boolean };
+    // tags_all is what AWS applies; when one tag value is unknown Terraform marks the whole map
+    // unknown, and default_tags merged with tags (known, or from the synthesized stack) say the same.
+    if (isObject(values.tags_all)) tags = { tags: values.tags_all, unresolved: false };
+    else tags = effectiveTags(values.tags, providerDefaults.get(providerName));
+    return {
+      address,
+      baseAddress,
+      mode: r.mode === 'data' ? 'data' : 'managed',
+      type,
+      name: String(r.name),
+      values,
+      references: refsByAddress.get(baseAddress) ?? new Map(),
+      constructPath: fromSynth?.constructPath,
+      effectiveTags: tags.tags,
+      tagsUnresolved: tags.unresolved,
+    } satisfies TfResource;
+  });
+  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? []);
+}
+
+/**
+ * Is `attr` configured on the resource? Expressions count (a `${aws_kms_key.k.arn}` reference is
+ * configured). In a plan, an unknown value with no configuration reference is a provider-computed
+ * default, not something the author set, so it does not count.
+ */
+export function isConfigured(stack: StackModel, resource: TfResource, attr: string, value: unknown = resource.values[attr]): boolean {
+  if (!isSet(value)) return false;
+  if (stack.input === 'plan' && value === UNKNOWN_VALUE && !resource.references.has(attr)) return false;
+  return true;
+}

@@ -1,0 +1,259 @@
+/**
+ * The identities and policies that were applied to the emulator (and the planned values of
+ * left-out policy resources such as the REST API policy), gathered across every stack from
+ * `terraform show -json`, so an IAM policy evaluator can answer "may this role do that".
+ */
+
+export interface WorldResource {
+  stack: string;
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+  /** True when the resource was left out of apply and the values come from the plan. */
+  planned: boolean;
+}
+
+export interface NamedPolicy {
+  name: string;
+  policy: PolicyDoc;
+}
+
+export interface PolicyDoc {
+  Version?: string;
+  Statement: Statement[] | Statement;
+}
+
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface RoleView {
+  address: string;
+  arn: string;
+  name: string;
+  path: string;
+  tags: Record<string, string>;
+  trust?: PolicyDoc;
+  boundary?: NamedPolicy;
+  identityPolicies: NamedPolicy[];
+}
+
+export interface SecretView {
+  address: string;
+  arn: string;
+  name: string;
+  tags: Record<string, string>;
+  kmsKeyArn?: string;
+}
+
+export interface MethodView {
+  address: string;
+  restApiId: string;
+  resourceId: string;
+  path: string;
+  httpMethod: string;
+  authorization: string;
+  apiKeyRequired: boolean;
+  /** Integration credentials role and URI, when the method has an AWS integration. */
+  integrationRoleArn?: string;
+  integrationUri?: string;
+  /** Static integration request headers (`integration.request.header.X` -> value without quotes). */
+  integrationHeaders: Record<string, string>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function parsePolicy(text: unknown, where: string, problems: string[]): PolicyDoc | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    return JSON.parse(text) as PolicyDoc;
+  } catch {
+    problems.push(`${where}: policy is not JSON`);
+    return undefined;
+  }
+}
+
+export function statementsOf(doc: PolicyDoc | undefined): Statement[] {
+  if (!doc) return [];
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+export const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export class PolicyWorld {
+  readonly problems: string[] = [];
+  readonly roles: RoleView[] = [];
+  readonly secrets: SecretView[] = [];
+  readonly methods: MethodView[] = [];
+  /** Resource policies by the ARN they protect (secrets, keys) or by REST API id. */
+  private readonly resourcePolicies = new Map<string, PolicyDoc>();
+  /** VPC endpoint id -> { service, policy }. */
+  readonly endpoints = new Map<string, { service: string; policy?: PolicyDoc }>();
+  readonly restApis = new Map<string, { executionArn: string }>();
+  readonly sagemakerEndpoints: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
+
+  constructor(readonly resources: readonly WorldResource[]) {
+    const of = (type: string) => resources.filter((r) => r.type === type);
+    const managed = new Map<string, PolicyDoc>();
+    for (const r of of('aws_iam_policy')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const arn = str(r.values.arn);
+      if (doc && arn) managed.set(arn, doc);
+    }
+    for (const r of of('aws_iam_role')) {
+      const v = r.values;
+      const name = str(v.name);
+      const arn = str(v.arn);
+      if (!name || !arn) {
+        this.problems.push(`${r.address}: no name/ARN${r.planned ? ' (left out of apply, so unknown)' : ''}`);
+        continue;
+      }
+      const boundaryArn = str(v.permissions_boundary);
+      const boundaryDoc = boundaryArn ? managed.get(boundaryArn) : undefined;
+      if (boundaryArn && !boundaryDoc) this.problems.push(`${r.address}: permission boundary ${boundaryArn} is not a policy of these stacks`);
+      const role: RoleView = {
+        address: r.address,
+        arn,
+        name,
+        path: String(v.path ?? '/'),
+        tags: (v.tags as Record<string, string>) ?? {},
+        trust: parsePolicy(v.assume_role_policy, r.address, this.problems),
+        boundary: boundaryDoc ? { name: boundaryArn!, policy: boundaryDoc } : undefined,
+        identityPolicies: [],
+      };
+      this.roles.push(role);
+    }
+    const roleByNameOrId = (ref: unknown) => this.roles.find((x) => x.name === ref || x.arn === ref);
+    for (const r of of('aws_iam_role_policy')) {
+      const role = roleByNameOrId(r.values.role);
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      if (!role) this.problems.push(`${r.address}: role ${String(r.values.role)} not found`);
+      else if (!doc) this.problems.push(`${r.address}: not evaluated, its policy is unknown (left out of apply, no faithful stand-in)`);
+      else role.identityPolicies.push({ name: String(r.values.name ?? r.address), policy: doc });
+    }
+    for (const r of of('aws_iam_role_policy_attachment')) {
+      const role = roleByNameOrId(r.values.role);
+      const arn = str(r.values.policy_arn);
+      const doc = arn ? managed.get(arn) : undefined;
+      if (!role) this.problems.push(`${r.address}: role ${String(r.values.role)} not found`);
+      else if (!doc) this.problems.push(`${r.address}: attached policy ${String(arn)} is not a policy of these stacks (AWS managed policies cannot be evaluated here)`);
+      else role.identityPolicies.push({ name: arn!, policy: doc });
+    }
+    for (const r of of('aws_secretsmanager_secret')) {
+      const arn = str(r.values.arn);
+      if (!arn) {
+        this.problems.push(`${r.address}: not evaluated, its ARN is unknown (left out of apply)`);
+        continue;
+      }
+      this.secrets.push({
+        address: r.address,
+        arn,
+        name: String(r.values.name),
+        tags: (r.values.tags as Record<string, string>) ?? {},
+        kmsKeyArn: str(r.values.kms_key_id),
+      });
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      if (doc) this.resourcePolicies.set(arn, doc);
+    }
+    for (const r of of('aws_secretsmanager_secret_policy')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const arn = str(r.values.secret_arn);
+      if (doc && arn) this.resourcePolicies.set(arn, doc);
+    }
+    for (const r of of('aws_kms_key')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const arn = str(r.values.arn);
+      if (doc && arn) this.resourcePolicies.set(arn, doc);
+    }
+    for (const r of of('aws_kms_key_policy')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const keyId = str(r.values.key_id);
+      const key = keyId ? of('aws_kms_key').find((k) => k.values.key_id === keyId || k.values.arn === keyId) : undefined;
+      if (doc && key) this.resourcePolicies.set(String(key.values.arn), doc);
+    }
+    for (const r of of('aws_vpc_endpoint')) {
+      const id = str(r.values.id);
+      if (id) this.endpoints.set(id, { service: String(r.values.service_name), policy: parsePolicy(r.values.policy, r.address, this.problems) });
+    }
+    for (const r of of('aws_vpc_endpoint_policy')) {
+      const e = this.endpoints.get(String(r.values.vpc_endpoint_id));
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      if (e && doc) e.policy = doc;
+    }
+    for (const r of of('aws_api_gateway_rest_api')) {
+      const id = str(r.values.id);
+      if (!id) continue;
+      this.restApis.set(id, { executionArn: String(r.values.execution_arn) });
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      if (doc) this.resourcePolicies.set(`restapi:${id}`, doc);
+    }
+    for (const r of of('aws_api_gateway_rest_api_policy')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const id = str(r.values.rest_api_id);
+      if (doc && id) this.resourcePolicies.set(`restapi:${id}`, doc);
+      else this.problems.push(`${r.address}: REST API policy unknown${r.planned ? ' in the plan' : ''}`);
+    }
+    const resourcePaths = new Map(of('aws_api_gateway_resource').map((r) => [String(r.values.id), String(r.values.path)]));
+    const integrations = of('aws_api_gateway_integration');
+    for (const r of of('aws_api_gateway_method')) {
+      const v = r.values;
+      const integration = integrations.find(
+        (i) => i.values.rest_api_id === v.rest_api_id && i.values.resource_id === v.resource_id && i.values.http_method === v.http_method,
+      );
+      this.methods.push({
+        address: r.address,
+        restApiId: String(v.rest_api_id),
+        resourceId: String(v.resource_id),
+        path: resourcePaths.get(String(v.resource_id)) ?? '/',
+        httpMethod: String(v.http_method),
+        authorization: String(v.authorization),
+        apiKeyRequired: v.api_key_required === true,
+        integrationRoleArn: str(integration?.values.credentials),
+        integrationUri: str(integration?.values.uri),
+        integrationHeaders: Object.fromEntries(
+          Object.entries((integration?.values.request_parameters as Record<string, string> | undefined) ?? {})
+            .filter(([k]) => k.startsWith('integration.request.header.'))
+            .map(([k, v]) => [k.slice('integration.request.header.'.length), String(v).replace(/^'|'$/g, '')]),
+        ),
+      });
+    }
+    for (const r of of('aws_sagemaker_endpoint')) {
+      const arn = str(r.values.arn);
+      if (arn) this.sagemakerEndpoints.push({ arn, name: String(r.values.name), tags: (r.values.tags as Record<string, string>) ?? {} });
+    }
+  }
+
+  resourcePolicyFor(resourceArn: string): PolicyDoc | undefined {
+    const direct = this.resourcePolicies.get(resourceArn);
+    if (direct) return direct;
+    const api = /^arn:aws:execute-api:[^:]+:[^:]+:([^/]+)\//.exec(resourceArn);
+    return api ? this.resourcePolicies.get(`restapi:${api[1]}`) : undefined;
+  }
+
+  endpointFor(servicePrefix: string): { id: string; policy?: PolicyDoc } | undefined {
+    for (const [id, e] of this.endpoints) if (e.service.endsWith(`.${servicePrefix}`)) return { id, policy: e.policy };
+    return undefined;
+  }
+
+  /** Every ARN a policy names for an action prefix (e.g. every foundation-model ARN), for "outside the grant" requests. */
+  resourcesNamedFor(actionPrefix: string): Set<string> {
+    const found = new Set<string>();
+    const docs: Array<PolicyDoc | undefined> = [
+      ...this.roles.flatMap((r) => [...r.identityPolicies.map((p) => p.policy), r.boundary?.policy]),
+      ...[...this.endpoints.values()].map((e) => e.policy),
+    ];
+    for (const doc of docs) {
+      for (const s of statementsOf(doc)) {
+        if (s.Effect !== 'Allow' || !asList(s.Action).some((a) => a.startsWith(actionPrefix))) continue;
+        for (const res of asList(s.Resource)) if (!res.includes('*')) found.add(res);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,418 @@
+/**
+ * `npm run test:e2e`: the verification tier. For every synthesized stack, in dependency order, in
+ * a scratch copy outside the repository: terraform init (offline mirror), validate, plan, apply
+ * against moto, a second plan that must show no changes, a state scan for secret values, and at
+ * the end destroy. Kubernetes objects are validated as manifests against the OpenAPI schemas, and
+ * the applied policies are evaluated as an access matrix. Ends with `N passed, N failed`.
+ *
+ * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]
+ *   (default: synthesize the examples' main.ts into a scratch directory)
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAccessMatrix } from './access/matrix';
+import type { WorldResource } from './access/policy-world';
+import { dependencyOrder, readStacks, type StackEntry } from './cdktf-out';
+import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-manifest';
+import { validateManifests } from './kubernetes/validate-manifests';
+import { startMoto, type Moto } from './moto';
+import { preflight } from './preflight';
+import { prepareStack, type PreparedStack } from './scratch-stack';
+import { classifyChanges, type ResourceChange } from './emulator-gaps';
+import { planStandIns, putParameter } from './stand-ins';
+import { secretFindings, sensitiveSchema, stateResources, type SensitiveSchema, type ShowJson } from './state-secrets';
+import { Tally } from './tally';
+import { cliConfig, runCommand, terraformEnv, type RunResult } from './terraform-cli';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const MIRROR = process.env.E2E_TF_MIRROR ?? '/opt/tf-plugins';
+/** moto's default account: STS GetCallerIdentity answers with it. */
+const MOTO_ACCOUNT = '123456789012';
+
+interface Args {
+  app?: string;
+  outdir?: string;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--app') args.app = argv[++i];
+    else if (argv[i] === '--outdir') args.outdir = argv[++i];
+    else if (argv[i] === '--keep') args.keep = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]`);
+  }
+  return args;
+}
+
+function tail(r: RunResult, lines = 40): string {
+  return `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
+}
+
+interface StackRun {
+  stack: StackEntry;
+  prepared?: PreparedStack;
+  initialized: boolean;
+  applied: boolean;
+  resourcesApplied: number;
+  world: WorldResource[];
+  stateAddresses: string[];
+  standIns: string[];
+  seconds: number;
+}
+
+class E2eRun {
+  readonly tally = new Tally();
+  readonly scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-e2e-'));
+  readonly cliConfigFile = path.join(this.scratch, 'terraform.rc');
+  private env: NodeJS.ProcessEnv = {};
+  manifestsValidated = 0;
+
+  readonly motoEndpoint: string;
+
+  constructor(moto: Moto) {
+    this.motoEndpoint = moto.endpoint;
+    fs.writeFileSync(this.cliConfigFile, cliConfig(MIRROR));
+    this.env = terraformEnv({ cliConfigFile: this.cliConfigFile, awsEndpoint: moto.endpoint, scratch: this.scratch });
+  }
+
+  tf(run: StackRun, args: string[]): Promise<RunResult> {
+    return runCommand('terraform', [...args, '-no-color'], run.prepared!.dir, this.env, path.join(run.prepared!.dir, 'e2e.log'));
+  }
+
+  async verify(stack: StackEntry): Promise<StackRun> {
+    const started = Date.now();
+    const run: StackRun = { stack, initialized: false, applied: false, resourcesApplied: 0, world: [], stateAddresses: [], standIns: [], seconds: 0 };
+    console.log(`\n== stack ${stack.name}`);
+    const t = this.tally;
+    try {
+      run.prepared = prepareStack(stack.dir, path.join(this.scratch, 'stacks', stack.name));
+    } catch (e) {
+      t.fail(`${stack.name}: prepare scratch copy`, (e as Error).message);
+      return run;
+    }
+    const p = run.prepared;
+    for (const r of p.removed) console.log(`  removed from the Terraform run: ${r.address} (${r.reason})`);
+    for (const o of p.removedOutputs) console.log(`  removed output ${o} (references a removed Kubernetes object)`);
+    for (const l of p.leftOut) console.log(`  left out of apply: ${l.address} (${l.reason})`);
+    console.log(`  ${p.targets.length} resources to apply, ${p.leftOut.length} left out, ${p.removed.length} removed (Kubernetes)`);
+    await this.terraformSteps(run);
+    // After apply, so values the Kubernetes objects take from the contract can be evaluated.
+    await this.validateKubernetes(run);
+    run.seconds = (Date.now() - started) / 1000;
+    return run;
+  }
+
+  async terraformSteps(run: StackRun): Promise<void> {
+    const t = this.tally;
+    const stack = run.stack;
+    const p = run.prepared!;
+    const init = await this.tf(run, ['init', '-input=false']);
+    if (!t.check(`${stack.name}: terraform init (offline mirror)`, init.code === 0, tail(init), `${init.seconds.toFixed(1)} s`)) return;
+    run.initialized = true;
+    const validate = await this.tf(run, ['validate']);
+    if (!t.check(`${stack.name}: terraform validate`, validate.code === 0, tail(validate))) return;
+    const targets = p.targets.map((a) => `-target=${a}`);
+    if (p.targets.length === 0) {
+      t.fail(`${stack.name}: terraform plan`, 'nothing to apply: every resource is left out or removed');
+      return;
+    }
+    const plan = await this.tf(run, ['plan', '-input=false', '-parallelism=10', '-out=apply.tfplan', ...targets]);
+    const planSummary = /Plan: .*/.exec(plan.stdout)?.[0] ?? 'no changes';
+    if (!t.check(`${stack.name}: terraform plan`, plan.code === 0, tail(plan), planSummary)) return;
+    // Applying the saved plan: exactly what was planned, without planning twice.
+    const apply = await this.tf(run, ['apply', '-input=false', '-auto-approve', '-parallelism=10', 'apply.tfplan']);
+    run.applied = apply.code === 0;
+    const applySummary = /Apply complete! .*/.exec(apply.stdout)?.[0] ?? '';
+    if (!t.check(`${stack.name}: terraform apply against moto`, run.applied, tail(apply), `${applySummary} ${apply.seconds.toFixed(1)} s`)) return;
+
+    await this.secondPlan(run, targets);
+
+    // The whole configuration planned against the applied state: left-out resources resolve to
+    // their planned values (the REST API policy, the contract), and prior_state is the state.
+    const full = await this.tf(run, ['plan', '-input=false', '-refresh=false', '-parallelism=10', '-out=full.tfplan']);
+    if (!t.check(`${stack.name}: plan of the whole configuration against the applied state`, full.code === 0, tail(full), /Plan: .*/.exec(full.stdout)?.[0] ?? '')) return;
+    const show = await this.tf(run, ['show', '-json', 'full.tfplan']);
+    if (!t.check(`${stack.name}: terraform show -json`, show.code === 0, tail(show))) return;
+    const shown = JSON.parse(show.stdout) as { prior_state?: ShowJson; planned_values?: ShowJson['values'] };
+    const state = shown.prior_state ?? {};
+    const managed = stateResources(state).filter((r) => r.mode === 'managed');
+    run.resourcesApplied = managed.length;
+    run.stateAddresses = managed.map((r) => r.address);
+    const findings = secretFindings(state, await this.sensitiveSchema(run), Object.values(p.json.variable ?? {}).some((v) => (v as { sensitive?: boolean }).sensitive === true));
+    t.check(
+      `${stack.name}: no secret value in state`,
+      findings.length === 0,
+      findings.map((f) => `${f.address}.${f.attribute}: ${f.why}`).join('\n'),
+      `${managed.length} resources scanned`,
+    );
+    const leftOut = new Set(p.leftOut.map((l) => l.address));
+    run.world = [
+      ...managed.map((r) => ({ stack: stack.name, address: r.address, type: r.type, values: r.values ?? {}, planned: false })),
+      ...stateResources({ values: shown.planned_values })
+        .filter((r) => leftOut.has(r.address))
+        .map((r) => ({ stack: stack.name, address: r.address, type: r.type, values: r.values ?? {}, planned: true })),
+    ];
+    await this.writeStandIns(run);
+  }
+
+  private schema?: SensitiveSchema;
+
+  /** Which attributes the AWS provider marks sensitive (read once: the schema is the same for every stack). */
+  async sensitiveSchema(run: StackRun): Promise<SensitiveSchema | undefined> {
+    if (this.schema) return this.schema;
+    const r = await this.tf(run, ['providers', 'schema', '-json']);
+    if (r.code !== 0) {
+      this.tally.fail('terraform providers schema -json', tail(r));
+      return undefined;
+    }
+    this.schema = sensitiveSchema(JSON.parse(r.stdout));
+    return this.schema;
+  }
+
+  /** The second plan must show no changes; only listed emulator echo gaps are tolerated, each printed. */
+  async secondPlan(run: StackRun, targets: string[]): Promise<void> {
+    const name = `${run.stack.name}: second plan reports no changes`;
+    const replan = await this.tf(run, ['plan', '-input=false', '-detailed-exitcode', '-parallelism=10', '-out=replan.tfplan', ...targets]);
+    if (replan.code === 0) {
+      this.tally.pass(name);
+      return;
+    }
+    if (replan.code !== 2) {
+      this.tally.fail(name, tail(replan));
+      return;
+    }
+    const show = await this.tf(run, ['show', '-json', 'replan.tfplan']);
+    const changes = show.code === 0 ? ((JSON.parse(show.stdout) as { resource_changes?: ResourceChange[] }).resource_changes ?? []) : [];
+    const verdicts = classifyChanges(changes);
+    const real = verdicts.filter((v) => !v.tolerated);
+    for (const v of verdicts.filter((x) => x.tolerated)) {
+      console.log(`  emulator echo gap tolerated: ${v.address} ${v.attributes.join(', ')} (${v.tolerated})`);
+    }
+    this.tally.check(
+      name,
+      show.code === 0 && real.length === 0,
+      `${real.map((v) => `${v.address}: ${v.actions.join('/')} ${v.attributes.join(', ')}`).join('\n')}\n${tail(replan, 60)}`,
+      `${verdicts.length} emulator echo gaps tolerated`,
+    );
+  }
+
+  /**
+   * Stand-ins (see stand-ins.ts): a left-out contract parameter a later stack reads is written to
+   * the emulator; a left-out role policy is evaluated so the access matrix can include it.
+   */
+  async writeStandIns(run: StackRun): Promise<void> {
+    const p = run.prepared!;
+    const region = String(p.json.provider?.aws?.[0]?.region ?? 'us-east-1');
+    for (const plan of planStandIns(p.json, p.leftOut, region, MOTO_ACCOUNT)) {
+      const what =
+        plan.resourceType === 'aws_ssm_parameter'
+          ? `${run.stack.name}: stand-in for ${plan.address} (${plan.name}) written to the emulator`
+          : `${run.stack.name}: stand-in policy ${plan.address} for the access matrix`;
+      const r = await runCommand('terraform', ['console', '-no-color'], p.dir, this.env, path.join(p.dir, 'e2e.log'), `${plan.expression}\n`);
+      if (r.code !== 0) {
+        this.tally.fail(what, tail(r));
+        continue;
+      }
+      try {
+        const value = JSON.parse(r.stdout.trim()) as string;
+        if (plan.resourceType === 'aws_ssm_parameter') await putParameter(this.motoEndpoint, region, plan.name, value, plan.type);
+        else {
+          const entry = run.world.find((w) => w.address === plan.address);
+          if (!entry) throw new Error(`${plan.address} is not in the plan`);
+          entry.values = { ...entry.values, policy: value };
+        }
+        this.tally.pass(what, `stand-in values: ${plan.substitutions.join('; ')}`);
+        run.standIns.push(plan.address);
+      } catch (e) {
+        this.tally.fail(what, (e as Error).message);
+      }
+    }
+  }
+
+  /**
+   * Kubernetes objects as manifests. References to other Kubernetes objects resolve from the
+   * configuration; anything else (values from the environment contract) is evaluated by
+   * `terraform console` against the applied state when the stack applied.
+   */
+  async validateKubernetes(run: StackRun): Promise<void> {
+    const p = run.prepared!;
+    const stackName = run.stack.name;
+    if (p.kubernetesBlocks.length === 0) return;
+    const evaluated = run.applied ? await this.evaluateExpressions(run, expressionsToEvaluate(p.kubernetesBlocks)) : new Map<string, unknown>();
+    const resolve = resolverFor(p.kubernetesBlocks, evaluated);
+    const manifests = [];
+    for (const b of p.kubernetesBlocks.filter((k) => k.mode === 'managed')) {
+      try {
+        manifests.push(toManifest(b, resolve));
+      } catch (e) {
+        this.tally.fail(`${stackName}: manifest ${b.address}`, (e as Error).message);
+      }
+    }
+    const problems = validateManifests(
+      manifests.map((m) => m.manifest),
+      REPO,
+    );
+    const dir = path.join(this.scratch, 'manifests', stackName);
+    fs.mkdirSync(dir, { recursive: true });
+    manifests.forEach((m, i) => {
+      fs.writeFileSync(path.join(dir, `${m.address}.json`), JSON.stringify(m.manifest, null, 2));
+      const mine = problems.filter((x) => x.index === i).map((x) => x.message);
+      const notes = m.notes.map((n) => `${n.path}: ${n.note}`);
+      const kind = `${String(m.manifest.kind)} ${String((m.manifest.metadata as Record<string, unknown> | undefined)?.name)}`;
+      this.tally.check(
+        `${stackName}: manifest ${m.address} (validated as manifest instead: ${kind})`,
+        mine.length === 0,
+        [...mine, ...notes].join('\n'),
+        notes.length ? notes.join('; ') : 'OpenAPI schema, known fields, names and labels',
+      );
+      this.manifestsValidated++;
+    });
+  }
+
+  /**
+   * Evaluates expressions with `terraform console` (it prints only the last line's value, so all
+   * of them go in one list; one by one if that fails). `nonsensitive` because a value read from
+   * the contract parameter is marked sensitive; it is a plain String parameter.
+   */
+  async evaluateExpressions(run: StackRun, expressions: string[]): Promise<Map<string, unknown>> {
+    const values = new Map<string, unknown>();
+    if (expressions.length === 0) return values;
+    const dir = run.prepared!.dir;
+    const log = path.join(dir, 'e2e.log');
+    const evaluate = async (list: string[]): Promise<unknown[] | undefined> => {
+      const r = await runCommand('terraform', ['console', '-no-color'], dir, this.env, log, `nonsensitive(jsonencode([${list.join(', ')}]))\n`);
+      if (r.code !== 0) return undefined;
+      try {
+        return JSON.parse(JSON.parse(r.stdout.trim()) as string) as unknown[];
+      } catch {
+        return undefined;
+      }
+    };
+    const all = await evaluate(expressions);
+    if (all) {
+      expressions.forEach((e, i) => values.set(e, all[i]));
+      return values;
+    }
+    for (const e of expressions) {
+      const one = await evaluate([e]);
+      if (one) values.set(e, one[0]);
+    }
+    return values;
+  }
+
+  async destroy(run: StackRun): Promise<void> {
+    const kept = run.prepared!.protectedFromDestroy.filter((a) => run.stateAddresses.includes(a));
+    for (const a of kept) console.log(`  kept by lifecycle.prevent_destroy (as the example intends; gone when moto stops): ${a}`);
+    const targets = kept.length > 0 ? run.stateAddresses.filter((a) => !kept.includes(a)).map((a) => `-target=${a}`) : [];
+    const destroy = await this.tf(run, ['destroy', '-input=false', '-auto-approve', '-refresh=false', '-parallelism=10', ...targets]);
+    this.tally.check(
+      `${run.stack.name}: terraform destroy`,
+      destroy.code === 0,
+      tail(destroy),
+      `${destroy.seconds.toFixed(1)} s${kept.length ? `, ${kept.length} kept by prevent_destroy` : ''}`,
+    );
+  }
+}
+
+/**
+ * Synthesizes the app (default: the examples' main.ts) with the scratch directory as working
+ * directory, so even an app that fixes `outdir: 'cdktf.out'` writes there and never into the repo.
+ */
+async function synthesize(args: Args, scratchRoot: string): Promise<string> {
+  if (args.outdir) return path.resolve(args.outdir);
+  const outdir = path.join(scratchRoot, 'cdktf.out');
+  const app = path.resolve(REPO, args.app ?? 'main.ts');
+  const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
+  const r = await runCommand(tsNode, ['--transpile-only', '--project', path.join(REPO, 'tsconfig.json'), app], scratchRoot, { ...process.env, CDKTF_OUTDIR: outdir });
+  if (r.code !== 0) throw new Error(`synthesis of ${app} failed (exit ${r.code}):\n${tail(r)}`);
+  return outdir;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const tally = new Tally();
+  const missing = await preflight(MIRROR);
+  if (missing.length > 0) {
+    for (const m of missing) tally.fail('preflight', m);
+    console.log(`\n${tally.summaryLine()}`);
+    return 1;
+  }
+  const synthRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-e2e-synth-'));
+  let stacks: StackEntry[];
+  try {
+    stacks = dependencyOrder(readStacks(await synthesize(args, synthRoot)));
+  } catch (e) {
+    tally.fail('synthesize', (e as Error).message);
+    console.log(`\n${tally.summaryLine()}`);
+    return 1;
+  }
+  console.log(`stacks in dependency order: ${stacks.map((s) => s.name).join(', ')}`);
+
+  const moto = await startMoto(path.join(synthRoot, 'moto.log'));
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void moto.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  const e2e = new E2eRun(moto);
+  const runs: StackRun[] = [];
+  try {
+    console.log(`moto_server at ${moto.endpoint}; scratch ${e2e.scratch}`);
+    const failed = new Set<string>();
+    for (const stack of stacks) {
+      const blockedBy = stack.dependencies.find((d) => failed.has(d));
+      if (blockedBy) {
+        e2e.tally.fail(`${stack.name}: not run`, `it depends on ${blockedBy}, which failed`);
+        failed.add(stack.name);
+        continue;
+      }
+      const before = e2e.tally.failed;
+      const run = await e2e.verify(stack);
+      runs.push(run);
+      if (!run.applied || e2e.tally.failed > before) failed.add(stack.name);
+    }
+
+    console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');
+    const access = await runAccessMatrix(
+      runs.flatMap((r) => r.world),
+      e2e.tally,
+    );
+
+    console.log('\n== destroy (reverse dependency order)');
+    for (const run of [...runs].reverse()) if (run.initialized) await e2e.destroy(run);
+
+    const minutes = (Date.now() - started) / 60000;
+    const leftOut = runs.flatMap((r) => r.prepared?.leftOut ?? []);
+    console.log('\n== summary');
+    console.log(`stacks: ${stacks.length} (${runs.filter((r) => r.applied).length} applied)`);
+    for (const r of runs) console.log(`  ${r.stack.name}: ${r.resourcesApplied} resources applied, ${r.prepared?.leftOut.length ?? 0} left out, ${r.seconds.toFixed(0)} s`);
+    console.log(`resources applied: ${runs.reduce((n, r) => n + r.resourcesApplied, 0)}`);
+    console.log(`resources left out of apply: ${leftOut.length}`);
+    console.log(`Kubernetes objects validated as manifests: ${e2e.manifestsValidated}`);
+    console.log(`access requests: ${access.tried} tried, ${access.asExpected} as expected (${access.allowed} allowed, ${access.denied} denied)`);
+    console.log(`time: ${minutes.toFixed(1)} min`);
+    if (e2e.tally.failed > 0) console.log(`logs kept in ${e2e.scratch} (e2e.log per stack)`);
+  } finally {
+    await moto.stop();
+    if (!args.keep && e2e.tally.failed === 0) {
+      fs.rmSync(e2e.scratch, { recursive: true, force: true });
+      fs.rmSync(synthRoot, { recursive: true, force: true });
+    }
+  }
+  console.log(`\n${e2e.tally.summaryLine()}`);
+  return e2e.tally.failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : e);
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  },
+);
