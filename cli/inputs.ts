@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fromSynthJson, StackModel, TerraformJsonError } from '../constructs/governance/terraform-json';
+import { assertPlanShape, assertSynthShape } from '../constructs/governance/terraform-json-shape';
 
 /** Input the CLI cannot use: exit code 2 with a message that names the file and the fix. */
 export class UnusableInput extends Error {
@@ -11,7 +12,7 @@ export class UnusableInput extends Error {
 }
 
 export function readJson(file: string): unknown {
-  if (!fs.existsSync(file)) throw new UnusableInput(`${file} does not exist.`);
+  if (!fs.existsSync(file)) throw new UnusableInput(`${file} does not exist (relative paths are read from ${process.cwd()}). Check the path; write a plan with \`terraform show -json plan.out > plan.json\`, cdktf.out with \`cdktf synth\`.`);
   const text = fs.readFileSync(file, 'utf8');
   try {
     return JSON.parse(text);
@@ -29,9 +30,10 @@ export interface SynthStackFile {
 function stackFromFile(file: string, fallbackName: string): SynthStackFile {
   const json = readJson(file);
   try {
+    assertSynthShape(json);
     return { file, directory: path.dirname(file), model: fromSynthJson(json, fallbackName) };
   } catch (e) {
-    if (e instanceof TerraformJsonError) throw new UnusableInput(`${file}: ${e.message}`);
+    if (e instanceof TerraformJsonError) throw new UnusableInput(`${file}: ${e.message} Pass the cdk.tf.json cdktf wrote, unmodified (re-run \`cdktf synth\`); review a plan with \`cdktf-ai-governance review <plan.json>\`.`);
     throw e;
   }
 }
@@ -53,9 +55,9 @@ export function loadSynthOutput(target: string): SynthStackFile[] {
   if (fs.existsSync(manifestFile)) {
     const manifest = readJson(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
     const stacks = Object.entries(manifest.stacks ?? {});
-    if (stacks.length === 0) throw new UnusableInput(`${manifestFile} lists no stacks.`);
+    if (stacks.length === 0) throw new UnusableInput(`${manifestFile} lists no stacks. Re-run \`cdktf synth\` to rewrite cdktf.out.`);
     return stacks.map(([name, s]) => {
-      if (!s.synthesizedStackPath) throw new UnusableInput(`${manifestFile}: stack ${name} has no synthesizedStackPath.`);
+      if (!s || typeof s.synthesizedStackPath !== 'string') throw new UnusableInput(`${manifestFile}: stack ${name} has no synthesizedStackPath. Re-run \`cdktf synth\` to rewrite cdktf.out.`);
       return stackFromFile(path.join(target, s.synthesizedStackPath), name);
     });
   }
@@ -67,4 +69,14 @@ export function loadSynthOutput(target: string): SynthStackFile[] {
     throw new UnusableInput(`${target} holds no synthesized stack (no manifest.json, no stacks/*/cdk.tf.json). Pass the cdktf output directory.`);
   }
   return found.map((f) => stackFromFile(f, path.basename(path.dirname(f))));
+}
+
+/** A plan's shape, checked before any rule reads it: a misshapen plan is unusable input, not "passed". */
+export function checkPlanShape(file: string, plan: unknown): void {
+  try {
+    assertPlanShape(plan);
+  } catch (e) {
+    if (e instanceof TerraformJsonError) throw new UnusableInput(`${file}: ${e.message} Pass the unmodified output of \`terraform show -json <planfile>\`.`);
+    throw e;
+  }
 }

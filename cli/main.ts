@@ -7,7 +7,7 @@ import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMark
 import { evaluateApp, Finding } from '../constructs/governance/rule-engine';
 import { GOVERNANCE_RULES } from '../constructs/governance/rules';
 import { isPlanJson } from '../constructs/governance/terraform-json';
-import { loadSynthOutput, readJson, UnusableInput } from './inputs';
+import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';
 
@@ -89,6 +89,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
             '(with "format_version" and "planned_values"). Run `terraform plan -out plan.out && terraform show -json plan.out > plan.json`.',
         );
       }
+      checkPlanShape(file, plan);
       const synth = opts.synth ? loadSynthOutput(opts.synth)[0].model : undefined;
       const base = opts.baseSynth ? loadSynthOutput(opts.baseSynth)[0].model : undefined;
       const { after, diff } = planDiff(plan, GOVERNANCE_RULES, { now, synth, baseExceptions: base?.exceptions ?? [], stackName: opts.stack });

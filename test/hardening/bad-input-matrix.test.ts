@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { TerraformStack, type App } from 'cdktf';
+import { GovernanceCheckFailed, GovernedApp } from '../../constructs/governance/governed-app';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
@@ -18,7 +22,7 @@ import { PlatformStack } from '../../stacks/platform-stack';
 import { WorkloadStack } from '../../stacks/workload-stack';
 import { DIGEST, envProps, OWNER, PRODUCT_OWNER, serviceProps, TODAY } from '../support';
 import { agentProps, agentTools } from '../workloads/agent.support';
-import { asValidationError, literal, runBadInput, thrownFrom, type BadInput } from './bad-input';
+import { asValidationError, listFiles, literal, runBadInput, thrownFrom, type BadInput } from './bad-input';
 
 /**
  * The bad-input matrix: every row is one bad input that must fail synth with ONE
@@ -291,5 +295,77 @@ describe('bad-input matrix: constructs', () => {
     expect(e.message).toContain(`; allowed: ${problem.allowed}; fix: ${problem.fix}`);
     // Nothing a later `terraform apply` could pick up.
     expect(written).toEqual([]);
+  });
+});
+
+/**
+ * App-level bad input: a control weakened by hand (an escape-hatch override) in a GovernedApp.
+ * Synth must fail with one GovernanceCheckFailed naming the construct path, the address, the
+ * value and what is allowed, and the fix, and withdraw cdk.tf.json and manifest.json so no later
+ * apply can pick them up (the report that explains the failure stays).
+ */
+interface AppBadInput {
+  readonly when: string;
+  readonly build: (stack: TerraformStack) => void;
+  readonly path: string;
+  readonly finding: RegExp;
+  readonly fix: RegExp;
+}
+
+const prodEnv = (s: TerraformStack) => new GovernedEnvironment(s, 'env', envProps({ name: 'prod', logRetentionDays: 731 }));
+
+const APP_ROWS: AppBadInput[] = [
+  {
+    when: "an override removes a workload role's permission boundary",
+    build: (s) => new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps()))).role.addOverride('permissions_boundary', null),
+    path: 'test/svc/identity/role', finding: /\[WorkloadRolePermissionBoundary\].*aws_iam_role\.svc_identity_role_[0-9A-F]+\): workload role at path \/governed\/dev\/ has no permissions_boundary/, fix: /fix: Set permissions_boundary to the environment's permissionBoundaryArn/,
+  },
+  {
+    when: "an override deletes the prod key at once (deletion window 0)",
+    build: (s) => prodEnv(s).key.key.addOverride('deletion_window_in_days', 0),
+    path: 'test/env/key/key', finding: /\[DeletionRecoverable\].*aws_kms_key\.env_key_[0-9A-F]+\): deletion_window_in_days is 0; allowed 7 to 30 days/, fix: /fix: Keep deletion_window_in_days and recovery_window_in_days between 7 and 30/,
+  },
+  {
+    when: 'an override makes a prod secret unrecoverable (recovery window 0)',
+    build: (s) => new GovernedInferenceService(s, 'svc', serviceProps(prodEnv(s))).gatewayKey.secret.addOverride('recovery_window_in_days', 0),
+    path: 'test/svc/gateway-key/secret', finding: /\[DeletionRecoverable\].*: recovery_window_in_days is 0; allowed 7 to 30 days/, fix: /fix: Keep deletion_window_in_days and recovery_window_in_days/,
+  },
+  {
+    when: 'an override lets the audit archive be force-destroyed',
+    build: (s) => prodEnv(s).auditSink.archive.addOverride('force_destroy', true),
+    path: 'test/env/audit/archive', finding: /\[DeletionRecoverable\].*aws_s3_bucket\.env_audit_archive_[0-9A-F]+\): force_destroy is true on an object-locked bucket/, fix: /force_destroy = false on object-locked buckets/,
+  },
+  {
+    when: 'an override gives a workload role 12-hour sessions',
+    build: (s) => new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps()))).role.addOverride('max_session_duration', 43200),
+    path: 'test/svc/identity/role', finding: /\[RoleSessionAtMostOneHour\].*max_session_duration.*43200/, fix: /fix: /,
+  },
+];
+
+describe('bad-input matrix: app-level synth (GovernedApp)', () => {
+  test.each(APP_ROWS.map((r) => [r.when, r] as const))('fails when %s', (_when, row) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-app-'));
+    try {
+      const app = new GovernedApp({ outdir, context: { [TODAY_CONTEXT_KEY]: TODAY }, warn: () => undefined });
+      let error: unknown;
+      try {
+        row.build(stack(app));
+        app.synth();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(GovernanceCheckFailed);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^Governance check failed with \d+ error\(s\); the synthesized configuration was withdrawn/);
+      expect(message).toContain(`test: ${row.path} (`);
+      expect(message).toMatch(row.finding);
+      expect(message).toMatch(row.fix);
+      // Withdrawn: nothing Terraform or cdktf deploy would read is left; the report explaining it is.
+      const written = listFiles(outdir);
+      expect(written.filter((f) => f.endsWith('cdk.tf.json') || f === 'manifest.json')).toEqual([]);
+      expect(written).toContain(path.join('stacks', 'test', 'governance.md'));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

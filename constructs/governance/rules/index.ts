@@ -1,5 +1,6 @@
 /** The rule pack: every rule, one file each. This file only re-exports. */
 export { ApiMethodAuthorized } from './ApiMethodAuthorized';
+export { DeletionRecoverable } from './DeletionRecoverable';
 export { GovernanceTags } from './GovernanceTags';
 export { InterfaceEndpointPrivate } from './InterfaceEndpointPrivate';
 export { KmsKeyRotation } from './KmsKeyRotation';

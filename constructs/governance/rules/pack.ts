@@ -1,6 +1,7 @@
 /** The default rule pack: the order is the order findings are reported in. */
 import type { Rule } from '../rule-engine';
 import { ApiMethodAuthorized } from './ApiMethodAuthorized';
+import { DeletionRecoverable } from './DeletionRecoverable';
 import { GovernanceTags } from './GovernanceTags';
 import { InterfaceEndpointPrivate } from './InterfaceEndpointPrivate';
 import { KmsKeyRotation } from './KmsKeyRotation';
@@ -43,6 +44,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   SecretRotation,
   SecretValueNotInState,
   KmsKeyRotation,
+  DeletionRecoverable,
   LogGroupEncryptedAndRetained,
   S3BucketPublicAccessBlocked,
   S3BucketKmsEncrypted,
