@@ -1,8 +1,12 @@
-import { App } from 'cdktf';
+import { GovernedApp } from './constructs/governance/governed-app';
 import { allExamples } from './examples/all-examples';
 import { appOptions } from './stacks/app-options';
 
-/** Synthesizes every example into cdktf.out (`npm run synth`). */
-const app = new App({ ...appOptions(), outdir: 'cdktf.out' });
+/**
+ * Synthesizes every example into cdktf.out (`npm run synth`). GovernedApp checks every stack
+ * against the governance rules and writes governance.json and governance.md beside each stack;
+ * an error finding fails synth and withdraws the stack's output.
+ */
+const app = new GovernedApp({ ...appOptions(), outdir: 'cdktf.out' });
 allExamples(app);
 app.synth();
