@@ -18,6 +18,19 @@ export * from './governance/revocation';
 export * from './governance/rotation';
 export * from './governance/tags';
 export * from './governance/workload-registry';
+export * from './governance/time-window';
+export * from './governance/tool-grants';
+export * from './governance/cedar-policies';
+// rules, exceptions, report, plan review
+export * from './governance/governed-app';
+export * from './governance/governance';
+export * from './governance/exceptions';
+export * from './governance/rule-engine';
+export * from './governance/report';
+export * from './governance/plan-diff';
+export * from './governance/terraform-json';
+export * from './governance/frameworks';
+export * from './governance/rules';
 
 // primitives
 export * from './primitives/budget';
@@ -30,6 +43,9 @@ export * from './primitives/private-model-endpoint';
 export * from './primitives/rotating-secret';
 export * from './primitives/service-role';
 export * from './primitives/workload-identity';
+export * from './primitives/agent-policy-store';
+export * from './primitives/tool-authorizer';
+export * from './primitives/tool-route';
 
 // platform
 export * from './platform/audit-sink';
@@ -46,6 +62,8 @@ export * from './platform/rotation-function';
 // workloads
 export * from './workloads/governed-inference-service';
 export * from './workloads/inference-service-props';
+export * from './workloads/governed-agent';
+export * from './workloads/agent-props';
 
 // ready compositions
 export * from '../stacks/platform-stack';

@@ -1,5 +1,6 @@
 import { describeTimeWindow, type TimeWindow } from './time-window';
 import { TOOL_ACTIONS, type ResolvedToolGrant, type ToolAction } from './tool-grants';
+import type { Revocation } from './governance-tags';
 
 /**
  * Request-time authorization in Cedar, generated from an agent's grants. Pure functions: the
@@ -52,14 +53,6 @@ export interface ModelGrant {
 
 export function governedServiceModelId(environment: string, service: string): string {
   return `${environment}/service/${service}`;
-}
-
-export interface Revocation {
-  /** E-mail of who revoked. */
-  readonly by: string;
-  readonly reason: string;
-  /** ISO 8601 instant of the revocation. */
-  readonly at: string;
 }
 
 export interface AgentAuthorizationInput {

@@ -29,6 +29,8 @@ export interface IGovernedEnvironment extends IConstruct {
   readonly allowedModels: readonly string[];
   readonly allowedModelsKnown: boolean;
   readonly guardrail: { readonly arn: string; readonly id: string; readonly version: string };
+  /** Name of the audit archive bucket (object-locked, SSE-KMS): where captured model data lands. */
+  readonly auditArchiveBucket: string;
   readonly rotationFunctionArn: string;
   readonly network: {
     readonly vpcId: string;

@@ -41,6 +41,7 @@ export function publishContract(scope: Construct, id: string, env: IGovernedEnvi
       secretRecoveryDays: env.secretRecoveryDays,
       allowedModels: env.allowedModels,
       guardrail: env.guardrail,
+      auditArchiveBucket: env.auditArchiveBucket,
       rotationFunctionArn: env.rotationFunctionArn,
       network: env.network,
       vpcEndpoints: env.vpcEndpoints,
@@ -86,6 +87,7 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
   public readonly allowedModels: readonly string[];
   public readonly allowedModelsKnown = false;
   public readonly guardrail: IGovernedEnvironment['guardrail'];
+  public readonly auditArchiveBucket: string;
   public readonly rotationFunctionArn: string;
   public readonly network: IGovernedEnvironment['network'];
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
@@ -123,6 +125,7 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
     this.allowedModels = Token.asList(Fn.lookup(contract, 'allowedModels'));
     this.guardrail = { arn: str('guardrail', 'arn'), id: str('guardrail', 'id'), version: str('guardrail', 'version') };
     this.rotationFunctionArn = str('rotationFunctionArn');
+    this.auditArchiveBucket = str('auditArchiveBucket');
     this.network = {
       vpcId: str('network', 'vpcId'),
       vpcCidr: str('network', 'vpcCidr'),

@@ -63,6 +63,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   public readonly allowedModelsKnown = true;
   public readonly allowedRegions: readonly string[];
   public readonly guardrail: IGovernedEnvironment['guardrail'];
+  public readonly auditArchiveBucket: string;
   public readonly rotationFunctionArn: string;
   public readonly network: IGovernedEnvironment['network'];
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
@@ -119,6 +120,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       objectLockMode: this.isProduction ? 'COMPLIANCE' : 'GOVERNANCE',
       preventDestroy: this.isProduction,
     });
+    this.auditArchiveBucket = this.auditSink.archive.bucket;
     new InvocationLogging(this, 'invocation-logging', { ...common, rolePath: platformPath, sink: this.auditSink });
 
     const clusterArn = props.kubernetes ? eksClusterArn(props.region, this.accountId, props.kubernetes.clusterName) : undefined;
@@ -163,6 +165,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       allowedModels: this.allowedModels,
       kmsKeyArn: this.kmsKeyArn,
       gatewayExecutionArn: this.gateway.executionArn,
+      auditArchiveBucket: this.auditArchiveBucket,
       rolePath: this.rolePath,
     });
     this.permissionBoundaryArn = this.boundary.arn;

@@ -15,6 +15,8 @@ export interface PermissionBoundaryProps {
   readonly allowedModels: readonly string[];
   readonly kmsKeyArn: string;
   readonly gatewayExecutionArn: string;
+  /** SageMaker endpoints of the environment write captured invocations under `sagemaker/<endpoint>/`. */
+  readonly auditArchiveBucket: string;
   readonly rolePath: string;
   readonly tags: Record<string, string>;
 }
@@ -49,6 +51,7 @@ export class PermissionBoundary extends Construct {
           Action: [...LOGS_WRITE, ...LOGS_DESCRIBE],
           Resource: [`arn:aws:logs:${region}:${accountId}:log-group:/governed/${envName}/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws/sagemaker/Endpoints/${envName}-*`],
         },
+        { Sid: 'CaptureEndpointInvocations', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${props.auditArchiveBucket}/sagemaker/${envName}-*` },
         { Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: `arn:aws:ecr:${region}:${accountId}:repository/*` },
         // These two actions support no resource scoping (SageMaker needs them for its containers).
         { Sid: 'UnscopableRuntimeActions', Effect: 'Allow', Action: [...ECR_AUTH, ...METRICS_PUT], Resource: '*' },

@@ -29,6 +29,11 @@ function sageMakerClasses() {
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
+/** Where an endpoint's captured invocations land: its own prefix of the audit archive. */
+export function dataCaptureUri(env: IGovernedEnvironment, endpointName: string): string {
+  return `s3://${env.auditArchiveBucket}/sagemaker/${endpointName}`;
+}
+
 /**
  * A SageMaker real-time endpoint that stays private: the model runs with network isolation (no
  * outbound calls from the container) inside the environment's VPC, its storage and captured data
@@ -64,6 +69,15 @@ export class PrivateModelEndpoint extends Construct {
     const config = new SagemakerEndpointConfiguration(this, 'config', {
       name: props.name,
       kmsKeyArn: env.kmsKeyArn,
+      // Every request and response is captured into the object-locked audit archive: the
+      // SageMaker form of model invocation logging.
+      dataCaptureConfig: {
+        enableCapture: true,
+        initialSamplingPercentage: 100,
+        destinationS3Uri: dataCaptureUri(env, props.name),
+        kmsKeyId: env.kmsKeyArn,
+        captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
+      },
       productionVariants: [
         {
           variantName: 'primary',

@@ -278,6 +278,12 @@ function sageMakerRuntimeStatements(env: IGovernedEnvironment, endpointName: str
       Resource: `arn:aws:logs:${env.region}:${env.accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}*`,
     },
     {
+      Sid: 'CaptureInvocationsToAuditArchive',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: `arn:aws:s3:::${env.auditArchiveBucket}/sagemaker/${endpointName}/*`,
+    },
+    {
       Sid: 'UseEnvironmentKeyThroughSageMaker',
       Effect: 'Allow',
       Action: [...KMS_USE],

@@ -114,6 +114,12 @@ describe('SageMaker endpoint', () => {
     expect(model.enable_network_isolation).toBe(true);
     expect(model.vpc_config.subnets).toBeDefined();
   });
+  test('the endpoint captures every request and response into the audit archive, encrypted', () => {
+    const capture = only(json, 'aws_sagemaker_endpoint_configuration').data_capture_config;
+    expect(capture).toMatchObject({ enable_capture: true, initial_sampling_percentage: 100, kms_key_id: expect.stringMatching(/aws_kms_key\./) });
+    expect(capture.destination_s3_uri).toMatch(/^s3:\/\/\$\{aws_s3_bucket\..*\.bucket\}\/sagemaker\/dev-scorer$/);
+    expect(capture.capture_options).toEqual([{ capture_mode: 'Input' }, { capture_mode: 'Output' }]);
+  });
   test('the endpoint configuration is encrypted with the environment key', () => {
     expect(only(json, 'aws_sagemaker_endpoint_configuration').kms_key_arn).toMatch(/aws_kms_key\./);
   });
