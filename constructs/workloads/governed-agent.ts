@@ -25,6 +25,7 @@ import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkAgentModels, checkAgentRuntime, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
 import { checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment } from './inference-service-props';
 import { claimWorkloadName } from '../governance/workload-registry';
+import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
 
 /** IAM policy concerns of an agent role: model access and tool access never share a document. */
 export const AGENT_CONCERNS = { modelAccess: 'model-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
@@ -291,24 +292,7 @@ export class GovernedAgent extends Construct implements IGrantee {
       runtime: { kind: 'aws-service', service: 'apigateway.amazonaws.com', sourceArn: `${env.gateway.executionArn}/*` },
     });
     const guardrail = env.guardrail;
-    gatewayIdentity.addToPolicy(AGENT_CONCERNS.modelAccess, [
-      {
-        Sid: 'InvokeGrantedModelsWithGuardrail',
-        Effect: 'Allow',
-        Action: [...BEDROCK_INVOKE],
-        Resource: modelIds.map((id) => bedrockModelArn(env.region, id)),
-        Condition: { StringEquals: { 'bedrock:GuardrailIdentifier': `${guardrail.arn}:${guardrail.version}` } },
-      },
-      { Sid: 'ApplyGuardrail', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: guardrail.arn },
-      // The guardrail is encrypted with the environment key; Bedrock decrypts it for the caller.
-      {
-        Sid: 'UseEnvironmentKeyThroughBedrock',
-        Effect: 'Allow',
-        Action: [...KMS_USE],
-        Resource: env.kmsKeyArn,
-        Condition: { StringEquals: { 'kms:ViaService': `bedrock.${env.region}.amazonaws.com` } },
-      },
-    ]);
+    gatewayIdentity.addToPolicy(AGENT_CONCERNS.modelAccess, bedrockModelAccessStatements(env, 'InvokeGrantedModelsWithGuardrail', modelIds.map((id) => bedrockModelArn(env.region, id)), guardrail));
     const modelsResource = new ApiGatewayResource(this, 'gateway-models', { restApiId: env.gateway.restApiId, parentId: agentResourceId, pathPart: 'models' });
     return modelIds.map((modelId) => {
       const pathPart = modelId.replace(/[^A-Za-z0-9._-]/g, '-');

@@ -7,7 +7,7 @@ import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import {
-  BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
+  ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
 } from '../governance/iam-actions';
 import { sid, type PolicyStatement } from '../governance/policy-document';
 import { claimWorkloadName } from '../governance/workload-registry';
@@ -20,6 +20,7 @@ import { PrivateModelEndpoint } from '../primitives/private-model-endpoint';
 import { RotatingSecret } from '../primitives/rotating-secret';
 import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkModel, checkReferences, checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment, type GovernedInferenceServiceProps } from './inference-service-props';
+import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
 
 /**
  * A governed AI inference workload in one environment, from one construct: its own identity, its
@@ -105,26 +106,8 @@ export class GovernedInferenceService extends Construct implements IGrantee {
     if (model.bedrock) {
       const guardrail = props.guardrail ?? env.guardrail;
       const modelArn = bedrockModelArn(env.region, model.bedrock.modelId);
-      // The gateway calls Bedrock with this identity: the named model only, and only with the
-      // guardrail attached (the condition makes a call without it fail).
-      this.identity.addToPolicy('model-access', [
-        {
-          Sid: 'InvokeNamedModelWithGuardrail',
-          Effect: 'Allow',
-          Action: [...BEDROCK_INVOKE],
-          Resource: modelArn,
-          Condition: { StringEquals: { 'bedrock:GuardrailIdentifier': `${guardrail.arn}:${guardrail.version}` } },
-        },
-        { Sid: 'ApplyGuardrail', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: guardrail.arn },
-        // The guardrail is encrypted with the environment key; Bedrock decrypts it for the caller.
-        {
-          Sid: 'UseEnvironmentKeyThroughBedrock',
-          Effect: 'Allow',
-          Action: [...KMS_USE],
-          Resource: env.kmsKeyArn,
-          Condition: { StringEquals: { 'kms:ViaService': `bedrock.${env.region}.amazonaws.com` } },
-        },
-      ]);
+      // The gateway calls Bedrock with this identity.
+      this.identity.addToPolicy('model-access', bedrockModelAccessStatements(env, 'InvokeNamedModelWithGuardrail', modelArn, guardrail));
       integration = {
         kind: 'aws',
         uri: `arn:aws:apigateway:${env.region}:bedrock-runtime:path/model/${model.bedrock.modelId}/invoke`,
