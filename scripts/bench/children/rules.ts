@@ -2,24 +2,17 @@
  * Child process: synthesizes enough workloads for argv[2] resources, then runs the governance
  * rule engine over them, the way GovernedApp does after synth (model the JSON, evaluate every rule
  * on every resource). Reports the engine's time per resource and its share of construct + synth +
- * engine. Prints {"available": false} while the engine is not in the tree.
+ * engine.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
 const target = Number(process.argv[2]);
 const outdir = process.argv[3];
-const engineFile = path.join(__dirname, '..', '..', '..', 'constructs', 'governance', 'rule-engine.js');
-if (!fs.existsSync(engineFile)) {
-  console.log(JSON.stringify({ available: false, reason: 'constructs/governance/rule-engine.ts is not in this tree yet' }));
-  process.exit(0);
-}
-/* eslint-disable @typescript-eslint/no-require-imports -- optional modules, loaded only when present */
-const engine = require(engineFile);
-const { GOVERNANCE_RULES } = require('../../../constructs/governance/rules');
-const { fromSynthJson } = require('../../../constructs/governance/terraform-json');
-const { workloadFleet } = require('./workload-fleet') as typeof import('./workload-fleet');
-/* eslint-enable @typescript-eslint/no-require-imports */
+import * as engine from '../../../constructs/governance/rule-engine';
+import { GOVERNANCE_RULES } from '../../../constructs/governance/rules';
+import { fromSynthJson } from '../../../constructs/governance/terraform-json';
+import { workloadFleet } from './workload-fleet';
 
 const RESOURCES_PER_WORKLOAD = 14; // measured by the scaling run; the count below is checked after synth
 const count = Math.ceil(target / RESOURCES_PER_WORKLOAD);
@@ -38,7 +31,6 @@ const synthMs = ms(t0, t1);
 const engineMs = ms(t2, t3);
 console.log(
   JSON.stringify({
-    available: true,
     workloads: count,
     resources,
     rules: GOVERNANCE_RULES.length,
@@ -46,6 +38,6 @@ console.log(
     engineMs,
     usPerResource: (engineMs * 1000) / resources,
     share: engineMs / (synthMs + engineMs),
-    findings: evaluations.reduce((n: number, e: { findings: unknown[] }) => n + e.findings.length, 0),
+    findings: evaluations.reduce((n, e) => n + e.findings.length, 0),
   }),
 );
