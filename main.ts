@@ -1,4 +1,4 @@
-import { GovernedApp } from './constructs/governance/governed-app';
+import { GovernedApp } from './constructs/policy-engine/governed-app';
 import { allExamples } from './examples/all-examples';
 import { appOptions } from './stacks/app-options';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { fromSynthJson, StackModel, TerraformJsonError } from '../constructs/governance/terraform-json';
-import { assertPlanShape, assertSynthShape } from '../constructs/governance/terraform-json-shape';
+import { fromSynthJson, StackModel, TerraformJsonError } from '../constructs/policy-engine/terraform-json';
+import { assertPlanShape, assertSynthShape } from '../constructs/policy-engine/terraform-json-shape';
 
 /** Input the CLI cannot use: exit code 2 with a message that names the file and the fix. */
 export class UnusableInput extends Error {

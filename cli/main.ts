@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
-import { resolveContractValues } from '../constructs/governance/contract-values';
-import { planDiff } from '../constructs/governance/plan-diff';
-import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/governance/report';
-import { evaluateApp, Finding } from '../constructs/governance/rule-engine';
-import { GOVERNANCE_RULES } from '../constructs/governance/rules';
-import { isPlanJson } from '../constructs/governance/terraform-json';
+import { resolveContractValues } from '../constructs/policy-engine/contract-values';
+import { planDiff } from '../constructs/policy-engine/plan-diff';
+import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/policy-engine/report';
+import { evaluateApp, Finding } from '../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
+import { isPlanJson } from '../constructs/policy-engine/terraform-json';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';

@@ -1,5 +1,5 @@
-import type { PlanDiff } from '../constructs/governance/plan-diff';
-import { findingsMarkdown, GovernanceReport } from '../constructs/governance/report';
+import type { PlanDiff } from '../constructs/policy-engine/plan-diff';
+import { findingsMarkdown, GovernanceReport } from '../constructs/policy-engine/report';
 
 /** Markdown sized for a pull-request comment: the verdict first, then what changed and why. */
 

@@ -1,6 +1,6 @@
-import type { Finding, Rule } from '../constructs/governance/rule-engine';
-import { controlLabel } from '../constructs/governance/frameworks';
-import { EXCEPTION_RULE_IDS } from '../constructs/governance/rule-engine';
+import type { Finding, Rule } from '../constructs/policy-engine/rule-engine';
+import { controlLabel } from '../constructs/policy-engine/frameworks';
+import { EXCEPTION_RULE_IDS } from '../constructs/policy-engine/rule-engine';
 
 /**
  * SARIF 2.1.0 (the format code-scanning tools read). One result per finding; an excepted finding

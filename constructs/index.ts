@@ -18,19 +18,19 @@ export * from './governance/revocation';
 export * from './governance/rotation';
 export * from './governance/tags';
 export * from './governance/workload-registry';
-export * from './governance/time-window';
-export * from './governance/tool-grants';
-export * from './governance/cedar-policies';
+export * from './agent-authorization/time-window';
+export * from './agent-authorization/tool-grants';
+export * from './agent-authorization/cedar-policies';
 // rules, exceptions, report, plan review
-export * from './governance/governed-app';
-export * from './governance/governance';
-export * from './governance/exceptions';
-export * from './governance/rule-engine';
-export * from './governance/report';
-export * from './governance/plan-diff';
-export * from './governance/terraform-json';
-export * from './governance/frameworks';
-export * from './governance/rules';
+export * from './policy-engine/governed-app';
+export * from './policy-engine/governance';
+export * from './policy-engine/exceptions';
+export * from './policy-engine/rule-engine';
+export * from './policy-engine/report';
+export * from './policy-engine/plan-diff';
+export * from './policy-engine/terraform-json';
+export * from './policy-engine/frameworks';
+export * from './policy-engine/rules';
 
 // primitives
 export * from './primitives/budget';

@@ -3,7 +3,7 @@ import { TerraformStack } from 'cdktf';
 import { VerifiedpermissionsPolicy } from '@cdktf/provider-aws/lib/verifiedpermissions-policy';
 import { VerifiedpermissionsPolicyStore } from '@cdktf/provider-aws/lib/verifiedpermissions-policy-store';
 import { VerifiedpermissionsSchema } from '@cdktf/provider-aws/lib/verifiedpermissions-schema';
-import { cedarSchema, type CedarPolicy } from '../governance/cedar-policies';
+import { cedarSchema, type CedarPolicy } from '../agent-authorization/cedar-policies';
 
 export interface AgentPolicyStoreProps {
   readonly environmentName: string;

@@ -7,7 +7,7 @@ import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { KMS_USE, LAMBDA_INVOKE, LOGS_WRITE, SECRETS_READ, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
 import { platformRolePath } from '../governance/rotation';
-import type { ResolvedToolGrant } from '../governance/tool-grants';
+import type { ResolvedToolGrant } from '../agent-authorization/tool-grants';
 import type { LogSink } from './log-sink';
 import type { RotatingSecret } from './rotating-secret';
 import { ServiceRole } from './service-role';

@@ -3,7 +3,7 @@ import { ApiGatewayIntegration, type ApiGatewayIntegrationConfig } from '@cdktf/
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import type { IGovernedEnvironment } from '../governance/environment';
-import type { ResolvedToolGrant } from '../governance/tool-grants';
+import type { ResolvedToolGrant } from '../agent-authorization/tool-grants';
 
 /** Headers the caller sends for the authorizer only; the tool never receives them. */
 export const AUTHORIZER_ONLY_HEADERS = ['x-governance-identity', 'x-governance-approval'] as const;

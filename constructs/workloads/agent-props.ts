@@ -4,7 +4,7 @@ import type { DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
-import type { ToolGrant } from '../governance/tool-grants';
+import type { ToolGrant } from '../agent-authorization/tool-grants';
 import { claimWorkloadName, workloadClaims } from '../governance/workload-registry';
 import type { Quotas } from '../primitives/gateway-stage';
 import type { ContainerResources } from '../primitives/kubernetes-workload';

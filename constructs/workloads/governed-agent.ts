@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { BedrockagentAgent } from '@cdktf/provider-aws/lib/bedrockagent-agent';
 import { bedrockModelArn, eksClusterArn } from '../governance/arns';
-import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGrant } from '../governance/cedar-policies';
+import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGrant } from '../agent-authorization/cedar-policies';
 import { today } from '../governance/clock';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
@@ -11,7 +11,7 @@ import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, workloadFacts, t
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
 import { platformRolePath } from '../governance/rotation';
-import { checkToolGrants, type ResolvedToolGrant } from '../governance/tool-grants';
+import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/tool-grants';
 import { AgentPolicyStore } from '../primitives/agent-policy-store';
 import { GatewayRoute } from '../primitives/gateway-route';
 import { GatewayStage } from '../primitives/gateway-stage';

@@ -5,7 +5,7 @@
  * What a gateway request asks for: which agent's route, which tool, which action. Read from the
  * route template API Gateway matched (`event.resource`), never from the raw path, so encoded or
  * doubled slashes cannot steer a request to another tool. The action comes from the HTTP method
- * (constructs/governance/tool-grants.ts HTTP_METHOD_ACTIONS holds the same map; a test keeps the
+ * (constructs/agent-authorization/tool-grants.ts HTTP_METHOD_ACTIONS holds the same map; a test keeps the
  * two equal), so a write cannot present itself as a read.
  */
 

@@ -1,8 +1,8 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { IsAuthorizedCommand } from '@aws-sdk/client-verifiedpermissions';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { agentPolicies, cedarSchema } from '../../constructs/governance/cedar-policies';
-import { HTTP_METHOD_ACTIONS as TS_METHOD_ACTIONS } from '../../constructs/governance/tool-grants';
+import { agentPolicies, cedarSchema } from '../../constructs/agent-authorization/cedar-policies';
+import { HTTP_METHOD_ACTIONS as TS_METHOD_ACTIONS } from '../../constructs/agent-authorization/tool-grants';
 import { IDENTITY_SOURCE } from '../../constructs/primitives/tool-authorizer';
 import { AUTHORIZER_ONLY_HEADERS, TOOL_CREDENTIAL_CONTEXT_KEY as ROUTE_CONTEXT_KEY } from '../../constructs/primitives/tool-route';
 import { agents, caseName, ENV, MATRIX, parseCall, APPROVER, type MatrixCase } from '../governance/agent-grants.fixture';

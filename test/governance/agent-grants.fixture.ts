@@ -1,6 +1,6 @@
-import type { AgentAuthorizationInput } from '../../constructs/governance/cedar-policies';
+import type { AgentAuthorizationInput } from '../../constructs/agent-authorization/cedar-policies';
 import { ProblemCollector } from '../../constructs/governance/errors';
-import { checkToolGrants, type ResolvedToolGrant, type ToolGrant } from '../../constructs/governance/tool-grants';
+import { checkToolGrants, type ResolvedToolGrant, type ToolGrant } from '../../constructs/agent-authorization/tool-grants';
 
 /**
  * The grants the Cedar matrix and the authorizer tests share: an incident-triage agent with a

@@ -13,9 +13,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { evaluateApp } from '../../constructs/governance/rule-engine';
-import { GOVERNANCE_RULES } from '../../constructs/governance/rules';
-import { fromSynthJson } from '../../constructs/governance/terraform-json';
+import { evaluateApp } from '../../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES } from '../../constructs/policy-engine/rules';
+import { fromSynthJson } from '../../constructs/policy-engine/terraform-json';
 import { policy, synthJson } from './fixtures';
 
 function largeStack(resourceCount: number): Record<string, unknown> {
@@ -82,7 +82,7 @@ function benchLarge(): void {
 
 function benchExamples(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { GovernedApp } = require('../../constructs/governance/governed-app') as typeof import('../../constructs/governance/governed-app');
+  const { GovernedApp } = require('../../constructs/policy-engine/governed-app') as typeof import('../../constructs/policy-engine/governed-app');
   const { platformApp } = require('../../examples/platform-app');
   const { productApp } = require('../../examples/product-app');
   const { incidentTriageApp } = require('../../examples/incident-triage-agent');

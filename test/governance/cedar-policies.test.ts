@@ -8,7 +8,7 @@ import {
   MODEL_ACTION,
   toolEntityId,
   type CedarPolicy,
-} from '../../constructs/governance/cedar-policies';
+} from '../../constructs/agent-authorization/cedar-policies';
 import { agents, caseName, ENV, MATRIX, MODEL, parseCall, resolve, TRIAGE_TOOLS, type MatrixCase } from './agent-grants.fixture';
 
 /** Every policy of the environment's store, as Cedar's policy set (id -> statement). */

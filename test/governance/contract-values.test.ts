@@ -1,6 +1,6 @@
-import { parseJsonencodeLiteral, resolveContractValues } from '../../constructs/governance/contract-values';
-import { evaluateApp } from '../../constructs/governance/rule-engine';
-import { LogGroupEncryptedAndRetained } from '../../constructs/governance/rules';
+import { parseJsonencodeLiteral, resolveContractValues } from '../../constructs/policy-engine/contract-values';
+import { evaluateApp } from '../../constructs/policy-engine/rule-engine';
+import { LogGroupEncryptedAndRetained } from '../../constructs/policy-engine/rules';
 import { NOW, synthStack } from './fixtures';
 
 const CONTRACT =

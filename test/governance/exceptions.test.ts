@@ -1,9 +1,9 @@
 import { App, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { Governance, EXCEPTION_METADATA_TYPE } from '../../constructs/governance/governance';
-import { evaluateStack, EXCEPTION_RULE_IDS } from '../../constructs/governance/rule-engine';
-import { GOVERNANCE_RULES, RoleSessionAtMostOneHour } from '../../constructs/governance/rules';
-import { fromSynthJson } from '../../constructs/governance/terraform-json';
+import { Governance, EXCEPTION_METADATA_TYPE } from '../../constructs/policy-engine/governance';
+import { evaluateStack, EXCEPTION_RULE_IDS } from '../../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES, RoleSessionAtMostOneHour } from '../../constructs/policy-engine/rules';
+import { fromSynthJson } from '../../constructs/policy-engine/terraform-json';
 import { NOW, policy, synthStack } from './fixtures';
 
 const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } });

@@ -1,6 +1,6 @@
-import type { Rule, RuleOutcome } from '../../constructs/governance/rule-engine';
+import type { Rule, RuleOutcome } from '../../constructs/policy-engine/rule-engine';
 import { REQUIRED_TAG_KEYS, TAG_KEYS } from '../../constructs/governance/tags';
-import { fromPlanJson, fromSynthJson, StackModel } from '../../constructs/governance/terraform-json';
+import { fromPlanJson, fromSynthJson, StackModel } from '../../constructs/policy-engine/terraform-json';
 
 /**
  * Fixture JSON built in the tests: the shape cdktf writes to cdk.tf.json (`resource.<type>.<name>`

@@ -5,9 +5,9 @@ import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { GovernanceCheckFailed, GovernedApp } from '../../constructs/governance/governed-app';
-import { Governance } from '../../constructs/governance/governance';
-import { GovernanceReport } from '../../constructs/governance/report';
+import { GovernanceCheckFailed, GovernedApp } from '../../constructs/policy-engine/governed-app';
+import { Governance } from '../../constructs/policy-engine/governance';
+import { GovernanceReport } from '../../constructs/policy-engine/report';
 import { GOVERNANCE_TAGS, NOW, policy } from './fixtures';
 
 const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } });

@@ -1,6 +1,6 @@
-import { buildReport, GovernanceReport, reportMarkdown } from '../../constructs/governance/report';
-import { evaluateStack } from '../../constructs/governance/rule-engine';
-import { GOVERNANCE_RULES } from '../../constructs/governance/rules';
+import { buildReport, GovernanceReport, reportMarkdown } from '../../constructs/policy-engine/report';
+import { evaluateStack } from '../../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES } from '../../constructs/policy-engine/rules';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { GOVERNANCE_TAGS, NOW, policy, synthStack } from './fixtures';
 

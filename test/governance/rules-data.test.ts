@@ -9,7 +9,7 @@ import {
   SecretCustomerManagedKey,
   SecretRotation,
   SecretValueNotInState,
-} from '../../constructs/governance/rules';
+} from '../../constructs/policy-engine/rules';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { evaluate, GOVERNANCE_TAGS, planStack, policy, synthStack } from './fixtures';
 

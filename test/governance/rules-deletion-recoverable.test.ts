@@ -1,4 +1,4 @@
-import { DeletionRecoverable } from '../../constructs/governance/rules';
+import { DeletionRecoverable } from '../../constructs/policy-engine/rules';
 import { evaluate, planStack, synthStack } from './fixtures';
 
 describe('DeletionRecoverable', () => {

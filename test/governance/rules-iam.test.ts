@@ -6,8 +6,8 @@ import {
   RoleSessionAtMostOneHour,
   TrustPolicyNarrowed,
   WorkloadRolePermissionBoundary,
-} from '../../constructs/governance/rules';
-import { evaluateStack } from '../../constructs/governance/rule-engine';
+} from '../../constructs/policy-engine/rules';
+import { evaluateStack } from '../../constructs/policy-engine/rule-engine';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { evaluate, GOVERNANCE_TAGS, NOW, planStack, policy, synthStack } from './fixtures';
 

@@ -11,7 +11,7 @@ import {
   SageMakerEndpointDataCapture,
   SageMakerEndpointEncrypted,
   SageMakerNetworkIsolation,
-} from '../../constructs/governance/rules';
+} from '../../constructs/policy-engine/rules';
 import { evaluate, planStack, policy, synthStack } from './fixtures';
 
 describe('InterfaceEndpointPrivate', () => {

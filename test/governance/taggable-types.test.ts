@@ -1,4 +1,4 @@
-import { AWS_TAGGABLE_TYPES } from '../../constructs/governance/aws-taggable-types';
+import { AWS_TAGGABLE_TYPES } from '../../constructs/policy-engine/aws-taggable-types';
 import { taggableTypesFromProvider } from './taggable-types-source';
 
 test('the committed taggable type list matches the pinned provider package', () => {

@@ -1,6 +1,6 @@
 import { ProblemCollector } from '../../constructs/governance/errors';
-import { checkToolGrants, type ToolGrant } from '../../constructs/governance/tool-grants';
-import { describeTimeWindow, parseTimeWindow } from '../../constructs/governance/time-window';
+import { checkToolGrants, type ToolGrant } from '../../constructs/agent-authorization/tool-grants';
+import { describeTimeWindow, parseTimeWindow } from '../../constructs/agent-authorization/time-window';
 import { TRIAGE_TOOLS } from './agent-grants.fixture';
 
 const PATH = 'product-prod/incident-triage';

@@ -6,7 +6,7 @@ import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
 import { isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
 import { LOG_RETENTION_VALUES } from '../../constructs/primitives/log-sink';
-import type { ToolGrant } from '../../constructs/governance/tool-grants';
+import type { ToolGrant } from '../../constructs/agent-authorization/tool-grants';
 import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
 import type { InferenceModel } from '../../constructs/workloads/inference-service-props';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';

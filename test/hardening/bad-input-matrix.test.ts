@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, type App } from 'cdktf';
-import { GovernanceCheckFailed, GovernedApp } from '../../constructs/governance/governed-app';
+import { GovernanceCheckFailed, GovernedApp } from '../../constructs/policy-engine/governed-app';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';

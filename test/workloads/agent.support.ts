@@ -1,6 +1,6 @@
 import type { TerraformStack } from 'cdktf';
 import type { IGovernedEnvironment } from '../../constructs/governance/environment';
-import type { ToolGrant } from '../../constructs/governance/tool-grants';
+import type { ToolGrant } from '../../constructs/agent-authorization/tool-grants';
 import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
 import { GovernedAgent } from '../../constructs/workloads/governed-agent';
 import { DIGEST, MODELS } from '../support';

@@ -1,4 +1,4 @@
-import { cedarSchema } from '../../constructs/governance/cedar-policies';
+import { cedarSchema } from '../../constructs/agent-authorization/cedar-policies';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';

@@ -9,9 +9,9 @@ import * as path from 'path';
 
 const target = Number(process.argv[2]);
 const outdir = process.argv[3];
-import * as engine from '../../../constructs/governance/rule-engine';
-import { GOVERNANCE_RULES } from '../../../constructs/governance/rules';
-import { fromSynthJson } from '../../../constructs/governance/terraform-json';
+import * as engine from '../../../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES } from '../../../constructs/policy-engine/rules';
+import { fromSynthJson } from '../../../constructs/policy-engine/terraform-json';
 import { workloadFleet } from './workload-fleet';
 
 const RESOURCES_PER_WORKLOAD = 14; // measured by the scaling run; the count below is checked after synth

@@ -1,0 +1,208 @@
+import { describeTimeWindow, type TimeWindow } from './time-window';
+import { TOOL_ACTIONS, type ResolvedToolGrant, type ToolAction } from './tool-grants';
+import type { Revocation } from '../governance/governance-tags';
+
+/**
+ * Request-time authorization in Cedar, generated from an agent's grants. Pure functions: the
+ * GovernedAgent construct turns their output into Verified Permissions resources, the tests
+ * evaluate it with the real Cedar engine, and the gateway authorizer asks with the same names.
+ *
+ * Shape:
+ * - principal `Governance::Agent::"<env>/<agent>"`;
+ * - tool actions `read | write | delete` (group `toolAction`) on `Governance::Tool::"<env>/<agent>/<tool>"`;
+ * - model action `invokeModel` (group `modelAction`) on `Governance::Model::"<model>"`.
+ * The schema lets tool actions apply only to tools and the model action only to models, so a
+ * model permit can never match a tool request and a tool permit never a model request.
+ */
+export const CEDAR_NAMESPACE = 'Governance';
+export const CEDAR_TYPES = {
+  agent: `${CEDAR_NAMESPACE}::Agent`,
+  tool: `${CEDAR_NAMESPACE}::Tool`,
+  model: `${CEDAR_NAMESPACE}::Model`,
+  action: `${CEDAR_NAMESPACE}::Action`,
+} as const;
+export const MODEL_ACTION = 'invokeModel';
+export const TOOL_ACTION_GROUP = 'toolAction';
+export const MODEL_ACTION_GROUP = 'modelAction';
+
+/** Context attributes the gateway authorizer sends with every tool request. */
+export const TOOL_CONTEXT = {
+  /** UTC hour of API Gateway's request time, 0..23. */
+  hourUtc: 'hourUtc',
+  /** UTC weekday of the request time, Mon..Sun. */
+  dayOfWeek: 'dayOfWeek',
+  /** Present only when the request carried a valid signed approval: the approver's e-mail. */
+  approvedBy: 'approvedBy',
+  /** Present with approvedBy: the approval's id, for the action log. */
+  approvalId: 'approvalId',
+} as const;
+
+export function agentEntityId(environment: string, agent: string): string {
+  return `${environment}/${agent}`;
+}
+
+export function toolEntityId(environment: string, agent: string, tool: string): string {
+  return `${environment}/${agent}/${tool}`;
+}
+
+/** A model the agent may use: a Bedrock model id, or a governed inference service's id. */
+export interface ModelGrant {
+  /** Cedar resource id: the Bedrock model id, or `<env>/service/<name>` for a governed service. */
+  readonly model: string;
+}
+
+export function governedServiceModelId(environment: string, service: string): string {
+  return `${environment}/service/${service}`;
+}
+
+export interface AgentAuthorizationInput {
+  readonly environment: string;
+  readonly agent: string;
+  readonly tools: readonly ResolvedToolGrant[];
+  readonly models: readonly ModelGrant[];
+  readonly revoked?: Revocation;
+}
+
+/** One Cedar policy: a Verified Permissions static policy (one statement each). */
+export interface CedarPolicy {
+  /** Stable id: the Terraform construct id and the id the tests see in Cedar's diagnostics. */
+  readonly id: string;
+  readonly effect: 'permit' | 'forbid';
+  /** One line for reviewers, stored as the Verified Permissions policy description. */
+  readonly description: string;
+  readonly statement: string;
+}
+
+/** The Cedar schema (JSON form, as Verified Permissions stores it) for every agent of an environment. */
+export function cedarSchema(): Record<string, unknown> {
+  const toolContext = { type: 'ToolRequestContext' };
+  const actions: Record<string, unknown> = {
+    [TOOL_ACTION_GROUP]: {},
+    [MODEL_ACTION_GROUP]: {},
+    [MODEL_ACTION]: {
+      memberOf: [{ id: MODEL_ACTION_GROUP }],
+      appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Model'], context: { type: 'ModelRequestContext' } },
+    },
+  };
+  for (const action of TOOL_ACTIONS) {
+    actions[action] = {
+      memberOf: [{ id: TOOL_ACTION_GROUP }],
+      appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Tool'], context: toolContext },
+    };
+  }
+  return {
+    [CEDAR_NAMESPACE]: {
+      commonTypes: {
+        ToolRequestContext: {
+          type: 'Record',
+          attributes: {
+            [TOOL_CONTEXT.hourUtc]: { type: 'Long', required: true },
+            [TOOL_CONTEXT.dayOfWeek]: { type: 'String', required: true },
+            [TOOL_CONTEXT.approvedBy]: { type: 'String', required: false },
+            [TOOL_CONTEXT.approvalId]: { type: 'String', required: false },
+          },
+        },
+        ModelRequestContext: {
+          type: 'Record',
+          attributes: {
+            [TOOL_CONTEXT.hourUtc]: { type: 'Long', required: true },
+            [TOOL_CONTEXT.dayOfWeek]: { type: 'String', required: true },
+          },
+        },
+      },
+      entityTypes: { Agent: {}, Tool: {}, Model: {} },
+      actions,
+    },
+  };
+}
+
+/**
+ * Every Cedar policy of one agent: a permit per (tool, action) with its window and approval
+ * conditions, a permit per model, and, when revoked, a forbid on everything that overrides them.
+ */
+export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
+  const { environment, agent } = input;
+  const principal = entityRef(CEDAR_TYPES.agent, agentEntityId(environment, agent));
+  const policies: CedarPolicy[] = [];
+
+  for (const tool of input.tools) {
+    const resource = entityRef(CEDAR_TYPES.tool, toolEntityId(environment, agent, tool.name));
+    for (const action of tool.actions) {
+      const conditions: string[] = [];
+      const notes: string[] = [`${tool.sensitivity} sensitivity`];
+      if (tool.timeWindow) {
+        conditions.push(timeWindowCondition(tool.timeWindow));
+        notes.push(describeTimeWindow(tool.timeWindow));
+      }
+      if (tool.approval?.actions.includes(action)) {
+        conditions.push(approvalCondition(tool.approval.approvers));
+        notes.push(`approval by ${tool.approval.approvers.join(' or ')}`);
+      }
+      policies.push({
+        id: `tool.${agent}.${tool.name}.${action}`,
+        effect: 'permit',
+        description: `${environment}/${agent} may ${action} ${tool.name} (${notes.join('; ')})`,
+        statement: statement('permit', principal, actionRef(action), resource, conditions),
+      });
+    }
+  }
+
+  input.models.forEach((model, index) => {
+    policies.push({
+      id: `model.${agent}.${index}`,
+      effect: 'permit',
+      description: `${environment}/${agent} may invoke model ${model.model}`,
+      statement: statement('permit', principal, actionRef(MODEL_ACTION), entityRef(CEDAR_TYPES.model, model.model), []),
+    });
+  });
+
+  if (input.revoked) {
+    const { by, at, reason } = input.revoked;
+    policies.push({
+      id: `revoked.${agent}`,
+      effect: 'forbid',
+      description: `${environment}/${agent} revoked by ${by} at ${at}: ${reason}`,
+      // No action or resource constraint: the forbid covers tools, models and any action added later.
+      statement: statement('forbid', principal, undefined, undefined, []),
+    });
+  }
+  return policies;
+}
+
+function timeWindowCondition(window: TimeWindow): string {
+  const days = `[${window.days.map(cedarString).join(', ')}]`;
+  const hours = [`context.${TOOL_CONTEXT.hourUtc} >= ${window.startHourUtc}`];
+  // endHourUtc 24 is "until midnight": every hour 0..23 is below it, so no upper bound is needed.
+  if (window.endHourUtc < 24) hours.push(`context.${TOOL_CONTEXT.hourUtc} < ${window.endHourUtc}`);
+  return `${days}.contains(context.${TOOL_CONTEXT.dayOfWeek}) && ${hours.join(' && ')}`;
+}
+
+function approvalCondition(approvers: readonly string[]): string {
+  // `has` first: approvedBy is absent unless the authorizer verified a signed approval.
+  return `context has ${TOOL_CONTEXT.approvedBy} && [${approvers.map(cedarString).join(', ')}].contains(context.${TOOL_CONTEXT.approvedBy})`;
+}
+
+function statement(effect: 'permit' | 'forbid', principal: string, action: string | undefined, resource: string | undefined, conditions: readonly string[]): string {
+  const scope = [
+    `  principal == ${principal},`,
+    action ? `  action == ${action},` : '  action,',
+    resource ? `  resource == ${resource}` : '  resource',
+  ];
+  const when = conditions.map((c) => `\nwhen { ${c} }`).join('');
+  return `${effect} (\n${scope.join('\n')}\n)${when};`;
+}
+
+function entityRef(type: string, id: string): string {
+  return `${type}::${cedarString(id)}`;
+}
+
+function actionRef(action: ToolAction | typeof MODEL_ACTION): string {
+  return entityRef(CEDAR_TYPES.action, action);
+}
+
+/** A Cedar string literal. Ids here are slugs, e-mails and model ids; control characters are refused. */
+export function cedarString(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`Cedar string ${JSON.stringify(value)} contains a control character`);
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

@@ -1,0 +1,2 @@
+/** Rules that protect governance: one file each; this file only re-exports. */
+export { GovernanceTags } from './GovernanceTags';

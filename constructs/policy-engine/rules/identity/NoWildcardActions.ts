@@ -1,0 +1,33 @@
+import { CONTROLS } from '../../frameworks';
+import { identityPolicies, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, resourcePolicies } from '../../iam-policy';
+import { defineRule, describeStatement, judgePolicies, UNRESOLVED_PREFIX } from '../../rule-helpers';
+import { isUnresolvedValue } from '../../terraform-json';
+
+/** Allow statements name their actions: no `*`, no `service:*`, no `s3:Get*`, no NotAction. */
+export const NoWildcardActions = defineRule({
+  id: 'NoWildcardActions',
+  summary: 'IAM Allow statements name every action: no wildcards and no NotAction.',
+  explanation:
+    'A wildcard action grants every action a service has today and every one it adds tomorrow, which is the ' +
+    'over-privilege that turns a leaked workload credential into a breach.',
+  fix: 'List the exact actions (the action lists in constructs/governance/iam-actions.ts) instead of patterns.',
+  level: 'error',
+  frameworks: [CONTROLS.nhiSecrets, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
+  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), ...Object.keys(RESOURCE_POLICY_TYPES)],
+  evaluate(resource, { stack }) {
+    const lookups = [...identityPolicies(stack, resource), ...resourcePolicies(stack, resource)];
+    return judgePolicies(lookups, (doc) =>
+      doc.statements.flatMap((s, i) => {
+        if (s.effect !== 'Allow') return [];
+        const where = describeStatement(s.sid, i);
+        if (s.notActions) return [`${where} uses NotAction (allows everything else)`];
+        const wild = (s.actions ?? []).filter((a) => a.includes('*') || a.includes('?'));
+        const unknown = (s.actions ?? []).filter(isUnresolvedValue);
+        return [
+          ...(wild.length ? [`${where} allows wildcard actions ${wild.join(', ')}`] : []),
+          ...(unknown.length ? [`${UNRESOLVED_PREFIX}${where} has actions given by an expression`] : []),
+        ];
+      }),
+    );
+  },
+});

@@ -1,0 +1,31 @@
+import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../../action-classes';
+import { CONTROLS } from '../../frameworks';
+import { documents, identityPolicies, IDENTITY_POLICY_TYPES } from '../../iam-policy';
+import { cannotVerify, compliant, notApplicable } from '../../rule-engine';
+import { defineRule } from '../../rule-helpers';
+
+export const INVOCATION_LOGGING_TYPE = 'aws_bedrock_model_invocation_logging_configuration';
+
+/** Wherever Bedrock models are granted or used, their invocations are logged. */
+export const ModelInvocationLogging = defineRule({
+  id: 'ModelInvocationLogging',
+  summary: 'Bedrock model invocation logging is configured wherever Bedrock invocation is granted or an agent uses a model.',
+  explanation:
+    'Prompts and responses are the evidence of what an AI workload did; without invocation logs no gateway decision ' +
+    'or model call can be traced back to a workload and a policy. The logging configuration is account-wide and ' +
+    'usually lives in the platform stack, so the rule looks at every stack checked together.',
+  fix: 'The environment (GovernedEnvironment) configures aws_bedrock_model_invocation_logging_configuration; synthesize or check this stack together with its platform stack.',
+  level: 'error',
+  frameworks: [CONTROLS.aiRmfGovern, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
+  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), 'aws_bedrockagent_agent'],
+  evaluate(resource, { stack, app }) {
+    const usesBedrock =
+      resource.type === 'aws_bedrockagent_agent' ||
+      documents(identityPolicies(stack, resource)).some((d) => d.statements.some((s) => grantedActions(s, BEDROCK_INVOKE_ACTIONS).length > 0));
+    if (!usesBedrock) return notApplicable;
+    const logged = app.some((s) => s.ofType(INVOCATION_LOGGING_TYPE).length > 0);
+    return logged
+      ? compliant
+      : cannotVerify(`Bedrock is used but no ${INVOCATION_LOGGING_TYPE} is in the stacks checked together; check with the platform stack of this account`);
+  },
+});

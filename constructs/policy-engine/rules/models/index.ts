@@ -1,0 +1,6 @@
+/** Rules that protect models: one file each; this file only re-exports. */
+export { ModelAccessGuardrail } from './ModelAccessGuardrail';
+export { ModelAndToolAccessSeparated } from './ModelAndToolAccessSeparated';
+export { SageMakerEndpointDataCapture } from './SageMakerEndpointDataCapture';
+export { SageMakerEndpointEncrypted } from './SageMakerEndpointEncrypted';
+export { SageMakerNetworkIsolation } from './SageMakerNetworkIsolation';
