@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from '../constructs/package-files';
 import { resolveContractValues } from '../constructs/policy-engine/contract-values';
 import { planDiff } from '../constructs/policy-engine/plan-diff';
 import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/policy-engine/report';
@@ -23,8 +24,7 @@ export interface CliIo {
 
 type Format = 'markdown' | 'json' | 'sarif';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require('../package.json').version;
+const VERSION: string = packageVersion();
 const TOOL = 'cdktf-ai-governance';
 
 function emit(io: CliIo, text: string, output: string | undefined): void {
@@ -58,7 +58,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const stacks = loadSynthOutput(target);
       const models = resolveContractValues(stacks.map((s) => s.model));
       const evaluations = evaluateApp(models, GOVERNANCE_RULES, { now, strict: opts.strict });
-      const reports = stacks.map((s, i) => buildReport(models[i], evaluations[i], GOVERNANCE_RULES, now));
+      const reports = stacks.map((_s, i) => buildReport(models[i], evaluations[i], GOVERNANCE_RULES, now));
       if (opts.writeReports) {
         stacks.forEach((s, i) => {
           fs.writeFileSync(path.join(s.directory, REPORT_JSON), JSON.stringify(reports[i], null, 2));

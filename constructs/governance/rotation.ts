@@ -1,6 +1,13 @@
 import type { IGovernedEnvironment } from './environment';
+import { functionModule } from '../package-files';
 
-import { ROTATION_TAG_KEYS } from '../../functions/secret-rotation/strategy';
+/** The shape of functions/secret-rotation/strategy.js. */
+export interface RotationStrategyModule {
+  readonly ROTATION_TAG_KEYS: { readonly strategy: string; readonly usagePlanId: string; readonly keyOwnerSecret: string; readonly keyVersion: string };
+  readonly ROTATION_STRATEGIES: { readonly generatedToken: 'generated-token'; readonly apiGatewayKey: 'api-gateway-key' };
+}
+
+const { ROTATION_TAG_KEYS } = functionModule<RotationStrategyModule>('secret-rotation', 'strategy.js');
 
 /**
  * The contract between rotating secrets and the environment's rotation function: the secret's tags

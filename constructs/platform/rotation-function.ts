@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -8,9 +7,14 @@ import type { PolicyStatement } from '../governance/policy-document';
 import { rotationRoleName } from '../governance/rotation';
 import { LogSink } from '../primitives/log-sink';
 import { ServiceRole } from '../primitives/service-role';
+import type { RotationStrategyModule } from '../governance/rotation';
+import { functionModule, functionSource } from '../package-files';
+
 // The function's own permission list, kept beside the calls it allows (shipped as the asset).
-import { ROTATION_STRATEGIES } from '../../functions/secret-rotation/strategy';
-import { rotationStatements } from '../../functions/secret-rotation/permissions';
+const { ROTATION_STRATEGIES } = functionModule<RotationStrategyModule>('secret-rotation', 'strategy.js');
+const { rotationStatements } = functionModule<{
+  rotationStatements(input: { strategies: readonly string[]; environment: string; region: string; accountId: string; kmsKeyArn: string }): DocumentStatement[];
+}>('secret-rotation', 'permissions.js');
 
 export interface RotationFunctionProps {
   readonly envName: string;
@@ -23,7 +27,7 @@ export interface RotationFunctionProps {
 }
 
 /** The function's source, packaged as a Lambda asset (Node.js 22 ships AWS SDK v3, so no node_modules). */
-export const ROTATION_FUNCTION_SOURCE = path.join(__dirname, '..', '..', 'functions', 'secret-rotation');
+export const ROTATION_FUNCTION_SOURCE = functionSource('secret-rotation');
 
 /**
  * The environment's one rotation function for every governed secret (generated tokens and gateway

@@ -1,6 +1,6 @@
-import * as path from 'path';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { functionSource } from '../package-files';
 import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
@@ -13,7 +13,7 @@ import type { RotatingSecret } from './rotating-secret';
 import { ServiceRole } from './service-role';
 
 /** The handler's source, packaged as a Lambda asset (nodejs20.x ships AWS SDK v3: no node_modules). */
-export const TOOL_AUTHORIZER_SOURCE = path.join(__dirname, '..', '..', 'functions', 'tool-authorizer');
+export const TOOL_AUTHORIZER_SOURCE = functionSource('tool-authorizer');
 
 /** The header the authorizer reads the caller's presigned STS URL from (API Gateway's identity source). */
 export const IDENTITY_SOURCE = 'method.request.header.x-governance-identity';

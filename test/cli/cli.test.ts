@@ -214,8 +214,8 @@ describe('review', () => {
 
 describe('the installed bin', () => {
   test('runs as a process and exits with the check result', () => {
-    const bin = path.join(__dirname, '../../cli/bin.js');
-    const result = spawnSync(process.execPath, [bin, 'check', cdktfOut({ 'product-dev': failing }), '--format', 'json'], { encoding: 'utf8' });
+    const bin = path.join(__dirname, '../../cli/bin.ts');
+    const result = spawnSync(process.execPath, ['-r', path.join(__dirname, '../../scripts/swc-register.js'), bin, 'check', cdktfOut({ 'product-dev': failing }), '--format', 'json'], { encoding: 'utf8' });
     expect([result.status, JSON.parse(result.stdout).passed]).toEqual([EXIT.failed, false]);
   });
 });
