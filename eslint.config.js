@@ -14,7 +14,7 @@ const why = 'loads the whole provider (thousands of modules, 20+ s, 2 GB). Impor
 const rootPattern = `^(${PROVIDER_ROOTS.map((r) => r.replace('/', '\\/')).join('|')})$`;
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', '.bench/', '.e2e-scratch/', 'coverage/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.bench/', '.e2e-scratch/', 'coverage/', '**/*.d.ts'] },
   {
     files: ['**/*.ts', '**/*.js'],
     languageOptions: { parser: tseslint.parser, sourceType: 'module' },
