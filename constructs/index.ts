@@ -31,6 +31,7 @@ export * from './policy-engine/plan-diff';
 export * from './policy-engine/terraform-json';
 export * from './policy-engine/frameworks';
 export * from './policy-engine/rules';
+export * from './policy-engine/quotas';
 
 // primitives
 export * from './primitives/budget';

@@ -10,14 +10,19 @@ import { isObject, StackModel, TfResource } from './terraform-json';
  */
 
 const UNRESOLVED = Symbol('unresolved');
-type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue } | typeof UNRESOLVED;
+type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue } | typeof UNRESOLVED | HclExpression;
+
+/** An expression kept as its text (`aws_api_gateway_rest_api.api.id`), when parsing with `keepExpressions`. */
+export class HclExpression {
+  constructor(readonly text: string) {}
+}
 
 /**
  * Parses the object literal inside `${jsonencode({...})}` as cdktf renders it: `"key" = value`
  * pairs, strings, numbers, booleans, lists and nested objects. Any other expression (a reference,
  * a function call) becomes UNRESOLVED. Returns undefined when the text is not such a literal.
  */
-export function parseJsonencodeLiteral(expression: string): HclValue | undefined {
+export function parseJsonencodeLiteral(expression: string, options: { readonly keepExpressions?: boolean } = {}): HclValue | undefined {
   const m = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(expression.trim());
   if (!m) return undefined;
   const text = m[1];
@@ -58,7 +63,8 @@ export function parseJsonencodeLiteral(expression: string): HclValue | undefined
     return '';
   };
   // Skips an expression that is not a literal, up to the next `,` `}` `]` at its own depth.
-  const skipExpression = (): typeof UNRESOLVED => {
+  const skipExpression = (): typeof UNRESOLVED | HclExpression => {
+    const start = i;
     let depth = 0;
     while (i < text.length) {
       const c = text[i];
@@ -71,7 +77,7 @@ export function parseJsonencodeLiteral(expression: string): HclValue | undefined
       }
       i++;
     }
-    return UNRESOLVED;
+    return options.keepExpressions ? new HclExpression(text.slice(start, i).trim()) : UNRESOLVED;
   };
   const value = (): HclValue => {
     ws();
@@ -135,7 +141,7 @@ const CONTRACT_READ = /\$\{jsondecode\((data\.aws_ssm_parameter\.[A-Za-z0-9_-]+)
 function walk(value: HclValue, path: string): HclValue {
   let node: HclValue = value;
   for (const part of path.match(/\.[A-Za-z0-9_]+|\[\d+\]/g) ?? []) {
-    if (node === UNRESOLVED || node === null || typeof node !== 'object') return UNRESOLVED;
+    if (node === UNRESOLVED || node === null || typeof node !== 'object' || node instanceof HclExpression) return UNRESOLVED;
     node = part.startsWith('[') ? (Array.isArray(node) ? node[Number(part.slice(1, -1))] ?? UNRESOLVED : UNRESOLVED) : Array.isArray(node) ? UNRESOLVED : node[part.slice(1)] ?? UNRESOLVED;
   }
   return node;
@@ -209,7 +215,7 @@ function substitute(value: unknown, resolve: (data: string, path: string) => Hcl
 }
 
 function containsUnresolved(v: HclValue): boolean {
-  if (v === UNRESOLVED) return true;
+  if (v === UNRESOLVED || v instanceof HclExpression) return true;
   if (Array.isArray(v)) return v.some(containsUnresolved);
   if (v !== null && typeof v === 'object') return Object.values(v).some(containsUnresolved);
   return false;
@@ -250,4 +256,71 @@ export function resolveContractValues(stacks: readonly StackModel[]): StackModel
     });
     return any ? stack.withResources(resources) : stack;
   });
+}
+
+/** What a contract read in a product stack stands for in the platform stack that publishes it. */
+export type ContractReadTarget =
+  /** The contract parameter and the path read (`gateway.restApiId`); set for every contract read. */
+  | { readonly kind: 'literal'; readonly parameter: string; readonly path: string; readonly value: string | number | boolean | null }
+  /** An expression of the publishing stack (`aws_api_gateway_rest_api.api.id`). */
+  | { readonly kind: 'expression'; readonly parameter: string; readonly path: string; readonly stack: StackModel; readonly expression: string }
+  /** The publishing stack is not among the stacks checked (or does not publish that path). */
+  | { readonly kind: 'unpublished'; readonly parameter: string; readonly path: string };
+
+const WHOLE_CONTRACT_READ = new RegExp(`^${CONTRACT_READ.source}$`);
+
+/**
+ * Follows a value that is one whole contract read (`${jsondecode(data.aws_ssm_parameter.c.value).gateway.restApiId}`)
+ * to what the publishing stack writes there, keeping references as their expression text, so that
+ * a product stack's route and the platform's API can be known to be the same API. Undefined when
+ * the value is not a contract read.
+ */
+export function contractReadTarget(app: readonly StackModel[], stack: StackModel, value: unknown): ContractReadTarget | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = WHOLE_CONTRACT_READ.exec(value);
+  if (!m) return undefined;
+  const parameter = stack.byAddress(m[1])?.values.name;
+  if (typeof parameter !== 'string') return undefined;
+  const path = m[2].replace(/^\./, '');
+  for (const publisher of app) {
+    if (publisher.input !== 'synth') continue;
+    for (const p of publisher.ofType('aws_ssm_parameter')) {
+      if (p.values.name !== parameter || typeof p.values.value !== 'string') continue;
+      const text = p.values.value;
+      const parsed = text.startsWith('${jsonencode(') ? parseJsonencodeLiteral(text, { keepExpressions: true }) : text.includes('${') ? undefined : safeJson(text);
+      if (parsed === undefined) continue;
+      const found = walkKeeping(parsed, m[2]);
+      if (found instanceof HclExpression) return { kind: 'expression', parameter, path, stack: publisher, expression: found.text };
+      if (found !== UNRESOLVED && (found === null || typeof found !== 'object')) return { kind: 'literal', parameter, path, value: found };
+    }
+  }
+  return { kind: 'unpublished', parameter, path };
+}
+
+/** walk(), but an expression at the end of the path is returned rather than UNRESOLVED. */
+function walkKeeping(value: HclValue, path: string): HclValue {
+  const parts = path.match(/\.[A-Za-z0-9_]+|\[\d+\]/g) ?? [];
+  const parent = parts.length > 1 ? walk(value, parts.slice(0, -1).join('')) : value;
+  const last = parts[parts.length - 1];
+  if (!last || parent === UNRESOLVED || parent === null || typeof parent !== 'object' || parent instanceof HclExpression) return UNRESOLVED;
+  if (last.startsWith('[')) return Array.isArray(parent) ? parent[Number(last.slice(1, -1))] ?? UNRESOLVED : UNRESOLVED;
+  return Array.isArray(parent) ? UNRESOLVED : parent[last.slice(1)] ?? UNRESOLVED;
+}
+
+/**
+ * The literal values a stack publishes in its contract parameter(s), parsed: for facts the
+ * platform declares for the checked estate (raised service quotas). Expressions are left out.
+ */
+export function publishedContracts(stack: StackModel): { readonly parameter: string; readonly contract: Record<string, unknown> }[] {
+  const out: { parameter: string; contract: Record<string, unknown> }[] = [];
+  if (stack.input !== 'synth') return out;
+  for (const p of stack.ofType('aws_ssm_parameter')) {
+    const { name, value } = p.values;
+    if (typeof name !== 'string' || typeof value !== 'string' || !value.startsWith('${jsonencode(')) continue;
+    const parsed = parseJsonencodeLiteral(value);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !(parsed instanceof HclExpression)) {
+      out.push({ parameter: name, contract: parsed as Record<string, unknown> });
+    }
+  }
+  return out;
 }

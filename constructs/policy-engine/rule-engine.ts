@@ -11,14 +11,21 @@ export type RuleLevel = 'error' | 'warning';
 
 export type RuleOutcome =
   | { readonly status: 'compliant' }
-  | { readonly status: 'non-compliant'; readonly message: string }
+  | {
+      readonly status: 'non-compliant';
+      readonly message: string;
+      /** The level this finding counts at when it is not the rule's (a quota at 80 % warns, over 100 % fails). */
+      readonly level?: RuleLevel;
+      /** The fix for this finding when it is more specific than the rule's. */
+      readonly fix?: string;
+    }
   | { readonly status: 'not-applicable' }
   | { readonly status: 'cannot-verify'; readonly message: string };
 
 export const compliant: RuleOutcome = { status: 'compliant' };
 export const notApplicable: RuleOutcome = { status: 'not-applicable' };
-export function nonCompliant(message: string): RuleOutcome {
-  return { status: 'non-compliant', message };
+export function nonCompliant(message: string, options: { readonly level?: RuleLevel; readonly fix?: string } = {}): RuleOutcome {
+  return { status: 'non-compliant', message, ...(options.level ? { level: options.level } : {}), ...(options.fix ? { fix: options.fix } : {}) };
 }
 export function cannotVerify(message: string): RuleOutcome {
   return { status: 'cannot-verify', message };
@@ -44,6 +51,12 @@ export interface Rule {
   readonly frameworks: readonly FrameworkControl[];
   appliesTo(resourceType: string): boolean;
   evaluate(resource: TfResource, context: RuleContext): RuleOutcome;
+  /**
+   * Several outcomes for one resource, one finding each: for rules whose findings are about
+   * something the resource stands for (a quota of the API it is), not the resource alone.
+   * @default - [evaluate(resource, context)]
+   */
+  evaluateAll?(resource: TfResource, context: RuleContext): readonly RuleOutcome[];
 }
 
 export type FindingStatus = 'non-compliant' | 'cannot-verify';
@@ -139,30 +152,32 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
     let applicable = rulesByType.get(resource.type);
     if (!applicable) rulesByType.set(resource.type, (applicable = rules.filter((r) => r.appliesTo(resource.type))));
     for (const rule of applicable) {
-      const outcome = rule.evaluate(resource, context);
-      const tally = tallies.get(rule.id)!;
-      if (outcome.status === 'compliant') tally.compliant++;
-      else if (outcome.status === 'not-applicable') tally.notApplicable++;
-      else {
-        if (outcome.status === 'non-compliant') tally.nonCompliant++;
-        else tally.cannotVerify++;
-        const cover = usable.find((e) => exceptionCovers(e.record, rule.id, resource.constructPath, resource.address));
-        if (cover) {
-          cover.covered++;
-          tally.excepted++;
+      for (const outcome of rule.evaluateAll ? rule.evaluateAll(resource, context) : [rule.evaluate(resource, context)]) {
+        const tally = tallies.get(rule.id)!;
+        if (outcome.status === 'compliant') tally.compliant++;
+        else if (outcome.status === 'not-applicable') tally.notApplicable++;
+        else {
+          if (outcome.status === 'non-compliant') tally.nonCompliant++;
+          else tally.cannotVerify++;
+          const cover = usable.find((e) => exceptionCovers(e.record, rule.id, resource.constructPath, resource.address));
+          if (cover) {
+            cover.covered++;
+            tally.excepted++;
+          }
+          const own = outcome.status === 'non-compliant' ? outcome : undefined;
+          findings.push({
+            ruleId: rule.id,
+            level: outcome.status === 'cannot-verify' ? (options.strict ? rule.level : 'warning') : (own?.level ?? rule.level),
+            status: outcome.status,
+            stackName: stack.stackName,
+            address: resource.address,
+            constructPath: resource.constructPath,
+            message: outcome.message,
+            fix: own?.fix ?? rule.fix,
+            frameworks: labels(rule),
+            exceptedBy: cover?.record,
+          });
         }
-        findings.push({
-          ruleId: rule.id,
-          level: outcome.status === 'cannot-verify' && !options.strict ? 'warning' : rule.level,
-          status: outcome.status,
-          stackName: stack.stackName,
-          address: resource.address,
-          constructPath: resource.constructPath,
-          message: outcome.message,
-          fix: rule.fix,
-          frameworks: labels(rule),
-          exceptedBy: cover?.record,
-        });
       }
     }
   }

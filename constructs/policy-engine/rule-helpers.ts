@@ -13,6 +13,8 @@ export interface RuleDefinition {
   readonly frameworks: readonly FrameworkControl[];
   readonly types: readonly string[] | ((type: string) => boolean);
   evaluate(resource: TfResource, context: RuleContext): RuleOutcome;
+  /** Several findings for one resource (see Rule.evaluateAll). */
+  evaluateAll?(resource: TfResource, context: RuleContext): readonly RuleOutcome[];
 }
 
 export function defineRule(def: RuleDefinition): Rule {

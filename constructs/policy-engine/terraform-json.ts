@@ -61,7 +61,23 @@ export interface StackModel {
   referencing(type: string, attr: string, target: TfResource): TfResource[];
   /** The same stack with other resource objects (values substituted by contract-values.ts). */
   withResources(resources: readonly TfResource[]): StackModel;
+  /**
+   * The configuration of the provider a resource is managed with (its `provider` alias, else the
+   * default configuration of its type's provider): `region`, `allowed_account_ids`, `assume_role`
+   * and the rest, literal where the input has literals (a plan's `constant_value`), `${...}`
+   * otherwise. Undefined when the input has no such provider block. The service quota counter
+   * reads the account and Region from it.
+   */
+  providerConfig(resource: TfResource): Readonly<Record<string, unknown>> | undefined;
 }
+
+/** Provider configurations by key (`aws`, `aws.west`) and the key each resource uses. */
+interface ProviderConfigs {
+  readonly byKey: ReadonlyMap<string, Record<string, unknown>>;
+  keyOf(resource: TfResource): string;
+}
+
+const NO_PROVIDERS: ProviderConfigs = { byKey: new Map(), keyOf: (r) => r.type.split('_')[0] };
 
 export class TerraformJsonError extends Error {
   constructor(message: string) {
@@ -228,6 +244,7 @@ class Model implements StackModel {
     readonly stackName: string,
     readonly resources: readonly TfResource[],
     readonly exceptions: readonly ExceptionRecord[],
+    private readonly providers: ProviderConfigs = NO_PROVIDERS,
   ) {
     for (const r of resources) {
       this.index.set(r.address, r);
@@ -243,7 +260,11 @@ class Model implements StackModel {
   }
 
   withResources(resources: readonly TfResource[]): StackModel {
-    return new Model(this.input, this.stackName, resources, this.exceptions);
+    return new Model(this.input, this.stackName, resources, this.exceptions, this.providers);
+  }
+
+  providerConfig(resource: TfResource): Readonly<Record<string, unknown>> | undefined {
+    return this.providers.byKey.get(this.providers.keyOf(resource));
   }
 
   ofType(type: string): readonly TfResource[] {
@@ -306,6 +327,18 @@ function effectiveTags(
   return { tags: own, unresolved: false };
 }
 
+/** The provider blocks of a synthesized stack: `aws` is the block without alias, `aws.<alias>` the others. */
+function synthProviders(json: Json): ProviderConfigs {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const [name, configs] of Object.entries(isObject(json.provider) ? json.provider : {})) {
+    for (const config of blocks(configs)) {
+      const key = typeof config.alias === 'string' ? `${name}.${config.alias}` : name;
+      if (!byKey.has(key)) byKey.set(key, config);
+    }
+  }
+  return { byKey, keyOf: (r) => providerKey(r.type, r.values.provider) };
+}
+
 function providerKey(type: string, provider: unknown): string {
   if (typeof provider === 'string') return provider.replace(/^\$\{(.*)\}$/, '$1');
   return type.split('_')[0];
@@ -336,7 +369,7 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
   }
   const governance = isObject(meta.governance) ? meta.governance : {};
   const exceptions = Array.isArray(governance.exceptions) ? (governance.exceptions as ExceptionRecord[]) : [];
-  return new Model('synth', stackName, resources, exceptions);
+  return new Model('synth', stackName, resources, exceptions, synthProviders(json));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,6 +422,23 @@ function planExpressionReferences(expressions: unknown): Map<string, Set<string>
   return refs;
 }
 
+/**
+ * A configuration `expressions` object as values: `constant_value` where Terraform recorded one,
+ * nested blocks as lists of objects, and `${reference}` for an expression that names references.
+ */
+function planExpressionValues(expressions: unknown): Record<string, unknown> {
+  const value = (expr: unknown): unknown => {
+    if (Array.isArray(expr)) return expr.map((b) => (isObject(b) ? planExpressionValues(b) : b));
+    if (!isObject(expr)) return undefined;
+    if ('constant_value' in expr) return expr.constant_value;
+    if (Array.isArray(expr.references) && typeof expr.references[0] === 'string') return `\${${expr.references[0]}}`;
+    return UNKNOWN_VALUE;
+  };
+  const out: Record<string, unknown> = {};
+  if (isObject(expressions)) for (const [k, v] of Object.entries(expressions)) out[k] = value(v);
+  return out;
+}
+
 function planModuleResources(module: unknown, out: Json[]): void {
   if (!isObject(module)) return;
   for (const r of blocks(module.resources)) out.push(r);
@@ -422,6 +472,14 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
   const refsByAddress = new Map<string, Map<string, Set<string>>>();
   for (const r of blocks(rootConfig.resources)) {
     if (typeof r.address === 'string') refsByAddress.set(r.address, planExpressionReferences(r.expressions));
+  }
+  const providerKeys = new Map<string, string>();
+  for (const r of blocks(rootConfig.resources)) {
+    if (typeof r.address === 'string' && typeof r.provider_config_key === 'string') providerKeys.set(r.address, r.provider_config_key);
+  }
+  const providerConfigs = new Map<string, Record<string, unknown>>();
+  for (const [key, p] of Object.entries(isObject(config.provider_config) ? config.provider_config : {})) {
+    if (isObject(p)) providerConfigs.set(key, planExpressionValues(p.expressions));
   }
   const providerDefaults = new Map<string, Record<string, unknown>>();
   for (const [key, p] of Object.entries(isObject(config.provider_config) ? config.provider_config : {})) {
@@ -484,7 +542,11 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       tagsUnresolved: tags.unresolved,
     } satisfies TfResource;
   });
-  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? []);
+  const providers: ProviderConfigs = {
+    byKey: providerConfigs,
+    keyOf: (r) => providerKeys.get(r.baseAddress) ?? r.type.split('_')[0],
+  };
+  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? [], providers);
 }
 
 /**

@@ -2,6 +2,7 @@
  * The rule pack, grouped by what each rule protects (one folder per group, one file per rule, as
  * cdk-nag groups its rules by service category). This file only re-exports.
  */
+export * from './capacity';
 export * from './data-protection';
 export * from './governance';
 export * from './identity';

@@ -28,6 +28,7 @@ import { SageMakerNetworkIsolation } from './models/SageMakerNetworkIsolation';
 import { SecretCustomerManagedKey } from './secrets/SecretCustomerManagedKey';
 import { SecretRotation } from './secrets/SecretRotation';
 import { SecretValueNotInState } from './secrets/SecretValueNotInState';
+import { ServiceQuotaHeadroom } from './capacity/ServiceQuotaHeadroom';
 import { TrustPolicyNarrowed } from './identity/TrustPolicyNarrowed';
 import { WorkloadRolePermissionBoundary } from './identity/WorkloadRolePermissionBoundary';
 
@@ -62,4 +63,5 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   ModelInvocationLogging,
   ModelAccessGuardrail,
   ModelAndToolAccessSeparated,
+  ServiceQuotaHeadroom,
 ];

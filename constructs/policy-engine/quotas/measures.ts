@@ -1,0 +1,138 @@
+import { documentFromDataSource, type ParsedPolicy } from '../iam-policy';
+import { isObject, isSet, isUnresolvedValue, StackModel, TfResource, UNKNOWN_VALUE } from '../terraform-json';
+import type { Contribution, Measure, MeasureContext, Measurement, ScopeInstance, Unmeasured } from './quota-definition';
+
+/**
+ * The building blocks the quota table counts with: resources of some types, grouped by a scope,
+ * each counting an amount (1 by default); and the size of a policy document, measured the way the
+ * service measures it.
+ */
+
+/** How much one resource (or one part of it) counts, and, when it is not the resource's, against which instance. */
+export interface Amount {
+  readonly amount: number;
+  readonly estimated?: string;
+  readonly note?: string;
+  readonly scope?: ScopeInstance;
+}
+
+/** How one resource counts: an amount, or why it cannot be measured. `undefined`: it does not count. */
+export type Share = Amount | { readonly unmeasured: string; readonly scope?: ScopeInstance } | undefined;
+
+export interface CountSpec {
+  readonly types: readonly string[];
+  readonly description: string;
+  /** The instance a resource counts against (undefined: it does not count, e.g. a rule in the other direction). */
+  scope(context: MeasureContext, stack: StackModel, resource: TfResource): ScopeInstance | undefined;
+  /** @default - 1 per resource */
+  share?(stack: StackModel, resource: TfResource): Share | readonly Share[];
+}
+
+/** Counts the managed resources of `types`, each with its share, per scope instance. */
+export function countOf(spec: CountSpec): Measure {
+  return {
+    types: spec.types,
+    description: spec.description,
+    measure(context: MeasureContext): Measurement {
+      const contributions: Contribution[] = [];
+      const unmeasured: Unmeasured[] = [];
+      for (const stack of context.app) {
+        for (const type of spec.types) {
+          for (const resource of stack.ofType(type)) {
+            if (resource.mode !== 'managed') continue;
+            const shares = spec.share ? spec.share(stack, resource) : { amount: 1 };
+            for (const share of (Array.isArray(shares) ? shares : [shares]) as readonly Share[]) {
+              if (share === undefined) continue;
+              const scope = share.scope ?? spec.scope(context, stack, resource);
+              if (!scope) continue;
+              if ('unmeasured' in share) unmeasured.push({ stack, resource, scope, reason: share.unmeasured });
+              else if (share.amount > 0) contributions.push({ stack, resource, scope, amount: share.amount, estimated: share.estimated, note: share.note });
+            }
+          }
+        }
+      }
+      return { contributions, unmeasured };
+    },
+  };
+}
+
+/** Several measures as one (a quota counted from more than one kind of resource). */
+export function combined(description: string, ...measures: Measure[]): Measure {
+  return {
+    types: [...new Set(measures.flatMap((m) => m.types))],
+    description,
+    measure(context) {
+      const parts = measures.map((m) => m.measure(context));
+      return { contributions: parts.flatMap((p) => p.contributions), unmeasured: parts.flatMap((p) => p.unmeasured) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy sizes
+
+/**
+ * How a service measures a policy document. IAM counts characters without white space (IAM and
+ * STS quotas page); API Gateway counts the characters of the policy; KMS and Verified Permissions
+ * count bytes.
+ */
+export type SizeUnit = 'characters without white space' | 'characters' | 'bytes';
+
+const DOCUMENT_REFERENCE = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(?:json|minified_json)\}$/;
+const WHOLE_EXPRESSION = /^\$\{[^}]*\}$/;
+
+/** A policy document from `data "aws_iam_policy_document"` statements, as Terraform renders it. */
+function renderDocument(doc: ParsedPolicy): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: doc.statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect,
+      ...(s.actions ? { Action: s.actions } : {}),
+      ...(s.notActions ? { NotAction: s.notActions } : {}),
+      ...(s.resources ? { Resource: s.resources } : {}),
+      ...(s.notResources ? { NotResource: s.notResources } : {}),
+      ...(s.principals ? { Principal: s.principals } : {}),
+      ...(s.conditions.length
+        ? { Condition: s.conditions.reduce<Record<string, Record<string, readonly string[]>>>((acc, c) => ({ ...acc, [c.operator]: { ...acc[c.operator], [c.key]: c.values } }), {}) }
+        : {}),
+    })),
+  });
+}
+
+function measureText(text: string, unit: SizeUnit): number {
+  if (unit === 'characters without white space') return text.replace(/\s+/g, '').length;
+  let minified = text;
+  try {
+    minified = JSON.stringify(JSON.parse(text));
+  } catch {
+    // Not JSON (a Cedar statement, or JSON with a reference in a number position): measure as given.
+  }
+  return unit === 'bytes' ? Buffer.byteLength(minified, 'utf8') : minified.length;
+}
+
+const REFERENCES_ESTIMATE = 'references (${...}) counted at the length of their expression; the values are known only at apply';
+
+/**
+ * The size of a policy held in an argument: a JSON string (references inside it counted at the
+ * length of their expression, and the size marked as an estimate), a reference to a policy
+ * document data source of the same stack (rendered), or an expression that cannot be measured.
+ */
+export function policySize(stack: StackModel, value: unknown, unit: SizeUnit): Share {
+  if (!isSet(value)) return undefined;
+  if (isObject(value) || Array.isArray(value)) return { amount: measureText(JSON.stringify(value), unit) };
+  if (typeof value !== 'string') return { unmeasured: `the policy is ${JSON.stringify(value)}, not a document` };
+  const doc = DOCUMENT_REFERENCE.exec(value);
+  if (doc) {
+    const data = stack.byAddress(doc[1]);
+    if (!data) return { unmeasured: `${doc[1]} is not in the stack` };
+    const composed = isSet(data.values.source_policy_documents) || isSet(data.values.override_policy_documents);
+    const text = renderDocument(documentFromDataSource(data.values));
+    return {
+      amount: measureText(text, unit),
+      estimated: composed ? `rendered from ${doc[1]} without its source and override documents` : text.includes('${') ? REFERENCES_ESTIMATE : `rendered from ${doc[1]}`,
+    };
+  }
+  if (value === UNKNOWN_VALUE || WHOLE_EXPRESSION.test(value)) return { unmeasured: `the policy is the expression ${value}, known only at apply` };
+  return { amount: measureText(value, unit), ...(isUnresolvedValue(value) ? { estimated: REFERENCES_ESTIMATE } : {}) };
+}
