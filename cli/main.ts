@@ -5,8 +5,9 @@ import { packageVersion } from '../constructs/package-files';
 import { resolveContractValues } from '../constructs/policy-engine/contract-values';
 import { planDiff } from '../constructs/policy-engine/plan-diff';
 import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from '../constructs/policy-engine/report';
-import { evaluateApp, Finding } from '../constructs/policy-engine/rule-engine';
-import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
+import { evaluateApp, Finding, type Rule } from '../constructs/policy-engine/rule-engine';
+import { GOVERNANCE_RULES, serviceQuotaHeadroom } from '../constructs/policy-engine/rules';
+import { parseQuotaArguments } from '../constructs/policy-engine/quotas/raised-quotas';
 import { isPlanJson } from '../constructs/policy-engine/terraform-json';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
 import { checkMarkdown, reviewMarkdown } from './markdown';
@@ -54,11 +55,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--strict', 'count cannot-verify findings at the rule level (errors fail)')
     .option('--write-reports', `write ${REPORT_JSON} and ${REPORT_MARKDOWN} into each stack directory`)
-    .action((target: string, opts: { format: Format; output?: string; strict?: boolean; writeReports?: boolean }) => {
+    .option('--quota <id=value>', 'a service quota AWS raised outside this library, e.g. iam.roles-per-account=5000 (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action((target: string, opts: { format: Format; output?: string; strict?: boolean; writeReports?: boolean; quota: string[] }) => {
+      const rules = withRaisedQuotas(opts.quota);
       const stacks = loadSynthOutput(target);
       const models = resolveContractValues(stacks.map((s) => s.model));
-      const evaluations = evaluateApp(models, GOVERNANCE_RULES, { now, strict: opts.strict });
-      const reports = stacks.map((_s, i) => buildReport(models[i], evaluations[i], GOVERNANCE_RULES, now));
+      const evaluations = evaluateApp(models, rules, { now, strict: opts.strict });
+      const reports = stacks.map((_s, i) => buildReport(models[i], evaluations[i], rules, now));
       if (opts.writeReports) {
         stacks.forEach((s, i) => {
           fs.writeFileSync(path.join(s.directory, REPORT_JSON), JSON.stringify(reports[i], null, 2));
@@ -114,6 +117,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
+}
+
+/** The rule pack with the quota rule counting against raised quotas given as `--quota id=value`. */
+function withRaisedQuotas(args: readonly string[]): readonly Rule[] {
+  if (!args.length) return GOVERNANCE_RULES;
+  let raised;
+  try {
+    raised = parseQuotaArguments(args);
+  } catch (e) {
+    throw new UnusableInput((e as Error).message);
+  }
+  const rule = serviceQuotaHeadroom({ raised });
+  return GOVERNANCE_RULES.map((r) => (r.id === rule.id ? rule : r));
 }
 
 function render(

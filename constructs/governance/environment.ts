@@ -54,6 +54,12 @@ export interface IGovernedEnvironment extends IConstruct {
     readonly accessLogGroupArn: string;
   };
   readonly kubernetes?: KubernetesRuntime;
+  /**
+   * Service quotas AWS raised for the environment's account and Region, by quota id (README
+   * "Quotas"); published in the contract for the quota counter.
+   * @default - none declared: the AWS defaults
+   */
+  readonly serviceQuotas?: Readonly<Record<string, number>>;
 }
 
 /** The platform's Kubernetes runtime: an EKS cluster with an in-cluster AI gateway. */

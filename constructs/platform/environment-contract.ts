@@ -47,6 +47,7 @@ export function publishContract(scope: Construct, id: string, env: IGovernedEnvi
       vpcEndpoints: env.vpcEndpoints,
       gateway: env.gateway,
       kubernetes: env.kubernetes ?? null,
+      serviceQuotas: env.serviceQuotas ?? {},
     }),
     tags,
   });

@@ -3,6 +3,7 @@ import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import { isLabelKey, isLabelValue } from '../governance/kubernetes-names';
 import { MAX_ROTATION_DAYS } from '../governance/rotation';
 import { LOG_RETENTION_VALUES } from '../primitives/log-sink';
+import { raisedQuotasProblems, type RaisedQuotas } from '../policy-engine/quotas/raised-quotas';
 import type { GatewayThrottle } from './gateway';
 
 export interface EnvironmentNetwork {
@@ -69,6 +70,14 @@ export interface GovernedEnvironmentProps {
    * @default - no Kubernetes workloads in this environment
    */
   readonly kubernetes?: EnvironmentKubernetes;
+  /**
+   * Service quotas AWS raised for this environment's account and Region (ids from the quota table
+   * in README "Quotas", e.g. `{ 'iam.roles-per-account': 5000 }`). Published in the contract;
+   * `check` and GovernedApp count against these instead of the defaults. Each value must be a whole
+   * number above the AWS default and at most the documented maximum, for a quota AWS raises.
+   * @default - the AWS default of every quota
+   */
+  readonly serviceQuotas?: RaisedQuotas;
 }
 
 export const DEFAULT_ROTATION_DAYS = 30;
@@ -150,6 +159,7 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     // Infinity renders as null in Terraform JSON and API Gateway bursts are whole numbers.
     problems.check(Number.isFinite(t.ratePerSecond) && t.ratePerSecond > 0 && Number.isInteger(t.burst) && t.burst >= 1, 'gatewayThrottle', t, 'a finite positive rate and a whole-number burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
   }
+  for (const p of raisedQuotasProblems(props.serviceQuotas)) problems.add(p.prop, p.value, p.allowed, p.fix);
   const k = props.kubernetes;
   if (k) {
     problems.check(typeof k.clusterName === 'string' && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(k.clusterName), 'kubernetes.clusterName', k.clusterName, 'an EKS cluster name', 'pass the existing cluster name');

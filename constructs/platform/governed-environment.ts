@@ -69,6 +69,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
   public readonly gateway: IGovernedEnvironment['gateway'];
   public readonly kubernetes?: KubernetesRuntime;
+  public readonly serviceQuotas?: Readonly<Record<string, number>>;
   /** The shared pieces, for users who extend the environment. */
   public readonly key: EnvironmentKey;
   public readonly auditSink: AuditSink;
@@ -182,6 +183,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.rotationFunctionArn = rotation.arn;
 
     this.kubernetes = props.kubernetes ? { ...props.kubernetes } : undefined;
+    this.serviceQuotas = props.serviceQuotas ? ({ ...props.serviceQuotas } as Record<string, number>) : undefined;
     publishContract(this, 'contract', this, tags);
   }
 }

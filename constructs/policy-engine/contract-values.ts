@@ -282,19 +282,31 @@ export function contractReadTarget(app: readonly StackModel[], stack: StackModel
   const parameter = stack.byAddress(m[1])?.values.name;
   if (typeof parameter !== 'string') return undefined;
   const path = m[2].replace(/^\./, '');
-  for (const publisher of app) {
-    if (publisher.input !== 'synth') continue;
-    for (const p of publisher.ofType('aws_ssm_parameter')) {
-      if (p.values.name !== parameter || typeof p.values.value !== 'string') continue;
-      const text = p.values.value;
-      const parsed = text.startsWith('${jsonencode(') ? parseJsonencodeLiteral(text, { keepExpressions: true }) : text.includes('${') ? undefined : safeJson(text);
-      if (parsed === undefined) continue;
-      const found = walkKeeping(parsed, m[2]);
-      if (found instanceof HclExpression) return { kind: 'expression', parameter, path, stack: publisher, expression: found.text };
-      if (found !== UNRESOLVED && (found === null || typeof found !== 'object')) return { kind: 'literal', parameter, path, value: found };
-    }
+  for (const { stack: publisher, parsed } of publishedWithExpressions(app).get(parameter) ?? []) {
+    const found = walkKeeping(parsed, m[2]);
+    if (found instanceof HclExpression) return { kind: 'expression', parameter, path, stack: publisher, expression: found.text };
+    if (found !== UNRESOLVED && (found === null || typeof found !== 'object')) return { kind: 'literal', parameter, path, value: found };
   }
   return { kind: 'unpublished', parameter, path };
+}
+
+const PUBLISHED = new WeakMap<readonly StackModel[], Map<string, { stack: StackModel; parsed: HclValue }[]>>();
+
+/** The SSM parameters the stacks publish, parsed once per set of stacks (a fleet reads its contract thousands of times). */
+function publishedWithExpressions(app: readonly StackModel[]): Map<string, { stack: StackModel; parsed: HclValue }[]> {
+  let byName = PUBLISHED.get(app);
+  if (byName) return byName;
+  PUBLISHED.set(app, (byName = new Map()));
+  for (const stack of app) {
+    if (stack.input !== 'synth') continue;
+    for (const p of stack.ofType('aws_ssm_parameter')) {
+      const { name, value: text } = p.values;
+      if (typeof name !== 'string' || typeof text !== 'string') continue;
+      const parsed = text.startsWith('${jsonencode(') ? parseJsonencodeLiteral(text, { keepExpressions: true }) : text.includes('${') ? undefined : safeJson(text);
+      if (parsed !== undefined) byName.set(name, [...(byName.get(name) ?? []), { stack, parsed }]);
+    }
+  }
+  return byName;
 }
 
 /** walk(), but an expression at the end of the path is returned rather than UNRESOLVED. */

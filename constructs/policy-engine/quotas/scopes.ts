@@ -121,6 +121,22 @@ export function referenceScope(app: readonly StackModel[], stack: StackModel, re
     const target = stack.byAddress(address);
     if (target && target.mode === 'managed' && target.type === targetType) return scopeOfTarget({ stack, resource: target }, kind);
   }
+  // A fleet names its API by the same contract read a thousand times: resolve each text once per
+  // stack and provider configuration.
+  const memoKey = `${targetType}\0${kind}\0${typeof value === 'string' ? value : JSON.stringify(value ?? null)}`;
+  let byProvider = MEMO.get(app);
+  if (!byProvider) MEMO.set(app, (byProvider = new WeakMap()));
+  const providerKey = stack.providerConfig(resource) ?? stack;
+  let memo = byProvider.get(providerKey);
+  if (!memo) byProvider.set(providerKey, (memo = new Map()));
+  let scope = memo.get(memoKey);
+  if (!scope) memo.set(memoKey, (scope = unreferencedScope(app, stack, resource, value, targetType, kind)));
+  return scope;
+}
+
+const MEMO = new WeakMap<readonly StackModel[], WeakMap<object, Map<string, ScopeInstance>>>();
+
+function unreferencedScope(app: readonly StackModel[], stack: StackModel, resource: TfResource, value: unknown, targetType: string, kind: string): ScopeInstance {
   const place = placeOf(stack, resource);
   let literal: unknown = value;
   const read = contractReadTarget(app, stack, value);
