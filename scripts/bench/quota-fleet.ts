@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import { TerraformStack } from 'cdktf';
+import { type App, TerraformStack } from 'cdktf';
 import { platformApp } from '../../examples/platform-app';
 import { peakUsage, quotaUsage, type QuotaReport } from '../../constructs/policy-engine/quotas/quota-usage';
 import { SERVICE_QUOTAS } from '../../constructs/policy-engine/quotas/quota-table';
@@ -14,9 +14,15 @@ import { workloadFleet } from './children/workload-fleet';
  * would count for that estate. Nothing is written to disk.
  */
 export function quotaFleet(count: number): StackModel[] {
-  const { app } = workloadFleet(path.join(os.tmpdir(), 'quota-fleet-unused'), count);
-  platformApp(app);
+  const { app } = quotaFleetApp(count);
   return app.node.findAll().filter(TerraformStack.isStack).map((s) => fromSynthJson(s.toTerraform(), s.node.id));
+}
+
+/** The same fleet in a given App (a GovernedApp in tests), not synthesized yet. */
+export function quotaFleetApp(count: number, app?: App): { app: App } {
+  const built = workloadFleet(path.join(os.tmpdir(), 'quota-fleet-unused'), count, app);
+  platformApp(built.app);
+  return built;
 }
 
 /** The peak instance of one quota: what the tables show. */

@@ -73,6 +73,9 @@ export function parseQuotaArguments(args: readonly string[]): RaisedQuotas {
   return out as RaisedQuotas;
 }
 
+/** The name environment contracts are published under (platform/environment-contract.ts contractParameterName). */
+const CONTRACT_NAME = /^\/governance\/[a-z0-9-]+\/contract$/;
+
 /** A raised quota a platform stack declares in its contract. */
 export interface Declaration extends Place {
   readonly quota: QuotaDefinition;
@@ -96,10 +99,21 @@ export function declaredQuotas(app: readonly StackModel[]): { declarations: Decl
   const declarations: Declaration[] = [];
   const problems: DeclarationProblem[] = [];
   for (const stack of app) {
+    // A stack that reads an environment's contract is a product stack: it may not lift the limits
+    // the whole environment is checked against (AWS would refuse at apply all the same).
+    const readsContract = stack.ofType('aws_ssm_parameter').some((p) => p.mode === 'data' && typeof p.values.name === 'string' && CONTRACT_NAME.test(p.values.name));
     for (const { parameter, contract } of publishedContracts(stack)) {
       const declared = contract.serviceQuotas;
-      if (declared === undefined) continue;
-      const resource = stack.ofType('aws_ssm_parameter').find((p) => p.values.name === parameter)!;
+      if (declared === undefined || !CONTRACT_NAME.test(parameter)) continue;
+      const resource = stack.ofType('aws_ssm_parameter').find((p) => p.mode === 'managed' && p.values.name === parameter)!;
+      if (readsContract) {
+        problems.push({
+          stack,
+          resource,
+          problems: [{ prop: `${parameter} serviceQuotas`, value: declared, allowed: 'raised quotas declared by the platform stack that publishes the environment contract', fix: 'declare serviceQuotas on the GovernedEnvironment of the platform stack; a stack that reads a contract cannot raise them' }],
+        });
+        continue;
+      }
       const found = raisedQuotasProblems(declared, `${parameter} serviceQuotas`);
       if (found.length) problems.push({ stack, resource, problems: found });
       if (declared === null || typeof declared !== 'object' || Array.isArray(declared)) continue;

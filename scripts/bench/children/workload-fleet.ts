@@ -6,10 +6,10 @@ import { GovernedInferenceService } from '../../../constructs/workloads/governed
 
 /**
  * N Bedrock inference services in one environment (dev, read from its contract), as a product
- * team would write them: the workload the scaling and rule-engine measurements grow.
+ * team would write them: the workload the scaling and rule-engine measurements grow. `app` lets a
+ * test build the fleet in a GovernedApp (the quota tests); `outdir` is then unused.
  */
-export function workloadFleet(outdir: string, count: number): { app: App; stack: WorkloadStack } {
-  const app = new App({ ...appOptions(), outdir });
+export function workloadFleet(outdir: string, count: number, app: App = new App({ ...appOptions(), outdir })): { app: App; stack: WorkloadStack } {
   const stack = new WorkloadStack(app, 'fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION });
   for (let i = 0; i < count; i++) {
     new GovernedInferenceService(stack, `svc-${i}`, {
