@@ -4,7 +4,7 @@
  * .bench/results.md and .bench/results.json). BENCHMARKS.md explains the method.
  *
  * Environment: BENCH_RUNS (default 5), BENCH_SCALE_RUNS (3), BENCH_TEST_RUNS (1),
- * BENCH_ONLY (comma list of: import,synth,scale,rules,test,cost).
+ * BENCH_ONLY (comma list of: import,synth,scale,rules,test,cost,quotas).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,11 +12,12 @@ import * as path from 'path';
 import { buildForBench, BUILD_DIR, REPO_ROOT } from './build';
 import { costReport, loadPrices } from './cost';
 import { lastJsonLine, median, run, Sample } from './measure';
+import { quotaConsumptionTable, type FleetColumn, type QuotaPeak } from './quota-fleet';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE_RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,synth,scale,rules,test,cost').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,synth,scale,rules,test,cost,quotas').split(','));
 const SCALE_COUNTS = [1, 10, 100, 1000];
 const RULE_RESOURCES = 10_000;
 
@@ -178,11 +179,32 @@ function measureCost(scale: Record<number, Record<string, unknown>> | undefined)
   );
 }
 
+/**
+ * 7 quotas: the fleet at each scale size with the example platform beside it, counted against the
+ * AWS service quotas as `check` counts them; one column per size beside the scale section's
+ * build + synth time. Counts are deterministic: one run per size.
+ */
+let quotaTable = '';
+function measureQuotas(scale: Record<number, Record<string, unknown>> | undefined): void {
+  log(`quotas: ${SCALE_COUNTS.join(', ')} workloads, one count each`);
+  const columns: FleetColumn[] = SCALE_COUNTS.map((n) => {
+    const report = lastJsonLine(run(process.execPath, [child('quotas'), String(n)], { cwd: REPO_ROOT }).stdout)!;
+    return { workloads: n, workMs: scale?.[n] ? Number(scale[n].workMs) : undefined, peaks: report.quotas as Record<string, QuotaPeak> };
+  });
+  results.quotas = Object.fromEntries(columns.map((c) => [c.workloads, c.peaks]));
+  quotaTable = quotaConsumptionTable(columns);
+  for (const c of columns) {
+    const over = Object.entries(c.peaks).filter(([, p]) => p.percent > 100).map(([id]) => id);
+    rows.push({ section: '7 quotas', measure: `${c.workloads} workload${c.workloads > 1 ? 's' : ''}: quotas over the AWS default`, value: over.length ? over.join(', ') : 'none', target: 'none', verdict: verdict(over.length === 0) });
+  }
+}
+
 function printTable(): string {
   const header = '| # | measure | value | target | verdict |\n|---|---|---|---|---|';
   const lines = rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target ?? ''} | ${r.verdict ?? ''} |`);
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  return `Benchmark ${new Date().toISOString()} on ${machine}; medians of ${RUNS} runs (scale/rules ${SCALE_RUNS}, npm test ${TEST_RUNS})\n\n${header}\n${lines.join('\n')}\n`;
+  const quotas = quotaTable ? `\nService quota consumption (peak instance, used / AWS default) beside build + synth time:\n\n${quotaTable}` : '';
+  return `Benchmark ${new Date().toISOString()} on ${machine}; medians of ${RUNS} runs (scale/rules ${SCALE_RUNS}, npm test ${TEST_RUNS})\n\n${header}\n${lines.join('\n')}\n${quotas}`;
 }
 
 function main(): void {
@@ -195,6 +217,7 @@ function main(): void {
   if (ONLY.has('rules')) measureRules();
   if (ONLY.has('test')) measureTests();
   if (ONLY.has('cost')) measureCost(scale);
+  if (ONLY.has('quotas')) measureQuotas(scale);
   const table = printTable();
   console.log(table);
   fs.mkdirSync(path.join(REPO_ROOT, '.bench'), { recursive: true });

@@ -222,6 +222,19 @@ describe('ServiceQuotaHeadroom: accounts and Regions', () => {
     const b = roles('b', 600, { assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/deploy' }] });
     expect(quotaFindings([a, b], 'iam.roles-per-account')).toEqual([]);
   });
+  test('a plan names the Region of each resource through its provider configuration (aliases too)', () => {
+    const json = planJson([
+      ...Array.from({ length: 200 }, (_, i) => ({ address: `aws_api_gateway_usage_plan.eu${i}`, values: {} })),
+      ...Array.from({ length: 200 }, (_, i) => ({ address: `aws_api_gateway_usage_plan.us${i}`, values: {} })),
+    ]) as { configuration: { provider_config: Record<string, unknown>; root_module: { resources: { address: string; provider_config_key?: string }[] } } };
+    json.configuration.provider_config = {
+      aws: { name: 'aws', expressions: { region: { constant_value: 'eu-west-1' } } },
+      'aws.us': { name: 'aws', alias: 'us', expressions: { region: { constant_value: 'us-east-1' } } },
+    };
+    for (const r of json.configuration.root_module.resources) r.provider_config_key = r.address.includes('.us') ? 'aws.us' : 'aws';
+    const usages = quotaUsage([fromPlanJson(json)]).usages.filter((u) => u.quota.id === 'apigateway.usage-plans-per-account-region');
+    expect(usages.map((u) => [u.scope.region, u.used])).toEqual([['eu-west-1', 200], ['us-east-1', 200]]);
+  });
   test('usage plans are counted per Region', () => {
     const plans = (name: string, region: string) => stack(name, { provider: { region }, resource: { aws_api_gateway_usage_plan: many(200, () => ({})) } });
     expect(quotaFindings([plans('eu', 'eu-west-1'), plans('us', 'us-east-1')], 'apigateway.usage-plans-per-account-region')).toEqual([]);
