@@ -2,7 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { type App, TerraformStack } from 'cdktf';
 import { platformApp } from '../../examples/platform-app';
-import { peakUsage, quotaUsage, type QuotaReport } from '../../constructs/policy-engine/quotas/quota-usage';
+import { formatPercent, peakUsage, quotaUsage, type QuotaReport } from '../../constructs/policy-engine/quotas/quota-usage';
 import { SERVICE_QUOTAS } from '../../constructs/policy-engine/quotas/quota-table';
 import { fromSynthJson, type StackModel } from '../../constructs/policy-engine/terraform-json';
 import { workloadFleet } from './children/workload-fleet';
@@ -48,15 +48,11 @@ export function fleetQuotaPeaks(count: number): Record<string, QuotaPeak> {
   return quotaPeaks(quotaUsage(quotaFleet(count)));
 }
 
-function pct(p: QuotaPeak): string {
-  const v = p.percent;
-  return v > 0 && v < 0.1 ? '<0.1 %' : `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} %`;
-}
 
 /** One cell: `11 / 10 (110 %)`, with a marker when over. */
 export function quotaCell(p: QuotaPeak): string {
   const over = p.percent > 100 ? ' **over**' : p.percent >= 80 ? ' near' : '';
-  return `${p.used.toLocaleString('en-US')} / ${p.limit.toLocaleString('en-US')} (${pct(p)})${over}`;
+  return `${p.used.toLocaleString('en-US')} / ${p.limit.toLocaleString('en-US')} (${formatPercent(p.percent)})${over}`;
 }
 
 export interface FleetColumn {

@@ -109,3 +109,14 @@ export function peakUsage(report: QuotaReport): Map<string, QuotaUsage> {
   }
   return peaks;
 }
+
+/**
+ * A share of a limit for people: whole per cents, one decimal below 10 % and just over 100 % (so
+ * 1,005 of 1,000 reads 100.5 %, never a 100 % that is over), "<0.1 %" for a trace.
+ */
+export function formatPercent(percent: number): string {
+  if (percent > 0 && percent < 0.1) return '<0.1 %';
+  if (percent > 100 && percent < 101) return `${Math.max(100.1, Math.round(percent * 10) / 10).toFixed(1)} %`;
+  if (percent < 10) return `${(Math.round(percent * 10) / 10).toFixed(1)} %`;
+  return `${percent > 100 ? Math.floor(percent) : Math.round(percent)} %`;
+}

@@ -138,6 +138,10 @@ describe('ServiceQuotaHeadroom: thresholds', () => {
   test('warns, not fails, at exactly the limit (10 of 10)', () => {
     expect(findings([platform(), product(9)]).map((x) => x.level)).toEqual(['warning']);
   });
+  test('just over the limit reads 100.5 %, never a 100 % that is over', () => {
+    const [f] = quotaFindings([stack('s', { resource: { aws_iam_role: many(1005, () => ({})) } })], 'iam.roles-per-account');
+    expect(f.message).toMatch(/1,005 of 1,000 \(100\.5 %\)/);
+  });
   test('fails above the limit with the quota name, where AWS raises it and the design change', () => {
     const [f] = findings([platform(), product(10)]);
     expect(f.fix).toBe(

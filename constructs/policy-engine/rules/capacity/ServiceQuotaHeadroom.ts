@@ -1,7 +1,7 @@
 import { CONTROLS } from '../../frameworks';
 import { QUOTA_RESOURCE_TYPES } from '../../quotas/quota-table';
 import type { QuotaDefinition } from '../../quotas/quota-definition';
-import { quotaUsage, type QuotaReport, type QuotaUsage, type QuotaUsageOptions } from '../../quotas/quota-usage';
+import { formatPercent, quotaUsage, type QuotaReport, type QuotaUsage, type QuotaUsageOptions } from '../../quotas/quota-usage';
 import { cannotVerify, compliant, nonCompliant, notApplicable, type Rule, type RuleOutcome } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
 import type { StackModel, TfResource } from '../../terraform-json';
@@ -41,7 +41,7 @@ export function describeUsage(u: QuotaUsage): string {
   const estimate = u.estimates.length ? `; estimated: ${u.estimates.join('; ')}` : '';
   const missed = u.unmeasured.length ? `; not measured: ${u.unmeasured.map((m) => `${m.resource.address} (${m.reason})`).join(', ')}` : '';
   return (
-    `${q.service} quota "${q.name}" (${q.id}): ${n(u.used)} of ${n(u.limit)}${UNITS[q.unit]} (${u.percent.toFixed(0)} %) on ${u.scope.label}, ` +
+    `${q.service} quota "${q.name}" (${q.id}): ${n(u.used)} of ${n(u.limit)}${UNITS[q.unit]} (${formatPercent(u.percent)}) on ${u.scope.label}, ` +
     `limit ${limitNote(u)}; counted: ${breakdown(u)}${estimate}${missed}`
   );
 }
