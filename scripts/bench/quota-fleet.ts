@@ -2,7 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { type App, TerraformStack } from 'cdktf';
 import { platformApp } from '../../examples/platform-app';
-import { formatPercent, peakUsage, quotaUsage, type QuotaReport } from '../../constructs/policy-engine/quotas/quota-usage';
+import { formatCount, formatPercent, peakUsage, quotaUsage, type QuotaReport } from '../../constructs/policy-engine/quotas/quota-usage';
 import { SERVICE_QUOTAS } from '../../constructs/policy-engine/quotas/quota-table';
 import { fromSynthJson, type StackModel } from '../../constructs/policy-engine/terraform-json';
 import { workloadFleet } from './children/workload-fleet';
@@ -52,7 +52,7 @@ export function fleetQuotaPeaks(count: number): Record<string, QuotaPeak> {
 /** One cell: `11 / 10 (110 %)`, with a marker when over. */
 export function quotaCell(p: QuotaPeak): string {
   const over = p.percent > 100 ? ' **over**' : p.percent >= 80 ? ' near' : '';
-  return `${p.used.toLocaleString('en-US')} / ${p.limit.toLocaleString('en-US')} (${formatPercent(p.percent)})${over}`;
+  return `${formatCount(p.used)} / ${formatCount(p.limit)} (${formatPercent(p.percent)})${over}`;
 }
 
 export interface FleetColumn {
@@ -67,7 +67,7 @@ export interface FleetColumn {
  * peak consumption of every quota the fleets consume (quotas nothing counts against are left out).
  */
 export function quotaConsumptionTable(columns: readonly FleetColumn[]): string {
-  const label = (n: number) => `${n.toLocaleString('en-US')} workload${n === 1 ? '' : 's'}`;
+  const label = (n: number) => `${formatCount(n)} workload${n === 1 ? '' : 's'}`;
   const header = `| quota (peak instance) | ${columns.map((c) => label(c.workloads)).join(' | ')} |\n|---|${columns.map(() => '---|').join('')}`;
   const time = (ms?: number) => (ms === undefined ? 'not measured' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
   const rows = [`| build + synth | ${columns.map((c) => time(c.workMs)).join(' | ')} |`];
@@ -102,7 +102,7 @@ export function ceilings(small: { workloads: number; peaks: Record<string, Quota
 }
 
 export function ceilingsMarkdown(list: readonly Ceiling[]): string {
-  const n = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2));
+  const n = (v: number) => (Number.isInteger(v) ? formatCount(v) : v.toFixed(2));
   const header = '| quota | per workload | platform and shared | default | most workloads at the default (per instance the quota counts) |\n|---|---|---|---|---|';
   return `${header}\n${list.map((c) => `| \`${c.id}\` | ${n(c.perWorkload)} | ${n(c.base)} | ${n(c.limit)} | ${n(c.ceiling)} |`).join('\n')}\n`;
 }

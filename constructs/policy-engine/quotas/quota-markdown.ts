@@ -1,4 +1,5 @@
 import type { QuotaDefinition } from './quota-definition';
+import { formatCount } from './quota-usage';
 import { SERVICE_QUOTAS } from './quota-table';
 
 /**
@@ -28,12 +29,12 @@ function sources(source: string): string {
 
 function limit(q: QuotaDefinition): string {
   const unit = q.unit === 'count' ? '' : ` ${q.unit}`;
-  return `${q.default.toLocaleString('en-US')}${unit}`;
+  return `${formatCount(q.default)}${unit}`;
 }
 
 function adjustable(q: QuotaDefinition): string {
   if (!q.adjustable) return 'no';
-  return q.maximum === undefined ? 'yes' : `yes, to ${q.maximum.toLocaleString('en-US')}`;
+  return q.maximum === undefined ? 'yes' : `yes, to ${formatCount(q.maximum)}`;
 }
 
 export function quotaTableMarkdown(quotas: readonly QuotaDefinition[] = SERVICE_QUOTAS): string {

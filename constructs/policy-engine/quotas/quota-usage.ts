@@ -120,3 +120,10 @@ export function formatPercent(percent: number): string {
   if (percent < 10) return `${(Math.round(percent * 10) / 10).toFixed(1)} %`;
   return `${percent > 100 ? Math.floor(percent) : Math.round(percent)} %`;
 }
+
+/** 1234567 -> "1,234,567" (toLocaleString loads ICU's locale data on first use: tens of milliseconds at synth). */
+export function formatCount(value: number): string {
+  const [whole, fraction] = String(value).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}

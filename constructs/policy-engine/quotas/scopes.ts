@@ -26,9 +26,34 @@ const ROLE_ARN_ACCOUNT = /^arn:[a-z-]+:iam::(\d{12}):/;
  * to be applied in one account, the conservative reading for account quotas.
  */
 export function placeOf(stack: StackModel, resource: TfResource): Place {
-  const config = stack.providerConfig(resource) ?? {};
-  const region = typeof config.region === 'string' && !isUnresolvedValue(config.region) ? config.region : UNKNOWN_REGION;
-  return { account: accountOf(config), region };
+  return placeScopes(stack, resource).place;
+}
+
+interface PlaceScopes {
+  readonly place: Place;
+  readonly account: ScopeInstance;
+  readonly region: ScopeInstance;
+}
+
+/** Place, account and Region scopes per provider configuration: thousands of resources share a few. */
+const PLACES = new WeakMap<object, PlaceScopes>();
+
+function placeScopes(stack: StackModel, resource: TfResource): PlaceScopes {
+  const config = stack.providerConfig(resource);
+  const key: object = config ?? stack;
+  let found = PLACES.get(key);
+  if (!found) {
+    const c = config ?? {};
+    const region = typeof c.region === 'string' && !isUnresolvedValue(c.region) ? c.region : UNKNOWN_REGION;
+    const account = accountOf(c);
+    found = {
+      place: { account, region },
+      account: { key: `account:${account}`, label: describeAccount(account), account, region },
+      region: { key: `region:${account}/${region}`, label: `${describeAccount(account)} in ${region}`, account, region },
+    };
+    PLACES.set(key, found);
+  }
+  return found;
 }
 
 function accountOf(config: Readonly<Record<string, unknown>>): string {
@@ -47,13 +72,11 @@ function describeAccount(account: string): string {
 }
 
 export function accountScope(stack: StackModel, resource: TfResource): ScopeInstance {
-  const { account, region } = placeOf(stack, resource);
-  return { key: `account:${account}`, label: describeAccount(account), account, region };
+  return placeScopes(stack, resource).account;
 }
 
 export function regionScope(stack: StackModel, resource: TfResource): ScopeInstance {
-  const { account, region } = placeOf(stack, resource);
-  return { key: `region:${account}/${region}`, label: `${describeAccount(account)} in ${region}`, account, region };
+  return placeScopes(stack, resource).region;
 }
 
 /** The resource itself as the instance (a role for its trust policy, a key for its policy). */
@@ -71,7 +94,19 @@ function nameOf(resource: TfResource): string | undefined {
   return typeof name === 'string' && !isUnresolvedValue(name) ? name : undefined;
 }
 
+const TARGETS = new WeakMap<StackModel, WeakMap<TfResource, Map<string, ScopeInstance>>>();
+
 function scopeOfTarget(target: StackResource, kind: string): ScopeInstance {
+  let byResource = TARGETS.get(target.stack);
+  if (!byResource) TARGETS.set(target.stack, (byResource = new WeakMap()));
+  let byKind = byResource.get(target.resource);
+  if (!byKind) byResource.set(target.resource, (byKind = new Map()));
+  let scope = byKind.get(kind);
+  if (!scope) byKind.set(kind, (scope = targetScope(target, kind)));
+  return scope;
+}
+
+function targetScope(target: StackResource, kind: string): ScopeInstance {
   const { stack, resource } = target;
   const place = placeOf(stack, resource);
   const id = literalId(resource);
@@ -117,7 +152,9 @@ const EXPRESSION_ADDRESS = /^([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-
  */
 export function referenceScope(app: readonly StackModel[], stack: StackModel, resource: TfResource, attribute: string, targetType: string, kind: string): ScopeInstance {
   const value = resource.values[attribute];
-  for (const address of resource.references.get(attribute) ?? []) {
+  // A contract read names only its data source: skip scanning it for references.
+  const contractRead = typeof value === 'string' && value.startsWith('${jsondecode(data.aws_ssm_parameter.');
+  for (const address of contractRead ? [] : resource.references.get(attribute) ?? []) {
     const target = stack.byAddress(address);
     if (target && target.mode === 'managed' && target.type === targetType) return scopeOfTarget({ stack, resource: target }, kind);
   }

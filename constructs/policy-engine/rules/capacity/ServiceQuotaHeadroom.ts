@@ -1,7 +1,7 @@
 import { CONTROLS } from '../../frameworks';
 import { QUOTA_RESOURCE_TYPES } from '../../quotas/quota-table';
 import type { QuotaDefinition } from '../../quotas/quota-definition';
-import { formatPercent, quotaUsage, type QuotaReport, type QuotaUsage, type QuotaUsageOptions } from '../../quotas/quota-usage';
+import { formatCount, formatPercent, quotaUsage, type QuotaReport, type QuotaUsage, type QuotaUsageOptions } from '../../quotas/quota-usage';
 import { cannotVerify, compliant, nonCompliant, notApplicable, type Rule, type RuleOutcome } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
 import type { StackModel, TfResource } from '../../terraform-json';
@@ -11,9 +11,7 @@ export const QUOTA_WARNING_PERCENT = 80;
 
 const UNITS: Record<QuotaDefinition['unit'], string> = { count: '', characters: ' characters', bytes: ' bytes', 'concurrent executions': ' concurrent executions' };
 
-function n(value: number): string {
-  return value.toLocaleString('en-US');
-}
+const n = formatCount;
 
 function limitNote(u: QuotaUsage): string {
   switch (u.limitSource.kind) {
@@ -71,6 +69,8 @@ interface Indexed {
   readonly problemsAt: Map<TfResource, string[]>;
 }
 
+const NOT_APPLICABLE: readonly RuleOutcome[] = [notApplicable];
+
 const RANK: Record<string, number> = { error: 4, warning: 3, 'cannot-verify': 2, compliant: 1, 'not-applicable': 0 };
 
 function rank(o: RuleOutcome): number {
@@ -99,12 +99,12 @@ export function serviceQuotaHeadroom(options: QuotaUsageOptions = {}): Rule {
     }
     return entry;
   };
-  const all = (resource: TfResource, app: readonly StackModel[]): RuleOutcome[] => {
+  const all = (resource: TfResource, app: readonly StackModel[]): readonly RuleOutcome[] => {
     const { byAnchor, problemsAt } = indexed(app);
     const outcomes = (byAnchor.get(resource) ?? []).map(outcomeOf);
     const problems = problemsAt.get(resource);
     if (problems) outcomes.push(nonCompliant(`the raised service quotas this contract declares cannot be used: ${problems.join('; ')}`, { level: 'error', fix: 'Declare serviceQuotas on the GovernedEnvironment, which validates them, instead of editing the contract.' }));
-    return outcomes.length ? outcomes : [notApplicable];
+    return outcomes.length ? outcomes : NOT_APPLICABLE;
   };
   return defineRule({
     id: 'ServiceQuotaHeadroom',
