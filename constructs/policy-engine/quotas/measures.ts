@@ -1,5 +1,5 @@
 import { documentFromDataSource, type ParsedPolicy } from '../iam-policy';
-import { isObject, isSet, isUnresolvedValue, StackModel, TfResource, UNKNOWN_VALUE } from '../terraform-json';
+import { isConfigured, isObject, isSet, isUnresolvedValue, StackModel, TfResource, UNKNOWN_VALUE } from '../terraform-json';
 import type { Contribution, Measure, MeasureContext, Measurement, ScopeInstance, Unmeasured } from './quota-definition';
 
 /**
@@ -126,6 +126,15 @@ function measureText(text: string, unit: SizeUnit): number {
 }
 
 const REFERENCES_ESTIMATE = 'references (${...}) counted at the length of their expression; the values are known only at apply';
+
+/**
+ * The size of the policy in a resource's argument; nothing when the argument is not set, or is a
+ * value the provider computes (a plan's unknown with no configuration behind it, such as the
+ * `policy` of an API whose policy is a separate resource).
+ */
+export function argumentPolicySize(stack: StackModel, resource: TfResource, attribute: string, unit: SizeUnit): Share {
+  return isConfigured(stack, resource, attribute) ? policySize(stack, resource.values[attribute], unit) : undefined;
+}
 
 /**
  * The size of a policy held in an argument: a JSON string (references inside it counted at the

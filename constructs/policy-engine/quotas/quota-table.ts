@@ -1,6 +1,6 @@
 import { ROTATION_STRATEGY_TAG } from '../../governance/rotation';
-import { blocks, isUnresolvedValue, type StackModel, type TfResource } from '../terraform-json';
-import { combined, countOf, policySize, type Amount, type Share } from './measures';
+import { blocks, isConfigured, isUnresolvedValue, type StackModel, type TfResource } from '../terraform-json';
+import { argumentPolicySize, combined, countOf, policySize, type Amount, type Share } from './measures';
 import type { Contribution, Measure, MeasureContext, QuotaDefinition, ScopeInstance } from './quota-definition';
 import { accountScope, referenceScope, regionScope, selfScope } from './scopes';
 
@@ -204,8 +204,8 @@ export const SERVICE_QUOTAS = [
     designChange: "Grant callers execute-api:Invoke in their own identity policies; keep the API's resource policy to the VPC endpoint and its deny statements.",
     measure: combined(
       '`policy` of `aws_api_gateway_rest_api` and of `aws_api_gateway_rest_api_policy` (per `rest_api_id`), minified',
-      countOf({ types: ['aws_api_gateway_rest_api'], description: '', scope: itself('REST API'), share: (stack, r) => policySize(stack, r.values.policy, 'characters') }),
-      countOf({ types: ['aws_api_gateway_rest_api_policy'], description: '', scope: restApi('rest_api_id'), share: (stack, r) => policySize(stack, r.values.policy, 'characters') }),
+      countOf({ types: ['aws_api_gateway_rest_api'], description: '', scope: itself('REST API'), share: (stack, r) => argumentPolicySize(stack, r, 'policy', 'characters') }),
+      countOf({ types: ['aws_api_gateway_rest_api_policy'], description: '', scope: restApi('rest_api_id'), share: (stack, r) => argumentPolicySize(stack, r, 'policy', 'characters') }),
     ),
   }),
   quota({
@@ -356,8 +356,8 @@ export const SERVICE_QUOTAS = [
     measure: combined(
       '`aws_iam_role_policy_attachment` per `role`, `managed_policy_arns` of `aws_iam_role`, `policy_arns` of `aws_iam_role_policy_attachments_exclusive` per `role_name` (the permission boundary is not an attachment)',
       countOf({ types: ['aws_iam_role_policy_attachment'], description: '', scope: role('role') }),
-      countOf({ types: ['aws_iam_role'], description: '', scope: itself('role'), share: (_s, r) => listShare(r.values.managed_policy_arns, 'managed_policy_arns') }),
-      countOf({ types: ['aws_iam_role_policy_attachments_exclusive'], description: '', scope: role('role_name'), share: (_s, r) => listShare(r.values.policy_arns, 'policy_arns') }),
+      countOf({ types: ['aws_iam_role'], description: '', scope: itself('role'), share: (stack, r) => (isConfigured(stack, r, 'managed_policy_arns') ? listShare(r.values.managed_policy_arns, 'managed_policy_arns') : undefined) }),
+      countOf({ types: ['aws_iam_role_policy_attachments_exclusive'], description: '', scope: role('role_name'), share: (stack, r) => (isConfigured(stack, r, 'policy_arns') ? listShare(r.values.policy_arns, 'policy_arns') : undefined) }),
     ),
   }),
   quota({
@@ -376,7 +376,7 @@ export const SERVICE_QUOTAS = [
       types: ['aws_iam_role'],
       description: '`assume_role_policy` of `aws_iam_role`, characters without white space (as IAM counts)',
       scope: itself('role'),
-      share: (stack, r) => policySize(stack, r.values.assume_role_policy, 'characters without white space'),
+      share: (stack, r) => argumentPolicySize(stack, r, 'assume_role_policy', 'characters without white space'),
     }),
   }),
   quota({
@@ -392,7 +392,7 @@ export const SERVICE_QUOTAS = [
     designChange: "Fewer, broader statements per concern, or move a shared grant to a managed policy; the library's per-workload grants stay far below it.",
     measure: combined(
       '`policy` of every `aws_iam_role_policy` per `role` plus `inline_policy` blocks of `aws_iam_role`, characters without white space',
-      countOf({ types: ['aws_iam_role_policy'], description: '', scope: role('role'), share: (stack, r) => policySize(stack, r.values.policy, 'characters without white space') }),
+      countOf({ types: ['aws_iam_role_policy'], description: '', scope: role('role'), share: (stack, r) => argumentPolicySize(stack, r, 'policy', 'characters without white space') }),
       countOf({
         types: ['aws_iam_role'],
         description: '',
@@ -524,12 +524,12 @@ export const SERVICE_QUOTAS = [
     designChange: 'Grant key use in identity policies with kms:ViaService conditions instead of a statement per principal in the key policy.',
     measure: combined(
       '`policy` of `aws_kms_key` and of `aws_kms_key_policy` (per `key_id`), bytes',
-      countOf({ types: ['aws_kms_key'], description: '', scope: itself('KMS key'), share: (stack, r) => policySize(stack, r.values.policy, 'bytes') }),
+      countOf({ types: ['aws_kms_key'], description: '', scope: itself('KMS key'), share: (stack, r) => argumentPolicySize(stack, r, 'policy', 'bytes') }),
       countOf({
         types: ['aws_kms_key_policy'],
         description: '',
         scope: (c, stack, r) => referenceScope(c.app, stack, r, 'key_id', 'aws_kms_key', 'KMS key'),
-        share: (stack, r) => policySize(stack, r.values.policy, 'bytes'),
+        share: (stack, r) => argumentPolicySize(stack, r, 'policy', 'bytes'),
       }),
     ),
   }),

@@ -340,6 +340,10 @@ describe('ServiceQuotaHeadroom: how each quota counts', () => {
     expect(evaluateApp([s], [ServiceQuotaHeadroom], { now: NOW, strict: true }).flatMap((e) => e.errors)).toHaveLength(1);
   });
 
+  test('in a plan, a value the provider computes (unknown, no configuration behind it) is not a policy to measure', () => {
+    const plan = fromPlanJson(planJson([{ address: 'aws_iam_role.r', values: { assume_role_policy: policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) }, unknown: { managed_policy_arns: true, inline_policy: true } }, { address: 'aws_kms_key.k', values: {}, unknown: { policy: true } }]));
+    expect(findings([plan])).toEqual([]);
+  });
   test('a trust policy from a policy document data source is rendered and measured', () => {
     const s = stack('s', {
       data: { aws_iam_policy_document: { t: { statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }] } } },

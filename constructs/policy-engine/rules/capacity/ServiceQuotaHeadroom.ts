@@ -28,6 +28,7 @@ function limitNote(u: QuotaUsage): string {
 function breakdown(u: QuotaUsage): string {
   const byStack = new Map<string, number>();
   for (const c of u.contributions) byStack.set(c.stack.stackName, (byStack.get(c.stack.stackName) ?? 0) + c.amount);
+  if (!u.contributions.length) return 'nothing measured';
   const stacks = [...byStack].map(([name, amount]) => `${name} ${n(amount)}`).join(', ');
   const few = u.contributions.length <= 3 ? ` (${u.contributions.map((c) => `${c.resource.address}${c.note ? `: ${c.note}` : ''}`).join('; ')})` : '';
   return `${stacks}${few}`;
