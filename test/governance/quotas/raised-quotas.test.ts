@@ -1,9 +1,13 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { GovernedEnvironmentProps } from '../../../constructs/platform/environment-props';
 import { GovernedEnvironment } from '../../../constructs/platform/governed-environment';
 import { parseContractLiteral } from './contract-literal';
 import { parseQuotaArguments } from '../../../constructs/policy-engine/quotas/raised-quotas';
-import { envProps, only, synth, testStack } from '../../support';
+import { quotaUsage } from '../../../constructs/policy-engine/quotas/quota-usage';
+import { fromSynthJson } from '../../../constructs/policy-engine/terraform-json';
+import { envProps, only, synth, testApp, testStack } from '../../support';
 
 /** Raised quotas declared on the environment (validated at synth, published in the contract) and given to check --quota. */
 
@@ -56,5 +60,19 @@ describe('check --quota arguments', () => {
   });
   test('fails when one id is given twice with different values', () => {
     expect(() => parseQuotaArguments(['apigateway.stages-per-api=20', 'apigateway.stages-per-api=30'])).toThrow(/given twice with different values \(20 and 30\)/);
+  });
+});
+
+describe('the multi-account layout of README "Quotas"', () => {
+  test("pinning each stack's AWS provider to its account makes the counter count IAM roles per account", () => {
+    const app = testApp();
+    const stacks = ['111111111111', '222222222222'].map((account, i) => {
+      const stack = testStack(app, `env-${i}`);
+      (stack.node.findChild('aws') as AwsProvider).allowedAccountIds = [account];
+      new IamRole(stack, 'role', { assumeRolePolicy: '{}' });
+      return fromSynthJson(JSON.parse(Testing.synth(stack)), stack.node.id);
+    });
+    const roles = quotaUsage(stacks).usages.filter((u) => u.quota.id === 'iam.roles-per-account');
+    expect(roles.map((u) => [u.scope.account, u.used])).toEqual([['111111111111', 1], ['222222222222', 1]]);
   });
 });
