@@ -102,8 +102,11 @@ export function serviceQuotaHeadroom(options: QuotaUsageOptions = {}): Rule {
   };
   const all = (resource: TfResource, app: readonly StackModel[]): readonly RuleOutcome[] => {
     const { byAnchor, problemsAt } = indexed(app);
-    const outcomes = (byAnchor.get(resource) ?? []).map(outcomeOf);
+    const usages = byAnchor.get(resource);
     const problems = problemsAt.get(resource);
+    // Most resources count towards an instance reported on another resource.
+    if (!usages && !problems) return NOT_APPLICABLE;
+    const outcomes = (usages ?? []).map(outcomeOf);
     if (problems) outcomes.push(nonCompliant(`the raised service quotas this contract declares cannot be used: ${problems.join('; ')}`, { level: 'error', fix: 'Declare serviceQuotas on the GovernedEnvironment, which validates them, instead of editing the contract.' }));
     return outcomes.length ? outcomes : NOT_APPLICABLE;
   };
