@@ -1,6 +1,6 @@
 import { AWS_TAGGABLE_TYPES } from './aws-taggable-types';
 import { controlLabel, FRAMEWORKS, FrameworkControl } from './frameworks';
-import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam-policy';
+import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam';
 import type { Finding, Rule, StackEvaluation } from './rule-engine';
 import { TAG_KEYS } from '../governance/tags';
 import { blocks, StackModel, TfResource } from './terraform-json';

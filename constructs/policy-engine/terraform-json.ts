@@ -205,10 +205,6 @@ class SynthResource implements TfResource {
   }
 }
 
-function stripIndex(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, '');
-}
-
 function literalIds(r: TfResource): string[] {
   const ids: string[] = [];
   for (const key of ['id', 'arn', 'name', 'bucket']) {
@@ -265,7 +261,10 @@ class Model implements StackModel {
       }
       this.referenceIndex.set(key, index);
     }
+    // A reference with an instance key (`aws_s3_bucket.some[0]`) matches that instance only; one
+    // without (a resource with no count, or a splat over all of them) matches every instance.
     const found = new Set<TfResource>(index.get(target.baseAddress) ?? []);
+    if (target.address !== target.baseAddress) for (const r of index.get(target.address) ?? []) found.add(r);
     for (const id of literalIds(target)) for (const r of index.get(`=${id}`) ?? []) found.add(r);
     return [...found];
   }
@@ -342,9 +341,25 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
 // ---------------------------------------------------------------------------------------------
 // terraform show -json <planfile>
 
+/**
+ * A top-level attribute that is unknown in the plan but that the configuration never set is one
+ * the provider computes (`object_lock_enabled`, `policy` of a bucket, `managed_policy_arns` of a
+ * role): it is not configured, so it reads as absent rather than as an unknown value. Returns the
+ * after_unknown tree with those attributes marked absent (`null`).
+ */
+function notConfiguredAsAbsent(unknown: unknown, configured: ReadonlySet<string> | undefined): unknown {
+  if (!configured || !isObject(unknown)) return unknown;
+  const out: Json = {};
+  for (const [k, u] of Object.entries(unknown)) out[k] = u === true && !configured.has(k) ? ABSENT : u;
+  return out;
+}
+
+const ABSENT = Symbol('absent');
+
 /** Replaces the unknown parts of `after` (marked true in after_unknown) by UNKNOWN_VALUE. */
 function withUnknowns(after: unknown, unknown: unknown): unknown {
   if (unknown === true) return UNKNOWN_VALUE;
+  if (unknown === ABSENT) return null;
   if (Array.isArray(unknown)) {
     const list = Array.isArray(after) ? [...after] : [];
     unknown.forEach((u, i) => {
@@ -360,33 +375,147 @@ function withUnknowns(after: unknown, unknown: unknown): unknown {
   return after;
 }
 
-/** Collects the references of a configuration `expressions` tree per top-level argument. */
-function planExpressionReferences(expressions: unknown): Map<string, Set<string>> {
+/**
+ * A plan address split into its module instance (`module.a[0].module.b["k"]`, or ''), its
+ * configuration module path (`module.a.module.b`: what `configuration` is keyed by), the
+ * resource's base address within the module and its instance key (`[1]`, `["k"]`, or '').
+ */
+export interface PlanAddress {
+  readonly moduleInstance: string;
+  readonly modulePath: string;
+  readonly local: string;
+  readonly key: string;
+}
+
+/** Splits on dots outside brackets and quotes (for_each keys may hold dots). */
+function addressSegments(address: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i];
+    if (quoted) {
+      current += c;
+      if (c === '\\') current += address[++i] ?? '';
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    if (c === '.' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += c;
+  }
+  out.push(current);
+  return out;
+}
+
+const KEY = /(\[[^\]]*\])$/;
+
+export function parsePlanAddress(address: string): PlanAddress {
+  const segments = addressSegments(address);
+  const instance: string[] = [];
+  const path: string[] = [];
+  while (segments[0] === 'module' && segments.length > 2) {
+    const name = segments[1];
+    instance.push(`module.${name}`);
+    path.push(`module.${name.replace(KEY, '')}`);
+    segments.splice(0, 2);
+  }
+  const last = segments[segments.length - 1] ?? '';
+  const key = KEY.exec(last)?.[1] ?? '';
+  segments[segments.length - 1] = key ? last.slice(0, -key.length) : last;
+  return { moduleInstance: instance.join('.'), modulePath: path.join('.'), local: segments.join('.'), key };
+}
+
+const NOT_RESOURCES = new Set(['var', 'local', 'count', 'each', 'path', 'terraform', 'self', 'module']);
+
+/** The resource a configuration reference names (`aws_x.y[0].id` -> base `aws_x.y`, key `[0]`), or undefined. */
+function referencedResource(ref: string): { base: string; key: string } | undefined {
+  const segments = addressSegments(ref);
+  if (NOT_RESOURCES.has(segments[0]) || segments.length < 2) return undefined;
+  const n = segments[0] === 'data' ? 3 : 2;
+  if (segments.length < n) return undefined;
+  const last = segments[n - 1];
+  const key = KEY.exec(last)?.[1] ?? '';
+  const base = [...segments.slice(0, n - 1), key ? last.slice(0, -key.length) : last].join('.');
+  return { base, key };
+}
+
+/**
+ * The addresses each top-level argument of a planned resource instance refers to, resolved as
+ * Terraform resolves them: relative to the resource's module instance, with the instance key kept
+ * (`aws_s3_bucket.some[0]` is not `aws_s3_bucket.some[1]`), and `x[count.index]` / `x[each.key]`
+ * / `each.value` of `for_each = x` read as the instance with the referring resource's own key.
+ * A reference to a whole counted resource without a key (a splat, `element(...)`) stays the base
+ * address and matches every instance.
+ */
+function planExpressionReferences(
+  config: Json | undefined,
+  self: PlanAddress,
+  planned: ReadonlySet<string>,
+): Map<string, Set<string>> {
   const refs = new Map<string, Set<string>>();
+  if (!config || !isObject(config.expressions)) return refs;
+  const prefix = self.moduleInstance ? `${self.moduleInstance}.` : '';
+  const forEachBases = new Set<string>();
+  if (isObject(config.for_each_expression) && Array.isArray(config.for_each_expression.references)) {
+    for (const r of config.for_each_expression.references) {
+      const target = typeof r === 'string' ? referencedResource(r) : undefined;
+      if (target && !target.key) forEachBases.add(target.base);
+    }
+  }
+  const resolve = (base: string, key: string): string => {
+    const withKey = `${prefix}${base}${key}`;
+    return key === '' || planned.has(withKey) ? withKey : `${prefix}${base}`;
+  };
   const walk = (node: unknown, into: Set<string>): void => {
     if (Array.isArray(node)) {
       for (const n of node) walk(n, into);
-    } else if (isObject(node)) {
-      if (Array.isArray(node.references)) {
-        for (const ref of node.references) {
-          if (typeof ref !== 'string') continue;
-          // "aws_kms_key.k.arn" and "aws_kms_key.k" both appear; keep the address part.
-          const parts = ref.split('.');
-          const address = parts[0] === 'data' ? parts.slice(0, 3).join('.') : parts.slice(0, 2).join('.');
-          into.add(stripIndex(address));
-        }
+      return;
+    }
+    if (!isObject(node)) return;
+    if (Array.isArray(node.references)) {
+      const list = node.references.filter((r): r is string => typeof r === 'string');
+      const ownKey = list.some((r) => r === 'count.index' || r === 'each.key');
+      const keyed = new Map<string, Set<string>>();
+      for (const r of list) {
+        const target = referencedResource(r);
+        if (!target) continue;
+        const keys = keyed.get(target.base) ?? new Set<string>();
+        if (target.key) keys.add(target.key);
+        keyed.set(target.base, keys);
       }
-      for (const [k, v] of Object.entries(node)) if (k !== 'references' && k !== 'constant_value') walk(v, into);
+      for (const [base, keys] of keyed) {
+        if (keys.size) for (const k of keys) into.add(resolve(base, k));
+        else into.add(ownKey && self.key ? resolve(base, self.key) : `${prefix}${base}`);
+      }
+      if (self.key && list.some((r) => r === 'each.value' || r.startsWith('each.value.'))) {
+        for (const base of forEachBases) into.add(resolve(base, self.key));
+      }
     }
+    for (const [k, v] of Object.entries(node)) if (k !== 'references' && k !== 'constant_value') walk(v, into);
   };
-  if (isObject(expressions)) {
-    for (const [attr, expr] of Object.entries(expressions)) {
-      const set = new Set<string>();
-      walk(expr, set);
-      if (set.size) refs.set(attr, set);
-    }
+  for (const [attr, expr] of Object.entries(config.expressions)) {
+    const set = new Set<string>();
+    walk(expr, set);
+    if (set.size) refs.set(attr, set);
   }
   return refs;
+}
+
+/** Configuration resources by module path + address (`module.a.module.b.aws_x.y`). */
+function configurationResources(module: unknown, path: string, out: Map<string, Json>): void {
+  if (!isObject(module)) return;
+  for (const r of blocks(module.resources)) if (typeof r.address === 'string') out.set(path ? `${path}.${r.address}` : r.address, r);
+  if (isObject(module.module_calls)) {
+    for (const [name, call] of Object.entries(module.module_calls)) {
+      if (isObject(call)) configurationResources(call.module, path ? `${path}.module.${name}` : `module.${name}`, out);
+    }
+  }
 }
 
 function planModuleResources(module: unknown, out: Json[]): void {
@@ -418,11 +547,8 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
     if (typeof rc.address === 'string') unknownByAddress.set(rc.address, change.after_unknown);
   }
   const config = isObject(plan.configuration) ? plan.configuration : {};
-  const rootConfig = isObject(config.root_module) ? config.root_module : {};
-  const refsByAddress = new Map<string, Map<string, Set<string>>>();
-  for (const r of blocks(rootConfig.resources)) {
-    if (typeof r.address === 'string') refsByAddress.set(r.address, planExpressionReferences(r.expressions));
-  }
+  const configByAddress = new Map<string, Json>();
+  configurationResources(config.root_module, '', configByAddress);
   const providerDefaults = new Map<string, Record<string, unknown>>();
   for (const [key, p] of Object.entries(isObject(config.provider_config) ? config.provider_config : {})) {
     if (!isObject(p) || !isObject(p.expressions)) continue;
@@ -451,11 +577,15 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
   const seen = new Set(raw.map((r) => r.address));
   for (const r of priorResources) if (r.mode === 'data' && !seen.has(r.address)) raw.push(r);
 
+  const planned = new Set(raw.map((r) => String(r.address)));
   const resources: TfResource[] = raw.map((r) => {
     const address = String(r.address);
-    const baseAddress = stripIndex(address);
+    const parsed = parsePlanAddress(address);
+    const baseAddress = `${parsed.moduleInstance ? `${parsed.moduleInstance}.` : ''}${parsed.local}`;
     const type = String(r.type);
-    const values = withUnknowns(isObject(r.values) ? r.values : {}, unknownByAddress.get(address)) as Json;
+    const resourceConfig = configByAddress.get(parsed.modulePath ? `${parsed.modulePath}.${parsed.local}` : parsed.local);
+    const configured = resourceConfig && isObject(resourceConfig.expressions) ? new Set(Object.keys(resourceConfig.expressions)) : undefined;
+    const values = withUnknowns(isObject(r.values) ? r.values : {}, notConfiguredAsAbsent(unknownByAddress.get(address), configured)) as Json;
     const providerName = typeof r.provider_name === 'string' ? r.provider_name.split('/').pop()! : type.split('_')[0];
     const fromSynth = synth?.byAddress(baseAddress);
     // A plan cannot render a policy whose JSON embeds an ARN created in the same plan: the whole
@@ -478,7 +608,7 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       type,
       name: String(r.name),
       values,
-      references: refsByAddress.get(baseAddress) ?? new Map(),
+      references: planExpressionReferences(resourceConfig, parsed, planned),
       constructPath: fromSynth?.constructPath,
       effectiveTags: tags.tags,
       tagsUnresolved: tags.unresolved,

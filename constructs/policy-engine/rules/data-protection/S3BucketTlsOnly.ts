@@ -1,8 +1,8 @@
 import { CONTROLS } from '../../frameworks';
-import { lookupPolicy, PolicyLookup } from '../../iam-policy';
+import { lookupPolicy, PolicyLookup } from '../../iam';
 import { cannotVerify, compliant, nonCompliant } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
-import { documents, unresolvedReasons } from '../../iam-policy';
+import { documents, unresolvedReasons } from '../../iam';
 
 /** Bucket policies deny any request not made over TLS. */
 export const S3BucketTlsOnly = defineRule({

@@ -1,5 +1,5 @@
 import { CONTROLS } from '../../frameworks';
-import { identityPolicies, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, resourcePolicies } from '../../iam-policy';
+import { identityPolicies, IDENTITY_POLICY_HOLDERS, isWildcardPattern, RESOURCE_POLICY_TYPES, resourcePolicies } from '../../iam';
 import { defineRule, describeStatement, judgePolicies, UNRESOLVED_PREFIX } from '../../rule-helpers';
 import { isUnresolvedValue } from '../../terraform-json';
 
@@ -13,15 +13,15 @@ export const NoWildcardActions = defineRule({
   fix: 'List the exact actions (the action lists in constructs/governance/iam-actions.ts) instead of patterns.',
   level: 'error',
   frameworks: [CONTROLS.nhiSecrets, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
-  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), ...Object.keys(RESOURCE_POLICY_TYPES)],
+  types: [...IDENTITY_POLICY_HOLDERS, ...Object.keys(RESOURCE_POLICY_TYPES)],
   evaluate(resource, { stack }) {
     const lookups = [...identityPolicies(stack, resource), ...resourcePolicies(stack, resource)];
     return judgePolicies(lookups, (doc) =>
       doc.statements.flatMap((s, i) => {
         if (s.effect !== 'Allow') return [];
         const where = describeStatement(s.sid, i);
-        if (s.notActions) return [`${where} uses NotAction (allows everything else)`];
-        const wild = (s.actions ?? []).filter((a) => a.includes('*') || a.includes('?'));
+        if (s.notActions) return [`${where} uses NotAction ${s.notActions.join(', ')} in an Allow (allows every other action)`];
+        const wild = (s.actions ?? []).filter((a) => isWildcardPattern(a) && !isUnresolvedValue(a));
         const unknown = (s.actions ?? []).filter(isUnresolvedValue);
         return [
           ...(wild.length ? [`${where} allows wildcard actions ${wild.join(', ')}`] : []),

@@ -1,5 +1,5 @@
 import { CONTROLS } from '../../frameworks';
-import { documents, lookupPolicy, ParsedPolicy, PolicyLookup, unresolvedReasons, identityPolicies } from '../../iam-policy';
+import { documents, lookupPolicy, ParsedPolicy, PolicyLookup, unresolvedReasons, identityPolicies } from '../../iam';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
 import { TAG_KEYS } from '../../../governance/tags';

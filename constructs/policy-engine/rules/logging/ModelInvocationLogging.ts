@@ -1,6 +1,6 @@
-import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../../action-classes';
+import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../../iam';
 import { CONTROLS } from '../../frameworks';
-import { documents, identityPolicies, IDENTITY_POLICY_TYPES } from '../../iam-policy';
+import { documents, identityPolicies, IDENTITY_POLICY_HOLDERS } from '../../iam';
 import { cannotVerify, compliant, notApplicable } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
 
@@ -17,7 +17,7 @@ export const ModelInvocationLogging = defineRule({
   fix: 'The environment (GovernedEnvironment) configures aws_bedrock_model_invocation_logging_configuration; synthesize or check this stack together with its platform stack.',
   level: 'error',
   frameworks: [CONTROLS.aiRmfGovern, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
-  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), 'aws_bedrockagent_agent'],
+  types: [...IDENTITY_POLICY_HOLDERS, 'aws_bedrockagent_agent'],
   evaluate(resource, { stack, app }) {
     const usesBedrock =
       resource.type === 'aws_bedrockagent_agent' ||
