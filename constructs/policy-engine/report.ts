@@ -11,7 +11,7 @@ import { blocks, StackModel, TfResource } from './terraform-json';
  * Values the engine could not resolve are shown as their expression (`${...}`).
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** File names of the report, next to each stack's cdk.tf.json. */
 export const REPORT_JSON = 'governance.json';
@@ -122,8 +122,14 @@ export type CoverageStatus = 'met' | 'not met' | 'unverified' | 'not exercised';
 
 export interface CoverageEntry {
   readonly framework: string;
+  /** The published id (`NHI7:2025`, `ASI03`, `GOVERN 2.1`, `GV.RR-02`, MAESTRO layer `L4`). */
   readonly control: string;
-  readonly meaning: string;
+  /** The published title. */
+  readonly title: string;
+  /** The label the seed guidance gives the control, where it cites one ("NHI-03", "A2", "TRUST"). */
+  readonly citedAs: string | null;
+  /** Where the framework publishes the control. */
+  readonly source: string;
   readonly rules: readonly string[];
   /** not met: an error finding remains; unverified: only cannot-verify or excepted; not exercised: no resource to check. */
   readonly status: CoverageStatus;
@@ -319,7 +325,7 @@ function coverage(evaluation: StackEvaluation, rules: readonly Rule[]): Coverage
         return t && (t.cannotVerify > 0 || t.excepted > 0);
       });
       const status: CoverageStatus = ids.some((id) => failing.has(id)) ? 'not met' : !exercised ? 'not exercised' : unverified ? 'unverified' : 'met';
-      return { framework: control.framework, control: control.id, meaning: control.meaning, rules: ids, status };
+      return { framework: control.framework, control: control.id, title: control.title, citedAs: control.citedAs ?? null, source: control.source, rules: ids, status };
     });
 }
 
@@ -453,7 +459,7 @@ export function reportMarkdown(r: GovernanceReport): string {
   out.push(table(['rule', 'level', 'compliant', 'non-compliant', 'cannot verify', 'excepted', 'not applicable', 'summary'],
     r.ruleResults.map((x) => [x.ruleId, x.level, x.compliant, x.nonCompliant, x.cannotVerify, x.excepted, x.notApplicable, x.summary])));
   out.push('## Framework coverage\n');
-  out.push(table(['framework', 'control', 'status', 'rules', 'meaning'],
-    r.frameworkCoverage.map((c) => [c.framework, c.control, c.status, c.rules.join(', '), c.meaning])));
+  out.push(table(['framework', 'control', 'title', 'cited as', 'status', 'rules'],
+    r.frameworkCoverage.map((c) => [c.framework, c.control, c.title, c.citedAs ?? '', c.status, c.rules.join(', ')])));
   return out.join('\n');
 }

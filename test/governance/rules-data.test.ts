@@ -130,7 +130,7 @@ describe('SecretValueNotInState', () => {
     const stack = synthStack({ resource: { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string: 'hunter2' } } } });
     expect(evaluate(SecretValueNotInState, stack, 'aws_secretsmanager_secret_version.v')).toEqual({
       status: 'non-compliant',
-      message: 'secret_string put the secret value in Terraform state',
+      message: 'secret_string puts the secret value in Terraform state; use secret_string_wo with secret_string_wo_version',
     });
   });
 });

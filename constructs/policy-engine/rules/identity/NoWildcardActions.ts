@@ -12,7 +12,7 @@ export const NoWildcardActions = defineRule({
     'over-privilege that turns a leaked workload credential into a breach.',
   fix: 'List the exact actions (the action lists in constructs/governance/iam-actions.ts) instead of patterns.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiOverprivileged, CONTROLS.asiIdentityPrivilege, CONTROLS.asiToolMisuse, CONTROLS.csfLeastPrivilege, CONTROLS.maestroSecurity],
   types: [...IDENTITY_POLICY_HOLDERS, ...Object.keys(RESOURCE_POLICY_TYPES)],
   evaluate(resource, { stack }) {
     const lookups = [...identityPolicies(stack, resource), ...resourcePolicies(stack, resource)];

@@ -12,7 +12,7 @@ export const NoWildcardResourcesOnDataActions = defineRule({
     'the account, including other workloads\' and other environments\'.',
   fix: 'Name the ARNs the workload needs (its own secret, the environment key, the allowed model) in Resource.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.agenticToolUse, CONTROLS.maestroBoundaries],
+  frameworks: [CONTROLS.nhiOverprivileged, CONTROLS.nhiEnvironmentIsolation, CONTROLS.asiToolMisuse, CONTROLS.csfLeastPrivilege, CONTROLS.maestroSecurity],
   types: IDENTITY_POLICY_HOLDERS,
   evaluate(resource, { stack }) {
     return judgePolicies(identityPolicies(stack, resource), (doc) =>

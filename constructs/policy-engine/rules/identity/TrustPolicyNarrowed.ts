@@ -22,7 +22,7 @@ export const TrustPolicyNarrowed = defineRule({
     'confused deputy); a "*" principal lets anyone try; an OIDC trust without :sub admits every workload of the issuer.',
   fix: 'Trust one runtime: EKS Pod Identity, or the service principal with aws:SourceAccount and aws:SourceArn conditions (WorkloadIdentity does this).',
   level: 'error',
-  frameworks: [CONTROLS.maestroTrust, CONTROLS.nhiOwnership, CONTROLS.agenticOwnership],
+  frameworks: [CONTROLS.asiIdentityPrivilege, CONTROLS.nhiOverprivileged, CONTROLS.csfLeastPrivilege, CONTROLS.maestroInfrastructure],
   types: ['aws_iam_role'],
   evaluate(resource, { stack }) {
     if (!isSet(resource.values.assume_role_policy)) return cannotVerify('assume_role_policy is not set');

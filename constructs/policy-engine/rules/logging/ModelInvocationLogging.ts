@@ -16,7 +16,7 @@ export const ModelInvocationLogging = defineRule({
     'usually lives in the platform stack, so the rule looks at every stack checked together.',
   fix: 'The environment (GovernedEnvironment) configures aws_bedrock_model_invocation_logging_configuration; synthesize or check this stack together with its platform stack.',
   level: 'error',
-  frameworks: [CONTROLS.aiRmfGovern, CONTROLS.agenticToolUse, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.rmfIncidents, CONTROLS.csfLogging, CONTROLS.asiToolMisuse, CONTROLS.maestroObservability],
   types: [...IDENTITY_POLICY_HOLDERS, 'aws_bedrockagent_agent'],
   evaluate(resource, { stack, app }) {
     const usesBedrock =

@@ -16,7 +16,7 @@ export const ModelAccessGuardrail = defineRule({
     'refuse any InvokeModel or Converse call that does not apply the environment\'s guardrail.',
   fix: 'Add Condition StringEquals { "bedrock:GuardrailIdentifier": "<guardrail arn>:<version>" } to the statement (the gateway route\'s integration role), or set guardrail_configuration on the agent.',
   level: 'error',
-  frameworks: [CONTROLS.agenticToolUse, CONTROLS.maestroTrust, CONTROLS.aiRmfGovern],
+  frameworks: [CONTROLS.asiGoalHijack, CONTROLS.rmfHumanAiOversight, CONTROLS.maestroModels],
   types: [...IDENTITY_POLICY_HOLDERS, 'aws_bedrockagent_agent'],
   evaluate(resource, { stack, app }) {
     // A boundary grants nothing by itself; the grants it caps are checked where they are made.

@@ -17,7 +17,7 @@ export const ModelAndToolAccessSeparated = defineRule({
     'boundaries are not grants and are not checked.',
   fix: 'Split the statements into two policies: one with the ModelAccess statements, one with the ToolAccess statements (WorkloadIdentity.addStatements does this per concern).',
   level: 'error',
-  frameworks: [CONTROLS.agenticToolUse, CONTROLS.maestroBoundaries, CONTROLS.nhiSecrets],
+  frameworks: [CONTROLS.asiToolMisuse, CONTROLS.asiIdentityPrivilege, CONTROLS.nhiOverprivileged, CONTROLS.csfLeastPrivilege, CONTROLS.maestroAgentFrameworks],
   types: IDENTITY_POLICY_HOLDERS,
   evaluate(resource, { stack, app }) {
     // A permissions boundary is the union ceiling of every workload, not a grant: it has to name both.
