@@ -24,7 +24,7 @@ export interface FrameworkControl {
 /**
  * @throws Error when `id` is not in the framework's published list (a wrong id is a defect, not a label).
  */
-function control(framework: FrameworkName, id: string, citedAs?: string): FrameworkControl {
+export function frameworkControl(framework: FrameworkName, id: string, citedAs?: string): FrameworkControl {
   const title = publishedTitle(framework, id);
   if (title === undefined) throw new Error(`${framework} has no control ${id}; see framework-catalogue.ts`);
   const source = PUBLISHED_FRAMEWORKS.find((f) => f.name === framework)!.source;
@@ -38,38 +38,38 @@ const CSF = 'NIST CSF 2.0';
 const MAESTRO = 'CSA MAESTRO';
 
 export const CONTROLS = {
-  nhiOffboarding: control(NHI, 'NHI1:2025', 'NHI-01'),
-  nhiSecretLeakage: control(NHI, 'NHI2:2025', 'NHI-03'),
-  nhiOverprivileged: control(NHI, 'NHI5:2025', 'NHI-03'),
-  nhiLongLivedSecrets: control(NHI, 'NHI7:2025', 'NHI-03'),
-  nhiEnvironmentIsolation: control(NHI, 'NHI8:2025'),
-  asiGoalHijack: control(ASI, 'ASI01'),
-  asiToolMisuse: control(ASI, 'ASI02', 'A2'),
-  asiIdentityPrivilege: control(ASI, 'ASI03', 'A01'),
-  asiRogueAgents: control(ASI, 'ASI10', 'A01'),
-  rmfInventory: control(RMF, 'GOVERN 1.6', 'GOVERN'),
-  rmfDecommissioning: control(RMF, 'GOVERN 1.7', 'GOVERN'),
-  rmfRoles: control(RMF, 'GOVERN 2.1', 'GOVERN'),
-  rmfHumanAiOversight: control(RMF, 'GOVERN 3.2', 'GOVERN'),
-  rmfIncidents: control(RMF, 'GOVERN 4.3', 'GOVERN'),
-  rmfThirdParty: control(RMF, 'GOVERN 6.1'),
-  csfRolesAuthorities: control(CSF, 'GV.RR-02', 'GV.OC-01'),
-  csfLifecycle: control(CSF, 'ID.AM-08'),
-  csfIdentities: control(CSF, 'PR.AA-01'),
-  csfAuthentication: control(CSF, 'PR.AA-03'),
-  csfLeastPrivilege: control(CSF, 'PR.AA-05'),
-  csfDataAtRest: control(CSF, 'PR.DS-01'),
-  csfDataInTransit: control(CSF, 'PR.DS-02'),
-  csfBackups: control(CSF, 'PR.DS-11'),
-  csfLogging: control(CSF, 'PR.PS-04'),
-  csfNetwork: control(CSF, 'PR.IR-01'),
-  maestroModels: control(MAESTRO, 'L1', 'TRUST'),
-  maestroData: control(MAESTRO, 'L2', 'GOV-02'),
-  maestroAgentFrameworks: control(MAESTRO, 'L3', 'GOV-1'),
-  maestroInfrastructure: control(MAESTRO, 'L4', 'TRUST'),
-  maestroObservability: control(MAESTRO, 'L5', 'TRUST'),
-  maestroSecurity: control(MAESTRO, 'L6', 'GOV-02'),
-  maestroEcosystem: control(MAESTRO, 'L7', 'GOV-1'),
+  nhiOffboarding: frameworkControl(NHI, 'NHI1:2025', 'NHI-01'),
+  nhiSecretLeakage: frameworkControl(NHI, 'NHI2:2025', 'NHI-03'),
+  nhiOverprivileged: frameworkControl(NHI, 'NHI5:2025', 'NHI-03'),
+  nhiLongLivedSecrets: frameworkControl(NHI, 'NHI7:2025', 'NHI-03'),
+  nhiEnvironmentIsolation: frameworkControl(NHI, 'NHI8:2025'),
+  asiGoalHijack: frameworkControl(ASI, 'ASI01'),
+  asiToolMisuse: frameworkControl(ASI, 'ASI02', 'A2'),
+  asiIdentityPrivilege: frameworkControl(ASI, 'ASI03', 'A01'),
+  asiRogueAgents: frameworkControl(ASI, 'ASI10', 'A01'),
+  rmfInventory: frameworkControl(RMF, 'GOVERN 1.6', 'GOVERN'),
+  rmfDecommissioning: frameworkControl(RMF, 'GOVERN 1.7', 'GOVERN'),
+  rmfRoles: frameworkControl(RMF, 'GOVERN 2.1', 'GOVERN'),
+  rmfHumanAiOversight: frameworkControl(RMF, 'GOVERN 3.2', 'GOVERN'),
+  rmfIncidents: frameworkControl(RMF, 'GOVERN 4.3', 'GOVERN'),
+  rmfThirdParty: frameworkControl(RMF, 'GOVERN 6.1'),
+  csfRolesAuthorities: frameworkControl(CSF, 'GV.RR-02', 'GV.OC-01'),
+  csfLifecycle: frameworkControl(CSF, 'ID.AM-08'),
+  csfIdentities: frameworkControl(CSF, 'PR.AA-01'),
+  csfAuthentication: frameworkControl(CSF, 'PR.AA-03'),
+  csfLeastPrivilege: frameworkControl(CSF, 'PR.AA-05'),
+  csfDataAtRest: frameworkControl(CSF, 'PR.DS-01'),
+  csfDataInTransit: frameworkControl(CSF, 'PR.DS-02'),
+  csfBackups: frameworkControl(CSF, 'PR.DS-11'),
+  csfLogging: frameworkControl(CSF, 'PR.PS-04'),
+  csfNetwork: frameworkControl(CSF, 'PR.IR-01'),
+  maestroModels: frameworkControl(MAESTRO, 'L1', 'TRUST'),
+  maestroData: frameworkControl(MAESTRO, 'L2', 'GOV-02'),
+  maestroAgentFrameworks: frameworkControl(MAESTRO, 'L3', 'GOV-1'),
+  maestroInfrastructure: frameworkControl(MAESTRO, 'L4', 'TRUST'),
+  maestroObservability: frameworkControl(MAESTRO, 'L5', 'TRUST'),
+  maestroSecurity: frameworkControl(MAESTRO, 'L6', 'GOV-02'),
+  maestroEcosystem: frameworkControl(MAESTRO, 'L7', 'GOV-1'),
 } as const;
 
 export const FRAMEWORKS: readonly FrameworkName[] = PUBLISHED_FRAMEWORKS.map((f) => f.name);
