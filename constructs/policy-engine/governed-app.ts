@@ -3,6 +3,8 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, AppConfig, TerraformStack } from 'cdktf';
 import { today } from '../governance/clock';
+import { GovernanceValidationError } from '../governance/errors';
+import { unknownRuleProblem } from './exceptions';
 import { resolveContractValues } from './contract-values';
 import { evaluateApp, formatFinding, Rule, StackEvaluation } from './rule-engine';
 import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
@@ -96,6 +98,7 @@ export class GovernedApp extends App {
         fromSynthJson(captured.has(stack) ? captured.get(stack) : stack.toTerraform(), stack.node.id),
       ),
     );
+    this.rejectUnknownRuleExceptions(stacks, models);
     const evaluations = evaluateApp(models, this.rules, { now, strict: this.strict });
     this.evaluations = evaluations;
 
@@ -119,6 +122,24 @@ export class GovernedApp extends App {
           `(see ${REPORT_MARKDOWN} in each stack directory):\n${errors.map(formatFinding).join('\n')}`,
         evaluations,
       );
+    }
+  }
+
+  /**
+   * An exception naming a rule this app does not run excepts nothing: synth fails with the valid
+   * ids and the nearest match, and the synthesized configuration is withdrawn.
+   * @throws GovernanceValidationError naming the excepted construct path
+   */
+  private rejectUnknownRuleExceptions(stacks: readonly TerraformStack[], models: readonly StackModel[]): void {
+    const known = this.rules.map((r) => r.id);
+    for (const model of models) {
+      for (const e of model.exceptions) {
+        const problem = unknownRuleProblem(e.ruleId, known);
+        if (problem) {
+          this.withdrawSynthesizedOutput(stacks);
+          throw new GovernanceValidationError(e.constructPath, [problem]);
+        }
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { controlLabel, FrameworkControl } from './frameworks';
-import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired } from './exceptions';
+import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired, unknownRuleProblem } from './exceptions';
 import type { ExceptionRecord, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -124,8 +124,10 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   const tallies = new Map<string, RuleTally>(
     rules.map((r) => [r.id, { ruleId: r.id, compliant: 0, nonCompliant: 0, cannotVerify: 0, notApplicable: 0, excepted: 0 }]),
   );
+  const ruleIds = rules.map((r) => r.id);
   const exceptionStates = stack.exceptions.map((record) => {
-    const problems = exceptionProblems(record, now).map(describeExceptionProblem);
+    const unknownRule = unknownRuleProblem(record.ruleId, ruleIds);
+    const problems = [...(unknownRule ? [unknownRule] : []), ...exceptionProblems(record, now)].map(describeExceptionProblem);
     const state: ExceptionState = problems.length ? 'invalid' : isExpired(record, now) ? 'expired' : 'active';
     return { record, state, covered: 0, problems };
   });
@@ -179,7 +181,7 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
         level: 'error',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} is not acceptable: ${e.problems.join('; ')}`,
-        fix: 'Give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
+        fix: 'Name a rule of the pack, and give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
       });
     } else if (e.state === 'expired') {
       findings.push({
