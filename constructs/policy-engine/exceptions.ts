@@ -1,4 +1,4 @@
-import { parseIsoDate } from '../governance/clock';
+import { parseIsoDate } from '../governance/iso-date';
 import type { ExceptionRecord } from './terraform-json';
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 
 /**
  * A finding's stable identity across runs: the rule, the stack and the resource address (for an
@@ -21,5 +21,6 @@ export interface FingerprintParts {
 export function findingFingerprint(f: FingerprintParts): string {
   // Exception findings have no resource ('-'): the excepted construct and rule identify them.
   const where = f.address === '-' ? `exception ${f.constructPath ?? ''} ${/exception for (\S+)/.exec(f.message)?.[1] ?? ''}` : f.address;
-  return createHash('sha256').update(`${f.ruleId}\u0000${f.stackName}\u0000${where}`).digest('hex');
+  // One-shot hashing: a review of 10,000 resources fingerprints thousands of findings.
+  return crypto.hash('sha256', `${f.ruleId}\u0000${f.stackName}\u0000${where}`, 'hex');
 }

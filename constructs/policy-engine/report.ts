@@ -215,7 +215,16 @@ function permissionsFrom(label: string, lookup: PolicyLookup): PermissionEntry[]
   );
 }
 
+const IDENTITIES = new WeakMap<StackModel, IdentityEntry[]>();
+
+/** Every role of a stack with its trust and effective permissions (read once per stack: the review diff and the report both ask). */
 export function identitiesOf(stack: StackModel): IdentityEntry[] {
+  let identities = IDENTITIES.get(stack);
+  if (!identities) IDENTITIES.set(stack, (identities = readIdentities(stack)));
+  return identities;
+}
+
+function readIdentities(stack: StackModel): IdentityEntry[] {
   return stack.ofType('aws_iam_role').map((role) => {
     const labelled: { label: string; lookup: PolicyLookup }[] = identityPolicies(stack, role).map((lookup) => ({
       label: `${role.address} inline_policy`,

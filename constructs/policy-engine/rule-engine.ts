@@ -223,7 +223,8 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
 }
 
 function withFingerprint(f: Omit<Finding, 'fingerprint'>): Finding {
-  return { ...f, fingerprint: findingFingerprint(f) };
+  (f as { fingerprint?: string }).fingerprint = findingFingerprint(f);
+  return f as Finding;
 }
 
 /** Evaluates stacks together (cross-stack facts such as account-wide invocation logging). */

@@ -347,10 +347,10 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
  * role): it is not configured, so it reads as absent rather than as an unknown value. Returns the
  * after_unknown tree with those attributes marked absent (`null`).
  */
-function notConfiguredAsAbsent(unknown: unknown, configured: ReadonlySet<string> | undefined): unknown {
+function notConfiguredAsAbsent(unknown: unknown, configured: Json | undefined): unknown {
   if (!configured || !isObject(unknown)) return unknown;
   const out: Json = {};
-  for (const [k, u] of Object.entries(unknown)) out[k] = u === true && !configured.has(k) ? ABSENT : u;
+  for (const k in unknown) out[k] = unknown[k] === true && !(k in configured) ? ABSENT : unknown[k];
   return out;
 }
 
@@ -389,6 +389,9 @@ export interface PlanAddress {
 
 /** Splits on dots outside brackets and quotes (for_each keys may hold dots). */
 function addressSegments(address: string): string[] {
+  if (!address.includes('"')) {
+    if (!address.includes('[')) return address.split('.');
+  }
   const out: string[] = [];
   let current = '';
   let depth = 0;
@@ -416,6 +419,8 @@ function addressSegments(address: string): string[] {
 const KEY = /(\[[^\]]*\])$/;
 
 export function parsePlanAddress(address: string): PlanAddress {
+  // Most addresses are root resources without an instance key.
+  if (!address.startsWith('module.') && !address.includes('[')) return { moduleInstance: '', modulePath: '', local: address, key: '' };
   const segments = addressSegments(address);
   const instance: string[] = [];
   const path: string[] = [];
@@ -433,8 +438,19 @@ export function parsePlanAddress(address: string): PlanAddress {
 
 const NOT_RESOURCES = new Set(['var', 'local', 'count', 'each', 'path', 'terraform', 'self', 'module']);
 
+const REFERENCED = new Map<string, { base: string; key: string } | undefined>();
+
 /** The resource a configuration reference names (`aws_x.y[0].id` -> base `aws_x.y`, key `[0]`), or undefined. */
 function referencedResource(ref: string): { base: string; key: string } | undefined {
+  // The same references recur across thousands of resources: parse each once.
+  if (REFERENCED.has(ref)) return REFERENCED.get(ref);
+  const parsed = parseReference(ref);
+  if (REFERENCED.size > 100_000) REFERENCED.clear();
+  REFERENCED.set(ref, parsed);
+  return parsed;
+}
+
+function parseReference(ref: string): { base: string; key: string } | undefined {
   const segments = addressSegments(ref);
   if (NOT_RESOURCES.has(segments[0]) || segments.length < 2) return undefined;
   const n = segments[0] === 'data' ? 3 : 2;
@@ -453,28 +469,62 @@ function referencedResource(ref: string): { base: string; key: string } | undefi
  * A reference to a whole counted resource without a key (a splat, `element(...)`) stays the base
  * address and matches every instance.
  */
-function planExpressionReferences(
-  config: Json | undefined,
-  self: PlanAddress,
-  planned: ReadonlySet<string>,
-): Map<string, Set<string>> {
-  const refs = new Map<string, Set<string>>();
-  if (!config || !isObject(config.expressions)) return refs;
-  const prefix = self.moduleInstance ? `${self.moduleInstance}.` : '';
-  const forEachBases = new Set<string>();
-  if (isObject(config.for_each_expression) && Array.isArray(config.for_each_expression.references)) {
-    for (const r of config.for_each_expression.references) {
-      const target = typeof r === 'string' ? referencedResource(r) : undefined;
-      if (target && !target.key) forEachBases.add(target.base);
-    }
+class PlanReferences extends Map<string, Set<string>> {
+  private readonly scanned = new Set<string>();
+  private forEachBases?: Set<string>;
+
+  constructor(
+    private readonly config: Json | undefined,
+    private readonly self: PlanAddress,
+    private readonly planned: ReadonlySet<string>,
+  ) {
+    super();
   }
-  const resolve = (base: string, key: string): string => {
-    const withKey = `${prefix}${base}${key}`;
-    return key === '' || planned.has(withKey) ? withKey : `${prefix}${base}`;
-  };
-  const walk = (node: unknown, into: Set<string>): void => {
+
+  override get(attr: string): Set<string> | undefined {
+    if (!this.scanned.has(attr)) {
+      this.scanned.add(attr);
+      const expressions = this.config && isObject(this.config.expressions) ? this.config.expressions : undefined;
+      if (expressions && attr in expressions) {
+        const set = new Set<string>();
+        this.walk(expressions[attr], set);
+        if (set.size) super.set(attr, set);
+      }
+    }
+    return super.get(attr);
+  }
+
+  override has(attr: string): boolean {
+    return this.get(attr) !== undefined;
+  }
+
+  private prefix(): string {
+    return this.self.moduleInstance ? `${this.self.moduleInstance}.` : '';
+  }
+
+  /** `for_each = aws_x.y`: `each.value` then stands for the instance of aws_x.y with the same key. */
+  private eachValueBases(): Set<string> {
+    if (!this.forEachBases) {
+      this.forEachBases = new Set();
+      const fe = this.config?.for_each_expression;
+      if (isObject(fe) && Array.isArray(fe.references)) {
+        for (const r of fe.references) {
+          const target = typeof r === 'string' ? referencedResource(r) : undefined;
+          if (target && !target.key) this.forEachBases.add(target.base);
+        }
+      }
+    }
+    return this.forEachBases;
+  }
+
+  private resolve(base: string, key: string): string {
+    const withKey = `${this.prefix()}${base}${key}`;
+    return key === '' || this.planned.has(withKey) ? withKey : `${this.prefix()}${base}`;
+  }
+
+  private walk(node: unknown, into: Set<string>): void {
     if (Array.isArray(node)) {
-      for (const n of node) walk(n, into);
+      for (const n of node) this.walk(n, into);
       return;
     }
     if (!isObject(node)) return;
@@ -490,21 +540,15 @@ function planExpressionReferences(
         keyed.set(target.base, keys);
       }
       for (const [base, keys] of keyed) {
-        if (keys.size) for (const k of keys) into.add(resolve(base, k));
-        else into.add(ownKey && self.key ? resolve(base, self.key) : `${prefix}${base}`);
+        if (keys.size) for (const k of keys) into.add(this.resolve(base, k));
+        else into.add(ownKey && this.self.key ? this.resolve(base, this.self.key) : `${this.prefix()}${base}`);
       }
-      if (self.key && list.some((r) => r === 'each.value' || r.startsWith('each.value.'))) {
-        for (const base of forEachBases) into.add(resolve(base, self.key));
+      if (this.self.key && list.some((r) => r === 'each.value' || r.startsWith('each.value.'))) {
+        for (const base of this.eachValueBases()) into.add(this.resolve(base, this.self.key));
       }
     }
-    for (const [k, v] of Object.entries(node)) if (k !== 'references' && k !== 'constant_value') walk(v, into);
-  };
-  for (const [attr, expr] of Object.entries(config.expressions)) {
-    const set = new Set<string>();
-    walk(expr, set);
-    if (set.size) refs.set(attr, set);
+    for (const k in node) if (k !== 'references' && k !== 'constant_value') this.walk(node[k], into);
   }
-  return refs;
 }
 
 /** Configuration resources by module path + address (`module.a.module.b.aws_x.y`). */
@@ -584,7 +628,7 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
     const baseAddress = `${parsed.moduleInstance ? `${parsed.moduleInstance}.` : ''}${parsed.local}`;
     const type = String(r.type);
     const resourceConfig = configByAddress.get(parsed.modulePath ? `${parsed.modulePath}.${parsed.local}` : parsed.local);
-    const configured = resourceConfig && isObject(resourceConfig.expressions) ? new Set(Object.keys(resourceConfig.expressions)) : undefined;
+    const configured = resourceConfig && isObject(resourceConfig.expressions) ? resourceConfig.expressions : undefined;
     const values = withUnknowns(isObject(r.values) ? r.values : {}, notConfiguredAsAbsent(unknownByAddress.get(address), configured)) as Json;
     const providerName = typeof r.provider_name === 'string' ? r.provider_name.split('/').pop()! : type.split('_')[0];
     const fromSynth = synth?.byAddress(baseAddress);
@@ -608,7 +652,7 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       type,
       name: String(r.name),
       values,
-      references: planExpressionReferences(resourceConfig, parsed, planned),
+      references: new PlanReferences(resourceConfig, parsed, planned),
       constructPath: fromSynth?.constructPath,
       effectiveTags: tags.tags,
       tagsUnresolved: tags.unresolved,

@@ -4,7 +4,7 @@
  * .bench/results.md and .bench/results.json). BENCHMARKS.md explains the method.
  *
  * Environment: BENCH_RUNS (default 5), BENCH_SCALE_RUNS (3), BENCH_TEST_RUNS (1),
- * BENCH_ONLY (comma list of: import,synth,scale,rules,test,cost).
+ * BENCH_ONLY (comma list of: import,synth,scale,rules,review,test,cost).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,9 +16,10 @@ import { lastJsonLine, median, run, Sample } from './measure';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE_RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,synth,scale,rules,test,cost').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,synth,scale,rules,review,test,cost').split(','));
 const SCALE_COUNTS = [1, 10, 100, 1000];
 const RULE_RESOURCES = 10_000;
+const REVIEW_RESOURCES = 10_000;
 
 interface Row {
   section: string;
@@ -144,6 +145,34 @@ function measureRules(): void {
   );
 }
 
+/**
+ * `review` of a plan of about 10,000 resources: the workload fleet's synthesized stack in plan
+ * shape (plan-from-synth.ts), reviewed by the compiled CLI as a user runs it (whole process: Node
+ * start-up, module loading, reading and modelling the plan, both sides of the diff, the rules, the
+ * report), and in-process (run() only), interleaved.
+ */
+function measureReview(): void {
+  log(`review: a plan of ${REVIEW_RESOURCES.toLocaleString('en-US')} resources, ${RUNS} runs each of the CLI process and run() in-process`);
+  const planFile = path.join(scratch, 'review-plan.json');
+  const prepared = lastJsonLine(run(process.execPath, [child('review-plan'), String(REVIEW_RESOURCES), path.join(scratch, 'review-synth'), planFile], { cwd: REPO_ROOT }).stdout)!;
+  const out = path.join(scratch, 'review-out.json');
+  // Exit 1 (error findings) is a completed review, not a failed measurement.
+  const codes = [0, 1];
+  const s = interleaved(RUNS, {
+    process: () => run(process.execPath, [path.join(BUILD_DIR, 'cli', 'bin.js'), 'review', planFile, '--format', 'json', '--output', out], { cwd: REPO_ROOT, exitCodes: codes }),
+    inProcess: () => run(process.execPath, [child('review'), planFile, out], { cwd: REPO_ROOT }),
+  });
+  const wall = med(s.process, (x) => x.wallMs);
+  const inProcess = med(s.inProcess, (x) => reported(x, 'reviewMs'));
+  const cpu = med(s.process, (x) => x.cpuMs);
+  results.review = { resources: prepared.resources, planBytes: prepared.planBytes, processWallMs: wall, processCpuMs: cpu, processMaxRssKb: med(s.process, (x) => x.maxRssKb), inProcessMs: inProcess };
+  rows.push(
+    { section: '4 review', measure: `\`review\` of a plan of ${prepared.resources} resources (${fmtMb(Number(prepared.planBytes) / 1024)} JSON): whole CLI process, wall`, value: `${fmtMs(wall)}, ${fmtMb(med(s.process, (x) => x.maxRssKb))}`, target: '< 1 s', verdict: verdict(wall < 1000) },
+    { section: '4 review', measure: 'the same, CPU time (user + system; less sensitive to other load)', value: fmtMs(cpu) },
+    { section: '4 review', measure: 'the same, run() in-process (no Node start-up or module loading)', value: fmtMs(inProcess) },
+  );
+}
+
 function measureTests(): void {
   log(`npm test: ${TEST_RUNS} run(s)`);
   const samples = Array.from({ length: TEST_RUNS }, () => run('npm', ['test', '--silent'], { cwd: REPO_ROOT }));
@@ -193,6 +222,7 @@ function main(): void {
   if (ONLY.has('synth')) measureSynth();
   const scale = ONLY.has('scale') ? measureScale() : undefined;
   if (ONLY.has('rules')) measureRules();
+  if (ONLY.has('review')) measureReview();
   if (ONLY.has('test')) measureTests();
   if (ONLY.has('cost')) measureCost(scale);
   const table = printTable();
