@@ -52,7 +52,10 @@ function computeBroad(pattern: string): boolean {
   if (isUnresolvedValue(pattern)) return false;
   if (!isWildcardPattern(pattern)) return false;
   const parts = pattern.split(':');
-  if (parts[0] !== 'arn' || parts.length < 6) return ONLY_WILDCARDS.test(pattern);
+  if (parts[0] !== 'arn') return ONLY_WILDCARDS.test(pattern);
+  // `arn:*`, `arn:aws:s3:*`: a wildcard before the resource part matches across colons, so every
+  // resource of the service (or of every service) matches.
+  if (parts.length < 6) return ONLY_WILDCARDS.test(parts[parts.length - 1]);
   const service = parts[2];
   const resource = parts.slice(5).join(':');
   if (ONLY_WILDCARDS.test(resource)) return true;
