@@ -233,11 +233,16 @@ function readIdentities(stack: StackModel): IdentityEntry[] {
     for (const p of stack.referencing('aws_iam_role_policy', 'role', role)) labelled.push({ label: p.address, lookup: lookupPolicy(stack, p, 'policy') });
     for (const a of stack.referencing('aws_iam_role_policy_attachment', 'role', role)) {
       const refs = [...(a.references.get('policy_arn') ?? [])].map((x) => stack.byAddress(x)).filter((x): x is TfResource => x?.type === 'aws_iam_policy');
-      if (refs.length === 0) labelled.push({ label: text(a.values.policy_arn), lookup: { kind: 'unresolved', attribute: 'policy_arn', reason: `managed policy ${text(a.values.policy_arn)}` } });
+      // An AWS managed policy is read from its document; one the engine cannot read is listed as unreadable.
+      if (refs.length === 0) for (const lookup of identityPolicies(stack, a)) labelled.push({ label: text(a.values.policy_arn), lookup });
       for (const p of refs) labelled.push({ label: p.address, lookup: lookupPolicy(stack, p, 'policy') });
     }
     const trust = documents([lookupPolicy(stack, role, 'assume_role_policy')]).flatMap((d) =>
-      d.statements.flatMap((s) => (s.principals === '*' ? ['*'] : Object.entries(s.principals ?? {}).flatMap(([t, ids]) => ids.map((id) => `${t}:${id}`)))),
+      d.statements.flatMap((s) => [
+        ...(s.principals === '*' ? ['*'] : Object.entries(s.principals ?? {}).flatMap(([t, ids]) => ids.map((id) => `${t}:${id}`))),
+        // NotPrincipal in an Allow trusts everyone but these: say so rather than list nobody.
+        ...(s.notPrincipals === undefined ? [] : s.notPrincipals === '*' ? ['NOT *'] : Object.entries(s.notPrincipals).flatMap(([t, ids]) => ids.map((id) => `NOT ${t}:${id}`))),
+      ]),
     );
     return {
       address: role.address,
