@@ -360,19 +360,28 @@ const ABSENT = Symbol('absent');
 function withUnknowns(after: unknown, unknown: unknown): unknown {
   if (unknown === true) return UNKNOWN_VALUE;
   if (unknown === ABSENT) return null;
+  // Terraform writes `{}`, `[]` and `false` for every known part: copy only where something is unknown.
+  if (!marksUnknown(unknown)) return after;
   if (Array.isArray(unknown)) {
     const list = Array.isArray(after) ? [...after] : [];
-    unknown.forEach((u, i) => {
-      list[i] = withUnknowns(list[i], u);
-    });
+    for (let i = 0; i < unknown.length; i++) list[i] = withUnknowns(list[i], unknown[i]);
     return list;
   }
-  if (isObject(unknown)) {
-    const obj: Json = isObject(after) ? { ...after } : {};
-    for (const [k, u] of Object.entries(unknown)) obj[k] = withUnknowns(obj[k], u);
-    return obj;
+  const obj: Json = isObject(after) ? { ...after } : {};
+  for (const k in unknown as Json) obj[k] = withUnknowns(obj[k], (unknown as Json)[k]);
+  return obj;
+}
+
+function marksUnknown(u: unknown): boolean {
+  if (u === true || u === ABSENT) return true;
+  if (Array.isArray(u)) {
+    for (const x of u) if (marksUnknown(x)) return true;
+    return false;
   }
-  return after;
+  if (isObject(u)) {
+    for (const k in u) if (marksUnknown(u[k])) return true;
+  }
+  return false;
 }
 
 /**
