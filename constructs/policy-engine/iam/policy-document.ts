@@ -130,12 +130,16 @@ export function documentFromDataSource(values: Record<string, unknown>): ParsedP
 export function mergeDocuments(docs: readonly ParsedPolicy[]): ParsedPolicy {
   const statements: Statement[] = [];
   const unresolved: string[] = [];
+  const bySid = new Map<string, number>();
   for (const doc of docs) {
     unresolved.push(...(doc.unresolved ?? []));
     for (const s of doc.statements) {
-      const at = s.sid === undefined ? -1 : statements.findIndex((x) => x.sid === s.sid);
-      if (at >= 0) statements[at] = s;
-      else statements.push(s);
+      const at = s.sid === undefined ? undefined : bySid.get(s.sid);
+      if (at !== undefined) statements[at] = s;
+      else {
+        if (s.sid !== undefined) bySid.set(s.sid, statements.length);
+        statements.push(s);
+      }
     }
   }
   return unresolved.length ? { statements, unresolved } : { statements };
