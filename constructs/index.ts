@@ -10,6 +10,9 @@ export * from './governance/arns';
 export * from './governance/classification';
 export * from './governance/clock';
 export * from './governance/environment';
+export * from './governance/gateway-routes';
+export * from './governance/names';
+export * from './governance/quota-tiers';
 export * from './governance/errors';
 export * from './governance/governance-tags';
 export * from './governance/iam-actions';
@@ -34,8 +37,6 @@ export * from './policy-engine/rules';
 
 // primitives
 export * from './primitives/budget';
-export * from './primitives/gateway-route';
-export * from './primitives/gateway-stage';
 export * from './primitives/guardrail';
 export * from './primitives/kubernetes-workload';
 export * from './primitives/log-sink';
@@ -43,9 +44,8 @@ export * from './primitives/private-model-endpoint';
 export * from './primitives/rotating-secret';
 export * from './primitives/service-role';
 export * from './primitives/workload-identity';
-export * from './primitives/agent-policy-store';
-export * from './primitives/tool-authorizer';
-export * from './primitives/tool-route';
+export * from './primitives/agent-policies';
+export * from './primitives/route-entry';
 
 // platform
 export * from './platform/audit-sink';
@@ -55,7 +55,12 @@ export * from './platform/environment-props';
 export * from './platform/gateway';
 export * from './platform/governed-environment';
 export * from './platform/interface-endpoints';
-export * from './platform/invocation-logging';
+export * from './platform/account-settings';
+export * from './platform/agent-policy-store';
+export * from './platform/approver-keys';
+export * from './platform/gateway-function';
+export * from './platform/integration-boundary';
+export * from './platform/platform-boundary';
 export * from './platform/permission-boundary';
 export * from './platform/rotation-function';
 

@@ -26,7 +26,6 @@ export function productApp(scope: Construct): WorkloadStack {
     owner: supportTeam,
     dataClassification: 'confidential',
     model: { bedrock: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } },
-    quotas: { ratePerSecond: 20, burst: 40, monthlyRequests: 2_000_000 },
     budget: { monthlyUsd: 500, alertEmails: ['maria.chen@example.com'] },
   });
 
@@ -55,6 +54,25 @@ export function productApp(scope: Construct): WorkloadStack {
         resources: { cpu: '1', memory: '2Gi' },
       },
     },
+    // Its own calls (to the chat model) are metered on the interactive tier.
+    quotaTier: 'interactive',
+  });
+
+  // A service taken out of use after an incident: one prop, one apply. Its identity denies
+  // everything (sessions issued before included), its pods and Pod Identity association are
+  // gone, its route entry says revoked, and its token stops rotating.
+  new GovernedInferenceService(stack, 'legacy-classifier', {
+    environment,
+    name: 'legacy-classifier',
+    owner: supportTeam,
+    dataClassification: 'confidential',
+    model: {
+      kubernetes: {
+        image: 'ghcr.io/example/legacy-classifier@sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d',
+        resources: { cpu: '500m', memory: '1Gi' },
+      },
+    },
+    revoked: { by: 'secops-oncall@example.com', at: '2026-11-20T09:00:00Z', reason: 'INC-5120: model served stale customer data' },
   });
   // The summarizer calls the chat model through the gateway: a grant, never a shared credential.
   chat.grantInvoke(summarizer);

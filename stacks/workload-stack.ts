@@ -29,7 +29,7 @@ export class WorkloadStack extends TerraformStack {
     problems.check(isRegion(props.region), 'region', props.region, 'an AWS region name like "eu-west-1"', 'use the region the environment lives in');
     problems.throwIfAny();
     new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_KEYS.environment]: props.environmentName } }] });
-    this.environment = GovernedEnvironment.fromContract(this, 'environment', props.environmentName, props.contract);
+    this.environment = GovernedEnvironment.fromContract(this, 'environment', props.environmentName, { ...props.contract, region: props.region });
     const k8s = this.environment.kubernetes;
     if (k8s) {
       // Loaded only here: stacks without Kubernetes never pay for these modules at import.

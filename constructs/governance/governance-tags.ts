@@ -15,9 +15,18 @@ export interface GovernanceFacts {
 
 /** A revoked identity: who revoked it, when (ISO timestamp) and why. */
 export interface Revocation {
+  /** The revoker's e-mail: the workload's named revoker or the environment's. */
   readonly by: string;
+  /** UTC timestamp (`2026-11-30T10:00:00Z`); not in the future unless {@link scheduled}. */
   readonly at: string;
   readonly reason: string;
+  /**
+   * A revocation decided now that takes effect at `at` (in the future): IAM denies from `at` on
+   * (`aws:CurrentTime`), and the gateway function refuses from `at` on. Pods, keys and the Pod
+   * Identity association go at the first apply after `at`.
+   * @default false
+   */
+  readonly scheduled?: boolean;
 }
 
 /** The facts of one workload from its props: what its tags, labels and report say. */

@@ -6,7 +6,8 @@ import type { Accountability } from '../governance/accountability';
 import type { IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
 import { isSlug } from '../governance/accountability';
 import { ProblemCollector } from '../governance/errors';
-import { isProductionName, MAX_ENV_NAME_LENGTH } from './environment-props';
+import { isProductionName, isRegion, MAX_ENV_NAME_LENGTH } from './environment-props';
+import { iamNamePrefix } from '../governance/names';
 
 /** SSM parameter that holds an environment's contract. */
 export function contractParameterName(envName: string): string {
@@ -14,7 +15,7 @@ export function contractParameterName(envName: string): string {
 }
 
 /** Contract schema version: bump when a field changes meaning. */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 /**
  * Publishes what product stacks need to target the environment as one JSON SSM parameter. It holds
@@ -33,9 +34,14 @@ export function publishContract(scope: Construct, id: string, env: IGovernedEnvi
       region: env.region,
       accountId: env.accountId,
       accountability: env.accountability,
+      allowedRegions: env.allowedRegions,
       kmsKeyArn: env.kmsKeyArn,
       permissionBoundaryArn: env.permissionBoundaryArn,
+      integrationBoundaryArn: env.integrationBoundaryArn,
+      allowedToolTargets: env.allowedToolTargets,
+      iamNamePrefix: env.iamNamePrefix,
       rolePath: env.rolePath,
+      integrationRolePath: env.integrationRolePath,
       logRetentionDays: env.logRetentionDays,
       secretRotationDays: env.secretRotationDays,
       secretRecoveryDays: env.secretRecoveryDays,
@@ -43,9 +49,14 @@ export function publishContract(scope: Construct, id: string, env: IGovernedEnvi
       guardrail: env.guardrail,
       auditArchiveBucket: env.auditArchiveBucket,
       rotationFunctionArn: env.rotationFunctionArn,
+      rotationRoleArn: env.rotationRoleArn,
+      deployerRoleArns: env.deployerRoleArns,
       network: env.network,
       vpcEndpoints: env.vpcEndpoints,
       gateway: env.gateway,
+      quotaTiers: env.quotaTiers,
+      agentPolicyStore: env.agentPolicyStore,
+      approvers: env.approvers,
       kubernetes: env.kubernetes ?? null,
     }),
     tags,
@@ -65,6 +76,11 @@ export interface ContractOptions {
    * @default - none: the environment runs no Kubernetes workloads for this stack
    */
   readonly kubernetes?: KubernetesRuntime | 'from-contract';
+  /**
+   * The Region of the stack reading the contract: IAM names carry it, and they are checked against
+   * AWS limits at synth, so it must be a literal. The contract's own Region must equal it.
+   */
+  readonly region?: string;
 }
 
 /**
@@ -78,9 +94,14 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
   public readonly region: string;
   public readonly accountId: string;
   public readonly accountability: Accountability;
+  public readonly allowedRegions: readonly string[];
   public readonly kmsKeyArn: string;
   public readonly permissionBoundaryArn: string;
+  public readonly integrationBoundaryArn: string;
+  public readonly allowedToolTargets: IGovernedEnvironment['allowedToolTargets'];
+  public readonly iamNamePrefix: string;
   public readonly rolePath: string;
+  public readonly integrationRolePath: string;
   public readonly logRetentionDays: number;
   public readonly secretRotationDays: number;
   public readonly secretRecoveryDays: number;
@@ -89,9 +110,14 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
   public readonly guardrail: IGovernedEnvironment['guardrail'];
   public readonly auditArchiveBucket: string;
   public readonly rotationFunctionArn: string;
+  public readonly rotationRoleArn: string;
+  public readonly deployerRoleArns: readonly string[];
   public readonly network: IGovernedEnvironment['network'];
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
   public readonly gateway: IGovernedEnvironment['gateway'];
+  public readonly quotaTiers: IGovernedEnvironment['quotaTiers'];
+  public readonly agentPolicyStore: IGovernedEnvironment['agentPolicyStore'];
+  public readonly approvers: IGovernedEnvironment['approvers'];
   public readonly kubernetes?: KubernetesRuntime;
 
   constructor(scope: Construct, id: string, envName: string, options: ContractOptions = {}) {
@@ -100,6 +126,7 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
     const problems = new ProblemCollector(this.node.path);
     problems.check(isSlug(envName, MAX_ENV_NAME_LENGTH), 'envName', envName, `an environment name: a lowercase slug of at most ${MAX_ENV_NAME_LENGTH} characters`, 'pass the name the platform stack gave the environment, e.g. "dev"');
     problems.check(options.production === undefined || typeof options.production === 'boolean', 'options.production', options.production, 'true, false or nothing (decided by the name)', 'pass a boolean, or leave production out');
+    problems.check(typeof options.region === 'string' && isRegion(options.region), 'options.region', options.region, 'the stack\'s AWS Region, like "eu-west-1"', 'pass the Region the stack deploys to (WorkloadStack does)');
     problems.throwIfAny();
     const parameter = new DataAwsSsmParameter(this, 'contract', { name: contractParameterName(envName) });
     const contract = Fn.jsondecode(parameter.value);
@@ -113,7 +140,22 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
       approver: str('accountability', 'approver'),
       revoker: str('accountability', 'revoker'),
     };
-    this.region = str('region');
+    this.region = options.region!;
+    this.allowedRegions = Token.asList(Fn.lookup(contract, 'allowedRegions'));
+    this.iamNamePrefix = iamNamePrefix(envName, options.region!);
+    this.integrationRolePath = `/governed/${envName}/integration/`;
+    this.integrationBoundaryArn = str('integrationBoundaryArn');
+    const targets = Fn.lookup(contract, 'allowedToolTargets');
+    this.allowedToolTargets = {
+      credentialSecrets: Token.asList(Fn.lookup(targets, 'credentialSecrets')),
+      credentialKeys: Token.asList(Fn.lookup(targets, 'credentialKeys')),
+      functions: Token.asList(Fn.lookup(targets, 'functions')),
+    };
+    this.rotationRoleArn = str('rotationRoleArn');
+    this.deployerRoleArns = Token.asList(Fn.lookup(contract, 'deployerRoleArns'));
+    this.quotaTiers = Token.asAny(Fn.lookup(contract, 'quotaTiers')) as unknown as IGovernedEnvironment['quotaTiers'];
+    this.agentPolicyStore = { policyStoreId: str('agentPolicyStore', 'policyStoreId'), arn: str('agentPolicyStore', 'arn') };
+    this.approvers = Token.asAny(Fn.lookup(contract, 'approvers')) as unknown as IGovernedEnvironment['approvers'];
     this.accountId = str('accountId');
     this.kmsKeyArn = str('kmsKeyArn');
     this.permissionBoundaryArn = str('permissionBoundaryArn');
@@ -130,19 +172,19 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
       vpcId: str('network', 'vpcId'),
       vpcCidr: str('network', 'vpcCidr'),
       subnetIds: Token.asList(Fn.lookup(Fn.lookup(contract, 'network'), 'subnetIds')),
+      endpointIps: Token.asList(Fn.lookup(Fn.lookup(contract, 'network'), 'endpointIps')),
     };
-    this.vpcEndpoints = {
-      executeApi: str('vpcEndpoints', 'executeApi'),
-      bedrockRuntime: str('vpcEndpoints', 'bedrockRuntime'),
-      sagemakerRuntime: str('vpcEndpoints', 'sagemakerRuntime'),
-      secretsManager: str('vpcEndpoints', 'secretsManager'),
-    };
+    this.vpcEndpoints = { executeApi: str('vpcEndpoints', 'executeApi') };
     this.gateway = {
       restApiId: str('gateway', 'restApiId'),
-      workloadsResourceId: str('gateway', 'workloadsResourceId'),
-      agentsResourceId: str('gateway', 'agentsResourceId'),
       executionArn: str('gateway', 'executionArn'),
+      stageName: str('gateway', 'stageName'),
+      invokeUrl: str('gateway', 'invokeUrl'),
+      functionRoleArn: str('gateway', 'functionRoleArn'),
+      usagePlanIds: Token.asAny(Fn.lookup(Fn.lookup(contract, 'gateway'), 'usagePlanIds')) as unknown as Record<string, string>,
       accessLogGroupArn: str('gateway', 'accessLogGroupArn'),
+      routeParameterPrefix: `/governance/${envName}/routes/`,
+      agentParameterPrefix: `/governance/${envName}/agents/`,
     };
     this.kubernetes =
       options.kubernetes === 'from-contract'

@@ -1,15 +1,40 @@
-import { isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
+import { isEmail, isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import { isLabelKey, isLabelValue } from '../governance/kubernetes-names';
 import { MAX_ROTATION_DAYS } from '../governance/rotation';
 import { LOG_RETENTION_VALUES } from '../primitives/log-sink';
 import type { GatewayThrottle } from './gateway';
+import type { Approver } from './approver-keys';
+import { DEFAULT_QUOTA_TIERS, MAX_QUOTA_TIERS, type Quotas } from '../governance/quota-tiers';
 
 export interface EnvironmentNetwork {
   /** Existing VPC id (`vpc-...`); DNS support and hostnames must be on for private DNS. */
   readonly vpcId: string;
   /** Existing private subnet ids, one per AZ the endpoints should serve. */
   readonly privateSubnetIds: string[];
+  /**
+   * The interface endpoints (bedrock-runtime, sagemaker.runtime, secretsmanager, logs, sts,
+   * execute-api; eks-auth with Kubernetes). Only one endpoint per service with private DNS can
+   * exist in a VPC: create them here, or name the ones the VPC already has.
+   * @default 'create'
+   */
+  readonly interfaceEndpoints?: 'create' | ExistingInterfaceEndpoints;
+}
+
+/**
+ * Endpoints a VPC already has (a central networking team's, or another environment's in the same
+ * VPC). Their policies are their owner's: the library cannot clamp governed identities there, so
+ * the permission boundaries are the only ceiling on that path.
+ */
+export interface ExistingInterfaceEndpoints {
+  /** The execute-api endpoint (`vpce-...`): the gateway admits calls through it only. */
+  readonly executeApiEndpointId: string;
+  /**
+   * Private IPv4 addresses of the existing endpoints' network interfaces: Kubernetes egress on 443
+   * goes to these only. Required when the environment runs Kubernetes workloads.
+   * @default - none
+   */
+  readonly endpointIps?: readonly string[];
 }
 
 export interface EnvironmentKubernetes {
@@ -59,11 +84,50 @@ export interface GovernedEnvironmentProps {
    */
   readonly gatewayThrottle?: GatewayThrottle;
   /**
-   * Set the account's API Gateway CloudWatch role (needed for access logs; one per account and
-   * region, so turn it off in the second environment of a shared account).
-   * @default true
+   * Who manages the settings AWS keeps once per account and Region (Bedrock model invocation
+   * logging, API Gateway's CloudWatch role): `owned-here` creates them with this environment's
+   * audit sink as the destination; `owned-elsewhere` leaves them to the one environment of the
+   * account and Region that owns them. Every environment of a shared account and Region logs
+   * prompts and answers to the owner's sink: let a production environment own them.
+   * @default 'owned-here'
    */
-  readonly manageApiGatewayAccount?: boolean;
+  readonly accountSettings?: 'owned-here' | 'owned-elsewhere';
+  /**
+   * The AWS account id the environment deploys to, when known: lets synth tell environments of
+   * different accounts apart (account settings, shared VPCs).
+   * @default - undeclared: environments of one app in the same Region are taken to share an account
+   */
+  readonly accountId?: string;
+  /**
+   * IAM roles that run Terraform for this environment's stacks (the platform's CI role; product
+   * teams' deployment roles). They may manage governed secrets (not write their values) and use the
+   * environment key through AWS services; nobody else may.
+   */
+  readonly deployerRoleArns: readonly string[];
+  /**
+   * People who may approve sensitive tool actions, each with the IAM principal only they can act
+   * as: each gets an asymmetric signing key only that principal can sign with (SECURITY.md,
+   * decision 6). Tool grants name approvers from this list.
+   * @default - no approvers: tools that need an approval fail synth
+   */
+  readonly approvers?: readonly Approver[];
+  /**
+   * Gateway quota tiers: each a usage plan whose limits apply to each caller's own key.
+   * Workloads choose one with `quotaTier`.
+   * @default - { standard: { ratePerSecond: 10, burst: 20, monthlyRequests: 1,000,000 } }
+   */
+  readonly quotaTiers?: Readonly<Record<string, Quotas>>;
+  /**
+   * What agents' tools may use, as ARN patterns (a wildcard only in the name part): tool-side
+   * credential secrets, the KMS keys encrypting them (when not the environment key), and Lambda
+   * functions. The integration boundary allows these and nothing else.
+   * @default - none: agents may use only http tools without a credential
+   */
+  readonly allowedToolTargets?: {
+    readonly credentialSecrets?: readonly string[];
+    readonly credentialKeys?: readonly string[];
+    readonly functions?: readonly string[];
+  };
   /**
    * The EKS cluster and in-cluster gateway for Kubernetes workloads.
    * @default - no Kubernetes workloads in this environment
@@ -150,6 +214,7 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     // Infinity renders as null in Terraform JSON and API Gateway bursts are whole numbers.
     problems.check(Number.isFinite(t.ratePerSecond) && t.ratePerSecond > 0 && Number.isInteger(t.burst) && t.burst >= 1, 'gatewayThrottle', t, 'a finite positive rate and a whole-number burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
   }
+  checkPlatformDecisions(problems, props);
   const k = props.kubernetes;
   if (k) {
     problems.check(typeof k.clusterName === 'string' && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(k.clusterName), 'kubernetes.clusterName', k.clusterName, 'an EKS cluster name', 'pass the existing cluster name');
@@ -163,6 +228,110 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     problems.check(typeof k.gatewayVpcLinkId === 'string' && k.gatewayVpcLinkId.length > 0, 'kubernetes.gatewayVpcLinkId', k.gatewayVpcLinkId, 'an API Gateway VPC link id', 'pass the VPC link to the NLB in front of the in-cluster gateway');
     problems.check(typeof k.gatewayNlbDnsName === 'string' && k.gatewayNlbDnsName.length > 0, 'kubernetes.gatewayNlbDnsName', k.gatewayNlbDnsName, 'a DNS name', 'pass the DNS name of the NLB in front of the in-cluster gateway');
   }
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` with a wildcard, if any, only in the resource part. */
+function isNamedArnPattern(value: unknown, service: string): boolean {
+  if (typeof value !== 'string') return false;
+  const m = new RegExp(`^arn:aws[a-z-]*:${service}:([a-z0-9-]*):(\\d{12}):(.+)$`).exec(value);
+  if (!m || m[1].includes('*')) return false;
+  // `secret:ticketing/*`, `function:runbook-*`, `key/<id>`: a resource type, then a name that starts with a literal.
+  const typed = /^([a-z-]+)[:/](.+)$/.exec(m[3]);
+  return !!typed && !/^[*?]/.test(typed[2]);
+}
+
+/** The platform's decisions: account settings, deployers, approvers, quota tiers, tool targets, endpoints. */
+function checkPlatformDecisions(problems: ProblemCollector, props: GovernedEnvironmentProps): void {
+  const legacy = (props as { manageApiGatewayAccount?: unknown }).manageApiGatewayAccount;
+  if (legacy !== undefined) {
+    problems.add('manageApiGatewayAccount', legacy, 'nothing: the prop was replaced by accountSettings', "use accountSettings: 'owned-here' in the one environment of the account and Region that owns them, 'owned-elsewhere' in the others");
+  }
+  problems.check(props.accountSettings === undefined || props.accountSettings === 'owned-here' || props.accountSettings === 'owned-elsewhere', 'accountSettings', props.accountSettings, '"owned-here" or "owned-elsewhere"', 'let one environment per account and Region own the account settings');
+  problems.check(props.accountId === undefined || (typeof props.accountId === 'string' && /^\d{12}$/.test(props.accountId)), 'accountId', props.accountId, 'a 12-digit AWS account id', 'pass the account id the environment deploys to, or leave it out');
+
+  const deployers = listOrProblem(problems, 'deployerRoleArns', props.deployerRoleArns, 'a list of IAM role ARNs', 'wrap the role ARN in a list');
+  if (deployers) {
+    if (deployers.length === 0) problems.add('deployerRoleArns', props.deployerRoleArns, 'at least one IAM role ARN (the roles that run Terraform for this environment)', 'name the CI role that applies the platform stack, e.g. "arn:aws:iam::123456789012:role/platform-ci"');
+    deployers.forEach((d, i) => problems.check(ROLE_ARN.test(d), `deployerRoleArns[${i}]`, d, 'an IAM role ARN like "arn:aws:iam::123456789012:role/platform-ci"', 'use the role ARN, not a user or an assumed-role session'));
+  }
+
+  if (props.approvers !== undefined) {
+    if (!Array.isArray(props.approvers)) {
+      problems.add('approvers', props.approvers, 'a list of { email, principalArn }', 'wrap the approver in a list');
+    } else {
+      const seen = new Map<string, number>();
+      props.approvers.forEach((a, i) => {
+        problems.check(isEmail(a?.email), `approvers[${i}].email`, a?.email, 'an e-mail address', 'name the approver by e-mail, as tool grants do');
+        problems.check(typeof a?.principalArn === 'string' && PRINCIPAL_ARN.test(a.principalArn), `approvers[${i}].principalArn`, a?.principalArn, 'an IAM role or user ARN only this approver can act as', "use the approver's own IAM Identity Center role or approval tooling role");
+        if (typeof a?.email === 'string') {
+          const key = a.email.toLowerCase();
+          if (seen.has(key)) problems.add(`approvers[${i}].email`, a.email, `each approver once (also approvers[${seen.get(key)}], e-mails compare without case)`, 'remove the duplicate');
+          else seen.set(key, i);
+        }
+      });
+    }
+  }
+
+  if (props.quotaTiers !== undefined) {
+    const tiers = props.quotaTiers;
+    if (!tiers || typeof tiers !== 'object' || Array.isArray(tiers) || Object.keys(tiers).length === 0) {
+      problems.add('quotaTiers', tiers, 'an object of at least one tier: { <tier>: { ratePerSecond, burst, monthlyRequests } }', `define the tiers workloads may choose, e.g. ${JSON.stringify(DEFAULT_QUOTA_TIERS)}`);
+    } else {
+      const names = Object.keys(tiers);
+      problems.check(names.length <= MAX_QUOTA_TIERS, 'quotaTiers', names, `at most ${MAX_QUOTA_TIERS} tiers (each is a usage plan, 300 per account and Region)`, 'merge tiers');
+      for (const [tier, q] of Object.entries(tiers)) {
+        problems.check(isSlug(tier, 32), `quotaTiers["${tier}"]`, tier, 'a lowercase slug of at most 32 characters', 'name the tier like "standard" or "batch"');
+        checkQuotaValues(problems, `quotaTiers["${tier}"]`, q);
+      }
+    }
+  }
+
+  const targets = props.allowedToolTargets;
+  if (targets !== undefined) {
+    const lists: Array<[keyof NonNullable<typeof targets>, string, string]> = [
+      ['credentialSecrets', 'secretsmanager', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*'],
+      ['credentialKeys', 'kms', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+      ['functions', 'lambda', 'arn:aws:lambda:eu-west-1:123456789012:function:runbook-*'],
+    ];
+    for (const [key, service, example] of lists) {
+      const list = listOrProblem(problems, `allowedToolTargets.${key}`, targets[key], `a list of ${service} ARN patterns`, 'wrap the pattern in a list');
+      list?.forEach((v, i) => problems.check(isNamedArnPattern(v, service), `allowedToolTargets.${key}[${i}]`, v, `a ${service} ARN with region and account spelled out and a wildcard, if any, only after a name prefix (e.g. "${example}")`, 'name the prefix the tool owners use; a pattern for every resource of a type or account is a wildcard grant'));
+    }
+  }
+
+  const endpoints = props.network?.interfaceEndpoints;
+  if (endpoints !== undefined && endpoints !== 'create') {
+    if (!endpoints || typeof endpoints !== 'object') {
+      problems.add('network.interfaceEndpoints', endpoints, "'create' or { executeApiEndpointId, endpointIps }", 'create the endpoints, or name the VPC\'s existing ones');
+    } else {
+      problems.check(typeof endpoints.executeApiEndpointId === 'string' && VPCE_ID.test(endpoints.executeApiEndpointId), 'network.interfaceEndpoints.executeApiEndpointId', endpoints.executeApiEndpointId, 'a VPC endpoint id like "vpce-0abc1234"', 'name the execute-api endpoint the VPC already has');
+      const ips = endpoints.endpointIps;
+      if (props.kubernetes && (!Array.isArray(ips) || ips.length === 0)) {
+        problems.add('network.interfaceEndpoints.endpointIps', ips, 'the private IPv4 addresses of the existing endpoints (Kubernetes egress on 443 goes to these only)', 'list the endpoints\' network interface addresses, e.g. from `aws ec2 describe-network-interfaces --filters Name=vpc-endpoint-id,Values=<id>`');
+      }
+      (Array.isArray(ips) ? ips : []).forEach((ip, i) => problems.check(IPV4.test(ip), `network.interfaceEndpoints.endpointIps[${i}]`, ip, 'an IPv4 address', 'fix the address'));
+    }
+  }
+}
+
+/** A tier's limits: finite positive rate, a burst of at least the rate, a positive monthly quota. */
+function checkQuotaValues(problems: ProblemCollector, path: string, q: Quotas | undefined): void {
+  if (!q || typeof q !== 'object') {
+    problems.add(path, q, '{ ratePerSecond, burst, monthlyRequests }', 'give the tier its limits');
+    return;
+  }
+  // Infinity is not "no limit": it renders as null in Terraform JSON.
+  problems.check(Number.isFinite(q.ratePerSecond) && q.ratePerSecond > 0, `${path}.ratePerSecond`, q.ratePerSecond, 'a positive, finite number', 'set the steady request rate per caller');
+  problems.check(Number.isInteger(q.burst) && q.burst >= 1, `${path}.burst`, q.burst, 'a whole number of at least 1', 'set the burst per caller');
+  if (Number.isFinite(q.ratePerSecond) && Number.isInteger(q.burst) && q.burst < q.ratePerSecond) {
+    // A token bucket smaller than one second of the rate never lets the rate through.
+    problems.add(`${path}.burst`, q.burst, `at least the rate (${q.ratePerSecond})`, `set burst to ${Math.ceil(q.ratePerSecond)} or more, usually twice the rate`);
+  }
+  problems.check(Number.isInteger(q.monthlyRequests) && q.monthlyRequests >= 1, `${path}.monthlyRequests`, q.monthlyRequests, 'a whole number of at least 1', 'set the monthly request quota per caller');
 }
 
 /** The list a prop holds (empty when missing), or undefined after recording that it is not a list. */

@@ -4,9 +4,10 @@ import type { DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
-import type { ToolGrant } from '../agent-authorization/tool-grants';
+import type { ResolvedToolGrant, ToolGrant } from '../agent-authorization/tool-grants';
+import { arnMatches, checkToolUrl } from '../agent-authorization/tool-target-urls';
+import { Token } from 'cdktf';
 import { claimWorkloadName, workloadClaims } from '../governance/workload-registry';
-import type { Quotas } from '../primitives/gateway-stage';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
 import type { GovernedInferenceService } from './governed-inference-service';
 import { isModelId } from '../platform/environment-props';
@@ -56,10 +57,11 @@ export interface GovernedAgentProps {
   /** Tool access: each tool, its actions, risk, window, approval and tool-side credential. Never implies any model. */
   readonly tools: readonly ToolGrant[];
   /**
-   * The agent's gateway quotas (model and tool routes together).
-   * @default - 10 requests per second, burst 20, 1,000,000 requests a month
+   * The quota tier of the agent's calls through the gateway (model and tool routes together): one
+   * of the environment's `quotaTiers`, applied to the agent's own API key.
+   * @default 'standard'
    */
-  readonly quotas?: Quotas;
+  readonly quotaTier?: string;
   /**
    * Revoke the agent in one apply: explicit deny of everything on its roles (earlier sessions
    * too), zero replicas, a Cedar forbid on every tool call, and who/when/why in its tags.
@@ -170,6 +172,49 @@ export function claimAgentIdentity(problems: ProblemCollector, scope: IConstruct
     const podIdentity = claimWorkloadName(scope, { environment: `eks-cluster:${cluster}`, workload: `${namespace}/${props.name}`, team: props.owner.team, kind: `GovernedAgent in ${env.name}`, path: scope.node.path });
     if (podIdentity && podIdentity.path !== scope.node.path) {
       problems.add('runtime.kubernetes.namespace', namespace, `a namespace not already bound to agent ${props.name} on cluster ${cluster} (bound by ${podIdentity.kind} at '${podIdentity.path}')`, 'give each environment its own namespace (e.g. "<agent>-<env>"): one pod identity must map to one role');
+    }
+  }
+}
+
+/**
+ * Checks each tool against what the platform allows (issue 11, item 8): HTTP targets by URL shape;
+ * Lambda functions in an allowed Region and on the environment's allowed tool functions; credential
+ * secrets (and their keys) on the allowed tool credentials; approvers registered with the
+ * environment (each has a signing key only they can use). Lists the environment holds as Terraform
+ * values (an unpinned contract) are checked by the integration boundary at run time instead.
+ */
+export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnvironment, tools: readonly ResolvedToolGrant[]): void {
+  const literal = <T>(value: T): value is T => !Token.isUnresolved(value as unknown as string);
+  const targets = env.allowedToolTargets;
+  const regions = literal(env.allowedRegions) ? env.allowedRegions : undefined;
+  for (const t of tools) {
+    const at = `tools (${t.name})`;
+    const target = t.target;
+    if (target.kind === 'http') checkToolUrl(problems, `${at}.target.url`, target.url);
+    if (target.kind === 'governed-service') {
+      problems.add(`${at}.target`, target, 'an http or lambda tool', `call the service as a model instead (models: [${target.service?.name ?? 'service'}]): the gateway decides tool calls outside the VPC, where governed services are not reachable`);
+    }
+    if (target.kind === 'lambda' && !isUnresolved(target.functionArn)) {
+      const region = target.functionArn.split(':')[3];
+      if (regions && !regions.includes(region)) problems.add(`${at}.target.functionArn`, target.functionArn, `a function in one of ${env.name}'s allowed regions ${JSON.stringify(regions)}`, 'use the tool function of an allowed region');
+      if (literal(targets.functions) && !targets.functions.some((p) => arnMatches(p, target.functionArn))) {
+        problems.add(`${at}.target.functionArn`, target.functionArn, `a function on ${env.name}'s allowedToolTargets.functions ${JSON.stringify(targets.functions)}`, `ask the platform team (${env.accountability.approver}) to allow the function, or use an allowed one`);
+      }
+    }
+    const credential = t.credential;
+    if (credential && !isUnresolved(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
+      problems.add(`${at}.credential.secretArn`, credential.secretArn, `a secret on ${env.name}'s allowedToolTargets.credentialSecrets ${JSON.stringify(targets.credentialSecrets)}`, `ask the platform team (${env.accountability.approver}) to allow the tool's credential, or use an allowed one`);
+    }
+    if (credential?.kmsKeyArn && !isUnresolved(credential.kmsKeyArn) && literal(targets.credentialKeys) && !targets.credentialKeys.some((p) => arnMatches(p, credential.kmsKeyArn!))) {
+      problems.add(`${at}.credential.kmsKeyArn`, credential.kmsKeyArn, `a key on ${env.name}'s allowedToolTargets.credentialKeys ${JSON.stringify(targets.credentialKeys)}`, 'ask the platform team to allow the key, or leave kmsKeyArn out for the environment key');
+    }
+    if (t.approval && literal(env.approvers) && !Token.isUnresolved(env.approvers)) {
+      const registered = Object.keys(env.approvers);
+      t.approval.approvers.forEach((a, i) => {
+        if (!registered.includes(a.toLowerCase())) {
+          problems.add(`${at}.approval.approvers[${i}]`, a, `an approver registered with ${env.name} (${registered.length ? registered.join(', ') : 'none yet'})`, `ask the platform team (${env.accountability.approver}) to register the approver with the principal only they can act as`);
+        }
+      });
     }
   }
 }

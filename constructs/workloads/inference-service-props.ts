@@ -1,14 +1,16 @@
 import { checkWorkloadAccountability, isEmail, isSlug, type WorkloadAccountability } from '../governance/accountability';
 import { DATA_CLASSIFICATIONS, type DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
+import { Token } from 'cdktf';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import { PLATFORM_WORKLOAD, type Revocation } from '../governance/governance-tags';
 import { RESERVED_NAMESPACES } from '../governance/kubernetes-names';
 import { checkRevocation } from '../governance/revocation';
+import { reservedWorkloadName } from '../governance/names';
+import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
 import { isModelId } from '../platform/environment-props';
 import { MAX_ALERT_EMAILS } from '../primitives/budget';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
-import type { Quotas } from '../primitives/gateway-stage';
 
 /** A Bedrock foundation model: access only, through the gateway. */
 export interface BedrockModel {
@@ -66,10 +68,12 @@ export interface GovernedInferenceServiceProps {
    */
   readonly callers?: readonly IGrantee[];
   /**
-   * The service's gateway quotas.
-   * @default - 10 requests per second, burst 20, 1,000,000 requests a month
+   * The quota tier of the service's own calls through the gateway (a Kubernetes service granted
+   * other services' routes): one of the environment's `quotaTiers`. Quotas are per caller: what
+   * reaches this service is bounded by the tiers of the callers it grants.
+   * @default 'standard'
    */
-  readonly quotas?: Quotas;
+  readonly quotaTier?: string;
   /**
    * A monthly cost budget with e-mail alerts.
    * @default - no budget
@@ -87,7 +91,6 @@ export interface GovernedInferenceServiceProps {
   readonly revoked?: Revocation;
 }
 
-export const DEFAULT_QUOTAS: Quotas = { ratePerSecond: 10, burst: 20, monthlyRequests: 1_000_000 };
 export const MAX_WORKLOAD_NAME_LENGTH = 32;
 export const DIGEST_PINNED = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
@@ -109,7 +112,7 @@ function isGrantee(value: unknown): value is IGrantee {
 }
 
 /** Checks name, owner, classification, quotas, budget and revocation: what every governed workload has. */
-export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'quotas' | 'budget' | 'revoked'>, today: Date): void {
+export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'quotaTier' | 'budget' | 'revoked'>, today: Date): void {
   if (!props || typeof props !== 'object') {
     problems.add('props', props, 'an object of props { environment, name, owner, dataClassification, ... }', 'pass the workload\'s props as the third argument');
     return;
@@ -118,14 +121,21 @@ export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<Gove
   problems.check(isSlug(props.name, MAX_WORKLOAD_NAME_LENGTH), 'name', props.name, `a lowercase slug of at most ${MAX_WORKLOAD_NAME_LENGTH} characters`, 'name the workload like "support-chat"');
   // The environment's shared pieces carry workload "platform": a workload of that name would share their tags and budget filter.
   problems.check(props.name !== PLATFORM_WORKLOAD, 'name', props.name, `any name but "${PLATFORM_WORKLOAD}" (reserved for the environment's shared pieces)`, 'name the workload after what it does, e.g. "support-chat"');
+  const reserved = typeof props.name === 'string' && props.name !== PLATFORM_WORKLOAD ? reservedWorkloadName(props.name) : undefined;
+  if (reserved) problems.add('name', props.name, `a name that collides with no derived or platform name (${reserved}; also "audit" and "gateway", the environment's own log groups)`, 'name the workload after what it does, e.g. "support-chat"');
+  if (props.name === 'audit' || props.name === 'gateway') problems.add('name', props.name, 'a name other than "audit" and "gateway" (the environment\'s audit and decision log groups live under those names)', 'name the workload after what it does');
   checkWorkloadAccountability(problems, 'owner', props.owner, today);
   problems.check((DATA_CLASSIFICATIONS as readonly string[]).includes(props.dataClassification), 'dataClassification', props.dataClassification, DATA_CLASSIFICATIONS.join(', '), 'classify the data the workload processes');
-  if (props.quotas) {
-    const q = props.quotas;
-    // Infinity is not "no limit": it renders as null in Terraform JSON.
-    problems.check(Number.isFinite(q.ratePerSecond) && q.ratePerSecond > 0, 'quotas.ratePerSecond', q.ratePerSecond, 'a positive number, finite', 'set the steady request rate the workload needs');
-    problems.check(Number.isInteger(q.burst) && q.burst >= 1, 'quotas.burst', q.burst, 'a whole number of at least 1', 'set the burst the workload needs');
-    problems.check(Number.isInteger(q.monthlyRequests) && q.monthlyRequests >= 1, 'quotas.monthlyRequests', q.monthlyRequests, 'a whole number of at least 1', 'set the monthly request quota');
+  const legacyQuotas = (props as { quotas?: unknown }).quotas;
+  if (legacyQuotas !== undefined) {
+    problems.add('quotas', legacyQuotas, 'nothing: quotas are per caller now, by tier (the environment\'s quotaTiers)', `remove quotas and set quotaTier to one of the environment's tiers (default "${DEFAULT_QUOTA_TIER}"); ask the platform team for a tier with these limits if none fits`);
+  }
+  if (props.quotaTier !== undefined) {
+    const env = isEnvironment(props.environment) ? props.environment : undefined;
+    // A contract read at plan holds the tiers as a Terraform value: checked by a precondition then.
+    const tiers = env && !Token.isUnresolved(env.quotaTiers) ? Object.keys(env.quotaTiers) : undefined;
+    if (typeof props.quotaTier !== 'string') problems.add('quotaTier', props.quotaTier, 'the name of one of the environment\'s quota tiers', 'set quotaTier to a tier name like "standard"');
+    else if (tiers && !tiers.includes(props.quotaTier)) problems.add('quotaTier', props.quotaTier, `one of ${env!.name}'s quota tiers ${JSON.stringify(tiers)}`, `pick one of them, or ask the platform team (${env!.accountability.approver}) for a new tier`);
   }
   if (props.budget) {
     const b = props.budget;
@@ -141,7 +151,8 @@ export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<Gove
       b.alertEmails.forEach((e, i) => problems.check(isEmail(e), `budget.alertEmails[${i}]`, e, 'an e-mail address', 'fix the address'));
     }
   }
-  checkRevocation(problems, 'revoked', props.revoked);
+  const env = isEnvironment(props.environment) ? props.environment : undefined;
+  checkRevocation(problems, 'revoked', props.revoked, { revokers: [props.owner?.revoker, env?.accountability.revoker], today });
 }
 
 /** Checks callers and guardrail: the props that refer to other things. */
