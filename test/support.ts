@@ -27,6 +27,13 @@ export const OWNER = {
 };
 
 export const MODELS = ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.titan-embed-text-v2:0'];
+/** The role that runs Terraform in tests' environments. */
+export const DEPLOYER = 'arn:aws:iam::123456789012:role/platform-ci';
+/** Registered approvers of tests' environments, each with the role only they can act as. */
+export const APPROVERS = [
+  { email: 'incident-commander@example.com', principalArn: 'arn:aws:iam::123456789012:role/approvers/incident-commander' },
+  { email: 'sre-lead@example.com', principalArn: 'arn:aws:iam::123456789012:role/approvers/sre-lead' },
+];
 export const DIGEST = 'sha256:' + 'a'.repeat(64);
 
 export function envProps(overrides: Partial<GovernedEnvironmentProps> = {}): GovernedEnvironmentProps {
@@ -37,6 +44,12 @@ export function envProps(overrides: Partial<GovernedEnvironmentProps> = {}): Gov
     region: 'eu-west-1',
     allowedRegions: ['eu-west-1'],
     allowedModels: MODELS,
+    deployerRoleArns: [DEPLOYER],
+    approvers: APPROVERS,
+    allowedToolTargets: {
+      credentialSecrets: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:tools/*'],
+      functions: ['arn:aws:lambda:eu-west-1:123456789012:function:tool-*'],
+    },
     kubernetes: {
       clusterName: 'ai-workloads',
       gatewayNamespace: 'ai-gateway',
