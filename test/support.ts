@@ -48,7 +48,7 @@ export function envProps(overrides: Partial<GovernedEnvironmentProps> = {}): Gov
     approvers: APPROVERS,
     allowedToolTargets: {
       credentialSecrets: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:tools/*'],
-      functions: ['arn:aws:lambda:eu-west-1:123456789012:function:tool-*'],
+      functions: ['arn:aws:lambda:eu-west-1:123456789012:function:runbook-*'],
     },
     kubernetes: {
       clusterName: 'ai-workloads',

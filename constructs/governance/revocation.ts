@@ -25,7 +25,7 @@ export function checkRevocation(problems: ProblemCollector, prop: string, value:
   problems.check(typeof value.reason === 'string' && value.reason.trim().length >= MIN_REVOCATION_REASON, `${prop}.reason`, value.reason, `a reason of at least ${MIN_REVOCATION_REASON} characters`, `say why access was revoked (incident, ticket), e.g. "INC-4411: token leaked in logs"`);
   problems.check(value.scheduled === undefined || typeof value.scheduled === 'boolean', `${prop}.scheduled`, value.scheduled, 'true, false or nothing', 'set scheduled: true only for a revocation that takes effect at a future time');
   if (!context) return;
-  const named = context.revokers.filter((r): r is string => typeof r === 'string' && isEmail(r)).map((r) => r.toLowerCase());
+  const named = [...new Set(context.revokers.filter((r): r is string => typeof r === 'string' && isEmail(r)).map((r) => r.toLowerCase()))];
   if (isEmail(value.by) && named.length > 0 && !named.includes(value.by.toLowerCase())) {
     problems.add(`${prop}.by`, value.by, `a named revoker of this workload or its environment (${named.join(', ')})`, 'have the named revoker revoke, or change the owner\'s revoker through review first');
   }
