@@ -71,7 +71,7 @@ export class InterfaceEndpoints extends Construct {
       // One interface per subnet: read each one's address (the count is the subnets', known now).
       props.subnetIds.forEach((_subnet, i) => {
         const eni = new DataAwsNetworkInterface(this, `${service.replace('.', '-')}-eni-${i}`, {
-          id: Fn.element(Fn.tolist(endpoint.networkInterfaceIds), i),
+          id: Fn.element(endpoint.networkInterfaceIds, i),
         });
         this.endpointIps.push(eni.privateIp);
       });
