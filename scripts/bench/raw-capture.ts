@@ -48,8 +48,9 @@ export function installRecorder(): Recorder {
     }
   };
 
-  // TerraformAsset is re-exported by cdktf's index through a getter that reads this module.
+  // TerraformAsset and TerraformOutput are re-exported by cdktf's index through getters that read these modules.
   wrap(require('cdktf/lib/terraform-asset'), 'cdktf');
+  wrap(require('cdktf/lib/terraform-output'), 'cdktf');
 
   const moduleWithLoad = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const originalLoad = moduleWithLoad._load;
