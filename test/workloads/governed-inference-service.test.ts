@@ -135,6 +135,21 @@ describe('model access through the gateway', () => {
     const s = statements(only(json, 'aws_iam_role_policy', 'scorer_integration-identity_policy-model-access').policy);
     expect(s).toEqual([expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], Resource: expect.stringMatching(/:endpoint\/dev-scorer$/) })]);
   });
+  test('issue 16 item 4 (updates take effect): a new guardrail version changes the route entry and the integration grant in the same plan, with no stage to redeploy', () => {
+    const at = (version: string) => {
+      const stack = testStack();
+      const env = environment(stack);
+      new GovernedInferenceService(stack, 'chat', serviceProps(env, { guardrail: { arn: 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123', id: 'abc123', version } }));
+      const out = synth(stack);
+      return { entry: only(out, 'aws_ssm_parameter', 'chat_route-entry').value, grant: only(out, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy, gateway: JSON.stringify(Object.fromEntries(Object.entries(out.resource).filter(([t]) => t.startsWith('aws_api_gateway')))) };
+    };
+    const [v1, v2] = [at('1'), at('2')];
+    expect(v1.entry).toContain('"version" = "1"');
+    expect(v2.entry).toContain('"version" = "2"');
+    expect(JSON.parse(v2.grant).Statement[0].Condition.StringEquals['bedrock:GuardrailIdentifier']).toBe('arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123:2');
+    // The gateway serves routes, not versions: nothing of it changes, so no deployment can keep serving version 1.
+    expect(v2.gateway).toBe(v1.gateway);
+  });
   test('against a contract environment, the allow-list is a Terraform precondition on the route entry', () => {
     const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
     expect(entry.lifecycle.precondition[0].condition).toMatch(/contains\(.*allowedModels.*anthropic\.claude-3-haiku/);
