@@ -198,7 +198,8 @@ export const APPROVERS = {
 };
 
 export interface ToolServerRequest { url: URL; method: string; headers: Record<string, string | string[]>; body: Buffer; address: string }
-export type ToolServer = (req: ToolServerRequest) => { statusCode: number; headers?: Record<string, string | string[]>; body?: string | Buffer } | 'hang';
+/** A tool server: an answer, 'hang' (no answer: the request times out) or an Error (the connection fails with it). */
+export type ToolServer = (req: ToolServerRequest) => { statusCode: number; headers?: Record<string, string | string[]>; body?: string | Buffer } | 'hang' | Error;
 
 export interface Harness {
   handler: (event: unknown) => Promise<any>;
@@ -445,6 +446,7 @@ export function harness(opts: { triageRevoked?: boolean } = {}): Harness {
             req.emit('timeout');
             return;
           }
+          if (answer instanceof Error) return req.destroy(answer);
           const bytes = answer.body === undefined ? [] : [Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body)];
           const res = Object.assign(Readable.from(bytes), { statusCode: answer.statusCode, headers: answer.headers ?? {} });
           onResponse(res);
