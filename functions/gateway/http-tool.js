@@ -46,10 +46,17 @@ function toolUrl(baseUrl, proxy, query) {
 function callHttpTool(transport, call) {
   const target = `${call.url.host}${call.url.pathname}`;
   return new Promise((resolve, reject) => {
+    // `timeout` below is node's idle timeout; this is the deadline for the whole call (a tool that
+    // trickles bytes cannot hold the gateway past it).
+    const deadline = setTimeout(() => request?.destroy(Object.assign(new Error('tool timed out'), { code: 'ETIMEDOUT_TOOL' })), TOOL_TIMEOUT_MILLIS);
+    deadline.unref();
     /** @param {Refusal} refusal */
-    const fail = (refusal) => reject(refusal);
+    const fail = (refusal) => {
+      clearTimeout(deadline);
+      reject(refusal);
+    };
     const headers = { ...call.headers, 'content-length': String(call.body.length) };
-    /** @type {import('node:http').ClientRequest} */
+    /** @type {import('node:http').ClientRequest | undefined} */
     let request;
     try {
       request = transport.request(call.url, {
@@ -66,7 +73,7 @@ function callHttpTool(transport, call) {
           size += chunk.length;
           if (size > MAX_RESPONSE_BYTES) {
             response.destroy();
-            request.destroy();
+            request?.destroy();
             fail(new Refusal(502, `tool ${target} answered more than ${MAX_RESPONSE_BYTES} bytes`));
             return;
           }
@@ -75,6 +82,7 @@ function callHttpTool(transport, call) {
         response.on('error', (error) => fail(networkRefusal(error, target)));
         response.on('end', () => {
           if (size > MAX_RESPONSE_BYTES) return;
+          clearTimeout(deadline);
           const responseHeaders = returnedResponseHeaders(/** @type {Record<string, unknown>} */ (response.headers));
           resolve({
             statusCode: response.statusCode ?? 502,
@@ -87,9 +95,10 @@ function callHttpTool(transport, call) {
       fail(networkRefusal(error, target));
       return;
     }
-    request.on('timeout', () => request.destroy(Object.assign(new Error('tool timed out'), { code: 'ETIMEDOUT_TOOL' })));
-    request.on('error', (error) => fail(networkRefusal(error, target)));
-    request.end(call.body);
+    const sent = request;
+    sent.on('timeout', () => sent.destroy(Object.assign(new Error('tool timed out'), { code: 'ETIMEDOUT_TOOL' })));
+    sent.on('error', (error) => fail(networkRefusal(error, target)));
+    sent.end(call.body);
   });
 }
 

@@ -198,8 +198,12 @@ export const APPROVERS = {
 };
 
 export interface ToolServerRequest { url: URL; method: string; headers: Record<string, string | string[]>; body: Buffer; address: string }
-/** A tool server: an answer, 'hang' (no answer: the request times out) or an Error (the connection fails with it). */
-export type ToolServer = (req: ToolServerRequest) => { statusCode: number; headers?: Record<string, string | string[]>; body?: string | Buffer } | 'hang' | Error;
+/**
+ * A tool server: an answer, 'hang' (the socket goes idle: node's idle timeout fires), 'silent'
+ * (nothing at all happens: only the gateway's own deadline ends the call) or an Error (the
+ * connection fails with it).
+ */
+export type ToolServer = (req: ToolServerRequest) => { statusCode: number; headers?: Record<string, string | string[]>; body?: string | Buffer } | 'hang' | 'silent' | Error;
 
 export interface Harness {
   handler: (event: unknown) => Promise<any>;
@@ -446,6 +450,7 @@ export function harness(opts: { triageRevoked?: boolean } = {}): Harness {
             req.emit('timeout');
             return;
           }
+          if (answer === 'silent') return undefined;
           if (answer instanceof Error) return req.destroy(answer);
           const bytes = answer.body === undefined ? [] : [Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body)];
           const res = Object.assign(Readable.from(bytes), { statusCode: answer.statusCode, headers: answer.headers ?? {} });

@@ -266,6 +266,23 @@ describe('HTTP tools', () => {
     expect([TOOL_TIMEOUT_MILLIS, response.statusCode, h.last().reason]).toEqual([25_000, 504, 'authorized, then: tool runbooks.internal.example.com/search/q did not answer within 25 s']);
   });
 
+  it('answers 504 at the 25-second deadline even when the connection never goes idle', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const h = harness();
+      h.servers.set('runbooks.internal.example.com', () => 'silent');
+      const pending = h.handler(toolEvent('triage', 'runbooks', 'q'));
+      while (h.toolRequests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      jest.advanceTimersByTime(TOOL_TIMEOUT_MILLIS - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(h.logs).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect([(await pending).statusCode, h.last().reason]).toEqual([504, 'authorized, then: tool runbooks.internal.example.com/search/q did not answer within 25 s']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers 502 when the tool answers more than the response limit', async () => {
     const h = harness();
     h.servers.set('runbooks.internal.example.com', () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(MAX_RESPONSE_BYTES + 1) }));
