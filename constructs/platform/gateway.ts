@@ -103,6 +103,9 @@ export class Gateway extends Construct {
       description: `Governed AI gateway of ${props.envName}: models and tools, IAM-authenticated, private`,
       endpointConfiguration: { types: ['PRIVATE'], vpcEndpointIds: [props.executeApiEndpointId] },
       apiKeySource: 'HEADER',
+      // Bodies reach the gateway function base64-encoded whatever their type (models take binary
+      // payloads, tools any content type); proxy integrations pass them through unchanged.
+      binaryMediaTypes: ['*/*'],
       tags: props.tags,
     });
     const restApiId = this.api.id;

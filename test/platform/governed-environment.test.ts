@@ -341,9 +341,9 @@ describe('gateway function', () => {
   });
   test('acts only as integration identities of its environment, reads only route entries, asks only the policy store', () => {
     const bySid = Object.fromEntries(policy().map((x) => [x.Sid, x]));
-    expect(bySid.ActAsIntegrationIdentities).toMatchObject({ Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: expect.stringMatching(/:role\/governed\/dev\/integration\/\*$/) });
+    expect(bySid.AssumeIntegrationRoles).toMatchObject({ Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: expect.stringMatching(/:role\/governed\/dev\/integration\/dev-euw1-\*-gw$/), Condition: { Null: { 'sts:SourceIdentity': ['false'] } } });
     expect(bySid.ReadRouteEntries.Resource).toEqual([expect.stringMatching(/:parameter\/governance\/dev\/routes\/\*$/), expect.stringMatching(/:parameter\/governance\/dev\/agents\/\*$/)]);
-    expect(bySid.AskAgentPolicyStore.Resource).toMatch(/aws_verifiedpermissions_policy_store\./);
+    expect(bySid.DecideToolCalls.Resource).toMatch(/:policy-store\/\$\{aws_verifiedpermissions_policy_store\..*\.policy_store_id\}$/);
     expect(bySid.VerifyApprovals.Action).toEqual(['kms:Verify']);
     expect(policy().flatMap((x) => asArray(x.Action)).filter((a) => /^(bedrock|sagemaker|secretsmanager|lambda):/.test(a))).toEqual([]);
   });
