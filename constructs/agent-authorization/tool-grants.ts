@@ -10,7 +10,7 @@ import { isTimeWindow, parseTimeWindow, TIME_WINDOW_ALLOWED, type TimeWindow, ty
 
 /**
  * The actions a tool grant can name. The gateway authorizer derives the action of a request from
- * its HTTP method (functions/tool-authorizer/route.js keeps the same map), so an agent cannot
+ * its HTTP method (functions/gateway keeps the same map; a test holds them equal), so an agent cannot
  * call a write "read" by choosing a path.
  */
 export const TOOL_ACTIONS = ['read', 'write', 'delete'] as const;
