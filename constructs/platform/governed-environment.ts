@@ -1,3 +1,4 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
@@ -302,5 +303,15 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.rotationRoleArn = rotation.roleArn;
 
     publishContract(this, 'contract', this, tags);
+
+    // What the platform team configures outside Terraform: the in-cluster gateway must require the
+    // stage's client certificate, and callers need the gateway's URL.
+    new TerraformOutput(this, 'gateway-url-output', { value: this.gateway.invokeUrl, description: `The ${props.name} gateway's stage URL (private: through the execute-api endpoint)` }).overrideLogicalId(`${props.name}-gateway-url`);
+    if (this.gatewayApi.clientCertificatePem) {
+      new TerraformOutput(this, 'client-certificate-output', {
+        value: this.gatewayApi.clientCertificatePem,
+        description: `The certificate API Gateway presents to ${props.name}'s in-cluster gateway: require it there (public, not a secret)`,
+      }).overrideLogicalId(`${props.name}-gateway-client-certificate-pem`);
+    }
   }
 }

@@ -1217,6 +1217,14 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
+  const stack0e100 = new TerraformOutput(stack0, "dev-gateway-url", {
+    value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
+    description: "The dev gateway's stage URL (private: through the execute-api endpoint)",
+  });
+  const stack0e101 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
+    value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
+    description: "The certificate API Gateway presents to dev's in-cluster gateway: require it there (public, not a secret)",
+  });
   const stack1 = new TerraformStack(app, "platform-prod");
   const stack1e0 = new AwsProvider(stack1, "aws", {
     region: "eu-west-1",
@@ -2428,6 +2436,14 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
+  });
+  const stack1e106 = new TerraformOutput(stack1, "prod-gateway-url", {
+    value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
+    description: "The prod gateway's stage URL (private: through the execute-api endpoint)",
+  });
+  const stack1e107 = new TerraformOutput(stack1, "prod-gateway-client-certificate-pem", {
+    value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
+    description: "The certificate API Gateway presents to prod's in-cluster gateway: require it there (public, not a secret)",
   });
   const stack2 = new TerraformStack(app, "product-dev");
   const stack2e0 = new AwsProvider(stack2, "aws", {
