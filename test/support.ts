@@ -85,7 +85,7 @@ export function serviceProps(env: GovernedInferenceServiceProps['environment'], 
 }
 
 /** The synthesized Terraform JSON of a stack, parsed. */
-export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any };
+export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any; output?: Record<string, any> };
 
 export function synth(stack: TerraformStack): TfJson {
   return JSON.parse(Testing.synth(stack));

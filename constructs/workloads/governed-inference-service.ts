@@ -77,6 +77,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   private readonly route: ServiceRoute;
   private readonly kind: 'bedrock' | 'sageMaker' | 'kubernetes';
   private gatewayKeySecret?: RotatingSecret;
+  private readonly callerRoleNames: string[] = [];
   private readonly props: GovernedInferenceServiceProps;
 
   constructor(scope: Construct, id: string, props: GovernedInferenceServiceProps) {
@@ -207,7 +208,8 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
       prefix: env.gateway.routeParameterPrefix,
       name: props.name,
-      entry: { workload: props.name, ...entry, tenants: [], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null },
+      // callers: the service's side of every grant; the gateway function refuses any other caller.
+      entry: () => ({ workload: props.name, ...entry, tenants: [], callers: [...this.callerRoleNames], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null }),
       tags,
     });
     if (model.bedrock && !env.allowedModelsKnown) {
@@ -254,8 +256,10 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   /**
    * Lets another workload call this service: `execute-api:Invoke` on this service's route only,
    * one ARN per method, from the environment's execute-api endpoint only; the caller presents its
-   * own API key (created on its first grant). A revoked service grants nothing: the grant becomes
-   * an explicit deny, so a caller that was granted it before is refused at once.
+   * own API key (created on its first grant). The grant has two sides: the caller's identity
+   * policy names the route, and the service's route entry names the caller (the gateway function
+   * refuses callers the service did not grant, whatever their own policy says). A revoked service
+   * grants nothing: the grant becomes an explicit deny, so a caller granted before is refused at once.
    * @throws GovernanceValidationError when the grantee runs no code of its own (a Bedrock- or
    *   SageMaker-backed service cannot call anything)
    */
@@ -280,7 +284,9 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
         ...(this.isRevoked ? {} : { Condition: { StringEquals: { 'aws:SourceVpce': env.vpcEndpoints.executeApi } } }),
       },
     ]);
-    if (!this.isRevoked && isGatewayCaller(grantee)) grantee.ensureGatewayKey();
+    if (this.isRevoked) return;
+    this.callerRoleNames.push(grantee.roleName);
+    if (isGatewayCaller(grantee)) grantee.ensureGatewayKey();
   }
 
   /**

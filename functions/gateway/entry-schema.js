@@ -15,14 +15,15 @@ const { checkToolUrl } = require('./url-safety');
  * returns the first problem as `<json path> <what is wrong>`.
  *
  * Service entry (`${ROUTE_PARAMETER_PREFIX}<workload>`):
- *   { schema: 1, workload, kind: 'bedrock', modelId, modelArn, guardrail: { arn, id, version }, tenants, revoked }
- *   { schema: 1, workload, kind: 'sagemaker', endpointName, endpointArn, tenants, revoked }
- *   { schema: 1, workload, kind: 'kubernetes', tenants, revoked }
+ *   { schema: 1, workload, kind: 'bedrock', modelId, modelArn, guardrail: { arn, id, version }, tenants, callers, revoked }
+ *   { schema: 1, workload, kind: 'sagemaker', endpointName, endpointArn, tenants, callers, revoked }
+ *   { schema: 1, workload, kind: 'kubernetes', tenants, callers, revoked }
  * Agent entry (`${AGENT_PARAMETER_PREFIX}<agent>`):
  *   { schema: 1, agent, models: { <key>: { modelId, modelArn } }, guardrail, tools: { <tool>: Tool }, tenants, revoked }
  *   Tool = { target: { kind: 'http', url }, credential: null | { secretArn, header, kmsKeyArn? } }
  *        | { target: { kind: 'lambda', functionArn }, credential: null }
- * revoked = null | { at: ISO-8601 date-time, by: e-mail, reason: string }
+ * revoked = null | { at: ISO-8601 date-time, by: e-mail, reason: string, scheduled?: boolean }
+ * callers = the role names of the workloads the service granted (grantInvoke)
  */
 
 /** @typedef {(value: unknown, path: string) => string | undefined} Rule */
@@ -101,11 +102,28 @@ const isoDateTime = (value, path) =>
   (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value))
     ? undefined : `${path} ${show(value)} is not a UTC ISO-8601 date-time`);
 
+/** @type {Rule} */
+const boolean = (value, path) => (typeof value === 'boolean' ? undefined : `${path} ${show(value)} is not true or false`);
+
 const revoked = nullable(record({
   at: isoDateTime,
   by: matches(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'an e-mail'),
   reason: matches(/^[^\u0000-\u001f\u007f]{1,500}$/, 'a one-line reason of at most 500 characters'),
-}));
+}, { scheduled: boolean }));
+
+/**
+ * The role names of the workloads the service granted (its consent): a caller's own grant names
+ * the route, this list is the callee's side of it.
+ * @type {Rule}
+ */
+const callers = (value, path) => {
+  if (!Array.isArray(value)) return `${path} is not a list`;
+  for (const [i, caller] of value.entries()) {
+    const problem = matches(/^[\w+=,.@-]{1,64}$/, 'an IAM role name')(caller, `${path}[${i}]`);
+    if (problem) return problem;
+  }
+  return undefined;
+};
 
 /** A header the tool's credential may be put in: a token, and none the gateway owns or HTTP reserves. */
 const RESERVED_CREDENTIAL_HEADERS = Object.freeze([
@@ -208,7 +226,7 @@ function toolRule(scope) {
  */
 function serviceEntryProblem(value, workload, scope) {
   const arns = arnRules(scope);
-  const common = { schema: literal(1), workload: literal(workload), tenants, revoked };
+  const common = { schema: literal(1), workload: literal(workload), tenants, revoked, callers };
   const kind = /** @type {any} */ (value)?.kind;
   /** @type {Rule} */
   let rule;

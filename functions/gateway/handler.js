@@ -129,8 +129,11 @@ function createHandler(deps) {
     if (route.kind === 'workload-invoke') {
       requirePost(event);
       const entry = await entries.service(config, route.workload);
-      refuseRevoked(entry.revoked, `workload ${route.workload}`);
+      refuseRevoked(entry.revoked, `workload ${route.workload}`, epochMillis);
       if (entry.kind === 'kubernetes') throw new Refusal(404, `workload ${route.workload} is served in the cluster, not by /invoke`);
+      // The caller's grant names this route; the service's own entry must name the caller too: a
+      // team cannot grant itself another team's service by writing its own identity policy.
+      if (!entry.callers.includes(caller.roleName)) throw new Refusal(403, `caller role ${caller.roleName} is not one workload ${route.workload} granted`);
       record.tenant = tenantOf(headers, entry.tenants, `workload ${route.workload}`);
       record.decision = 'ALLOW';
       record.reason = 'verified caller; the route entry serves this workload';
@@ -148,7 +151,7 @@ function createHandler(deps) {
     }
 
     const entry = await entries.agent(config, route.agent);
-    refuseRevoked(entry.revoked, `agent ${route.agent}`);
+    refuseRevoked(entry.revoked, `agent ${route.agent}`, epochMillis);
 
     if (route.kind === 'agent-model') {
       requirePost(event);
@@ -297,9 +300,13 @@ function requirePost(event) {
 /**
  * @param {import('./route-entries').Revocation | null} revoked
  * @param {string} what
+ * @param {number} nowMillis the request's time
  */
-function refuseRevoked(revoked, what) {
-  if (revoked) throw new Refusal(403, `${what} was revoked at ${revoked.at} by ${revoked.by}`);
+function refuseRevoked(revoked, what, nowMillis) {
+  if (!revoked) return;
+  // A scheduled revocation is decided now and in force from its time on.
+  if (revoked.scheduled && Date.parse(revoked.at) > nowMillis) return;
+  throw new Refusal(403, `${what} was revoked at ${revoked.at} by ${revoked.by}`);
 }
 
 /**

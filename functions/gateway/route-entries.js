@@ -17,9 +17,9 @@ const ENTRY_CACHE_SIZE = 1000;
 
 /**
  * @typedef {{ send: (command: any) => Promise<any> }} SdkClient
- * @typedef {{ at: string, by: string, reason: string }} Revocation
+ * @typedef {{ at: string, by: string, reason: string, scheduled?: boolean }} Revocation
  * @typedef {{ arn: string, id: string, version: string }} Guardrail
- * @typedef {{ schema: 1, workload: string, tenants: string[], revoked: Revocation | null } & (
+ * @typedef {{ schema: 1, workload: string, tenants: string[], callers: string[], revoked: Revocation | null } & (
  *   { kind: 'bedrock', modelId: string, modelArn: string, guardrail: Guardrail }
  *   | { kind: 'sagemaker', endpointName: string, endpointArn: string }
  *   | { kind: 'kubernetes' })} ServiceEntry

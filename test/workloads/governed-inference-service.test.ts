@@ -124,7 +124,11 @@ describe('model access through the gateway', () => {
     const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
     expect(entry.name).toBe('/governance/dev/routes/chat');
     expect(entry.value).toMatch(/^\$\{jsonencode\(\{"schema" = 1, "workload" = "chat", "kind" = "bedrock", "modelId" = "anthropic\.claude-3-haiku-20240307-v1:0"/);
-    expect(entry.value).toMatch(/"guardrail" = \{"arn" = .*"version" = .*\}, "tenants" = \[\], "revoked" = null/);
+    expect(entry.value).toMatch(/"guardrail" = \{"arn" = .*"version" = .*\}, "tenants" = \[\], "callers" = \[\], "revoked" = null/);
+  });
+  test('callee consent: the route entry names the roles the service granted; the gateway function refuses any other', () => {
+    const entry = only(json, 'aws_ssm_parameter', 'chat_route-entry').value;
+    expect(entry).toMatch(/"callers" = \[aws_iam_role\.llm_identity_role_[0-9A-F]+\.name\]/);
   });
   test('the Bedrock integration identity may invoke only its named model, and only with the guardrail attached', () => {
     const s = statements(only(json, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy);

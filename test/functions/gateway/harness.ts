@@ -54,11 +54,14 @@ export const TICKETING_CREDENTIAL = 'Bearer tool-side-token-ticketing-0123456789
 export const RUNBOOKS_CREDENTIAL = 'runbooks-api-key-0123456789';
 export const KUBECTL_FN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:kubectl-tool`;
 
+/** The workloads the services granted (their route entries' callers). */
+export const GRANTED_CALLERS = [`${PREFIX}web-frontend`, `${PREFIX}ticket-summarizer`];
+
 export function serviceEntries(): Record<string, unknown> {
   return {
-    'support-chat': { schema: 1, workload: 'support-chat', kind: 'bedrock', modelId: HAIKU, modelArn: HAIKU_ARN, guardrail: GUARDRAIL, tenants: ['acme'], revoked: null },
-    'fraud-scoring': { schema: 1, workload: 'fraud-scoring', kind: 'sagemaker', endpointName: 'prod-fraud-scoring', endpointArn: ENDPOINT_ARN, tenants: [], revoked: null },
-    'ticket-summarizer': { schema: 1, workload: 'ticket-summarizer', kind: 'kubernetes', tenants: [], revoked: null },
+    'support-chat': { schema: 1, workload: 'support-chat', kind: 'bedrock', modelId: HAIKU, modelArn: HAIKU_ARN, guardrail: GUARDRAIL, tenants: ['acme'], callers: GRANTED_CALLERS, revoked: null },
+    'fraud-scoring': { schema: 1, workload: 'fraud-scoring', kind: 'sagemaker', endpointName: 'prod-fraud-scoring', endpointArn: ENDPOINT_ARN, tenants: [], callers: GRANTED_CALLERS, revoked: null },
+    'ticket-summarizer': { schema: 1, workload: 'ticket-summarizer', kind: 'kubernetes', tenants: [], callers: GRANTED_CALLERS, revoked: null },
   };
 }
 

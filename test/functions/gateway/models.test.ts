@@ -4,7 +4,7 @@
  */
 import {
   ACCOUNT, agentModelEvent, AwsError, bodyOf, callerArn, ENDPOINT_ARN, GUARDRAIL, HAIKU, HAIKU_ARN, harness, integrationRole, MODEL,
-  MODEL_ARN, MODEL_KEY, PREFIX, REGION, RUNBOOKS_SECRET, simulate, TICKETING_SECRET, TOOL_KEY_ARN, workloadEvent,
+  MODEL_ARN, MODEL_KEY, PREFIX, REGION, RUNBOOKS_SECRET, simulate, TICKETING_SECRET, TOOL_KEY_ARN, workloadEvent, GRANTED_CALLERS,
 } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -173,9 +173,9 @@ describe('integration sessions are cached by role, source identity and session p
 
   it('opens a new session for another caller (the source identity differs)', async () => {
     const h = harness();
-    await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}a`) }));
-    await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}b`) }));
-    expect(h.stsCalls.map((c) => c.SourceIdentity)).toEqual([`${PREFIX}a`, `${PREFIX}b`]);
+    await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}web-frontend`) }));
+    await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}ticket-summarizer`) }));
+    expect(h.stsCalls.map((c) => c.SourceIdentity)).toEqual([`${PREFIX}web-frontend`, `${PREFIX}ticket-summarizer`]);
   });
 
   it('opens a new session 60 seconds before the cached one expires', async () => {
@@ -190,7 +190,7 @@ describe('integration sessions are cached by role, source identity and session p
 
   it('fails closed when AssumeRole is refused (500, no model call)', async () => {
     const h = harness();
-    h.ssm.parameters.set('/governance/prod/routes/orphan', JSON.stringify({ schema: 1, workload: 'orphan', kind: 'bedrock', modelId: HAIKU, modelArn: HAIKU_ARN, guardrail: GUARDRAIL, tenants: [], revoked: null }));
+    h.ssm.parameters.set('/governance/prod/routes/orphan', JSON.stringify({ schema: 1, workload: 'orphan', kind: 'bedrock', modelId: HAIKU, modelArn: HAIKU_ARN, guardrail: GUARDRAIL, tenants: [], callers: GRANTED_CALLERS, revoked: null }));
     const response = await h.handler(workloadEvent('orphan'));
     expect([response.statusCode, h.last().reason, h.awsCalls]).toEqual([500, expect.stringMatching(/^authorized, then: gateway error: AccessDenied: not authorized to assume/), []]);
   });

@@ -1,7 +1,7 @@
 /**
  * The gateway function: configuration, routing by the matched template, and the verified caller.
  */
-import { ACCOUNT, agentCaller, callerArn, harness, PREFIX, toolEvent, workloadEvent, bodyOf } from './harness';
+import { ACCOUNT, agentCaller, callerArn, harness, PREFIX, ROUTE_PREFIX, serviceEntries, toolEvent, TUESDAY_10, workloadEvent, bodyOf } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { REQUIRED } = require('../../../functions/gateway/config.js');
@@ -116,10 +116,25 @@ describe('the verified caller', () => {
     expect(h.ssm.calls).toEqual([]);
   });
 
-  it('on a workload route accepts any role of the account (IAM decided who may call)', async () => {
+  it('on a workload route accepts a role the service granted (its route entry names it)', async () => {
+    const h = harness();
+    const response = await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}ticket-summarizer`) }));
+    expect([response.statusCode, h.last().caller]).toEqual([200, callerArn(`${PREFIX}ticket-summarizer`)]);
+  });
+
+  it('callee consent: a caller whose team granted itself the route in its own policy, but whom the service never granted, is refused', async () => {
     const h = harness();
     const response = await h.handler(workloadEvent('support-chat', { caller: callerArn('any-team-role') }));
-    expect([response.statusCode, h.last().caller]).toEqual([200, callerArn('any-team-role')]);
+    expect([response.statusCode, h.last().reason, h.stsCalls.length]).toEqual([403, 'caller role any-team-role is not one workload support-chat granted', 0]);
+  });
+
+  it('a scheduled revocation refuses from its time on, not before', async () => {
+    const h = harness();
+    const entry = { ...(serviceEntries()['support-chat'] as object), revoked: { at: new Date(TUESDAY_10 + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), by: 'secops@example.com', reason: 'INC-1: planned retirement', scheduled: true } };
+    h.ssm.parameters.set(`${ROUTE_PREFIX}support-chat`, JSON.stringify(entry));
+    const before = await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}web-frontend`) }));
+    const after = await h.handler(workloadEvent('support-chat', { caller: callerArn(`${PREFIX}web-frontend`), at: TUESDAY_10 + 2 * 3600_000 }));
+    expect([before.statusCode, after.statusCode]).toEqual([200, 403]);
   });
 
   it('passes the caller\'s role name as the source identity of the integration session', async () => {
