@@ -28,10 +28,14 @@ export interface IGovernedEnvironment extends IConstruct {
    */
   readonly allowedModels: readonly string[];
   readonly allowedModelsKnown: boolean;
+  /** Regions workloads may call (the permission boundary denies every other); a workload stack deploys to one of them. */
+  readonly allowedRegions: readonly string[];
   readonly guardrail: { readonly arn: string; readonly id: string; readonly version: string };
   /** Name of the audit archive bucket (object-locked, SSE-KMS): where captured model data lands. */
   readonly auditArchiveBucket: string;
   readonly rotationFunctionArn: string;
+  /** CloudWatch log group that receives the account's Bedrock model invocation logs (prompts and answers). */
+  readonly invocationLogGroupName: string;
   readonly network: {
     readonly vpcId: string;
     readonly vpcCidr: string;

@@ -11,6 +11,7 @@ import { platformRolePath } from '../governance/rotation';
 import { Guardrail } from '../primitives/guardrail';
 import { AuditSink } from './audit-sink';
 import { ContractEnvironment, publishContract, type ContractOptions } from './environment-contract';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
 import {
   checkEnvironmentProps, DEFAULT_ROTATION_DAYS, isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD, type GovernedEnvironmentProps,
@@ -77,9 +78,11 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   public readonly gatewayApi: Gateway;
   public readonly baselineGuardrail: Guardrail;
   public readonly tags: Record<string, string>;
+  get invocationLogGroupName(): string { return this.auditSink.invocationLogs.name; }
 
   constructor(scope: Construct, id: string, props: GovernedEnvironmentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkEnvironmentProps(problems, props, today(this));
     problems.throwIfAny();

@@ -26,6 +26,7 @@ import { checkAgentModels, checkAgentRuntime, claimAgentIdentity, isGovernedServ
 import { checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment } from './inference-service-props';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /** IAM policy concerns of an agent role: model access and tool access never share a document. */
 export const AGENT_CONCERNS = { modelAccess: 'model-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
@@ -72,6 +73,7 @@ export class GovernedAgent extends Construct implements IGrantee {
 
   constructor(scope: Construct, id: string, props: GovernedAgentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (!props || typeof props !== 'object') problems.throwIfAny();

@@ -21,6 +21,7 @@ import { RotatingSecret } from '../primitives/rotating-secret';
 import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkModel, checkReferences, checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment, type GovernedInferenceServiceProps } from './inference-service-props';
 import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /**
  * A governed AI inference workload in one environment, from one construct: its own identity, its
@@ -53,6 +54,7 @@ export class GovernedInferenceService extends Construct implements IGrantee {
 
   constructor(scope: Construct, id: string, props: GovernedInferenceServiceProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (props && typeof props === 'object') {
