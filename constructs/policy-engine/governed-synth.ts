@@ -86,7 +86,7 @@ export function governedSynth(app: App, synth: () => void, options: GovernanceOp
   const governanceMs = performance.now() - started;
 
   const log = options.log ?? ((line: string) => console.log(line));
-  evaluations.forEach((e, i) => log(stackSummary(e, reportFiles[i])));
+  evaluations.forEach((e, i) => log(stackSummary(e, models[i].resources.filter((r) => r.mode === 'managed').length, reportFiles[i])));
   const warnings = evaluations.flatMap((e) => e.warnings);
   if (warnings.length) (options.warn ?? ((m: string) => console.warn(m)))(`Governance warnings (${warnings.length}):\n${warnings.map(formatFinding).join('\n')}`);
 
@@ -107,14 +107,14 @@ export function governedSynth(app: App, synth: () => void, options: GovernanceOp
  * One line per stack: `product-dev: 86 resources; 0 errors, 1 warning (1 cannot verify), 0 excepted;
  * withdrawn|report cdktf.out/stacks/product-dev/governance.md`.
  */
-export function stackSummary(e: StackEvaluation, reportFile: string): string {
+export function stackSummary(e: StackEvaluation, resources: number, reportFile: string): string {
   const counting = e.findings.filter((f) => !f.exceptedBy);
   const cannotVerify = e.warnings.filter((f) => f.status === 'cannot-verify').length + e.errors.filter((f) => f.status === 'cannot-verify').length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const relative = path.relative(process.cwd(), reportFile);
   const where = relative && !relative.startsWith('..') ? relative : reportFile;
   return (
-    `${e.stackName}: ${plural(e.resourceCount, 'resource')}; ${plural(e.errors.length, 'error')}, ${plural(e.warnings.length, 'warning')}` +
+    `${e.stackName}: ${plural(resources, 'resource')}; ${plural(e.errors.length, 'error')}, ${plural(e.warnings.length, 'warning')}` +
     `${cannotVerify ? ` (${cannotVerify} cannot verify)` : ''}, ${e.findings.length - counting.length} excepted; ` +
     `${e.errors.length ? 'synthesized output withdrawn, ' : ''}report ${where}`
   );
