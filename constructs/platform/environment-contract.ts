@@ -8,7 +8,7 @@ import type { Accountability } from '../governance/accountability';
 import { isSlug } from '../governance/accountability';
 import type { IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
 import { GovernanceValidationError, ProblemCollector, type Problem } from '../governance/errors';
-import { ensureGoverned } from '../policy-engine/ensure-governed';
+import { addPreSynthCheck, ensureGoverned } from '../policy-engine/ensure-governed';
 import { livePostconditions, modelsUsedIn } from './contract-postconditions';
 import { CONTRACT_FIELDS, CONTRACT_VERSION, contractBody, type ContractBody, type EnvironmentContract } from './contract-schema';
 import { isProductionName, MAX_ENV_NAME_LENGTH } from './environment-props';
@@ -201,6 +201,8 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
       source: pinned ? 'pinned' : 'live',
       ...(pinned ? { file: this.contractFile!.split(path.sep).join('/'), revision: pinned.revision, invocationLogGroupName: pinned.invocationLogGroupName } : {}),
     });
+    // Before anything is written (a governed synth), and as a construct validation (cdktf's own synth, tests).
+    addPreSynthCheck(this, () => this.validateLiveSource());
     this.node.addValidation({ validate: () => this.validateLiveSource() });
   }
 
@@ -227,27 +229,30 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
     };
   }
 
-  /** Without a pinned copy the contract's values are unknown until plan: only the platform stack in the same app makes them checkable. */
+  /**
+   * Without a pinned copy the contract's values are unknown until plan: only the platform stack in
+   * the same app makes them checkable. Runs at synth (construct validation) and throws the one
+   * GovernanceValidationError itself, so the error keeps its shape.
+   */
   private validateLiveSource(): string[] {
     if (this.pinned) return [];
     const platform = publishedEnvironment(this, this.name);
     if (!platform) {
       const file = defaultContractFile(this.name);
-      return [
-        new GovernanceValidationError(this.node.path, [
-          {
-            prop: 'contract.file',
-            value: undefined,
-            allowed: `a pinned copy of ${this.name}'s contract (${file} does not exist under ${process.cwd()}), or ${this.name}'s platform stack in the same app`,
-            fix: `pin the contract: ${exportCommand(this.name)}, commit ${file}, and synthesize again (or pass contract.file)`,
-          },
-        ]).message,
-      ];
+      throw new GovernanceValidationError(this.node.path, [
+        {
+          prop: 'contract.file',
+          value: undefined,
+          allowed: `a pinned copy of ${this.name}'s contract (${file} does not exist under ${process.cwd()}), or ${this.name}'s platform stack in the same app`,
+          fix: `pin the contract: ${exportCommand(this.name)}, commit ${file}, and synthesize again (or pass contract.file)`,
+        },
+      ]);
     }
-    const allowed = (platform as { allowedRegions?: readonly string[] }).allowedRegions;
+    const allowed = platform.allowedRegions;
     if (!Array.isArray(allowed) || allowed.some((r) => Token.isUnresolved(r))) return [];
     const bad = [...this.regions].filter((r) => !allowed.includes(r));
-    return bad.length ? [new GovernanceValidationError(this.node.path, bad.map((r) => this.regionProblem(r, allowed, `platform stack ${TerraformStack.of(platform).node.id}`))).message] : [];
+    if (bad.length) throw new GovernanceValidationError(this.node.path, bad.map((r) => this.regionProblem(r, allowed, `platform stack ${TerraformStack.of(platform).node.id}`)));
+    return [];
   }
 }
 

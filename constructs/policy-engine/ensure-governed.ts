@@ -36,3 +36,22 @@ export function ensureGoverned(scope: IConstruct): void {
   };
   markGoverned(app);
 }
+
+const preSynthChecks = new WeakMap<IConstruct, (() => void)[]>();
+
+/**
+ * Registers a check that the governed synth runs on the whole app before cdktf writes anything
+ * (cdktf validates and writes one stack at a time, so a check that fails in a later stack would
+ * leave earlier stacks written). The check throws its own error. Only for checks that read the
+ * construct tree as built, not what aspects add at synth.
+ */
+export function addPreSynthCheck(scope: IConstruct, check: () => void): void {
+  const root = scope.node.root;
+  if (!preSynthChecks.has(root)) preSynthChecks.set(root, []);
+  preSynthChecks.get(root)!.push(check);
+}
+
+/** Runs the app's pre-synth checks (see {@link addPreSynthCheck}). */
+export function runPreSynthChecks(app: IConstruct): void {
+  for (const check of preSynthChecks.get(app.node.root) ?? []) check();
+}

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { TerraformStack, type App } from 'cdktf';
 import { today } from '../governance/clock';
+import { runPreSynthChecks } from './ensure-governed';
 import { resolveContractValues } from './contract-values';
 import { evaluateApp, formatFinding, type Rule, type StackEvaluation } from './rule-engine';
 import { buildReport, REPORT_JSON, REPORT_MARKDOWN, reportMarkdown } from './report';
@@ -62,7 +63,12 @@ export function governedSynth(app: App, synth: () => void, options: GovernanceOp
     };
   }
   try {
+    runPreSynthChecks(app);
     synth();
+  } catch (e) {
+    // cdktf writes stack by stack: a failure in a later stack must not leave earlier ones behind, unchecked.
+    withdraw(app, stacks);
+    throw e;
   } finally {
     for (const stack of stacks) delete (stack as { toTerraform?: unknown }).toTerraform;
   }
@@ -92,8 +98,7 @@ export function governedSynth(app: App, synth: () => void, options: GovernanceOp
 
   const errors = evaluations.flatMap((e) => e.errors);
   if (errors.length) {
-    for (const stack of stacks) fs.rmSync(path.join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath), { force: true });
-    fs.rmSync(path.join(app.outdir, 'manifest.json'), { force: true });
+    withdraw(app, stacks);
     throw new GovernanceCheckFailed(
       `Governance check failed with ${errors.length} error(s); the synthesized configuration was withdrawn ` +
         `(see ${REPORT_MARKDOWN} in each stack directory):\n${errors.map(formatFinding).join('\n')}`,
@@ -101,6 +106,12 @@ export function governedSynth(app: App, synth: () => void, options: GovernanceOp
     );
   }
   return { evaluations, governanceMs };
+}
+
+/** Removes each stack's `cdk.tf.json` and the app's `manifest.json`; local state and `.terraform` stay. */
+function withdraw(app: App, stacks: readonly TerraformStack[]): void {
+  for (const stack of stacks) fs.rmSync(path.join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath), { force: true });
+  fs.rmSync(path.join(app.outdir, 'manifest.json'), { force: true });
 }
 
 /**

@@ -103,20 +103,27 @@ function commonjsConsumer(tarball: string, program: string): string | undefined 
     tally.fail('a product stack alone: 0 cannot-verify findings', `check --format json did not print JSON: ${(e as Error).message}\n${out(json)}`);
   }
 
-  // The Lambda assets: copied from the installed package into the stack's output.
+  // The Lambda assets: each archive in the output holds exactly an installed function's files, and
+  // its hash (cdktf's own, in the asset path) is that of node_modules/cdktf-ai-governance/functions/<fn>.
   const installed = path.join(dir, 'node_modules', 'cdktf-ai-governance', 'functions');
   const stacksDir = path.join(dir, 'cdktf.out', 'stacks');
-  const assets = listFiles(stacksDir).filter((f) => /\/assets\//.test(f) && f.endsWith('/index.js'));
-  const fromPackage = assets.filter((a) => {
-    const body = fs.readFileSync(path.join(stacksDir, a), 'utf8');
-    return fs.readdirSync(installed).some((fn) => fs.existsSync(path.join(installed, fn, 'index.js')) && fs.readFileSync(path.join(installed, fn, 'index.js'), 'utf8') === body);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the consumer's own cdktf computes asset hashes
+  const { hashPath } = require(path.join(dir, 'node_modules', 'cdktf', 'lib', 'private', 'fs')) as { hashPath(src: string): string };
+  const functions = fs.readdirSync(installed).filter((fn) => fs.existsSync(path.join(installed, fn, 'index.js')));
+  const archives = listFiles(stacksDir).filter((f) => /\/assets\/.+\/archive\.zip$/.test(f));
+  const matched = archives.map((a) => {
+    const hash = path.basename(path.dirname(a));
+    const fn = functions.find((f) => hashPath(path.join(installed, f)).toUpperCase() === hash.toUpperCase());
+    const entries = sh('unzip', ['-Z1', path.join(stacksDir, a)], dir).stdout.split('\n').filter((e) => e && !e.endsWith('/')).sort();
+    const sameFiles = fn !== undefined && JSON.stringify(entries) === JSON.stringify(listFiles(path.join(installed, fn)).sort());
+    return { archive: a, fn, sameFiles };
   });
-  const referenced = fs.readdirSync(stacksDir).some((s) => fs.readFileSync(path.join(stacksDir, s, 'cdk.tf.json'), 'utf8').includes('assets/'));
+  const referenced = archives.every((a) => fs.readFileSync(path.join(stacksDir, a.split('/')[0], 'cdk.tf.json'), 'utf8').includes(`"${a.split('/').slice(1).join('/')}"`));
   tally.check(
     'Lambda assets resolved from node_modules/cdktf-ai-governance/functions are in the output',
-    assets.length > 0 && fromPackage.length === assets.length && referenced,
-    `assets: ${assets.join(', ') || 'none'}; identical to the installed package's: ${fromPackage.join(', ') || 'none'}; referenced by cdk.tf.json: ${referenced}`,
-    assets.join(', '),
+    archives.length > 0 && matched.every((m) => m.fn && m.sameFiles) && referenced,
+    `archives: ${matched.map((m) => `${m.archive} -> ${m.fn ?? 'no installed function has its hash'}${m.sameFiles ? '' : ' (files differ)'}`).join('; ') || 'none'}; referenced by cdk.tf.json: ${referenced}`,
+    matched.map((m) => `${m.fn}: ${m.archive}`).join(', '),
   );
   return dir;
 }

@@ -167,7 +167,7 @@ describe('without a pinned contract', () => {
     const app = new GovernedApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'unpinned-')), context: { [TODAY_CONTEXT_KEY]: TODAY }, ...quiet });
     new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'eu-west-1' });
     expect(() => app.synth()).toThrow(
-      /\[product-dev\/environment\] Invalid governance props at 'product-dev\/environment' \(1 problem\):\n {2}- contract\.file: got nothing; allowed: a pinned copy of dev's contract \(contracts\/dev\.json does not exist under \S+\), or dev's platform stack in the same app; fix: pin the contract: aws ssm get-parameter --name \/governance\/dev\/contract --query Parameter\.Value --output text \| npx cdktf-ai-governance contract export --env dev -o contracts\/dev\.json, commit contracts\/dev\.json, and synthesize again/,
+      /^Invalid governance props at 'product-dev\/environment' \(1 problem\):\n {2}- contract\.file: got nothing; allowed: a pinned copy of dev's contract \(contracts\/dev\.json does not exist under \S+\), or dev's platform stack in the same app; fix: pin the contract: aws ssm get-parameter --name \/governance\/dev\/contract --query Parameter\.Value --output text \| npx cdktf-ai-governance contract export --env dev -o contracts\/dev\.json, commit contracts\/dev\.json, and synthesize again/,
     );
   });
 

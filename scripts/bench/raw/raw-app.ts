@@ -65,7 +65,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { App, AssetType, TerraformAsset, TerraformStack, Token } from 'cdktf';
+import { App, AssetType, TerraformAsset, TerraformOutput, TerraformStack, Token } from 'cdktf';
 
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -756,7 +756,7 @@ export function rawApp(app: App): void {
     description: "Governed environment contract of dev (v1)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 1, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/dev/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 1, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/dev/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 1, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/dev/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -767,6 +767,10 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
+  });
+  const stack0e54 = new TerraformOutput(stack0, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of dev as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env dev",
   });
   const stack1 = new TerraformStack(app, "platform-prod");
   const stack1e0 = new AwsProvider(stack1, "aws", {
@@ -1428,7 +1432,7 @@ export function rawApp(app: App): void {
     description: "Governed environment contract of prod (v1)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 1, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/prod/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 1, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/prod/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 1, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/prod/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1439,6 +1443,10 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
+  });
+  const stack1e51 = new TerraformOutput(stack1, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of prod as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env prod",
   });
   const stack2 = new TerraformStack(app, "product-dev");
   const stack2e0 = new AwsProvider(stack2, "aws", {
@@ -1452,18 +1460,8 @@ export function rawApp(app: App): void {
   const stack2e1 = new DataAwsSsmParameter(stack2, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
   });
-  const stack2e2 = new DataAwsEksCluster(stack2, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e3 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e4 = new KubernetesProvider(stack2, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack2e5 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
+  stack2e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack2e2 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
     name: "dev-support-chat",
     path: "/governed/dev/",
     description: "Governed workload identity support-chat in dev",
@@ -1482,7 +1480,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e6 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
+  const stack2e3 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
     name: "/governed/dev/support-chat",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1497,29 +1495,29 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e7 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
+  const stack2e4 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
     name: "model-access",
     role: "${aws_iam_role.support-chat_identity_role_9DC6FA13.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e8 = new ApiGatewayResource(stack2, "support-chat_route_path-0_9AA5E821", {
+  const stack2e5 = new ApiGatewayResource(stack2, "support-chat_route_path-0_9AA5E821", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
     pathPart: "support-chat",
   });
-  const stack2e9 = new ApiGatewayResource(stack2, "support-chat_route_path-1_5A1C8A29", {
+  const stack2e6 = new ApiGatewayResource(stack2, "support-chat_route_path-1_5A1C8A29", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.support-chat_route_path-0_9AA5E821.id}",
     pathPart: "invoke",
   });
-  const stack2e10 = new ApiGatewayMethod(stack2, "support-chat_route_method_1636C808", {
+  const stack2e7 = new ApiGatewayMethod(stack2, "support-chat_route_method_1636C808", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.support-chat_route_path-1_5A1C8A29.id}",
     httpMethod: "POST",
     authorization: "AWS_IAM",
     apiKeyRequired: true,
   });
-  const stack2e11 = new ApiGatewayIntegration(stack2, "support-chat_route_integration_D446B0DF", {
+  const stack2e8 = new ApiGatewayIntegration(stack2, "support-chat_route_integration_D446B0DF", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.support-chat_route_path-1_5A1C8A29.id}",
     httpMethod: "${aws_api_gateway_method.support-chat_route_method_1636C808.http_method}",
@@ -1534,11 +1532,11 @@ export function rawApp(app: App): void {
     },
     timeoutMilliseconds: 29000,
   });
-  stack2e11.addOverride("lifecycle.precondition", [{
+  stack2e8.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "product-dev/support-chat: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack2e12 = new ApiGatewayDeployment(stack2, "support-chat_stage_deployment_C3A2F756", {
+  const stack2e9 = new ApiGatewayDeployment(stack2, "support-chat_stage_deployment_C3A2F756", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     description: "support-chat routes",
     triggers: {
@@ -1547,9 +1545,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack2e10, stack2e11],
+    dependsOn: [stack2e7, stack2e8],
   });
-  const stack2e13 = new ApiGatewayStage(stack2, "support-chat_stage_CF39E787", {
+  const stack2e10 = new ApiGatewayStage(stack2, "support-chat_stage_CF39E787", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     deploymentId: "${aws_api_gateway_deployment.support-chat_stage_deployment_C3A2F756.id}",
     stageName: "support-chat",
@@ -1569,7 +1567,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e14 = new ApiGatewayMethodSettings(stack2, "support-chat_stage_settings_7B855FC9", {
+  const stack2e11 = new ApiGatewayMethodSettings(stack2, "support-chat_stage_settings_7B855FC9", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     stageName: "${aws_api_gateway_stage.support-chat_stage_CF39E787.stage_name}",
     methodPath: "*/*",
@@ -1581,7 +1579,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack2e15 = new ApiGatewayUsagePlan(stack2, "support-chat_stage_usage-plan_96BE398A", {
+  const stack2e12 = new ApiGatewayUsagePlan(stack2, "support-chat_stage_usage-plan_96BE398A", {
     name: "dev-support-chat",
     description: "Quota of support-chat in dev; its API key is a rotated secret",
     apiStages: [{
@@ -1607,7 +1605,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e16 = new SecretsmanagerSecret(stack2, "support-chat_gateway-key_secret_0992C571", {
+  const stack2e13 = new SecretsmanagerSecret(stack2, "support-chat_gateway-key_secret_0992C571", {
     name: "governed/dev/support-chat/gateway-api-key",
     description: "Gateway API key of support-chat in dev: metered by its usage plan",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -1628,19 +1626,19 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e17 = new SecretsmanagerSecretPolicy(stack2, "support-chat_gateway-key_policy_3998D6A9", {
+  const stack2e14 = new SecretsmanagerSecretPolicy(stack2, "support-chat_gateway-key_policy_3998D6A9", {
     secretArn: "${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e18 = new SecretsmanagerSecretRotation(stack2, "support-chat_gateway-key_rotation_0CC5B27D", {
+  const stack2e15 = new SecretsmanagerSecretRotation(stack2, "support-chat_gateway-key_rotation_0CC5B27D", {
     secretId: "${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e19 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
+  const stack2e16 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
     name: "dev-support-chat",
     budgetType: "COST",
     timeUnit: "MONTHLY",
@@ -1680,7 +1678,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e20 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
+  const stack2e17 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
     name: "dev-fraud-scoring",
     path: "/governed/dev/",
     description: "Governed workload identity fraud-scoring in dev",
@@ -1699,7 +1697,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e21 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
+  const stack2e18 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
     name: "/governed/dev/fraud-scoring",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1714,12 +1712,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e22 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
+  const stack2e19 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
     name: "runtime",
     role: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring*\"},{\"Sid\":\"CaptureInvocationsToAuditArchive\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket}/sagemaker/dev-fraud-scoring/*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e23 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
+  const stack2e20 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
     name: "dev-fraud-scoring-model",
     description: "SageMaker model dev-fraud-scoring: no ingress, HTTPS to the VPC only",
     vpcId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcId}",
@@ -1743,7 +1741,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e24 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
+  const stack2e21 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
     name: "dev-fraud-scoring",
     executionRoleArn: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.arn}",
     enableNetworkIsolation: true,
@@ -1766,7 +1764,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e25 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
+  const stack2e22 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
     name: "dev-fraud-scoring",
     kmsKeyArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     dataCaptureConfig: {
@@ -1797,7 +1795,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e26 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
+  const stack2e23 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
     name: "dev-fraud-scoring",
     endpointConfigName: "${aws_sagemaker_endpoint_configuration.fraud-scoring_endpoint_config_EC05737B.name}",
     tags: {
@@ -1811,7 +1809,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e27 = new IamRole(stack2, "fraud-scoring_gateway-identity_role_276FE6EF", {
+  const stack2e24 = new IamRole(stack2, "fraud-scoring_gateway-identity_role_276FE6EF", {
     name: "dev-fraud-scoring-gw",
     path: "/governed/dev/",
     description: "Governed workload identity fraud-scoring-gw in dev",
@@ -1830,29 +1828,29 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e28 = new IamRolePolicy(stack2, "fraud-scoring_gateway-identity_policy-model-access_A3BE7740", {
+  const stack2e25 = new IamRolePolicy(stack2, "fraud-scoring_gateway-identity_policy-model-access_A3BE7740", {
     name: "model-access",
     role: "${aws_iam_role.fraud-scoring_gateway-identity_role_276FE6EF.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedEndpoint\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"${aws_sagemaker_endpoint.fraud-scoring_endpoint_6905D1E5.arn}\"}]}",
   });
-  const stack2e29 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-0_06C8C3C1", {
+  const stack2e26 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-0_06C8C3C1", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
     pathPart: "fraud-scoring",
   });
-  const stack2e30 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-1_50A40526", {
+  const stack2e27 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-1_50A40526", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.fraud-scoring_route_path-0_06C8C3C1.id}",
     pathPart: "invoke",
   });
-  const stack2e31 = new ApiGatewayMethod(stack2, "fraud-scoring_route_method_EA7873BB", {
+  const stack2e28 = new ApiGatewayMethod(stack2, "fraud-scoring_route_method_EA7873BB", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.fraud-scoring_route_path-1_50A40526.id}",
     httpMethod: "POST",
     authorization: "AWS_IAM",
     apiKeyRequired: true,
   });
-  const stack2e32 = new ApiGatewayIntegration(stack2, "fraud-scoring_route_integration_12D4F0DC", {
+  const stack2e29 = new ApiGatewayIntegration(stack2, "fraud-scoring_route_integration_12D4F0DC", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.fraud-scoring_route_path-1_50A40526.id}",
     httpMethod: "${aws_api_gateway_method.fraud-scoring_route_method_EA7873BB.http_method}",
@@ -1863,7 +1861,7 @@ export function rawApp(app: App): void {
     passthroughBehavior: "WHEN_NO_MATCH",
     timeoutMilliseconds: 29000,
   });
-  const stack2e33 = new ApiGatewayDeployment(stack2, "fraud-scoring_stage_deployment_AEAEF9F8", {
+  const stack2e30 = new ApiGatewayDeployment(stack2, "fraud-scoring_stage_deployment_AEAEF9F8", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     description: "fraud-scoring routes",
     triggers: {
@@ -1872,9 +1870,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack2e31, stack2e32],
+    dependsOn: [stack2e28, stack2e29],
   });
-  const stack2e34 = new ApiGatewayStage(stack2, "fraud-scoring_stage_F5E697DE", {
+  const stack2e31 = new ApiGatewayStage(stack2, "fraud-scoring_stage_F5E697DE", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     deploymentId: "${aws_api_gateway_deployment.fraud-scoring_stage_deployment_AEAEF9F8.id}",
     stageName: "fraud-scoring",
@@ -1894,7 +1892,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e35 = new ApiGatewayMethodSettings(stack2, "fraud-scoring_stage_settings_705D4438", {
+  const stack2e32 = new ApiGatewayMethodSettings(stack2, "fraud-scoring_stage_settings_705D4438", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     stageName: "${aws_api_gateway_stage.fraud-scoring_stage_F5E697DE.stage_name}",
     methodPath: "*/*",
@@ -1906,7 +1904,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack2e36 = new ApiGatewayUsagePlan(stack2, "fraud-scoring_stage_usage-plan_B2014212", {
+  const stack2e33 = new ApiGatewayUsagePlan(stack2, "fraud-scoring_stage_usage-plan_B2014212", {
     name: "dev-fraud-scoring",
     description: "Quota of fraud-scoring in dev; its API key is a rotated secret",
     apiStages: [{
@@ -1932,7 +1930,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e37 = new SecretsmanagerSecret(stack2, "fraud-scoring_gateway-key_secret_DF9C6341", {
+  const stack2e34 = new SecretsmanagerSecret(stack2, "fraud-scoring_gateway-key_secret_DF9C6341", {
     name: "governed/dev/fraud-scoring/gateway-api-key",
     description: "Gateway API key of fraud-scoring in dev: metered by its usage plan",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -1953,19 +1951,19 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e38 = new SecretsmanagerSecretPolicy(stack2, "fraud-scoring_gateway-key_policy_FBD963DF", {
+  const stack2e35 = new SecretsmanagerSecretPolicy(stack2, "fraud-scoring_gateway-key_policy_FBD963DF", {
     secretArn: "${aws_secretsmanager_secret.fraud-scoring_gateway-key_secret_DF9C6341.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e39 = new SecretsmanagerSecretRotation(stack2, "fraud-scoring_gateway-key_rotation_873F3E37", {
+  const stack2e36 = new SecretsmanagerSecretRotation(stack2, "fraud-scoring_gateway-key_rotation_873F3E37", {
     secretId: "${aws_secretsmanager_secret.fraud-scoring_gateway-key_secret_DF9C6341.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e40 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
+  const stack2e37 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
     name: "dev-ticket-summarizer",
     path: "/governed/dev/",
     description: "Governed workload identity ticket-summarizer in dev",
@@ -1984,7 +1982,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e41 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
+  const stack2e38 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
     name: "/governed/dev/ticket-summarizer",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1999,12 +1997,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e42 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
+  const stack2e39 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
     name: "logs",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.ticket-summarizer_logs_log-group_755A4916.arn}:log-stream:*\"}]}",
   });
-  const stack2e43 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
+  const stack2e40 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
     metadata: {
       name: "ticket-summarizer",
       labels: {
@@ -2023,7 +2021,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e44 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
+  const stack2e41 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2042,7 +2040,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack2e45 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
+  const stack2e42 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "ticket-summarizer",
     serviceAccount: "ticket-summarizer",
@@ -2058,7 +2056,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e46 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
+  const stack2e43 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2166,7 +2164,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e47 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
+  const stack2e44 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2195,7 +2193,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e48 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
+  const stack2e45 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2217,7 +2215,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack2e49 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
+  const stack2e46 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
     metadata: {
       name: "allow-gateway-ingress",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2259,7 +2257,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e50 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
+  const stack2e47 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
     metadata: {
       name: "allow-egress-gateway-endpoints-dns",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2327,17 +2325,17 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e51 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-0_1FEA1AE1", {
+  const stack2e48 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-0_1FEA1AE1", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
     pathPart: "ticket-summarizer",
   });
-  const stack2e52 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-1_A151AE61", {
+  const stack2e49 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-1_A151AE61", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.ticket-summarizer_route_path-0_1FEA1AE1.id}",
     pathPart: "{proxy+}",
   });
-  const stack2e53 = new ApiGatewayMethod(stack2, "ticket-summarizer_route_method_C06F64B9", {
+  const stack2e50 = new ApiGatewayMethod(stack2, "ticket-summarizer_route_method_C06F64B9", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
     httpMethod: "ANY",
@@ -2347,7 +2345,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack2e54 = new ApiGatewayIntegration(stack2, "ticket-summarizer_route_integration_1A4D249C", {
+  const stack2e51 = new ApiGatewayIntegration(stack2, "ticket-summarizer_route_integration_1A4D249C", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
     httpMethod: "${aws_api_gateway_method.ticket-summarizer_route_method_C06F64B9.http_method}",
@@ -2361,7 +2359,7 @@ export function rawApp(app: App): void {
     },
     timeoutMilliseconds: 29000,
   });
-  const stack2e55 = new ApiGatewayDeployment(stack2, "ticket-summarizer_stage_deployment_0C221AB7", {
+  const stack2e52 = new ApiGatewayDeployment(stack2, "ticket-summarizer_stage_deployment_0C221AB7", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     description: "ticket-summarizer routes",
     triggers: {
@@ -2370,9 +2368,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack2e53, stack2e54],
+    dependsOn: [stack2e50, stack2e51],
   });
-  const stack2e56 = new ApiGatewayStage(stack2, "ticket-summarizer_stage_C19E754F", {
+  const stack2e53 = new ApiGatewayStage(stack2, "ticket-summarizer_stage_C19E754F", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     deploymentId: "${aws_api_gateway_deployment.ticket-summarizer_stage_deployment_0C221AB7.id}",
     stageName: "ticket-summarizer",
@@ -2392,7 +2390,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e57 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
+  const stack2e54 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     stageName: "${aws_api_gateway_stage.ticket-summarizer_stage_C19E754F.stage_name}",
     methodPath: "*/*",
@@ -2404,7 +2402,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack2e58 = new ApiGatewayUsagePlan(stack2, "ticket-summarizer_stage_usage-plan_4C743DE1", {
+  const stack2e55 = new ApiGatewayUsagePlan(stack2, "ticket-summarizer_stage_usage-plan_4C743DE1", {
     name: "dev-ticket-summarizer",
     description: "Quota of ticket-summarizer in dev; its API key is a rotated secret",
     apiStages: [{
@@ -2430,7 +2428,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e59 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
+  const stack2e56 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
     name: "governed/dev/ticket-summarizer/gateway-api-key",
     description: "Gateway API key of ticket-summarizer in dev: metered by its usage plan",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -2451,19 +2449,19 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e60 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
+  const stack2e57 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e61 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
+  const stack2e58 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e62 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
+  const stack2e59 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
     name: "governed/dev/ticket-summarizer/service-token",
     description: "Service token of ticket-summarizer in dev",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -2483,27 +2481,38 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e63 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
+  const stack2e60 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack2e64 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
+  const stack2e61 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e65 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
+  const stack2e62 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
     name: "secrets",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}\"},{\"Sid\":\"DecryptSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e66 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
+  const stack2e63 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
     name: "service-access",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/support-chat/POST/workloads/support-chat/invoke\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack2e64 = new DataAwsEksCluster(stack2, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e65 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e66 = new KubernetesProvider(stack2, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
   });
   stack2.addDependency(stack0);
   const stack3 = new TerraformStack(app, "agents-dev");
@@ -2518,18 +2527,8 @@ export function rawApp(app: App): void {
   const stack3e1 = new DataAwsSsmParameter(stack3, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
   });
-  const stack3e2 = new DataAwsEksCluster(stack3, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack3e3 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack3e4 = new KubernetesProvider(stack3, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack3e5 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
+  stack3e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack3e2 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
     name: "dev-incident-triage",
     path: "/governed/dev/",
     description: "Governed workload identity incident-triage in dev",
@@ -2548,7 +2547,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e6 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
+  const stack3e3 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
     name: "/governed/dev/incident-triage",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -2563,7 +2562,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e7 = new CloudwatchLogGroup(stack3, "incident-triage_decision-log_log-group_DBB8D40E", {
+  const stack3e4 = new CloudwatchLogGroup(stack3, "incident-triage_decision-log_log-group_DBB8D40E", {
     name: "/governed/dev/incident-triage/tool-decisions",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -2578,17 +2577,17 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
+  const stack3e5 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
     name: "logs",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_logs_log-group_B3DB2C74.arn}:log-stream:*\"}]}",
   });
-  const stack3e9 = new ApiGatewayResource(stack3, "incident-triage_gateway-agent_B1A024D3", {
+  const stack3e6 = new ApiGatewayResource(stack3, "incident-triage_gateway-agent_B1A024D3", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.agentsResourceId}",
     pathPart: "incident-triage",
   });
-  const stack3e10 = new IamRole(stack3, "incident-triage_model-gateway-identity_role_A8A0FD3A", {
+  const stack3e7 = new IamRole(stack3, "incident-triage_model-gateway-identity_role_A8A0FD3A", {
     name: "dev-incident-triage-models-gw",
     path: "/governed/dev/",
     description: "Governed workload identity incident-triage-models-gw in dev",
@@ -2607,34 +2606,34 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e11 = new IamRolePolicy(stack3, "incident-triage_model-gateway-identity_policy-model-access_23A21B9C", {
+  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_model-gateway-identity_policy-model-access_23A21B9C", {
     name: "model-access",
     role: "${aws_iam_role.incident-triage_model-gateway-identity_role_A8A0FD3A.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e12 = new ApiGatewayResource(stack3, "incident-triage_gateway-models_B35C9727", {
+  const stack3e9 = new ApiGatewayResource(stack3, "incident-triage_gateway-models_B35C9727", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
     pathPart: "models",
   });
-  const stack3e13 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64", {
+  const stack3e10 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-models_B35C9727.id}",
     pathPart: "anthropic.claude-3-5-sonnet-20240620-v1-0",
   });
-  const stack3e14 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B", {
+  const stack3e11 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64.id}",
     pathPart: "invoke",
   });
-  const stack3e15 = new ApiGatewayMethod(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4", {
+  const stack3e12 = new ApiGatewayMethod(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
     httpMethod: "POST",
     authorization: "AWS_IAM",
     apiKeyRequired: true,
   });
-  const stack3e16 = new ApiGatewayIntegration(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564", {
+  const stack3e13 = new ApiGatewayIntegration(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
     httpMethod: "${aws_api_gateway_method.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4.http_method}",
@@ -2649,11 +2648,11 @@ export function rawApp(app: App): void {
     },
     timeoutMilliseconds: 29000,
   });
-  stack3e16.addOverride("lifecycle.precondition", [{
+  stack3e13.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-5-sonnet-20240620-v1:0\")}",
     error_message: "agents-dev/incident-triage: model anthropic.claude-3-5-sonnet-20240620-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack3e17 = new VerifiedpermissionsPolicyStore(stack3, "agent-policy-store-dev_store_BEFF38C5", {
+  const stack3e14 = new VerifiedpermissionsPolicyStore(stack3, "agent-policy-store-dev_store_BEFF38C5", {
     description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
     validationSettings: [{
       mode: "STRICT",
@@ -2669,18 +2668,18 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e18 = new VerifiedpermissionsSchema(stack3, "agent-policy-store-dev_schema_FEC0FBF7", {
+  const stack3e15 = new VerifiedpermissionsSchema(stack3, "agent-policy-store-dev_schema_FEC0FBF7", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: {
       value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
-  const stack3e19 = new ApiGatewayResource(stack3, "incident-triage_gateway-tools_2135BD04", {
+  const stack3e16 = new ApiGatewayResource(stack3, "incident-triage_gateway-tools_2135BD04", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
     pathPart: "tools",
   });
-  const stack3e20 = new SecretsmanagerSecret(stack3, "incident-triage_approval-key_secret_4C1EF3F6", {
+  const stack3e17 = new SecretsmanagerSecret(stack3, "incident-triage_approval-key_secret_4C1EF3F6", {
     name: "governed/dev/incident-triage/approval-signing-key",
     description: "Signs step-up approvals of incident-triage's tool calls in dev; never readable by the agent",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -2700,19 +2699,19 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e21 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_approval-key_policy_23371BD8", {
+  const stack3e18 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_approval-key_policy_23371BD8", {
     secretArn: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-incident-triage-tool-authz\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack3e22 = new SecretsmanagerSecretRotation(stack3, "incident-triage_approval-key_rotation_4E0EBDBB", {
+  const stack3e19 = new SecretsmanagerSecretRotation(stack3, "incident-triage_approval-key_rotation_4E0EBDBB", {
     secretId: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack3e23 = new IamRole(stack3, "incident-triage_tool-authorizer_role_E0BCCF16", {
+  const stack3e20 = new IamRole(stack3, "incident-triage_tool-authorizer_role_E0BCCF16", {
     name: "dev-incident-triage-tool-authz",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:lambda:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:function:dev-incident-triage-tool-authz\"}}}]}",
@@ -2729,13 +2728,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e24 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_role_policy_55C132FD", {
+  const stack3e21 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_role_policy_55C132FD", {
     name: "permissions",
     role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}\"},{\"Sid\":\"DecryptIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.arn}\"},{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_decision-log_log-group_DBB8D40E.arn}:log-stream:*\"}]}",
   });
-  const stack3e25 = new TerraformAsset(stack3, "incident-triage_tool-authorizer_code_6328D144", { path: path.join(REPO_ROOT, "functions/tool-authorizer"), type: AssetType.ARCHIVE });
-  const stack3e26 = new LambdaFunction(stack3, "incident-triage_tool-authorizer_function_7E1AEF73", {
+  const stack3e22 = new TerraformAsset(stack3, "incident-triage_tool-authorizer_code_6328D144", { path: path.join(REPO_ROOT, "functions/tool-authorizer"), type: AssetType.ARCHIVE });
+  const stack3e23 = new LambdaFunction(stack3, "incident-triage_tool-authorizer_function_7E1AEF73", {
     functionName: "dev-incident-triage-tool-authz",
     description: "Decides incident-triage's tool calls in dev with Verified Permissions",
     role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.arn}",
@@ -2771,9 +2770,9 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
     },
-    dependsOn: [stack3e7, stack3e23],
+    dependsOn: [stack3e4, stack3e20],
   });
-  const stack3e27 = new IamRole(stack3, "incident-triage_tool-authorizer_invoke-role_3831177A", {
+  const stack3e24 = new IamRole(stack3, "incident-triage_tool-authorizer_invoke-role_3831177A", {
     name: "dev-incident-triage-tool-authz-invoke",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/authorizers/*\"}}}]}",
@@ -2790,12 +2789,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e28 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_invoke-role_policy_32208D9F", {
+  const stack3e25 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_invoke-role_policy_32208D9F", {
     name: "permissions",
     role: "${aws_iam_role.incident-triage_tool-authorizer_invoke-role_3831177A.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolAuthorizer\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.incident-triage_tool-authorizer_function_7E1AEF73.arn}\"}]}",
   });
-  const stack3e29 = new ApiGatewayAuthorizer(stack3, "incident-triage_tool-authorizer_2A88D722", {
+  const stack3e26 = new ApiGatewayAuthorizer(stack3, "incident-triage_tool-authorizer_2A88D722", {
     name: "dev-incident-triage-tool-authz",
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     type: "REQUEST",
@@ -2804,7 +2803,7 @@ export function rawApp(app: App): void {
     identitySource: "method.request.header.x-governance-identity",
     authorizerResultTtlInSeconds: 0,
   });
-  const stack3e30 = new IamRole(stack3, "incident-triage_tool-lambda-integration_role_34B5EB34", {
+  const stack3e27 = new IamRole(stack3, "incident-triage_tool-lambda-integration_role_34B5EB34", {
     name: "dev-incident-triage-tool-lambda",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
@@ -2821,22 +2820,22 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e31 = new IamRolePolicy(stack3, "incident-triage_tool-lambda-integration_policy_15B00E7E", {
+  const stack3e28 = new IamRolePolicy(stack3, "incident-triage_tool-lambda-integration_policy_15B00E7E", {
     name: "permissions",
     role: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
   });
-  const stack3e32 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_tool_0947AC1D", {
+  const stack3e29 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_tool_0947AC1D", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
     pathPart: "ticketing-read",
   });
-  const stack3e33 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_proxy_416698A3", {
+  const stack3e30 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_proxy_416698A3", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_tool_0947AC1D.id}",
     pathPart: "{proxy+}",
   });
-  const stack3e34 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-read_method_CBF04B1E", {
+  const stack3e31 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-read_method_CBF04B1E", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
     httpMethod: "ANY",
@@ -2847,7 +2846,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack3e35 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-read_integration_B9E2EF17", {
+  const stack3e32 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-read_integration_B9E2EF17", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
     httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-read_method_CBF04B1E.http_method}",
@@ -2863,17 +2862,17 @@ export function rawApp(app: App): void {
       "integration.request.header.Authorization": "context.authorizer.toolCredential",
     },
   });
-  const stack3e36 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_tool_D4B74F33", {
+  const stack3e33 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_tool_D4B74F33", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
     pathPart: "ticketing-write",
   });
-  const stack3e37 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_proxy_BE087EE9", {
+  const stack3e34 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_proxy_BE087EE9", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_tool_D4B74F33.id}",
     pathPart: "{proxy+}",
   });
-  const stack3e38 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-write_method_4AAEECAA", {
+  const stack3e35 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-write_method_4AAEECAA", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
     httpMethod: "ANY",
@@ -2884,7 +2883,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack3e39 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-write_integration_00D47D77", {
+  const stack3e36 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-write_integration_00D47D77", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
     httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-write_method_4AAEECAA.http_method}",
@@ -2900,17 +2899,17 @@ export function rawApp(app: App): void {
       "integration.request.header.Authorization": "context.authorizer.toolCredential",
     },
   });
-  const stack3e40 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_tool_463BA734", {
+  const stack3e37 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_tool_463BA734", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
     pathPart: "runbook-search",
   });
-  const stack3e41 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_proxy_92F01E1E", {
+  const stack3e38 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_proxy_92F01E1E", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     parentId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_tool_463BA734.id}",
     pathPart: "{proxy+}",
   });
-  const stack3e42 = new ApiGatewayMethod(stack3, "incident-triage_tool-runbook-search_method_A72EFCDC", {
+  const stack3e39 = new ApiGatewayMethod(stack3, "incident-triage_tool-runbook-search_method_A72EFCDC", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
     httpMethod: "ANY",
@@ -2921,7 +2920,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack3e43 = new ApiGatewayIntegration(stack3, "incident-triage_tool-runbook-search_integration_C5B1FBD0", {
+  const stack3e40 = new ApiGatewayIntegration(stack3, "incident-triage_tool-runbook-search_integration_C5B1FBD0", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
     httpMethod: "${aws_api_gateway_method.incident-triage_tool-runbook-search_method_A72EFCDC.http_method}",
@@ -2931,7 +2930,7 @@ export function rawApp(app: App): void {
     uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:runbook-search/invocations",
     credentials: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.arn}",
   });
-  const stack3e44 = new ApiGatewayDeployment(stack3, "incident-triage_stage_deployment_871A60E1", {
+  const stack3e41 = new ApiGatewayDeployment(stack3, "incident-triage_stage_deployment_871A60E1", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     description: "incident-triage routes",
     triggers: {
@@ -2940,9 +2939,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack3e15, stack3e16, stack3e34, stack3e35, stack3e38, stack3e39, stack3e42, stack3e43],
+    dependsOn: [stack3e12, stack3e13, stack3e31, stack3e32, stack3e35, stack3e36, stack3e39, stack3e40],
   });
-  const stack3e45 = new ApiGatewayStage(stack3, "incident-triage_stage_2907B3F0", {
+  const stack3e42 = new ApiGatewayStage(stack3, "incident-triage_stage_2907B3F0", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     deploymentId: "${aws_api_gateway_deployment.incident-triage_stage_deployment_871A60E1.id}",
     stageName: "incident-triage",
@@ -2962,7 +2961,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e46 = new ApiGatewayMethodSettings(stack3, "incident-triage_stage_settings_D6B6B0A6", {
+  const stack3e43 = new ApiGatewayMethodSettings(stack3, "incident-triage_stage_settings_D6B6B0A6", {
     restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
     stageName: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.stage_name}",
     methodPath: "*/*",
@@ -2974,7 +2973,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack3e47 = new ApiGatewayUsagePlan(stack3, "incident-triage_stage_usage-plan_0022F82E", {
+  const stack3e44 = new ApiGatewayUsagePlan(stack3, "incident-triage_stage_usage-plan_0022F82E", {
     name: "dev-incident-triage",
     description: "Quota of incident-triage in dev; its API key is a rotated secret",
     apiStages: [{
@@ -3000,7 +2999,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e48 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
+  const stack3e45 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
     name: "governed/dev/incident-triage/gateway-api-key",
     description: "Gateway API key of agent incident-triage in dev: metered by its usage plan",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -3021,29 +3020,29 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e49 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
+  const stack3e46 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
     secretArn: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
   });
-  const stack3e50 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
+  const stack3e47 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
     secretId: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack3e51 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
+  const stack3e48 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
     name: "gateway-key",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e52 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
+  const stack3e49 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
     name: "model-access",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/incident-triage/POST/agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e53 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
+  const stack3e50 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: [{
       static: [{
@@ -3051,9 +3050,9 @@ export function rawApp(app: App): void {
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n);",
       }],
     }],
-    dependsOn: [stack3e18],
+    dependsOn: [stack3e15],
   });
-  const stack3e54 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
+  const stack3e51 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: [{
       static: [{
@@ -3061,9 +3060,9 @@ export function rawApp(app: App): void {
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19 }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
       }],
     }],
-    dependsOn: [stack3e18],
+    dependsOn: [stack3e15],
   });
-  const stack3e55 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+  const stack3e52 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: [{
       static: [{
@@ -3071,9 +3070,9 @@ export function rawApp(app: App): void {
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n);",
       }],
     }],
-    dependsOn: [stack3e18],
+    dependsOn: [stack3e15],
   });
-  const stack3e56 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
+  const stack3e53 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: [{
       static: [{
@@ -3081,9 +3080,9 @@ export function rawApp(app: App): void {
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"invokeModel\",\n  resource == Governance::Model::\"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n);",
       }],
     }],
-    dependsOn: [stack3e18],
+    dependsOn: [stack3e15],
   });
-  const stack3e57 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack3e54 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
     metadata: {
       name: "incident-triage",
       labels: {
@@ -3102,7 +3101,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e58 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack3e55 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3121,7 +3120,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e59 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+  const stack3e56 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "incident-triage",
     serviceAccount: "incident-triage",
@@ -3137,7 +3136,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e60 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack3e57 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3250,7 +3249,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e61 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack3e58 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3272,7 +3271,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e62 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack3e59 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
     metadata: {
       name: "allow-egress-gateway-endpoints-dns",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3339,6 +3338,17 @@ export function rawApp(app: App): void {
         }],
       }],
     },
+  });
+  const stack3e60 = new DataAwsEksCluster(stack3, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e61 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e62 = new KubernetesProvider(stack3, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
   });
   stack3.addDependency(stack0);
 }
