@@ -95,6 +95,16 @@ describe('plan-time postconditions on the live contract', () => {
     expect(models[0].error_message).toMatch(/the stack uses model anthropic\.claude-3-haiku-20240307-v1:0, which is not in allowedModels .*Fix: use an allowed model/);
   });
 
+  test('a product team that widens its pinned copy and recomputes the revision still fails plan: the live revision differs', () => {
+    // The attack: add a model the platform never allowed, and make the file self-consistent again.
+    const forged = contractFile({ allowedModels: [...(devContract().allowedModels as string[]), 'meta.llama3-70b-instruct-v1:0'] });
+    const forgedRevision = JSON.parse(fs.readFileSync(forged, 'utf8')).revision as string;
+    expect(forgedRevision).not.toBe(devContract().revision);
+    // Synth accepts the file (it is consistent), but plan compares it with the platform's published revision.
+    const [revision] = postconditions(pinnedStack({ file: forged }));
+    expect(revision.condition).toBe(`\${try(jsondecode(self.insecure_value).revision, "") == "${forgedRevision}"}`);
+  });
+
   test('the live contract is read from its parameter', () => {
     const json = synth(pinnedStack());
     expect(Object.values(json.data!.aws_ssm_parameter)[0].name).toBe('/governance/dev/contract');
