@@ -97,12 +97,12 @@ export interface ContractRecord {
 }
 
 /** Contract fields the constructor sets itself (name, flags and options decide them). */
-const NOT_ASSIGNED = ['version', 'name', 'production', 'kubernetes', 'accountability', 'rolePath'];
+const NOT_ASSIGNED = ['version', 'name', 'production', 'kubernetes', 'accountability', 'rolePath'] as const;
 
 const STACK_CONTRACTS = Symbol.for('cdktf-ai-governance/contracts');
 
 /** The environment's values as the contract gives them: the contract fields that are IGovernedEnvironment properties. */
-type ContractValues = Omit<ContractBody, 'version' | 'name' | 'production' | 'kubernetes' | 'accountability' | 'rolePath'>;
+type ContractValues = Omit<ContractBody, (typeof NOT_ASSIGNED)[number]>;
 
 // The contract's fields become the environment's properties (Object.assign in the constructor):
 // a field added to the schema is read back without another line here.
@@ -164,7 +164,7 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
     this.parameter = new DataAwsSsmParameter(this, 'contract', { name: contractParameterName(envName) });
     const pinned = this.pinned;
     const values = pinned ?? (liveValues(Fn.jsondecode(this.parameter.value)) as EnvironmentContract);
-    Object.assign(this, pick(values, Object.keys(CONTRACT_FIELDS).filter((k) => !NOT_ASSIGNED.includes(k))));
+    Object.assign(this, pick(values, Object.keys(CONTRACT_FIELDS).filter((k) => !(NOT_ASSIGNED as readonly string[]).includes(k))));
     this.name = envName;
     this.isProduction = options.production ?? pinned?.production ?? isProductionName(envName);
     this.accountability = options.accountability ?? values.accountability;
