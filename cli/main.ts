@@ -8,6 +8,7 @@ import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMark
 import { evaluateApp, Finding } from '../constructs/policy-engine/rule-engine';
 import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
 import { isPlanJson } from '../constructs/policy-engine/terraform-json';
+import { registerContractCommands } from './contract';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';
@@ -20,6 +21,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** "Today" (tests pin it). */
   readonly now?: Date;
+  /** Standard input for commands that read a pipe (tests pass text). @default - the process's */
+  readonly stdin?: () => string;
 }
 
 type Format = 'markdown' | 'json' | 'sarif';
@@ -99,6 +102,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       emit(io, render(opts.format, { command: 'review', passed: report.summary.passed, diff, report }, findings, () => reviewMarkdown(report, diff)), opts.output);
       code = report.summary.passed ? EXIT.passed : EXIT.failed;
     });
+
+  registerContractCommands(program, io);
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { ContractOptions } from '../constructs/platform/environment-contract';
 import { GovernedInferenceService } from '../constructs/workloads/governed-inference-service';
 import { WorkloadStack } from '../stacks/workload-stack';
 import { EXAMPLE_REGION } from './platform-app';
@@ -13,11 +14,11 @@ const supportTeam = {
 
 /**
  * A product team's app: three inference workloads in the dev environment, each one construct.
- * The environment comes from the contract the platform stack published, as it would in another
- * repository.
+ * The environment comes from the contract the platform stack published: read live next to the
+ * platform stack (main.ts), or from a pinned copy (`contract.file`), as in a product repository.
  */
-export function productApp(scope: Construct): WorkloadStack {
-  const stack = new WorkloadStack(scope, 'product-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { kubernetes: 'from-contract' } });
+export function productApp(scope: Construct, contract: ContractOptions = {}): WorkloadStack {
+  const stack = new WorkloadStack(scope, 'product-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { kubernetes: 'from-contract', ...contract } });
   const environment = stack.environment;
 
   const chat = new GovernedInferenceService(stack, 'support-chat', {

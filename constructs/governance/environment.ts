@@ -14,8 +14,6 @@ export interface IGovernedEnvironment extends IConstruct {
   readonly region: string;
   readonly accountId: string;
   readonly accountability: Accountability;
-  /** Regions workloads may call. */
-  readonly allowedRegions: readonly string[];
   /** Customer managed key that encrypts everything in the environment. */
   readonly kmsKeyArn: string;
   /** The boundary every workload identity (pod, SageMaker endpoint, Bedrock agent runtime) carries. */
@@ -33,7 +31,8 @@ export interface IGovernedEnvironment extends IConstruct {
   };
   /**
    * Prefix of every IAM name of the environment, `<env>-<region code>-` (IAM names are
-   * account-wide across Regions). Always a literal: names are checked against AWS limits at synth.
+   * account-wide across Regions). A literal for a GovernedEnvironment and a pinned contract (names
+   * are then checked against AWS limits at synth); a Terraform value for a live contract.
    */
   readonly iamNamePrefix: string;
   /** IAM path of workload identities (the roles that call the gateway): `/governed/<env>/`. */
@@ -51,6 +50,8 @@ export interface IGovernedEnvironment extends IConstruct {
    */
   readonly allowedModels: readonly string[];
   readonly allowedModelsKnown: boolean;
+  /** Regions workloads may call (the permission boundary denies every other); a workload stack deploys to one of them. */
+  readonly allowedRegions: readonly string[];
   readonly guardrail: { readonly arn: string; readonly id: string; readonly version: string };
   /** Name of the audit archive bucket (object-locked, SSE-KMS): where captured model data lands. */
   readonly auditArchiveBucket: string;
@@ -62,6 +63,8 @@ export interface IGovernedEnvironment extends IConstruct {
    * governed secrets and use the key through AWS services at deploy time; workloads may not.
    */
   readonly deployerRoleArns: readonly string[];
+  /** CloudWatch log group that receives the account's Bedrock model invocation logs (prompts and answers). */
+  readonly invocationLogGroupName: string;
   readonly network: {
     readonly vpcId: string;
     readonly vpcCidr: string;

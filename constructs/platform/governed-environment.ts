@@ -7,7 +7,7 @@ import { today } from '../governance/clock';
 import type { IGatewayContract, IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
 import { governanceTags, PLATFORM_WORKLOAD } from '../governance/governance-tags';
-import { GATEWAY_STAGE } from '../governance/gateway-routes';
+import { agentParameterPrefix as agentPrefix, GATEWAY_STAGE, routeParameterPrefix as routePrefix } from '../governance/gateway-routes';
 import { iamNamePrefix } from '../governance/names';
 import { DEFAULT_QUOTA_TIERS, type Quotas } from '../governance/quota-tiers';
 import { platformRolePath } from '../governance/rotation';
@@ -17,6 +17,7 @@ import { AgentPolicyStore } from './agent-policy-store';
 import { ApproverKeys } from './approver-keys';
 import { AuditSink } from './audit-sink';
 import { ContractEnvironment, publishContract, type ContractOptions } from './environment-contract';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
 import {
   checkEnvironmentProps, DEFAULT_ROTATION_DAYS, isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD, type GovernedEnvironmentProps,
@@ -100,9 +101,11 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   /** The account and Region's settings, when this environment owns them. */
   public readonly accountSettings?: AccountSettings;
   public readonly tags: Record<string, string>;
+  get invocationLogGroupName(): string { return this.auditSink.invocationLogs.name; }
 
   constructor(scope: Construct, id: string, props: GovernedEnvironmentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkEnvironmentProps(problems, props, today(this));
     problems.throwIfAny();
@@ -209,8 +212,8 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     const policyStore = new AgentPolicyStore(this, 'agent-policy-store', { environmentName: props.name, tags });
     this.agentPolicyStore = { policyStoreId: policyStore.policyStoreId, arn: policyStore.arn };
 
-    const routeParameterPrefix = `/governance/${props.name}/routes/`;
-    const agentParameterPrefix = `/governance/${props.name}/agents/`;
+    const routeParameterPrefix = routePrefix(props.name);
+    const agentParameterPrefix = agentPrefix(props.name);
     this.gatewayFunction = new GatewayFunction(this, 'gateway-function', {
       ...common,
       iamNamePrefix: this.iamNamePrefix,

@@ -8,12 +8,13 @@ import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/
 import { today } from '../governance/clock';
 import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
-import { executeApiArns, HTTP_GRANT_METHODS, modelPathId, routePaths } from '../governance/gateway-routes';
+import { agentParameterPrefix, executeApiArns, HTTP_GRANT_METHODS, modelPathId, routePaths } from '../governance/gateway-routes';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import { BEDROCK_AGENT_SUFFIX, INTEGRATION_SUFFIX } from '../governance/names';
 import type { PolicyStatement } from '../governance/policy-document';
 import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
+import { recordModelUse } from '../governance/model-use';
 import { revokedNow } from '../governance/revocation';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { addAgentPolicies } from '../primitives/agent-policies';
@@ -24,6 +25,7 @@ import { GatewayRouteEntry } from '../primitives/route-entry';
 import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkAgentModels, checkAgentRuntime, checkAgentTools, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
 import { checkWorkloadBasics, isEnvironment } from './inference-service-props';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /** IAM policy concerns: model access and tool access never share a document. */
 export const AGENT_CONCERNS = { modelAccess: 'model-access', toolAccess: 'tool-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
@@ -69,6 +71,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
 
   constructor(scope: Construct, id: string, props: GovernedAgentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (!props || typeof props !== 'object') problems.throwIfAny();
@@ -179,7 +182,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     }
 
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
-      prefix: env.gateway.agentParameterPrefix,
+      prefix: agentParameterPrefix(env.name),
       name: props.name,
       entry: {
         agent: props.name,
@@ -210,6 +213,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
       );
     }
 
+    for (const m of bedrockModels) recordModelUse(this, m);
     this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked });
     addAgentPolicies(this, env.agentPolicyStore.policyStoreId, this.cedarPolicies);
 

@@ -7,7 +7,7 @@ import { today } from '../governance/clock';
 import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { isGatewayCaller } from '../governance/environment';
 import { GovernanceValidationError, ProblemCollector } from '../governance/errors';
-import { executeApiArns, HTTP_GRANT_METHODS, routePaths, type GrantMethod } from '../governance/gateway-routes';
+import { executeApiArns, HTTP_GRANT_METHODS, routeParameterPrefix, routePaths, type GrantMethod } from '../governance/gateway-routes';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import {
   ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
@@ -15,6 +15,7 @@ import {
 import { INTEGRATION_SUFFIX } from '../governance/names';
 import { sid, type PolicyStatement } from '../governance/policy-document';
 import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
+import { recordModelUse } from '../governance/model-use';
 import { revokedNow } from '../governance/revocation';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { Budget } from '../primitives/budget';
@@ -33,6 +34,7 @@ interface ServiceRoute {
   /** The URL callers use, below the stage: `.../workloads/<name>/invoke` or `.../workloads/<name>/http`. */
   readonly urlPath: string;
 }
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /**
  * A governed AI inference workload in one environment, from one construct: its identities, its
@@ -82,6 +84,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
 
   constructor(scope: Construct, id: string, props: GovernedInferenceServiceProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (props && typeof props === 'object') {
@@ -138,6 +141,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
       });
       this.identity.addToPolicy('model-access', bedrockModelAccessStatements(env, 'InvokeNamedModelWithGuardrail', modelArn, guardrail));
       entry = { kind: 'bedrock', modelId: model.bedrock.modelId, modelArn, guardrail };
+      recordModelUse(this, model.bedrock.modelId);
       this.route = { path: routePaths.workloadInvoke(props.name), methods: ['POST'], urlPath: routePaths.workloadInvoke(props.name) };
     } else if (model.sageMaker) {
       const endpointName = `${env.name}-${props.name}`;
@@ -206,7 +210,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     this.roleName = this.identity.roleName;
 
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
-      prefix: env.gateway.routeParameterPrefix,
+      prefix: routeParameterPrefix(env.name),
       name: props.name,
       // callers: the service's side of every grant; the gateway function refuses any other caller.
       entry: () => ({ workload: props.name, ...entry, tenants: [], callers: [...this.callerRoleNames], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null }),

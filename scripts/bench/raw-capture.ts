@@ -1,5 +1,5 @@
 /**
- * Records every provider-class instantiation (class, scope, id, config) and every addOverride
+ * Records every provider-class, asset and output instantiation (class, scope, id, config) and every addOverride
  * while the examples are built, so generate-raw.ts can write a plain cdktf program that calls the
  * same provider classes with the same config. Used only to (re)generate scripts/bench/raw/.
  */

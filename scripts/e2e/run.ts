@@ -17,6 +17,7 @@ import { dependencyOrder, readStacks, type StackEntry } from './cdktf-out';
 import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-manifest';
 import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
+import { pinnedContractPhase } from './pinned-contract';
 import { preflight } from './preflight';
 import { prepareStack, type PreparedStack } from './scratch-stack';
 import { classifyChanges, type ResourceChange } from './emulator-gaps';
@@ -76,6 +77,10 @@ class E2eRun {
     this.motoEndpoint = moto.endpoint;
     fs.writeFileSync(this.cliConfigFile, cliConfig(MIRROR));
     this.env = terraformEnv({ cliConfigFile: this.cliConfigFile, awsEndpoint: moto.endpoint, scratch: this.scratch });
+  }
+
+  get terraformEnvironment(): NodeJS.ProcessEnv {
+    return this.env;
   }
 
   tf(run: StackRun, args: string[]): Promise<RunResult> {
@@ -375,6 +380,12 @@ async function main(): Promise<number> {
       const run = await e2e.verify(stack);
       runs.push(run);
       if (!run.applied || e2e.tally.failed > before) failed.add(stack.name);
+    }
+
+    const platformDev = runs.find((r) => r.stack.name === 'platform-dev');
+    if (!args.app && !args.outdir && platformDev?.applied) {
+      console.log('\n== pinned contract (a product repository: pinned copy at synth, live contract at plan)');
+      await pinnedContractPhase({ tally: e2e.tally, motoEndpoint: moto.endpoint, env: e2e.terraformEnvironment, scratch: e2e.scratch, region: String(platformDev.prepared?.json.provider?.aws?.[0]?.region ?? 'us-east-1') });
     }
 
     console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');

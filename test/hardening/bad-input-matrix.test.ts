@@ -21,6 +21,7 @@ import { WorkloadIdentity } from '../../constructs/primitives/workload-identity'
 import { PlatformStack } from '../../stacks/platform-stack';
 import { WorkloadStack } from '../../stacks/workload-stack';
 import { DIGEST, envProps, OWNER, PRODUCT_OWNER, serviceProps, TODAY } from '../support';
+import { DEV_CONTRACT_FILE } from '../platform/contract.support';
 import { agentProps, agentTools } from '../workloads/agent.support';
 import { asValidationError, listFiles, literal, runBadInput, thrownFrom, type BadInput } from './bad-input';
 
@@ -166,6 +167,18 @@ const SERVICE_ROWS: BadInput[] = [
   { when: 'a guardrail is given for a SageMaker model (it would never apply)', build: svc({ ...sageMaker(), guardrail: GUARDRAIL }), path: 'test/svc', prop: 'guardrail', value: `{"arn":"${GUARDRAIL.arn}"`, allowed: /a guardrail only with model\.bedrock/, fix: /inside the sageMaker model server/ },
   { when: 'the contract environment name is not an environment name', build: (app) => GovernedEnvironment.fromContract(stack(app), 'env', 'Dev Env'), path: 'test/env', prop: 'envName', value: '"Dev Env"', allowed: /lowercase slug of at most 16/, fix: /name the platform stack gave the environment/ },
   { when: 'a workload stack region is not a region', build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'europe' }), path: 'product-dev', prop: 'region', value: '"europe"', allowed: /AWS region name like "eu-west-1"/, fix: /region the environment lives in/ },
+  { when: "a workload stack region is not one of its pinned contract's allowed regions", build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'us-east-1', contract: { file: DEV_CONTRACT_FILE } }), path: 'product-dev', prop: 'region', value: '"us-east-1"', allowed: /one of dev's allowedRegions \["eu-west-1"\] \(pinned contract/, fix: /deploy the stack to an allowed region, or ask the platform team \(sam\.ortiz@example\.com\) to add us-east-1/ },
+  {
+    when: "a workload stack region is not one of its same-app platform's allowed regions",
+    build: (app) => {
+      new PlatformStack(app, 'platform-dev', envProps());
+      new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'eu-central-1' });
+    },
+    path: 'product-dev/environment', prop: 'region', value: '"eu-central-1"', allowed: /one of dev's allowedRegions \["eu-west-1"\] \(platform stack platform-dev\)/, fix: /deploy the stack to an allowed region/,
+  },
+  { when: "a workload stack's contract is not pinned and its platform stack is not in the app", build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'eu-west-1' }), path: 'product-dev/environment', prop: 'contract.file', value: 'nothing', allowed: /a pinned copy of dev's contract \(contracts\/dev\.json does not exist/, fix: /^pin the contract: aws ssm get-parameter .* \| npx cdktf-ai-governance contract export --env dev -o contracts\/dev\.json/ },
+  { when: 'the pinned contract file is missing', build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'eu-west-1', contract: { file: 'contracts/missing.json' } }), path: 'product-dev/environment', prop: 'contract.file', value: '"contracts/missing.json"', allowed: /a pinned contract file \(\S+missing\.json does not exist\)/, fix: /^pin the contract: .*contract export --env dev -o contracts\/missing\.json, and commit the file/ },
+  { when: "the pinned contract is another environment's", build: (app) => new WorkloadStack(app, 'product-prod', { environmentName: 'prod', region: 'eu-west-1', contract: { file: DEV_CONTRACT_FILE } }), path: 'product-prod/environment', prop: `${DEV_CONTRACT_FILE}: name`, value: '"dev"', allowed: /the contract of environment "prod"/, fix: /pin prod's contract \(\/governance\/prod\/contract\)/ },
 ];
 
 /** An agent row: GovernedAgent `test/agent` with overrides, in a valid environment (with Kubernetes). */

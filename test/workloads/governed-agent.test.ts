@@ -58,7 +58,7 @@ describe('GovernedAgent: identity', () => {
 
   it('adds no API Gateway resource: its routes are the platform\'s, its entry is data', () => {
     const product = testStack(undefined, 'product');
-    agent(product, GovernedEnvironment.fromContract(product, 'env', 'dev', { region: 'eu-west-1', kubernetes: envProps().kubernetes }));
+    agent(product, GovernedEnvironment.fromContract(product, 'env', 'dev', { kubernetes: envProps().kubernetes }));
     const productJson = synth(product);
     expect(Object.keys(productJson.resource).filter((t) => t.startsWith('aws_api_gateway') || t === 'aws_lambda_function')).toEqual([]);
     expect(only(productJson, 'aws_ssm_parameter', 'agent_route-entry').name).toBe('/governance/dev/agents/triage');

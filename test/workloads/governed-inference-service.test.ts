@@ -31,7 +31,7 @@ beforeAll(() => {
   json = synth(stack);
 
   const productStack = testStack(undefined, 'product');
-  const contract = GovernedEnvironment.fromContract(productStack, 'env', 'dev', { region: 'eu-west-1' });
+  const contract = GovernedEnvironment.fromContract(productStack, 'env', 'dev');
   new GovernedInferenceService(productStack, 'chat', serviceProps(contract));
   contractJson = synth(productStack);
 

@@ -97,8 +97,8 @@ describe('GovernedInferenceService bad input', () => {
     const app = testApp();
     const a = testStack(app, 'a');
     const b = testStack(app, 'b');
-    new GovernedInferenceService(a, 'chat', serviceProps(GovernedEnvironment.fromContract(a, 'env', 'dev', { region: 'eu-west-1' })));
-    expect(() => new GovernedInferenceService(b, 'chat', serviceProps(GovernedEnvironment.fromContract(b, 'env', 'dev', { region: 'eu-west-1' })))).toThrow(/already used by GovernedInferenceService at 'a\/chat'/);
+    new GovernedInferenceService(a, 'chat', serviceProps(GovernedEnvironment.fromContract(a, 'env', 'dev')));
+    expect(() => new GovernedInferenceService(b, 'chat', serviceProps(GovernedEnvironment.fromContract(b, 'env', 'dev')))).toThrow(/already used by GovernedInferenceService at 'a\/chat'/);
   });
   test('fails when the quota tier is not one of the environment\'s', () => {
     expect(build({ ...k8s(`ghcr.io/x/y@${DIGEST}`), quotaTier: 'unlimited' })).toThrow(/quotaTier: got "unlimited"; allowed: one of dev's quota tiers \["standard"\]; fix: pick one of them, or ask the platform team \(sam\.ortiz@example\.com\) for a new tier/);

@@ -1205,7 +1205,7 @@ export function rawApp(app: App): void {
     description: "Governed environment contract of dev (v2)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"allowedRegions\" = [\"eu-west-1\"], \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1217,11 +1217,15 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e100 = new TerraformOutput(stack0, "dev-gateway-url", {
+  const stack0e100 = new TerraformOutput(stack0, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of dev as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env dev",
+  });
+  const stack0e101 = new TerraformOutput(stack0, "dev-gateway-url", {
     value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
     description: "The dev gateway's stage URL (private: through the execute-api endpoint)",
   });
-  const stack0e101 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
+  const stack0e102 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
     value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
     description: "The certificate API Gateway presents to dev's in-cluster gateway: require it there (public, not a secret)",
   });
@@ -2425,7 +2429,7 @@ export function rawApp(app: App): void {
     description: "Governed environment contract of prod (v2)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 2, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"allowedRegions\" = [\"eu-west-1\"], \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"prod-euw1-\", \"rolePath\" = \"/governed/prod/\", \"integrationRolePath\" = \"/governed/prod/integration/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/prod/routes/\", \"agentParameterPrefix\" = \"/governance/prod/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 2, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"prod-euw1-\", \"rolePath\" = \"/governed/prod/\", \"integrationRolePath\" = \"/governed/prod/integration/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/prod/routes/\", \"agentParameterPrefix\" = \"/governance/prod/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"prod-euw1-\", \"rolePath\" = \"/governed/prod/\", \"integrationRolePath\" = \"/governed/prod/integration/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/prod/routes/\", \"agentParameterPrefix\" = \"/governance/prod/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -2437,11 +2441,15 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e106 = new TerraformOutput(stack1, "prod-gateway-url", {
+  const stack1e106 = new TerraformOutput(stack1, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of prod as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env prod",
+  });
+  const stack1e107 = new TerraformOutput(stack1, "prod-gateway-url", {
     value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
     description: "The prod gateway's stage URL (private: through the execute-api endpoint)",
   });
-  const stack1e107 = new TerraformOutput(stack1, "prod-gateway-client-certificate-pem", {
+  const stack1e108 = new TerraformOutput(stack1, "prod-gateway-client-certificate-pem", {
     value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
     description: "The certificate API Gateway presents to prod's in-cluster gateway: require it there (public, not a secret)",
   });
@@ -2457,18 +2465,8 @@ export function rawApp(app: App): void {
   const stack2e1 = new DataAwsSsmParameter(stack2, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
   });
-  const stack2e2 = new DataAwsEksCluster(stack2, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e3 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e4 = new KubernetesProvider(stack2, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack2e5 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
+  stack2e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack2e2 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
     name: "/governed/dev/support-chat",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -2483,9 +2481,9 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e6 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
-    name: "dev-euw1-support-chat-gw",
-    path: "/governed/dev/integration/",
+  const stack2e3 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}support-chat-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity support-chat-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
     maxSessionDuration: 3600,
@@ -2502,17 +2500,17 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e7 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
+  const stack2e4 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
     name: "model-access",
     role: "${aws_iam_role.support-chat_identity_role_9DC6FA13.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e8 = new SsmParameter(stack2, "support-chat_route-entry_parameter_DFC2F8DF", {
+  const stack2e5 = new SsmParameter(stack2, "support-chat_route-entry_parameter_DFC2F8DF", {
     name: "/governance/dev/routes/support-chat",
     description: "Gateway route entry of support-chat (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"support-chat\", \"kind\" = \"bedrock\", \"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\", \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tenants\" = [], \"callers\" = [aws_iam_role.ticket-summarizer_identity_role_17EDB285.name], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"support-chat\", \"kind\" = \"bedrock\", \"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\", \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tenants\" = [], \"callers\" = [aws_iam_role.ticket-summarizer_identity_role_17EDB285.name], \"revoked\" = null})}",
     tags: {
       "governance:owner": "customer-support",
       "governance:accountable": "maria.chen@example.com",
@@ -2524,11 +2522,11 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  stack2e8.addOverride("lifecycle.precondition", [{
+  stack2e5.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "product-dev/support-chat: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack2e9 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
+  const stack2e6 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
     name: "dev-support-chat",
     budgetType: "COST",
     timeUnit: "MONTHLY",
@@ -2568,15 +2566,15 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e10 = new TerraformOutput(stack2, "support-chat-route-url", {
+  const stack2e7 = new TerraformOutput(stack2, "support-chat-route-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/support-chat/invoke",
     description: "Where callers reach support-chat (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e11 = new TerraformOutput(stack2, "support-chat-role-arn", {
+  const stack2e8 = new TerraformOutput(stack2, "support-chat-role-arn", {
     value: "${aws_iam_role.support-chat_identity_role_9DC6FA13.arn}",
     description: "support-chat's own identity",
   });
-  const stack2e12 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
+  const stack2e9 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
     name: "/governed/dev/fraud-scoring",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -2591,11 +2589,11 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e13 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
-    name: "dev-euw1-fraud-scoring",
+  const stack2e10 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}fraud-scoring",
     path: "/governed/dev/",
     description: "Governed workload identity fraud-scoring in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceSagemaker\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":[\"arn:aws:sagemaker:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\",\"arn:aws:sagemaker:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:model/dev-fraud-scoring-*\"]}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceSagemaker\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":[\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\",\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:model/dev-fraud-scoring-*\"]}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
@@ -2610,12 +2608,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e14 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
+  const stack2e11 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
     name: "runtime",
     role: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring:*\"},{\"Sid\":\"CaptureInvocationsToAuditArchive\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket}/sagemaker/dev-fraud-scoring/*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring:*\"},{\"Sid\":\"CaptureInvocationsToAuditArchive\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket}/sagemaker/dev-fraud-scoring/*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e15 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
+  const stack2e12 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
     name: "dev-fraud-scoring-model",
     description: "SageMaker model dev-fraud-scoring: no ingress, HTTPS to the VPC only",
     vpcId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcId}",
@@ -2639,7 +2637,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e16 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
+  const stack2e13 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
     name: "dev-fraud-scoring-${substr(sha1(jsonencode({\"executionRoleArn\" = aws_iam_role.fraud-scoring_identity_role_E46B629C.arn, \"image\" = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945\", \"subnets\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.subnetIds, \"securityGroup\" = aws_security_group.fraud-scoring_endpoint_security-group_A62C4D8D.id})), 0, 8)}",
     executionRoleArn: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.arn}",
     enableNetworkIsolation: true,
@@ -2665,7 +2663,7 @@ export function rawApp(app: App): void {
       createBeforeDestroy: true,
     },
   });
-  const stack2e17 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
+  const stack2e14 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
     name: "dev-fraud-scoring-${substr(sha1(jsonencode({\"model\" = aws_sagemaker_model.fraud-scoring_endpoint_model_FEAEFB67.name, \"instanceType\" = \"ml.m5.large\", \"instanceCount\" = 1, \"kms\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn, \"archive\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket})), 0, 8)}",
     lifecycle: {
       createBeforeDestroy: true,
@@ -2699,7 +2697,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e18 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
+  const stack2e15 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
     name: "dev-fraud-scoring",
     endpointConfigName: "${aws_sagemaker_endpoint_configuration.fraud-scoring_endpoint_config_EC05737B.name}",
     tags: {
@@ -2713,9 +2711,9 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e19 = new IamRole(stack2, "fraud-scoring_integration-identity_role_1C7BF231", {
-    name: "dev-euw1-fraud-scoring-gw",
-    path: "/governed/dev/integration/",
+  const stack2e16 = new IamRole(stack2, "fraud-scoring_integration-identity_role_1C7BF231", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}fraud-scoring-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity fraud-scoring-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
     maxSessionDuration: 3600,
@@ -2732,17 +2730,17 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e20 = new IamRolePolicy(stack2, "fraud-scoring_integration-identity_policy-model-access_0BB66818", {
+  const stack2e17 = new IamRolePolicy(stack2, "fraud-scoring_integration-identity_policy-model-access_0BB66818", {
     name: "model-access",
     role: "${aws_iam_role.fraud-scoring_integration-identity_role_1C7BF231.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedEndpoint\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedEndpoint\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\"}]}",
   });
-  const stack2e21 = new SsmParameter(stack2, "fraud-scoring_route-entry_parameter_A3EF75CE", {
+  const stack2e18 = new SsmParameter(stack2, "fraud-scoring_route-entry_parameter_A3EF75CE", {
     name: "/governance/dev/routes/fraud-scoring",
     description: "Gateway route entry of fraud-scoring (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"fraud-scoring\", \"kind\" = \"sagemaker\", \"endpointName\" = \"dev-fraud-scoring\", \"endpointArn\" = \"arn:aws:sagemaker:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\", \"tenants\" = [], \"callers\" = [], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"fraud-scoring\", \"kind\" = \"sagemaker\", \"endpointName\" = \"dev-fraud-scoring\", \"endpointArn\" = \"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\", \"tenants\" = [], \"callers\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "risk-ml",
       "governance:accountable": "ken.ito@example.com",
@@ -2754,19 +2752,19 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e22 = new TerraformOutput(stack2, "fraud-scoring-route-url", {
+  const stack2e19 = new TerraformOutput(stack2, "fraud-scoring-route-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/fraud-scoring/invoke",
     description: "Where callers reach fraud-scoring (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e23 = new TerraformOutput(stack2, "fraud-scoring-role-arn", {
+  const stack2e20 = new TerraformOutput(stack2, "fraud-scoring-role-arn", {
     value: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.arn}",
     description: "fraud-scoring's own identity",
   });
-  const stack2e24 = new TerraformOutput(stack2, "fraud-scoring-integration-role-arn", {
+  const stack2e21 = new TerraformOutput(stack2, "fraud-scoring-integration-role-arn", {
     value: "${aws_iam_role.fraud-scoring_integration-identity_role_1C7BF231.arn}",
     description: "What the gateway function acts with for fraud-scoring",
   });
-  const stack2e25 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
+  const stack2e22 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
     name: "/governed/dev/ticket-summarizer",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -2781,11 +2779,11 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e26 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
-    name: "dev-euw1-ticket-summarizer",
+  const stack2e23 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}ticket-summarizer",
     path: "/governed/dev/",
     description: "Governed workload identity ticket-summarizer in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"ticket-summarizer\",\"aws:RequestTag/kubernetes-service-account\":\"ticket-summarizer\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"ticket-summarizer\",\"aws:RequestTag/kubernetes-service-account\":\"ticket-summarizer\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
@@ -2800,12 +2798,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e27 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
+  const stack2e24 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
     name: "logs",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.ticket-summarizer_logs_log-group_755A4916.arn}:log-stream:*\"}]}",
   });
-  const stack2e28 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
+  const stack2e25 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
     metadata: {
       name: "ticket-summarizer",
       labels: {
@@ -2824,7 +2822,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e29 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
+  const stack2e26 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2843,7 +2841,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack2e30 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
+  const stack2e27 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "ticket-summarizer",
     serviceAccount: "ticket-summarizer",
@@ -2859,7 +2857,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e31 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
+  const stack2e28 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2877,7 +2875,7 @@ export function rawApp(app: App): void {
       },
     },
     waitForRollout: true,
-    dependsOn: [stack2e30],
+    dependsOn: [stack2e27],
     lifecycle: {
       precondition: [{
         condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
@@ -2928,7 +2926,7 @@ export function rawApp(app: App): void {
               containerPort: 8080,
               name: "http",
             }],
-            env: Token.asAny([{"name":"AWS_REGION","value":"eu-west-1"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/ticket-summarizer"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}"}]),
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/ticket-summarizer"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}"}]),
             resources: {
               requests: {
                 cpu: "1",
@@ -2968,7 +2966,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e32 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
+  const stack2e29 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2997,7 +2995,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e33 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
+  const stack2e30 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -3019,7 +3017,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack2e34 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
+  const stack2e31 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
     metadata: {
       name: "allow-gateway-ingress",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -3061,7 +3059,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e35 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
+  const stack2e32 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -3296,7 +3294,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e36 = new SsmParameter(stack2, "ticket-summarizer_route-entry_parameter_C4ACCD90", {
+  const stack2e33 = new SsmParameter(stack2, "ticket-summarizer_route-entry_parameter_C4ACCD90", {
     name: "/governance/dev/routes/ticket-summarizer",
     description: "Gateway route entry of ticket-summarizer (read by the environment's gateway function)",
     type: "String",
@@ -3313,7 +3311,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-03-31",
     },
   });
-  const stack2e37 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
+  const stack2e34 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
     namePrefix: "governed/dev/ticket-summarizer/service-token-",
     description: "Service token of ticket-summarizer in dev",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -3333,40 +3331,40 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e38 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
+  const stack2e35 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack2e39 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
+  const stack2e36 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e40 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
+  const stack2e37 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
     name: "secrets",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"ReadTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}\"},{\"Sid\":\"DecryptTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}\"},{\"Sid\":\"DecryptTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e41 = new TerraformOutput(stack2, "ticket-summarizer-route-url", {
+  const stack2e38 = new TerraformOutput(stack2, "ticket-summarizer-route-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/ticket-summarizer/http",
     description: "Where callers reach ticket-summarizer (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e42 = new TerraformOutput(stack2, "ticket-summarizer-role-arn", {
+  const stack2e39 = new TerraformOutput(stack2, "ticket-summarizer-role-arn", {
     value: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}",
     description: "ticket-summarizer's own identity",
   });
-  const stack2e43 = new TerraformOutput(stack2, "ticket-summarizer-service-token-secret-arn", {
+  const stack2e40 = new TerraformOutput(stack2, "ticket-summarizer-service-token-secret-arn", {
     value: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
     description: "ticket-summarizer's own generated token",
   });
-  const stack2e44 = new TerraformOutput(stack2, "ticket-summarizer-service-dns-name", {
+  const stack2e41 = new TerraformOutput(stack2, "ticket-summarizer-service-dns-name", {
     value: "ticket-summarizer.ticket-summarizer.svc.cluster.local",
     description: "ticket-summarizer's in-cluster DNS name",
   });
-  const stack2e45 = new CloudwatchLogGroup(stack2, "legacy-classifier_logs_log-group_17110656", {
+  const stack2e42 = new CloudwatchLogGroup(stack2, "legacy-classifier_logs_log-group_17110656", {
     name: "/governed/dev/legacy-classifier",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -3384,11 +3382,11 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5120: model served stale customer data",
     },
   });
-  const stack2e46 = new IamRole(stack2, "legacy-classifier_identity_role_D3FC9207", {
-    name: "dev-euw1-legacy-classifier",
+  const stack2e43 = new IamRole(stack2, "legacy-classifier_identity_role_D3FC9207", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}legacy-classifier",
     path: "/governed/dev/",
     description: "Governed workload identity legacy-classifier in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"legacy-classifier\",\"aws:RequestTag/kubernetes-service-account\":\"legacy-classifier\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"legacy-classifier\",\"aws:RequestTag/kubernetes-service-account\":\"legacy-classifier\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
@@ -3406,17 +3404,17 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5120: model served stale customer data",
     },
   });
-  const stack2e47 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-revocation_AF2A6813", {
+  const stack2e44 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-revocation_AF2A6813", {
     name: "revocation",
     role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-20T09:00:00Z\"}}}]}",
   });
-  const stack2e48 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-logs_5A9B1997", {
+  const stack2e45 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-logs_5A9B1997", {
     name: "logs",
     role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.legacy-classifier_logs_log-group_17110656.arn}:log-stream:*\"}]}",
   });
-  const stack2e49 = new NamespaceV1(stack2, "legacy-classifier_kubernetes_namespace_7BFD102C", {
+  const stack2e46 = new NamespaceV1(stack2, "legacy-classifier_kubernetes_namespace_7BFD102C", {
     metadata: {
       name: "legacy-classifier",
       labels: {
@@ -3438,7 +3436,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e50 = new ServiceAccountV1(stack2, "legacy-classifier_kubernetes_service-account_8B341BF9", {
+  const stack2e47 = new ServiceAccountV1(stack2, "legacy-classifier_kubernetes_service-account_8B341BF9", {
     metadata: {
       name: "legacy-classifier",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3460,7 +3458,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack2e51 = new DeploymentV1(stack2, "legacy-classifier_kubernetes_deployment_C27A0175", {
+  const stack2e48 = new DeploymentV1(stack2, "legacy-classifier_kubernetes_deployment_C27A0175", {
     metadata: {
       name: "legacy-classifier",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3534,7 +3532,7 @@ export function rawApp(app: App): void {
               containerPort: 8080,
               name: "http",
             }],
-            env: Token.asAny([{"name":"AWS_REGION","value":"eu-west-1"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/legacy-classifier"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"}]),
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/legacy-classifier"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"}]),
             resources: {
               requests: {
                 cpu: "500m",
@@ -3574,7 +3572,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e52 = new ServiceV1(stack2, "legacy-classifier_kubernetes_service_3D0DA858", {
+  const stack2e49 = new ServiceV1(stack2, "legacy-classifier_kubernetes_service_3D0DA858", {
     metadata: {
       name: "legacy-classifier",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3606,7 +3604,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e53 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_default-deny_4BA18F26", {
+  const stack2e50 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_default-deny_4BA18F26", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3631,7 +3629,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack2e54 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-gateway-ingress_54935611", {
+  const stack2e51 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-gateway-ingress_54935611", {
     metadata: {
       name: "allow-gateway-ingress",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3676,7 +3674,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e55 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-egress_4305C4B7", {
+  const stack2e52 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-egress_4305C4B7", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
@@ -3914,7 +3912,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e56 = new SsmParameter(stack2, "legacy-classifier_route-entry_parameter_11E983B3", {
+  const stack2e53 = new SsmParameter(stack2, "legacy-classifier_route-entry_parameter_11E983B3", {
     name: "/governance/dev/routes/legacy-classifier",
     description: "Gateway route entry of legacy-classifier (read by the environment's gateway function)",
     type: "String",
@@ -3934,7 +3932,7 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5120: model served stale customer data",
     },
   });
-  const stack2e57 = new SecretsmanagerSecret(stack2, "legacy-classifier_service-token_secret_8300F8BA", {
+  const stack2e54 = new SecretsmanagerSecret(stack2, "legacy-classifier_service-token_secret_8300F8BA", {
     namePrefix: "governed/dev/legacy-classifier/service-token-",
     description: "Service token of legacy-classifier in dev",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -3957,38 +3955,38 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e58 = new SecretsmanagerSecretPolicy(stack2, "legacy-classifier_service-token_policy_F221069B", {
+  const stack2e55 = new SecretsmanagerSecretPolicy(stack2, "legacy-classifier_service-token_policy_F221069B", {
     secretArn: "${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.legacy-classifier_identity_role_D3FC9207.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack2e59 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-secrets_BA46E0D1", {
+  const stack2e56 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-secrets_BA46E0D1", {
     name: "secrets",
     role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}\"},{\"Sid\":\"DecryptLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}\"},{\"Sid\":\"DecryptLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e60 = new TerraformOutput(stack2, "legacy-classifier-route-url", {
+  const stack2e57 = new TerraformOutput(stack2, "legacy-classifier-route-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/legacy-classifier/http",
     description: "Where callers reach legacy-classifier (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e61 = new TerraformOutput(stack2, "legacy-classifier-role-arn", {
+  const stack2e58 = new TerraformOutput(stack2, "legacy-classifier-role-arn", {
     value: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.arn}",
     description: "legacy-classifier's own identity",
   });
-  const stack2e62 = new TerraformOutput(stack2, "legacy-classifier-service-token-secret-arn", {
+  const stack2e59 = new TerraformOutput(stack2, "legacy-classifier-service-token-secret-arn", {
     value: "${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}",
     description: "legacy-classifier's own generated token",
   });
-  const stack2e63 = new TerraformOutput(stack2, "legacy-classifier-service-dns-name", {
+  const stack2e60 = new TerraformOutput(stack2, "legacy-classifier-service-dns-name", {
     value: "legacy-classifier.legacy-classifier.svc.cluster.local",
     description: "legacy-classifier's in-cluster DNS name",
   });
-  const stack2e64 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
+  const stack2e61 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
     name: "service-access",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/workloads/support-chat/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack2e65 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
+  const stack2e62 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
     namePrefix: "governed/dev/ticket-summarizer/gateway-api-key-",
     description: "Gateway API key of ticket-summarizer in dev: its own calls, metered by quota tier interactive",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -4009,21 +4007,32 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack2e66 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
+  const stack2e63 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack2e67 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
+  const stack2e64 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e68 = new TerraformOutput(stack2, "ticket-summarizer-gateway-key-secret-arn", {
+  const stack2e65 = new TerraformOutput(stack2, "ticket-summarizer-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
     description: "Secret holding ticket-summarizer's own gateway API key",
+  });
+  const stack2e66 = new DataAwsEksCluster(stack2, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e67 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e68 = new KubernetesProvider(stack2, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
   });
   stack2.addDependency(stack0);
   const stack3 = new TerraformStack(app, "agents-dev");
@@ -4038,22 +4047,12 @@ export function rawApp(app: App): void {
   const stack3e1 = new DataAwsSsmParameter(stack3, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
   });
-  const stack3e2 = new DataAwsEksCluster(stack3, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack3e3 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack3e4 = new KubernetesProvider(stack3, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack3e5 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
-    name: "dev-euw1-incident-triage",
+  stack3e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack3e2 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}incident-triage",
     path: "/governed/dev/",
     description: "Governed workload identity incident-triage in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
@@ -4068,7 +4067,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e6 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
+  const stack3e3 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
     name: "/governed/dev/incident-triage",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -4083,24 +4082,24 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e7 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
+  const stack3e4 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
     name: "logs",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_logs_log-group_B3DB2C74.arn}:log-stream:*\"}]}",
   });
-  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
+  const stack3e5 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
     name: "model-access",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e9 = new IamRolePolicy(stack3, "incident-triage_identity_policy-tool-access_9F122BCA", {
+  const stack3e6 = new IamRolePolicy(stack3, "incident-triage_identity_policy-tool-access_9F122BCA", {
     name: "tool-access",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/incident-triage/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e10 = new IamRole(stack3, "incident-triage_integration-identity_role_E0D0FE5F", {
-    name: "dev-euw1-incident-triage-gw",
-    path: "/governed/dev/integration/",
+  const stack3e7 = new IamRole(stack3, "incident-triage_integration-identity_role_E0D0FE5F", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}incident-triage-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity incident-triage-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
     maxSessionDuration: 3600,
@@ -4117,17 +4116,17 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e11 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-model-access_A1659494", {
+  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-model-access_A1659494", {
     name: "model-access",
     role: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e12 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-tool-access_F9D32CBF", {
+  const stack3e9 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-tool-access_F9D32CBF", {
     name: "tool-access",
     role: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
   });
-  const stack3e13 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
+  const stack3e10 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
     namePrefix: "governed/dev/incident-triage/gateway-api-key-",
     description: "Gateway API key of agent incident-triage in dev: its own calls, metered by quota tier standard",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -4148,29 +4147,29 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e14 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
+  const stack3e11 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
     secretArn: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack3e15 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
+  const stack3e12 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
     secretId: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack3e16 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
+  const stack3e13 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
     name: "gateway-key",
     role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e17 = new SsmParameter(stack3, "incident-triage_route-entry_parameter_579ACCC5", {
+  const stack3e14 = new SsmParameter(stack3, "incident-triage_route-entry_parameter_579ACCC5", {
     name: "/governance/dev/agents/incident-triage",
     description: "Gateway route entry of incident-triage (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"incident-triage\", \"models\" = {\"anthropic.claude-3-5-sonnet-20240620-v1-0\" = {\"modelId\" = \"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"modelArn\" = \"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"ticketing-write\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"runbook-search\" = {\"target\" = {\"kind\" = \"lambda\", \"functionArn\" = \"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"}, \"credential\" = null}}, \"tenants\" = [], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"incident-triage\", \"models\" = {\"anthropic.claude-3-5-sonnet-20240620-v1-0\" = {\"modelId\" = \"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"ticketing-write\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"runbook-search\" = {\"target\" = {\"kind\" = \"lambda\", \"functionArn\" = \"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"}, \"credential\" = null}}, \"tenants\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "sre",
       "governance:accountable": "priya.nair@example.com",
@@ -4182,11 +4181,11 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  stack3e17.addOverride("lifecycle.precondition", [{
+  stack3e14.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-5-sonnet-20240620-v1:0\")}",
     error_message: "agents-dev/incident-triage: model anthropic.claude-3-5-sonnet-20240620-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack3e18 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
+  const stack3e15 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4195,7 +4194,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e19 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
+  const stack3e16 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4204,7 +4203,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e20 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+  const stack3e17 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4213,7 +4212,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e21 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
+  const stack3e18 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4222,7 +4221,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e22 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack3e19 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
     metadata: {
       name: "incident-triage",
       labels: {
@@ -4241,7 +4240,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e23 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack3e20 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4260,7 +4259,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e24 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+  const stack3e21 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "incident-triage",
     serviceAccount: "incident-triage",
@@ -4276,7 +4275,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-02-28",
     },
   });
-  const stack3e25 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack3e22 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4294,7 +4293,7 @@ export function rawApp(app: App): void {
       },
     },
     waitForRollout: true,
-    dependsOn: [stack3e24],
+    dependsOn: [stack3e21],
     lifecycle: {
       precondition: [{
         condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
@@ -4341,7 +4340,7 @@ export function rawApp(app: App): void {
             name: "incident-triage",
             image: "ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d",
             imagePullPolicy: "IfNotPresent",
-            env: Token.asAny([{"name":"AWS_REGION","value":"eu-west-1"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"incident-triage"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/incident-triage"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}"}]),
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"incident-triage"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/incident-triage"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}"}]),
             resources: {
               requests: {
                 cpu: "500m",
@@ -4381,7 +4380,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e26 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack3e23 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4403,7 +4402,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e27 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack3e24 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4638,27 +4637,27 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e28 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
+  const stack3e25 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage",
     description: "Base of incident-triage's model and tool routes",
   });
-  const stack3e29 = new TerraformOutput(stack3, "incident-triage-role-arn", {
+  const stack3e26 = new TerraformOutput(stack3, "incident-triage-role-arn", {
     value: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
     description: "incident-triage's own identity (its pods')",
   });
-  const stack3e30 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
+  const stack3e27 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
     value: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.arn}",
     description: "What the gateway function acts with for incident-triage",
   });
-  const stack3e31 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
+  const stack3e28 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
     description: "Secret holding incident-triage's gateway API key",
   });
-  const stack3e32 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
-    name: "dev-euw1-triage-prototype",
+  const stack3e29 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}triage-prototype",
     path: "/governed/dev/",
     description: "Governed workload identity triage-prototype in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"triage-prototype\",\"aws:RequestTag/kubernetes-service-account\":\"triage-prototype\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:eu-west-1:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"triage-prototype\",\"aws:RequestTag/kubernetes-service-account\":\"triage-prototype\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
@@ -4676,12 +4675,12 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
+  const stack3e30 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e34 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
+  const stack3e31 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
     name: "/governed/dev/triage-prototype",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -4699,24 +4698,24 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e35 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
+  const stack3e32 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
     name: "logs",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.triage-prototype_logs_log-group_CFC33FB6.arn}:log-stream:*\"}]}",
   });
-  const stack3e36 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
+  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/models/anthropic.claude-3-haiku-20240307-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
+  const stack3e34 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/triage-prototype/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e38 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
-    name: "dev-euw1-triage-prototype-gw",
-    path: "/governed/dev/integration/",
+  const stack3e35 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}triage-prototype-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity triage-prototype-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
     maxSessionDuration: 3600,
@@ -4736,22 +4735,22 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e39 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
+  const stack3e36 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e40 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
+  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e41 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
+  const stack3e38 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e42 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
+  const stack3e39 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
     namePrefix: "governed/dev/triage-prototype/gateway-api-key-",
     description: "Gateway API key of agent triage-prototype in dev: its own calls, metered by quota tier standard",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -4775,29 +4774,29 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e43 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
+  const stack3e40 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
     secretArn: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack3e44 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
+  const stack3e41 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
     functionName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     input: "{\"action\":\"revoke\",\"secretId\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"}",
     triggers: {
       revokedAt: "2026-11-18T16:30:00Z",
     },
   });
-  const stack3e45 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
+  const stack3e42 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
     name: "gateway-key",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"},{\"Sid\":\"DecryptTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"},{\"Sid\":\"DecryptTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e46 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
+  const stack3e43 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
     name: "/governance/dev/agents/triage-prototype",
     description: "Gateway route entry of triage-prototype (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"triage-prototype\", \"models\" = {\"anthropic.claude-3-haiku-20240307-v1-0\" = {\"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}}, \"tenants\" = [], \"revoked\" = {\"by\" = \"secops-oncall@example.com\", \"at\" = \"2026-11-18T16:30:00Z\", \"reason\" = \"INC-5097: prototype retired after a prompt-injection test\", \"scheduled\" = false}})}",
+    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"triage-prototype\", \"models\" = {\"anthropic.claude-3-haiku-20240307-v1-0\" = {\"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}}, \"tenants\" = [], \"revoked\" = {\"by\" = \"secops-oncall@example.com\", \"at\" = \"2026-11-18T16:30:00Z\", \"reason\" = \"INC-5097: prototype retired after a prompt-injection test\", \"scheduled\" = false}})}",
     tags: {
       "governance:owner": "sre",
       "governance:accountable": "priya.nair@example.com",
@@ -4812,11 +4811,11 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  stack3e46.addOverride("lifecycle.precondition", [{
+  stack3e43.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "agents-dev/triage-prototype: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack3e47 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
+  const stack3e44 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4825,7 +4824,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e48 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
+  const stack3e45 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4834,7 +4833,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e49 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
+  const stack3e46 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4843,7 +4842,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e50 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
+  const stack3e47 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
     metadata: {
       name: "triage-prototype",
       labels: {
@@ -4865,7 +4864,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e51 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
+  const stack3e48 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -4887,7 +4886,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e52 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
+  const stack3e49 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -4957,7 +4956,7 @@ export function rawApp(app: App): void {
             name: "triage-prototype",
             image: "ghcr.io/example/triage-prototype@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
             imagePullPolicy: "IfNotPresent",
-            env: Token.asAny([{"name":"AWS_REGION","value":"eu-west-1"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"triage-prototype"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/triage-prototype"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}"}]),
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"triage-prototype"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/triage-prototype"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}"}]),
             resources: {
               requests: {
                 cpu: "250m",
@@ -4997,7 +4996,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e53 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
+  const stack3e50 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5022,7 +5021,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e54 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
+  const stack3e51 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5260,21 +5259,32 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
+  const stack3e52 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype",
     description: "Base of triage-prototype's model and tool routes",
   });
-  const stack3e56 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
+  const stack3e53 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
     value: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}",
     description: "triage-prototype's own identity (its pods')",
   });
-  const stack3e57 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
+  const stack3e54 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
     value: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.arn}",
     description: "What the gateway function acts with for triage-prototype",
   });
-  const stack3e58 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
+  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     description: "Secret holding triage-prototype's gateway API key",
+  });
+  const stack3e56 = new DataAwsEksCluster(stack3, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e57 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e58 = new KubernetesProvider(stack3, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
   });
   stack3.addDependency(stack0);
 }
