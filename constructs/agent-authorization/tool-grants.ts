@@ -1,5 +1,6 @@
 import { isEmail, isSlug } from '../governance/accountability';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
+import { checkToolUrl } from './tool-target-urls';
 import { isTimeWindow, parseTimeWindow, TIME_WINDOW_ALLOWED, type TimeWindow, type TimeWindowInput } from './time-window';
 
 /**
@@ -106,6 +107,16 @@ const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 const ACTIONS_ALLOWED = `one or more of ${TOOL_ACTIONS.join(', ')}`;
 
+/** A literal Secrets Manager secret ARN (a token is not: Terraform knows it). */
+export function isSecretArn(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_ARN.test(value);
+}
+
+/** A literal Lambda function ARN, optionally with a qualifier. */
+export function isLambdaFunctionArn(value: unknown): value is string {
+  return typeof value === 'string' && LAMBDA_ARN.test(value);
+}
+
 /**
  * Checks every tool grant and returns the resolved grants (only meaningful when no problem was
  * added). `prop` is the prop's name in the construct, e.g. `tools`.
@@ -196,7 +207,8 @@ function checkTarget(problems: ProblemCollector, at: string, target: ToolTarget 
     return;
   }
   if (target.kind === 'http') {
-    problems.check(isHttpsUrl(target.url), `${at}.url`, target.url, 'an https:// URL', 'point the tool at its HTTPS endpoint; the gateway never calls tools in clear text');
+    // One check of the URL (https, no credentials, no internal host), showing it redacted.
+    checkToolUrl(problems, `${at}.url`, target.url);
   } else if (target.kind === 'lambda') {
     problems.check(
       typeof target.functionArn === 'string' && (isUnresolved(target.functionArn) || LAMBDA_ARN.test(target.functionArn)),
@@ -288,12 +300,3 @@ function checkCredential(problems: ProblemCollector, at: string, tool: ToolGrant
   return { ...credential, header };
 }
 
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (isUnresolved(value)) return true;
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

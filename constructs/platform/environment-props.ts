@@ -327,7 +327,8 @@ function checkQuotaValues(problems: ProblemCollector, path: string, q: Quotas | 
   // Infinity is not "no limit": it renders as null in Terraform JSON.
   problems.check(Number.isFinite(q.ratePerSecond) && q.ratePerSecond > 0, `${path}.ratePerSecond`, q.ratePerSecond, 'a positive, finite number', 'set the steady request rate per caller');
   problems.check(Number.isInteger(q.burst) && q.burst >= 1, `${path}.burst`, q.burst, 'a whole number of at least 1', 'set the burst per caller');
-  if (Number.isFinite(q.ratePerSecond) && Number.isInteger(q.burst) && q.burst < q.ratePerSecond) {
+  // A burst that is not a whole number of at least 1 was reported above: one problem per fault.
+  if (Number.isFinite(q.ratePerSecond) && Number.isInteger(q.burst) && q.burst >= 1 && q.burst < q.ratePerSecond) {
     // A token bucket smaller than one second of the rate never lets the rate through.
     problems.add(`${path}.burst`, q.burst, `at least the rate (${q.ratePerSecond})`, `set burst to ${Math.ceil(q.ratePerSecond)} or more, usually twice the rate`);
   }

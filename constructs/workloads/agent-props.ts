@@ -4,8 +4,8 @@ import type { DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
-import type { ResolvedToolGrant, ToolGrant } from '../agent-authorization/tool-grants';
-import { arnMatches, checkToolUrl } from '../agent-authorization/tool-target-urls';
+import { isLambdaFunctionArn, isSecretArn, type ResolvedToolGrant, type ToolGrant } from '../agent-authorization/tool-grants';
+import { arnMatches } from '../agent-authorization/tool-target-urls';
 import { Token } from 'cdktf';
 import { claimWorkloadName, workloadClaims } from '../governance/workload-registry';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
@@ -190,11 +190,11 @@ export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnviro
   for (const t of tools) {
     const at = `tools (${t.name})`;
     const target = t.target;
-    if (target.kind === 'http') checkToolUrl(problems, `${at}.target.url`, target.url);
     if (target.kind === 'governed-service') {
       problems.add(`${at}.target`, target, 'an http or lambda tool', `call the service as a model instead (models: [${target.service?.name ?? 'service'}]): the gateway decides tool calls outside the VPC, where governed services are not reachable`);
     }
-    if (target.kind === 'lambda' && !isUnresolved(target.functionArn)) {
+    // A malformed ARN was already reported by the grant's own check: one problem per fault.
+    if (target.kind === 'lambda' && isLambdaFunctionArn(target.functionArn)) {
       const region = target.functionArn.split(':')[3];
       if (regions && !regions.includes(region)) problems.add(`${at}.target.functionArn`, target.functionArn, `a function in one of ${env.name}'s allowed regions ${JSON.stringify(regions)}`, 'use the tool function of an allowed region');
       if (literal(targets.functions) && !targets.functions.some((p) => arnMatches(p, target.functionArn))) {
@@ -202,7 +202,7 @@ export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnviro
       }
     }
     const credential = t.credential;
-    if (credential && !isUnresolved(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
+    if (credential && isSecretArn(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
       problems.add(`${at}.credential.secretArn`, credential.secretArn, `a secret on ${env.name}'s allowedToolTargets.credentialSecrets ${JSON.stringify(targets.credentialSecrets)}`, `ask the platform team (${env.accountability.approver}) to allow the tool's credential, or use an allowed one`);
     }
     if (credential?.kmsKeyArn && !isUnresolved(credential.kmsKeyArn) && literal(targets.credentialKeys) && !targets.credentialKeys.some((p) => arnMatches(p, credential.kmsKeyArn!))) {

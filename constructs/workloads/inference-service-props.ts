@@ -130,11 +130,14 @@ export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<Gove
   if (legacyQuotas !== undefined) {
     problems.add('quotas', legacyQuotas, 'nothing: quotas are per caller now, by tier (the environment\'s quotaTiers)', `remove quotas and set quotaTier to one of the environment's tiers (default "${DEFAULT_QUOTA_TIER}"); ask the platform team for a tier with these limits if none fits`);
   }
-  if (props.quotaTier !== undefined) {
+  {
     const env = isEnvironment(props.environment) ? props.environment : undefined;
     // A contract read at plan holds the tiers as a Terraform value: checked by a precondition then.
     const tiers = env && !Token.isUnresolved(env.quotaTiers) ? Object.keys(env.quotaTiers) : undefined;
-    if (typeof props.quotaTier !== 'string') problems.add('quotaTier', props.quotaTier, 'the name of one of the environment\'s quota tiers', 'set quotaTier to a tier name like "standard"');
+    if (props.quotaTier === undefined) {
+      // The default tier must exist too: a key on a tier without a usage plan fails its first rotation.
+      if (tiers && !tiers.includes(DEFAULT_QUOTA_TIER)) problems.add('quotaTier', props.quotaTier, `one of ${env!.name}'s quota tiers ${JSON.stringify(tiers)} (it has no "${DEFAULT_QUOTA_TIER}" tier, the default)`, 'set quotaTier to one of them');
+    } else if (typeof props.quotaTier !== 'string') problems.add('quotaTier', props.quotaTier, 'the name of one of the environment\'s quota tiers', 'set quotaTier to a tier name like "standard"');
     else if (tiers && !tiers.includes(props.quotaTier)) problems.add('quotaTier', props.quotaTier, `one of ${env!.name}'s quota tiers ${JSON.stringify(tiers)}`, `pick one of them, or ask the platform team (${env!.accountability.approver}) for a new tier`);
   }
   if (props.budget) {

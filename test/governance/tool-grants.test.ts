@@ -94,7 +94,7 @@ describe('tool grants: bad input', () => {
   });
 
   it('fails when an http tool is not https', () => {
-    expect(() => check([{ ...runbooks, target: { kind: 'http', url: 'http://runbooks.internal' } }])).toThrow(/target\.url: got "http:\/\/runbooks\.internal"; allowed: an https:\/\/ URL/);
+    expect(() => check([{ ...runbooks, target: { kind: 'http', url: 'http://runbooks.example.com' } }])).toThrow(/target\.url: got "http:\/\/runbooks\.example\.com\/"; allowed: an https URL \(the tool credential travels in a header\)/);
   });
 
   it('fails when the target kind is unknown', () => {

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { DATA_CLASSIFICATIONS } from '../../constructs/governance/classification';
 import { PLATFORM_WORKLOAD } from '../../constructs/governance/governance-tags';
+import { reservedWorkloadName } from '../../constructs/governance/names';
 import { RESERVED_NAMESPACES } from '../../constructs/governance/kubernetes-names';
 import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
+import type { Revocation } from '../../constructs/governance/governance-tags';
+import { DEFAULT_QUOTA_TIER, DEFAULT_QUOTA_TIERS, type Quotas } from '../../constructs/governance/quota-tiers';
 import { isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
 import { LOG_RETENTION_VALUES } from '../../constructs/primitives/log-sink';
 import type { ToolGrant } from '../../constructs/agent-authorization/tool-grants';
@@ -51,6 +54,32 @@ export const kubernetesRuntime = fc.record({
   gatewayNlbDnsName: fc.constantFrom('gw.internal.example.com', 'ai-gateway-nlb-1234.elb.eu-west-1.amazonaws.com'),
 });
 
+const account = fc.stringMatching(/^\d{12}$/);
+const principalPath = fc.constantFrom('', 'approvers/', 'aws-reserved/sso.amazonaws.com/eu-west-1/');
+
+/** Approvers with distinct e-mails (compared without case), each with a principal of their own. */
+export const approvers = fc
+  .uniqueArray(fc.tuple(email, slug(20), principalPath, account), { minLength: 0, maxLength: 4, selector: ([e]) => e.toLowerCase() })
+  .map((list) => list.map(([e, role, path, acct]) => ({ email: e, principalArn: `arn:aws:iam::${acct}:role/${path}${role}` })));
+
+/** One tier's limits: a burst of at least the rate (a smaller bucket never lets the rate through). */
+const quotas: fc.Arbitrary<Quotas> = fc
+  .record({ ratePerSecond: fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.double({ min: 0.01, max: 5_000, noNaN: true })), extraBurst: fc.integer({ min: 0, max: 5_000 }), monthlyRequests: fc.integer({ min: 1, max: 1_000_000_000 }) })
+  .map((q) => ({ ratePerSecond: q.ratePerSecond, burst: Math.ceil(q.ratePerSecond) + q.extraBurst, monthlyRequests: q.monthlyRequests }));
+
+/** 1 to 4 tiers (of the 10 allowed), named like workloads. */
+export const quotaTiers = fc.dictionary(slug(32), quotas, { minKeys: 1, maxKeys: 4 });
+
+/** ARN patterns with region and account spelled out and a wildcard only after a name prefix. */
+function toolTargets(region: string, acct: string) {
+  const prefix = slug(20);
+  return fc.record({
+    credentialSecrets: fc.array(prefix.map((p) => `arn:aws:secretsmanager:${region}:${acct}:secret:${p}/*`), { maxLength: 3 }),
+    credentialKeys: fc.array(fc.uuid().map((u) => `arn:aws:kms:${region}:${acct}:key/${u}`), { maxLength: 2 }),
+    functions: fc.array(prefix.map((p) => `arn:aws:lambda:${region}:${acct}:function:${p}-*`), { maxLength: 3 }),
+  });
+}
+
 /** Environment props; the name decides production unless `production` says otherwise. */
 export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
   .record({
@@ -63,15 +92,30 @@ export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
     secretRotationDays: fc.option(fc.integer({ min: 1, max: MAX_ROTATION_DAYS }), { nil: undefined }),
     gatewayThrottle: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 10_000 }), burst: fc.integer({ min: 1, max: 5_000 }) }), { nil: undefined }),
     kubernetes: fc.option(kubernetesRuntime, { nil: undefined }),
+    accountId: fc.option(account, { nil: undefined }),
+    accountSettings: fc.constantFrom<GovernedEnvironmentProps['accountSettings']>(undefined, 'owned-here', 'owned-elsewhere'),
+    deployers: fc.uniqueArray(fc.tuple(account, fc.constantFrom('', 'ci/', 'teams/ml/'), slug(30)), { minLength: 1, maxLength: 3 }),
+    approvers: fc.option(approvers, { nil: undefined }),
+    quotaTiers: fc.option(quotaTiers, { nil: undefined }),
+    targetsPick: fc.nat(),
+    existingEndpoints: fc.option(fc.record({ id: fc.stringMatching(/^vpce-[0-9a-f]{8,17}$/), ips: fc.array(fc.ipV4(), { minLength: 1, maxLength: 4 }) }), { nil: undefined }),
   })
-  .map((g) => {
+  .chain((g) => {
+    const acct = g.accountId ?? '123456789012';
+    return fc.option(toolTargets(g.regions[0], acct), { nil: undefined }).map((allowedToolTargets) => ({ g, allowedToolTargets }));
+  })
+  .map(({ g, allowedToolTargets }) => {
     const production = g.production ?? isProductionName(g.name);
     const allowed = LOG_RETENTION_VALUES.filter((v) => v >= (production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR));
     return {
       name: g.name,
       production: g.production,
       owner: g.owner,
-      network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: ['subnet-0aaa11112222', 'subnet-0bbb33334444'] },
+      network: {
+        vpcId: 'vpc-0abc12345678',
+        privateSubnetIds: ['subnet-0aaa11112222', 'subnet-0bbb33334444'],
+        interfaceEndpoints: g.existingEndpoints ? { executeApiEndpointId: g.existingEndpoints.id, endpointIps: g.existingEndpoints.ips } : undefined,
+      },
       region: g.regions[0],
       allowedRegions: g.regions,
       allowedModels: g.models,
@@ -79,8 +123,21 @@ export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
       secretRotationDays: g.secretRotationDays,
       gatewayThrottle: g.gatewayThrottle,
       kubernetes: g.kubernetes,
+      accountId: g.accountId,
+      accountSettings: g.accountSettings,
+      deployerRoleArns: g.deployers.map(([acct, path, role]) => `arn:aws:iam::${acct}:role/${path}${role}`),
+      approvers: g.approvers,
+      quotaTiers: g.quotaTiers,
+      allowedToolTargets,
     };
   });
+
+/** A tier the environment defines, or nothing (the default tier, which must then be one of them). */
+function quotaTier(env: GovernedEnvironmentProps): fc.Arbitrary<string | undefined> {
+  const tiers = Object.keys(env.quotaTiers ?? DEFAULT_QUOTA_TIERS);
+  const named = fc.constantFrom(...tiers);
+  return tiers.includes(DEFAULT_QUOTA_TIER) ? fc.option(named, { nil: undefined }) : named;
+}
 
 const quantity = (units: string[]) => fc.tuple(fc.integer({ min: 1, max: 64_000 }), fc.constantFrom(...units)).map(([n, u]) => `${n}${u}`);
 const cpu = quantity(['m', '']);
@@ -107,28 +164,43 @@ export function model(env: GovernedEnvironmentProps): fc.Arbitrary<InferenceMode
   return env.kubernetes ? fc.oneof(bedrock, sageMaker, kubernetes) : fc.oneof(bedrock, sageMaker);
 }
 
-export const revocation = fc.record({
-  by: email,
-  at: fc.integer({ min: 0, max: 365 * DAY }).map((ms) => new Date(today - ms).toISOString().replace(/\.\d{3}Z$/, 'Z')),
-  // Trimmed, a reason must keep 10 characters: no spaces at either end.
-  reason: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 :.,-]{8,78}[A-Za-z0-9.]$/),
-});
+const timestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+// Trimmed, a reason must keep 10 characters: no spaces at either end.
+const reason = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 :.,-]{8,78}[A-Za-z0-9.]$/);
+
+/**
+ * A revocation by one of the named revokers (the workload's or its environment's): in force (a
+ * time up to a year ago) or scheduled (a time from tomorrow on, with `scheduled: true`).
+ */
+export function revocation(revokers: readonly string[]): fc.Arbitrary<Revocation> {
+  const inForce = fc.record({ by: fc.constantFrom(...revokers), at: fc.integer({ min: 0, max: 365 * DAY }).map((ms) => timestamp(today - ms)), reason });
+  const scheduled = fc.record({ by: fc.constantFrom(...revokers), at: fc.integer({ min: DAY, max: 90 * DAY }).map((ms) => timestamp(today + ms)), reason, scheduled: fc.constant(true) });
+  return fc.oneof({ arbitrary: inForce, weight: 3 }, { arbitrary: scheduled, weight: 1 });
+}
+
+/** A workload name any team may take: not reserved by the platform, a derived identity or a namespace. */
+export function workloadName(env: GovernedEnvironmentProps): fc.Arbitrary<string> {
+  const reserved = [PLATFORM_WORKLOAD, 'audit', 'gateway', ...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
+  return slug(32).filter((n) => !reserved.includes(n) && reservedWorkloadName(n) === undefined);
+}
+
+/** Owner and revocation together: the revoker is the owner's or the environment's. */
+function ownerAndRevocation(env: GovernedEnvironmentProps) {
+  return owner.chain((o) => fc.record({ owner: fc.constant(o), revoked: fc.option(revocation([o.revoker, env.owner.revoker]), { nil: undefined }) }));
+}
 
 /** Service props (without environment) valid for the given environment props. */
 export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<GovernedInferenceServiceProps, 'environment'>> {
-  const reserved = [PLATFORM_WORKLOAD, ...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
-  return fc.record({
-    name: slug(32).filter((n) => !reserved.includes(n)),
-    owner,
-    dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
-    model: model(env),
-    quotas: fc.option(
-      fc.record({ ratePerSecond: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0.01, max: 10_000, noNaN: true })), burst: fc.integer({ min: 1, max: 5_000 }), monthlyRequests: fc.integer({ min: 1, max: 1_000_000_000 }) }),
-      { nil: undefined },
-    ),
-    budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: fc.array(email, { minLength: 1, maxLength: 10 }) }), { nil: undefined }),
-    revoked: fc.option(revocation, { nil: undefined }),
-  });
+  return fc
+    .record({
+      name: workloadName(env),
+      who: ownerAndRevocation(env),
+      dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+      model: model(env),
+      quotaTier: quotaTier(env),
+      budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: fc.array(email, { minLength: 1, maxLength: 10 }) }), { nil: undefined }),
+    })
+    .map(({ who, ...rest }) => ({ ...rest, owner: who.owner, revoked: who.revoked }));
 }
 
 /** An environment and a service valid in it. */
@@ -137,23 +209,47 @@ export const environmentAndService = environmentProps.chain((env) => serviceProp
 /** Agent props (without environment) valid for the given environment props, which must run Kubernetes. */
 export function agentProps(env: GovernedEnvironmentProps, tools: readonly ToolGrant[]): fc.Arbitrary<Omit<GovernedAgentProps, 'environment'>> {
   const reserved = [PLATFORM_WORKLOAD, ...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
-  return fc.record({
-    name: slug(32).filter((n) => !reserved.includes(n)),
-    owner,
-    dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
-    runtime: fc
-      .record({ repo: slug(20), digest: hex64, replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), cpu, memory, namespace: fc.option(slug(63).filter((n) => !reserved.includes(n)), { nil: undefined }) })
-      .map((k) => ({ kubernetes: { image: `ghcr.io/example/${k.repo}@sha256:${k.digest}`, replicas: k.replicas, resources: { cpu: k.cpu, memory: k.memory }, namespace: k.namespace } })),
-    models: fc.uniqueArray(fc.constantFrom(...env.allowedModels), { minLength: 0, maxLength: env.allowedModels.length }).map((ids) => ids.map((bedrockModelId) => ({ bedrockModelId }))),
-    tools: fc.subarray([...tools]),
-    quotas: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 1000 }), burst: fc.integer({ min: 1, max: 2000 }), monthlyRequests: fc.integer({ min: 1, max: 100_000_000 }) }), { nil: undefined }),
-    revoked: fc.option(revocation, { nil: undefined }),
-  });
+  return fc
+    .record({
+      name: workloadName(env),
+      who: ownerAndRevocation(env),
+      dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+      runtime: fc
+        .record({ repo: slug(20), digest: hex64, replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), cpu, memory, namespace: fc.option(slug(63).filter((n) => !reserved.includes(n)), { nil: undefined }) })
+        .map((k) => ({ kubernetes: { image: `ghcr.io/example/${k.repo}@sha256:${k.digest}`, replicas: k.replicas, resources: { cpu: k.cpu, memory: k.memory }, namespace: k.namespace } })),
+      models: fc.uniqueArray(fc.constantFrom(...env.allowedModels), { minLength: 0, maxLength: env.allowedModels.length }).map((ids) => ids.map((bedrockModelId) => ({ bedrockModelId }))),
+      tools: fc.subarray([...tools]),
+      quotaTier: quotaTier(env),
+    })
+    .map(({ who, ...rest }) => ({ ...rest, owner: who.owner, revoked: who.revoked }));
 }
 
-/** An environment with Kubernetes and an agent valid in it. */
+/**
+ * The environment side of a set of tools: their credentials and functions on allowedToolTargets,
+ * their approvers registered, their functions' Regions allowed (added to what the environment had).
+ */
+export function allowingTools(env: GovernedEnvironmentProps, tools: readonly ToolGrant[]): GovernedEnvironmentProps {
+  const targets = env.allowedToolTargets ?? {};
+  const secrets = tools.flatMap((t) => (t.credential ? [t.credential.secretArn] : []));
+  const functions = tools.flatMap((t) => (t.target.kind === 'lambda' ? [t.target.functionArn] : []));
+  const approverEmails = tools.flatMap((t) => t.approval?.approvers ?? []);
+  const registered = env.approvers ?? [];
+  const missing = [...new Set(approverEmails.map((e) => e.toLowerCase()))].filter((e) => !registered.some((a) => a.email.toLowerCase() === e));
+  return {
+    ...env,
+    allowedRegions: [...new Set([...env.allowedRegions, ...functions.map((f) => f.split(':')[3])])],
+    approvers: [...registered, ...missing.map((e) => ({ email: e, principalArn: `arn:aws:iam::123456789012:role/approvers/${e.split('@')[0]}` }))],
+    allowedToolTargets: {
+      ...targets,
+      credentialSecrets: [...(targets.credentialSecrets ?? []), ...secrets],
+      functions: [...(targets.functions ?? []), ...functions],
+    },
+  };
+}
+
+/** An environment with Kubernetes that allows the tools, and an agent valid in it. */
 export const environmentAndAgent = (tools: readonly ToolGrant[]) =>
   fc.tuple(environmentProps, kubernetesRuntime).chain(([env, kubernetes]) => {
-    const withK8s = { ...env, kubernetes: env.kubernetes ?? kubernetes };
+    const withK8s = allowingTools({ ...env, kubernetes: env.kubernetes ?? kubernetes }, tools);
     return agentProps(withK8s, tools).map((agent) => ({ env: withK8s, agent }));
   });
