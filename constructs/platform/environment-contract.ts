@@ -97,7 +97,7 @@ export interface ContractRecord {
 }
 
 /** Contract fields the constructor sets itself (name, flags and options decide them). */
-const NOT_ASSIGNED = ['version', 'name', 'production', 'kubernetes', 'accountability', 'rolePath'] as const;
+const NOT_ASSIGNED = ['version', 'name', 'production', 'kubernetes', 'accountability', 'rolePath', 'iamNamePrefix'] as const;
 
 const STACK_CONTRACTS = Symbol.for('cdktf-ai-governance/contracts');
 
@@ -126,6 +126,7 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
   public readonly isProduction: boolean;
   public readonly accountability: Accountability;
   public readonly rolePath: string;
+  public readonly iamNamePrefix: string;
   public readonly allowedModelsKnown: boolean;
   public readonly kubernetes?: KubernetesRuntime;
   /** The pinned contract, when the environment is read from one. */
@@ -170,6 +171,10 @@ export class ContractEnvironment extends Construct implements IGovernedEnvironme
     this.accountability = options.accountability ?? values.accountability;
     // The role path follows from the name; a literal keeps role ARNs readable in policies.
     this.rolePath = pinned?.rolePath ?? `/governed/${envName}/`;
+    // IAM names are literals wherever they can be (their length is checked, reviewers read them):
+    // the pinned copy's, or the platform stack's in the same app (the live case needs it there).
+    const livePrefix = values.iamNamePrefix;
+    this.iamNamePrefix = pinned?.iamNamePrefix ?? Lazy.stringValue({ produce: () => publishedEnvironment(this, envName)?.iamNamePrefix ?? livePrefix });
     this.allowedModelsKnown = pinned !== undefined;
     this.kubernetes =
       typeof options.kubernetes === 'object'

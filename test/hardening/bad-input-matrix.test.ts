@@ -38,7 +38,7 @@ import { asValidationError, listFiles, literal, runBadInput, thrownFrom, type Ba
 
 function stack(app: App, id = 'test'): TerraformStack {
   const s = new TerraformStack(app, id);
-  new AwsProvider(s, 'aws', { region: 'eu-west-1' });
+  new AwsProvider(s, 'aws');
   return s;
 }
 
@@ -72,7 +72,7 @@ function svc(overrides: Partial<GovernedInferenceServiceProps> | Record<string, 
 function contractSvc(overrides: Partial<GovernedInferenceServiceProps> | Record<string, unknown>): (app: App) => void {
   return (app) => {
     const s = stack(app);
-    new GovernedInferenceService(s, 'svc', serviceProps(GovernedEnvironment.fromContract(s, 'env', 'dev', { region: 'eu-west-1' }), overrides as Partial<GovernedInferenceServiceProps>));
+    new GovernedInferenceService(s, 'svc', serviceProps(GovernedEnvironment.fromContract(s, 'env', 'dev'), overrides as Partial<GovernedInferenceServiceProps>));
   };
 }
 
@@ -190,8 +190,7 @@ const SERVICE_ROWS: BadInput[] = [
   { when: 'the guardrail version is DRAFT', build: svc({ guardrail: { ...GUARDRAIL, version: 'DRAFT' } }), path: 'test/svc', prop: 'guardrail.version', value: '"DRAFT"', allowed: /published version number like "1" \(never DRAFT/, fix: /publish a guardrail version and pin it/ },
   { when: 'the guardrail ARN is its name', build: svc({ guardrail: { ...GUARDRAIL, arn: 'my-guardrail' } }), path: 'test/svc', prop: 'guardrail.arn', value: '"my-guardrail"', allowed: /guardrail ARN like/, fix: /ARN of the guardrail, not its name/ },
   { when: 'a guardrail is given for a SageMaker model (it would never apply)', build: svc({ ...sageMaker(), guardrail: GUARDRAIL }), path: 'test/svc', prop: 'guardrail', value: `{"arn":"${GUARDRAIL.arn}"`, allowed: /a guardrail only with model\.bedrock/, fix: /inside the sageMaker model server/ },
-  { when: 'a contract environment is read without the stack\'s Region', build: (app) => GovernedEnvironment.fromContract(stack(app), 'env', 'dev'), path: 'test/env', prop: 'options.region', value: 'nothing', allowed: /the stack's AWS Region, like "eu-west-1"/, fix: /pass the Region the stack deploys to \(WorkloadStack does\)/ },
-  { when: 'the contract environment name is not an environment name', build: (app) => GovernedEnvironment.fromContract(stack(app), 'env', 'Dev Env', { region: 'eu-west-1' }), path: 'test/env', prop: 'envName', value: '"Dev Env"', allowed: /lowercase slug of at most 16/, fix: /name the platform stack gave the environment/ },
+  { when: 'the contract environment name is not an environment name', build: (app) => GovernedEnvironment.fromContract(stack(app), 'env', 'Dev Env'), path: 'test/env', prop: 'envName', value: '"Dev Env"', allowed: /lowercase slug of at most 16/, fix: /name the platform stack gave the environment/ },
   { when: 'a workload stack region is not a region', build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'europe' }), path: 'product-dev', prop: 'region', value: '"europe"', allowed: /AWS region name like "eu-west-1"/, fix: /region the environment lives in/ },
   { when: "a workload stack region is not one of its pinned contract's allowed regions", build: (app) => new WorkloadStack(app, 'product-dev', { environmentName: 'dev', region: 'us-east-1', contract: { file: DEV_CONTRACT_FILE } }), path: 'product-dev', prop: 'region', value: '"us-east-1"', allowed: /one of dev's allowedRegions \["eu-west-1"\] \(pinned contract/, fix: /deploy the stack to an allowed region, or ask the platform team \(sam\.ortiz@example\.com\) to add us-east-1/ },
   {
@@ -234,7 +233,7 @@ const AGENT_ROWS: BadInput[] = [
     when: "an agent's Bedrock model id is malformed against a contract environment",
     build: (app) => {
       const s = stack(app);
-      new GovernedAgent(s, 'agent', agentProps(GovernedEnvironment.fromContract(s, 'env', 'dev', { kubernetes: 'from-contract', region: 'eu-west-1' }), { models: [{ bedrockModelId: 'Claude 3' }] }));
+      new GovernedAgent(s, 'agent', agentProps(GovernedEnvironment.fromContract(s, 'env', 'dev', { kubernetes: 'from-contract' }), { models: [{ bedrockModelId: 'Claude 3' }] }));
     },
     path: 'test/agent', prop: 'models[0].bedrockModelId', value: '"Claude 3"', allowed: /a Bedrock model id like/, fix: /must also be on dev's allowedModels/,
   },
@@ -418,7 +417,7 @@ const NAME_ROWS: BadInput[] = [
 ];
 
 const REVOCATION_ROWS: BadInput[] = [
-  { when: 'the revoker is not a named revoker of the workload or its environment', build: svc({ revoked: { ...REVOKED, by: 'mallory@example.com' } }), path: 'test/svc', prop: 'revoked.by', value: '"mallory@example.com"', allowed: /a named revoker of this workload or its environment \(secops@example\.com, secops@example\.com\)/, fix: /have the named revoker revoke, or change the owner's revoker through review first/ },
+  { when: 'the revoker is not a named revoker of the workload or its environment', build: svc({ revoked: { ...REVOKED, by: 'mallory@example.com' } }), path: 'test/svc', prop: 'revoked.by', value: '"mallory@example.com"', allowed: /a named revoker of this workload or its environment \(secops@example\.com\)/, fix: /have the named revoker revoke, or change the owner's revoker through review first/ },
   { when: 'the revocation is in the future without scheduled', build: svc({ revoked: { ...REVOKED, at: '2026-12-01T00:00:00Z' } }), path: 'test/svc', prop: 'revoked.at', value: '"2026-12-01T00:00:00Z"', allowed: /a time not after today \(2026-11-22\), or a scheduled revocation/, fix: /to revoke at a future time, add revoked\.scheduled: true/ },
   { when: 'a scheduled revocation is in the past', build: svc({ revoked: { ...REVOKED, scheduled: true } }), path: 'test/svc', prop: 'revoked.scheduled', value: 'true', allowed: /true only with a future time/, fix: /remove revoked\.scheduled: the revocation at 2026-11-20T09:00:00Z is already in effect/ },
   { when: "an agent's revoker is not a named revoker", build: agent({ revoked: { ...REVOKED, by: 'priya.nair@example.com' } }), path: 'test/agent', prop: 'revoked.by', value: '"priya.nair@example.com"', allowed: /a named revoker of this workload or its environment/, fix: /have the named revoker revoke/ },

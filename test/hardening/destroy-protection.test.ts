@@ -104,7 +104,7 @@ describe('secrets', () => {
   });
   test('in a product stack targeting prod through its contract: prevent_destroy', () => {
     const stack = new TerraformStack(testApp(), 'product-prod');
-    const env = GovernedEnvironment.fromContract(stack, 'env', 'prod', { region: 'eu-west-1', kubernetes: 'from-contract' });
+    const env = GovernedEnvironment.fromContract(stack, 'env', 'prod', { kubernetes: 'from-contract' });
     new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: kubernetesModel }));
     expect(secrets(synth(stack)).map((s) => [s.name_prefix, s.lifecycle?.prevent_destroy])).toEqual([['governed/prod/chat/service-token-', true]]);
   });

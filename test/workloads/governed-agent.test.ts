@@ -372,7 +372,7 @@ describe('GovernedAgent: bad input', () => {
 
   it('issue 11 break 8: fails when a tool URL carries a user name and password, and does not echo them', () => {
     const tool = { ...agentTools()[0], target: { kind: 'http' as const, url: 'https://bot:s3cr3t@tickets.example.com/api' } };
-    expect(build({ tools: [tool] })).toThrow(/tools \(ticketing-read\)\.target\.url: got "https:\/\/REDACTED:REDACTED@tickets\.example\.com\/api"; allowed: a URL without user name or password/);
+    expect(build({ tools: [tool] })).toThrow(/tools\[0\] \(ticketing-read\)\.target\.url: got "https:\/\/REDACTED:REDACTED@tickets\.example\.com\/api"; allowed: a URL without user name or password/);
     expect(build({ tools: [tool] })).not.toThrow(/s3cr3t/);
   });
 
