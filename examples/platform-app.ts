@@ -14,6 +14,18 @@ const platformTeam = {
   reviewBy: '2027-06-30',
 };
 
+/** Tenants the example environments serve: each workload names the ones whose data it handles. */
+export const EXAMPLE_TENANTS = ['acme', 'globex'];
+
+/**
+ * Where images may come from: the model team's ECR repository (SageMaker pulls only from ECR in
+ * the endpoint's region) and the example organisation's registry on GitHub.
+ */
+export const EXAMPLE_IMAGE_SOURCES = [
+  { ecr: { accountId: '123456789012', region: 'eu-west-1', repositories: ['fraud-model'] } },
+  { registry: 'ghcr.io/example' },
+];
+
 /** The platform team's app: one stack per environment. */
 export function platformApp(scope: Construct): { dev: PlatformStack; prod: PlatformStack } {
   const common = {
@@ -21,6 +33,8 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
     region: EXAMPLE_REGION,
     allowedRegions: [EXAMPLE_REGION],
     allowedModels: EXAMPLE_MODELS,
+    tenants: EXAMPLE_TENANTS,
+    imageSources: EXAMPLE_IMAGE_SOURCES,
     kubernetes: {
       clusterName: 'ai-workloads',
       gatewayNamespace: 'ai-gateway',
@@ -32,11 +46,14 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
   const dev = new PlatformStack(scope, 'platform-dev', {
     ...common,
     name: 'dev',
+    tier: 'non-production',
     network: (stack) => exampleNetwork(stack, '10.20.0.0/16', EXAMPLE_REGION),
   });
   const prod = new PlatformStack(scope, 'platform-prod', {
     ...common,
     name: 'prod',
+    // Chosen, never guessed from the name: 30-day key and secret windows, prevent_destroy, COMPLIANCE lock.
+    tier: 'production',
     // Shorter than default would fail: prod keeps logs at least a year.
     logRetentionDays: 731,
     secretRotationDays: 30,

@@ -5,7 +5,8 @@ import {
   BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, BOUNDARY_DENIED, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE,
   LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE, SECRETS_READ,
 } from '../governance/iam-actions';
-import { policyJson } from '../governance/policy-document';
+import { ecrRepositoryArnsOf } from '../governance/image-sources';
+import { policyJson, type PolicyStatement } from '../governance/policy-document';
 
 export interface PermissionBoundaryProps {
   readonly envName: string;
@@ -18,6 +19,11 @@ export interface PermissionBoundaryProps {
   /** SageMaker endpoints of the environment write captured invocations under `sagemaker/<endpoint>/`. */
   readonly auditArchiveBucket: string;
   readonly rolePath: string;
+  /**
+   * The environment's allowed image sources as patterns (image-sources.ts): ECR pulls are allowed
+   * from the ECR repositories among them only, whatever a workload's own policy says.
+   */
+  readonly imageSourcePatterns: readonly string[];
   readonly tags: Record<string, string>;
 }
 
@@ -52,7 +58,7 @@ export class PermissionBoundary extends Construct {
           Resource: [`arn:aws:logs:${region}:${accountId}:log-group:/governed/${envName}/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws/sagemaker/Endpoints/${envName}-*`],
         },
         { Sid: 'CaptureEndpointInvocations', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${props.auditArchiveBucket}/sagemaker/${envName}-*` },
-        { Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: `arn:aws:ecr:${region}:${accountId}:repository/*` },
+        ...pullFromAllowedRepositories(props.imageSourcePatterns),
         // These two actions support no resource scoping (SageMaker needs them for its containers).
         { Sid: 'UnscopableRuntimeActions', Effect: 'Allow', Action: [...ECR_AUTH, ...METRICS_PUT], Resource: '*' },
         { Sid: 'DenyIdentityKeyAndAuditManagement', Effect: 'Deny', Action: [...BOUNDARY_DENIED], Resource: '*' },
@@ -68,4 +74,10 @@ export class PermissionBoundary extends Construct {
     });
     this.arn = this.policy.arn;
   }
+}
+
+/** ECR pulls from the allowed ECR repositories only; none at all when the environment allows no ECR source. */
+function pullFromAllowedRepositories(patterns: readonly string[]): PolicyStatement[] {
+  const repositories = ecrRepositoryArnsOf(patterns);
+  return repositories.length ? [{ Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositories }] : [];
 }

@@ -10,7 +10,10 @@ import { ProblemCollector } from '../governance/errors';
 import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
+import { imagePlanCheck } from '../governance/image-sources';
+import { addPlanChecks } from '../governance/plan-checks';
 import { platformRolePath } from '../governance/rotation';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/tool-grants';
 import { AgentPolicyStore } from '../primitives/agent-policy-store';
 import { GatewayRoute } from '../primitives/gateway-route';
@@ -104,7 +107,7 @@ export class GovernedAgent extends Construct implements IGrantee {
     this.name = props.name;
     this.environment = env;
     this.tools = tools;
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'agent');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const rt = env.kubernetes!;
@@ -118,6 +121,11 @@ export class GovernedAgent extends Construct implements IGrantee {
     });
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      imagePlanCheck(this.node.path, 'runtime.kubernetes.image', props.runtime.kubernetes.image, env),
+    ]);
 
     this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
     this.decisionLog = new LogSink(this, 'decision-log', { name: `/governed/${env.name}/${props.name}/tool-decisions`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
@@ -232,7 +240,7 @@ export class GovernedAgent extends Construct implements IGrantee {
       }
     }
 
-    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked });
+    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked, tenants: servedTenants(props.tenants, env) });
     this.policyStore.addPolicies(this, this.cedarPolicies);
 
     this.kubernetesWorkload = new KubernetesWorkload(this, 'kubernetes', {

@@ -6,9 +6,10 @@ import { today } from '../governance/clock';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
-import {
-  ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
-} from '../governance/iam-actions';
+import { EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE } from '../governance/iam-actions';
+import { imagePlanCheck, sageMakerImagePullStatements } from '../governance/image-sources';
+import { addPlanChecks } from '../governance/plan-checks';
+import { tenantPlanCheck } from '../governance/tenants';
 import { sid, type PolicyStatement } from '../governance/policy-document';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { Budget } from '../primitives/budget';
@@ -77,7 +78,7 @@ export class GovernedInferenceService extends Construct implements IGrantee {
     const env = props.environment;
     this.name = props.name;
     this.environment = env;
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'inference-service');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const model = props.model;
@@ -97,6 +98,12 @@ export class GovernedInferenceService extends Construct implements IGrantee {
     });
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    const image = model.sageMaker?.image ?? model.kubernetes?.image;
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      image !== undefined ? imagePlanCheck(this.node.path, model.sageMaker ? 'model.sageMaker.image' : 'model.kubernetes.image', image, env) : undefined,
+    ]);
 
     this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
 
@@ -247,12 +254,10 @@ export class GovernedInferenceService extends Construct implements IGrantee {
 
 /** What a SageMaker execution role needs to pull its image and write its logs and metrics. */
 function sageMakerRuntimeStatements(env: IGovernedEnvironment, endpointName: string, image: string): PolicyStatement[] {
-  const repo = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@:]+)/.exec(image);
-  const repositoryArn = repo ? `arn:aws:ecr:${repo[2]}:${repo[1]}:repository/${repo[3]}` : `arn:aws:ecr:${env.region}:${env.accountId}:repository/${endpointName}`;
   return [
-    { Sid: 'PullModelImage', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositoryArn },
-    // GetAuthorizationToken and PutMetricData support no resource; the metric namespace is pinned.
-    { Sid: 'EcrAuthorization', Effect: 'Allow', Action: [...ECR_AUTH], Resource: '*' },
+    // The image's own repository only, from an allowed source (image-sources.ts).
+    ...sageMakerImagePullStatements(image, env.imageSourcePatterns),
+    // PutMetricData supports no resource; the metric namespace is pinned.
     { Sid: 'PublishEndpointMetrics', Effect: 'Allow', Action: [...METRICS_PUT], Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } } },
     {
       Sid: 'WriteEndpointLogs',

@@ -4,7 +4,8 @@ import { PLATFORM_WORKLOAD } from '../../constructs/governance/governance-tags';
 import { RESERVED_NAMESPACES } from '../../constructs/governance/kubernetes-names';
 import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
-import { isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
+import { RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
+import { nameClaimsProduction } from '../../constructs/governance/tier';
 import { LOG_RETENTION_VALUES } from '../../constructs/primitives/log-sink';
 import type { ToolGrant } from '../../constructs/agent-authorization/tool-grants';
 import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
@@ -28,7 +29,11 @@ export function slug(max: number): fc.Arbitrary<string> {
   }
   return arb;
 }
-export const email = fc.stringMatching(/^[a-z0-9]([a-z0-9._+-]{0,14}[a-z0-9])?@[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.[a-z]{2,6}$/);
+/** Valid addresses, in lower case (emails.ts): dot-separated atoms, no empty part. */
+export const email = fc.stringMatching(/^[a-z0-9][a-z0-9_+-]{0,7}(\.[a-z0-9][a-z0-9_+-]{0,6})?@[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.[a-z]{2,6}$/);
+/** A list of addresses, none twice (duplicates are refused). */
+export const emails = (maxLength: number) => fc.uniqueArray(email, { minLength: 1, maxLength });
+export const TENANT_POOL = ['acme', 'globex', 'initech', 'umbrella-eu'];
 export const reviewBy = fc.integer({ min: 1, max: 366 }).map(isoDate);
 export const hex64 = fc.stringMatching(/^[a-f0-9]{64}$/);
 
@@ -51,25 +56,33 @@ export const kubernetesRuntime = fc.record({
   gatewayNlbDnsName: fc.constantFrom('gw.internal.example.com', 'ai-gateway-nlb-1234.elb.eu-west-1.amazonaws.com'),
 });
 
-/** Environment props; the name decides production unless `production` says otherwise. */
+/** A throttle with burst at least the rate (quotas.ts). */
+const throttle = (maxRate: number) =>
+  fc.tuple(fc.oneof(fc.integer({ min: 1, max: maxRate }), fc.double({ min: 0.01, max: maxRate, noNaN: true })), fc.integer({ min: 0, max: 5_000 })).map(([ratePerSecond, extra]) => ({ ratePerSecond, burst: Math.ceil(ratePerSecond) + extra }));
+
+/** Environment props; a name that says production gets the production tier, any other either tier. */
 export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
   .record({
-    name: fc.oneof(fc.constantFrom('dev', 'staging', 'prod', 'prod-eu', 'sandbox'), slug(16)),
-    production: fc.option(fc.boolean(), { nil: undefined }),
+    name: fc.oneof(fc.constantFrom('dev', 'staging', 'prod', 'prod-eu', 'sandbox', 'preprod'), slug(16)),
+    tier: fc.constantFrom('production' as const, 'non-production' as const),
+    tenants: fc.option(fc.subarray(TENANT_POOL, { minLength: 1 }), { nil: undefined }),
     owner,
     regions: fc.uniqueArray(fc.constantFrom(...REGIONS), { minLength: 1, maxLength: 3 }),
     models: fc.uniqueArray(fc.constantFrom(...MODEL_POOL), { minLength: 1, maxLength: MODEL_POOL.length }),
     retentionPick: fc.nat(),
     secretRotationDays: fc.option(fc.integer({ min: 1, max: MAX_ROTATION_DAYS }), { nil: undefined }),
-    gatewayThrottle: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 10_000 }), burst: fc.integer({ min: 1, max: 5_000 }) }), { nil: undefined }),
+    gatewayThrottle: fc.option(throttle(10_000), { nil: undefined }),
     kubernetes: fc.option(kubernetesRuntime, { nil: undefined }),
   })
   .map((g) => {
-    const production = g.production ?? isProductionName(g.name);
-    const allowed = LOG_RETENTION_VALUES.filter((v) => v >= (production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR));
+    const tier = nameClaimsProduction(g.name) ? 'production' : g.tier;
+    const allowed = LOG_RETENTION_VALUES.filter((v) => v >= (tier === 'production' ? RETENTION_FLOOR_PROD : RETENTION_FLOOR));
     return {
       name: g.name,
-      production: g.production,
+      tier,
+      tenants: g.tenants,
+      // SageMaker pulls only from ECR in the endpoint's region: the environment allows its own region's registry.
+      imageSources: [{ ecr: { accountId: '123456789012', region: g.regions[0], repositories: ['*'] } }, { registry: 'ghcr.io/example' }],
       owner: g.owner,
       network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: ['subnet-0aaa11112222', 'subnet-0bbb33334444'] },
       region: g.regions[0],
@@ -91,7 +104,7 @@ export function model(env: GovernedEnvironmentProps): fc.Arbitrary<InferenceMode
   const bedrock = fc.constantFrom(...env.allowedModels).map((modelId) => ({ bedrock: { modelId } }));
   const sageMaker = fc
     .record({ repo: slug(20), digest: hex64, instanceType: fc.constantFrom('ml.m5.large', 'ml.g5.xlarge', 'ml.inf2.8xlarge'), instanceCount: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }) })
-    .map((s) => ({ sageMaker: { image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${s.repo}@sha256:${s.digest}`, instanceType: s.instanceType, instanceCount: s.instanceCount } }));
+    .map((s) => ({ sageMaker: { image: `123456789012.dkr.ecr.${env.region}.amazonaws.com/${s.repo}@sha256:${s.digest}`, instanceType: s.instanceType, instanceCount: s.instanceCount } }));
   const reserved = [...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
   const kubernetes = fc
     .record({
@@ -114,6 +127,13 @@ export const revocation = fc.record({
   reason: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 :.,-]{8,78}[A-Za-z0-9.]$/),
 });
 
+/** Tenants valid for the environment: some of its tenants or 'all' when it has any, none otherwise. */
+export function tenants(env: GovernedEnvironmentProps): fc.Arbitrary<readonly string[] | 'all' | undefined> {
+  const own = env.tenants ?? [];
+  if (own.length === 0) return fc.constant(undefined);
+  return fc.oneof(fc.subarray([...own], { minLength: 1 }), fc.constant('all' as const));
+}
+
 /** Service props (without environment) valid for the given environment props. */
 export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<GovernedInferenceServiceProps, 'environment'>> {
   const reserved = [PLATFORM_WORKLOAD, ...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
@@ -121,12 +141,13 @@ export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<G
     name: slug(32).filter((n) => !reserved.includes(n)),
     owner,
     dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+    tenants: tenants(env),
     model: model(env),
     quotas: fc.option(
-      fc.record({ ratePerSecond: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0.01, max: 10_000, noNaN: true })), burst: fc.integer({ min: 1, max: 5_000 }), monthlyRequests: fc.integer({ min: 1, max: 1_000_000_000 }) }),
+      fc.tuple(throttle(10_000), fc.integer({ min: 1, max: 1_000_000_000 })).map(([t, monthlyRequests]) => ({ ...t, monthlyRequests })),
       { nil: undefined },
     ),
-    budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: fc.array(email, { minLength: 1, maxLength: 10 }) }), { nil: undefined }),
+    budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: emails(10) }), { nil: undefined }),
     revoked: fc.option(revocation, { nil: undefined }),
   });
 }
@@ -141,12 +162,13 @@ export function agentProps(env: GovernedEnvironmentProps, tools: readonly ToolGr
     name: slug(32).filter((n) => !reserved.includes(n)),
     owner,
     dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+    tenants: tenants(env),
     runtime: fc
       .record({ repo: slug(20), digest: hex64, replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), cpu, memory, namespace: fc.option(slug(63).filter((n) => !reserved.includes(n)), { nil: undefined }) })
       .map((k) => ({ kubernetes: { image: `ghcr.io/example/${k.repo}@sha256:${k.digest}`, replicas: k.replicas, resources: { cpu: k.cpu, memory: k.memory }, namespace: k.namespace } })),
     models: fc.uniqueArray(fc.constantFrom(...env.allowedModels), { minLength: 0, maxLength: env.allowedModels.length }).map((ids) => ids.map((bedrockModelId) => ({ bedrockModelId }))),
     tools: fc.subarray([...tools]),
-    quotas: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 1000 }), burst: fc.integer({ min: 1, max: 2000 }), monthlyRequests: fc.integer({ min: 1, max: 100_000_000 }) }), { nil: undefined }),
+    quotas: fc.option(fc.tuple(throttle(1000), fc.integer({ min: 1, max: 100_000_000 })).map(([t, monthlyRequests]) => ({ ...t, monthlyRequests })), { nil: undefined }),
     revoked: fc.option(revocation, { nil: undefined }),
   });
 }

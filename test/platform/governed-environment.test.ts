@@ -12,7 +12,7 @@ beforeAll(() => {
   environment(devStack);
   dev = synth(devStack);
   const prodStack = testStack(testApp(), 'prod');
-  environment(prodStack, { name: 'prod', kubernetes: undefined });
+  environment(prodStack, { name: 'prod', tier: 'production', kubernetes: undefined });
   prod = synth(prodStack);
 });
 
