@@ -9,10 +9,11 @@ import { evaluateApp, Finding } from '../constructs/policy-engine/rule-engine';
 import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
 import { isPlanJson } from '../constructs/policy-engine/terraform-json';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
+import { registerInventory } from './inventory';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';
 
-/** Exit codes: 0 passed, 1 error findings, 2 unusable input (missing, malformed, not a plan). */
+/** Exit codes: 0 passed, 1 error findings (inventory --due: reviews due), 2 unusable input (missing, malformed, not a plan). */
 export const EXIT = { passed: 0, failed: 1, unusableInput: 2 } as const;
 
 export interface CliIo {
@@ -99,6 +100,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       emit(io, render(opts.format, { command: 'review', passed: report.summary.passed, diff, report }, findings, () => reviewMarkdown(report, diff)), opts.output);
       code = report.summary.passed ? EXIT.passed : EXIT.failed;
     });
+
+  registerInventory(program, io, (c) => (code = c), { tool: TOOL, version: VERSION });
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
