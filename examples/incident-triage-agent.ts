@@ -54,7 +54,8 @@ export function incidentTriageApp(scope: Construct): WorkloadStack {
         target: { kind: 'http', url: 'https://tickets.example.com/api/v2' },
         actions: ['write'],
         sensitivity: 'high',
-        timeWindow: 'Mon-Fri 07:00-19:00',
+        // Working hours, and the Saturday-night maintenance window (across midnight, UTC).
+        timeWindow: ['Mon-Fri 07:00-19:00', 'Sat 22:00-02:00'],
         approval: { approvers: ['incident-commander@example.com', 'sre-lead@example.com'] },
         credential: { secretArn: TICKETING_API_TOKEN, rotationDays: 30 },
       },

@@ -37,7 +37,11 @@ export const TOOL_CONTEXT = {
   hourUtc: 'hourUtc',
   /** UTC weekday of the request time, Mon..Sun. */
   dayOfWeek: 'dayOfWeek',
-  /** Minute of the UTC day of the request time, 0..1439: what time windows compare. */
+  /**
+   * Minute of the UTC day of the request time, 0..1439: what time windows compare. Declared
+   * optional while the earlier tool authorizer (which sends only the hour) still runs: without it,
+   * whole-hour windows are decided on hourUtc and windows with minutes deny.
+   */
   minuteOfDay: 'minuteOfDay',
   /** Present when the call names a tenant (header `x-governance-tenant`), already checked by the gateway function against the agent's tenants. */
   tenant: 'tenant',
@@ -114,7 +118,7 @@ export function cedarSchema(): Record<string, unknown> {
           attributes: {
             [TOOL_CONTEXT.hourUtc]: { type: 'Long', required: true },
             [TOOL_CONTEXT.dayOfWeek]: { type: 'String', required: true },
-            [TOOL_CONTEXT.minuteOfDay]: { type: 'Long', required: true },
+            [TOOL_CONTEXT.minuteOfDay]: { type: 'Long', required: false },
             [TOOL_CONTEXT.approvedBy]: { type: 'String', required: false },
             [TOOL_CONTEXT.approvalId]: { type: 'String', required: false },
             [TOOL_CONTEXT.tenant]: { type: 'String', required: false },
@@ -206,28 +210,42 @@ export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
   return policies;
 }
 
-/** Inside any of the windows (time-window.ts `isInsideWindow` is the same rule in TypeScript). */
+/**
+ * Inside any of the windows (time-window.ts `isInsideWindow` is the same rule in TypeScript), on
+ * dayOfWeek and minuteOfDay. A request without minuteOfDay (the earlier authorizer) is decided on
+ * hourUtc when every window is in whole hours, and denied otherwise.
+ */
 function timeWindowsCondition(windows: readonly TimeWindow[]): string {
-  const parts = windows.flatMap(windowParts);
-  return parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' || ');
+  const byMinute = anyOf(windows.flatMap((w) => windowParts(w, TOOL_CONTEXT.minuteOfDay, 1)));
+  const wholeHours = windows.every((w) => w.startMinuteUtc % 60 === 0 && w.endMinuteUtc % 60 === 0);
+  const byHour = wholeHours ? anyOf(windows.flatMap((w) => windowParts(w, TOOL_CONTEXT.hourUtc, 60))) : 'false';
+  return `if context has ${TOOL_CONTEXT.minuteOfDay} then ${byMinute} else ${byHour}`;
+}
+
+function anyOf(parts: readonly string[]): string {
+  return parts.length === 1 ? `(${parts[0]})` : `(${parts.map((p) => `(${p})`).join(' || ')})`;
 }
 
 /**
- * One window as day-and-minute ranges: a same-day window is one range; a window across midnight is
- * the evening of its days and the morning of the days after them (Sun's morning after is Mon's).
+ * One window as day-and-time ranges on `attribute` (in units of `unit` minutes): a same-day
+ * window is one range; a window across midnight is the evening of its days and the morning of the
+ * days after them (Sun's morning after is Mon's).
  */
-function windowParts(window: TimeWindow): string[] {
-  if (!crossesMidnight(window)) return [dayRange(window.days, window.startMinuteUtc, window.endMinuteUtc)];
-  return [dayRange(window.days, window.startMinuteUtc, MINUTES_PER_DAY), dayRange(nextDays(window.days), 0, window.endMinuteUtc)];
+function windowParts(window: TimeWindow, attribute: string, unit: number): string[] {
+  const start = window.startMinuteUtc / unit;
+  const end = window.endMinuteUtc / unit;
+  const day = MINUTES_PER_DAY / unit;
+  if (!crossesMidnight(window)) return [dayRange(window.days, attribute, start, end, day)];
+  return [dayRange(window.days, attribute, start, day, day), dayRange(nextDays(window.days), attribute, 0, end, day)];
 }
 
 const MINUTES_PER_DAY = 1440;
 
-function dayRange(days: readonly Weekday[], from: number, to: number): string {
+function dayRange(days: readonly Weekday[], attribute: string, from: number, to: number, day: number): string {
   const conditions = [`[${days.map(cedarString).join(', ')}].contains(context.${TOOL_CONTEXT.dayOfWeek})`];
-  // 0 and 1440 bound every minute of the day: no comparison needed.
-  if (from > 0) conditions.push(`context.${TOOL_CONTEXT.minuteOfDay} >= ${from}`);
-  if (to < MINUTES_PER_DAY) conditions.push(`context.${TOOL_CONTEXT.minuteOfDay} < ${to}`);
+  // 0 and the end of the day bound every time of the day: no comparison needed.
+  if (from > 0) conditions.push(`context.${attribute} >= ${from}`);
+  if (to < day) conditions.push(`context.${attribute} < ${to}`);
   return conditions.join(' && ');
 }
 

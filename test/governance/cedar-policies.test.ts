@@ -94,13 +94,16 @@ describe('generated policy text', () => {
   });
 
   it('the time window becomes a when clause on dayOfWeek and minuteOfDay', () => {
-    expect(triage()[0].statement).toContain('when { ["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.minuteOfDay >= 480 && context.minuteOfDay < 1080 }');
+    expect(triage()[0].statement).toContain(
+      'when { if context has minuteOfDay then (["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.minuteOfDay >= 480 && context.minuteOfDay < 1080) ' +
+        'else (["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.hourUtc >= 8 && context.hourUtc < 18) }',
+    );
   });
 
   it('a window across midnight is the evening of its days or the morning after (Sun is followed by Mon)', () => {
     const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Fri,Sun 22:00-06:00' }]);
     const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
-    expect(policy.statement).toContain('when { (["Fri", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || (["Mon", "Sat"].contains(context.dayOfWeek) && context.minuteOfDay < 360) }');
+    expect(policy.statement).toContain('then ((["Fri", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || (["Mon", "Sat"].contains(context.dayOfWeek) && context.minuteOfDay < 360)) else');
   });
 
   it('a high-sensitivity write requires approvedBy from a named approver', () => {
@@ -130,7 +133,7 @@ describe('generated policy text', () => {
   it('a window that runs until midnight has no upper bound', () => {
     const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Sat,Sun 06:00-24:00' }]);
     const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
-    expect(policy.statement).toContain('when { ["Sat", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 360 }');
+    expect(policy.statement).toContain('then (["Sat", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 360) else');
   });
 
   it('an agent with tenants gets one forbid on tool calls for any other tenant', () => {
@@ -146,8 +149,12 @@ describe('generated policy text', () => {
   });
 
   it('an agent without tenants forbids every tool call that names a tenant', () => {
-    const [forbid] = agentPolicies({ environment: ENV, agent: 'triage', tools: [], models: [], tenants: [] });
+    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: [] }).find((p) => p.effect === 'forbid')!;
     expect(forbid.statement).toContain('when { context has tenant };');
+  });
+
+  it('an agent without tools needs no tenant policy (only tool calls name a tenant)', () => {
+    expect(agentPolicies({ environment: ENV, agent: 'triage', tools: [], models: [{ model: MODEL }], tenants: [] }).map((p) => p.id)).toEqual(['model.triage.0']);
   });
 
   it('quotes and backslashes are escaped in Cedar strings', () => {

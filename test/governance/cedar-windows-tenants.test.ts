@@ -146,6 +146,18 @@ describe('tenants, decided by Cedar', () => {
   });
 });
 
+describe('a request without minuteOfDay (the earlier authorizer sends only the hour), decided by Cedar', () => {
+  const hourOnly = (day: Weekday, hourUtc: number) => ({ dayOfWeek: day, hourUtc });
+  it('a whole-hour window across midnight is decided on hourUtc', () => {
+    const policies = policiesFor('Sun 22:00-06:00');
+    expect([decide(policies, hourOnly('Sun', 23)).decision, decide(policies, hourOnly('Mon', 5)).decision, decide(policies, hourOnly('Mon', 6)).decision]).toEqual(['ALLOW', 'ALLOW', 'DENY']);
+  });
+  it('a window with minutes denies: the hour cannot decide it', () => {
+    const policies = policiesFor('Mon-Fri 08:30-17:00');
+    expect(decide(policies, hourOnly('Tue', 10)).decision).toBe('DENY');
+  });
+});
+
 describe('property: Cedar decides every window as the reference semantics does (fixed seed)', () => {
   const SEED = 20261122;
   const day = fc.constantFrom(...WEEKDAYS);
