@@ -578,7 +578,7 @@ export function rawApp(app: App): void {
     name: "dev-workload-boundary",
     path: "/governed/dev/",
     description: "Permission boundary of every governed workload role in dev",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/dev-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/dev/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/dev-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/dev-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/dev/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/dev-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1250,7 +1250,7 @@ export function rawApp(app: App): void {
     name: "prod-workload-boundary",
     path: "/governed/prod/",
     description: "Permission boundary of every governed workload role in prod",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/prod-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/prod/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/prod-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/prod-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/prod/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/prod-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1480,6 +1480,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e6 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
@@ -1495,6 +1497,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e7 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
@@ -1567,6 +1571,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e14 = new ApiGatewayMethodSettings(stack2, "support-chat_stage_settings_7B855FC9", {
@@ -1605,6 +1611,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e16 = new SecretsmanagerSecret(stack2, "support-chat_gateway-key_secret_0992C571", {
@@ -1621,6 +1629,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:usage-plan-id": "${aws_api_gateway_usage_plan.support-chat_stage_usage-plan_96BE398A.id}",
     },
@@ -1678,6 +1688,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e20 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
@@ -1697,6 +1709,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e21 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
@@ -1712,6 +1726,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e22 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
@@ -1741,6 +1757,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e24 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
@@ -1764,6 +1782,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e25 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
@@ -1795,6 +1815,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e26 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
@@ -1809,6 +1831,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e27 = new IamRole(stack2, "fraud-scoring_gateway-identity_role_276FE6EF", {
@@ -1828,6 +1852,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e28 = new IamRolePolicy(stack2, "fraud-scoring_gateway-identity_policy-model-access_A3BE7740", {
@@ -1892,6 +1918,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e35 = new ApiGatewayMethodSettings(stack2, "fraud-scoring_stage_settings_705D4438", {
@@ -1930,6 +1958,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e37 = new SecretsmanagerSecret(stack2, "fraud-scoring_gateway-key_secret_DF9C6341", {
@@ -1946,6 +1976,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:usage-plan-id": "${aws_api_gateway_usage_plan.fraud-scoring_stage_usage-plan_B2014212.id}",
     },
@@ -1982,6 +2014,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e41 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
@@ -1997,6 +2031,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e42 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
@@ -2012,6 +2048,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -2020,6 +2059,7 @@ export function rawApp(app: App): void {
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
   });
@@ -2032,12 +2072,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     automountServiceAccountToken: false,
@@ -2056,6 +2100,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e46 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
@@ -2067,12 +2113,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     waitForRollout: false,
@@ -2090,6 +2140,9 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "ticket-summarizer",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "inference-service",
+            "tenant.governance.ai/acme": "true",
+            "tenant.governance.ai/globex": "true",
             "app.kubernetes.io/name": "ticket-summarizer",
           },
           annotations: {
@@ -2097,6 +2150,7 @@ export function rawApp(app: App): void {
             "governance.ai/approver": "sam.ortiz@example.com",
             "governance.ai/revoker": "secops-oncall@example.com",
             "governance.ai/review-by": "2027-03-31",
+            "governance.ai/tenants": "acme globex",
           },
         },
         spec: {
@@ -2175,12 +2229,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2204,12 +2262,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2226,12 +2288,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2268,12 +2334,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2390,6 +2460,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e57 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
@@ -2428,6 +2500,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e59 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
@@ -2444,6 +2518,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:usage-plan-id": "${aws_api_gateway_usage_plan.ticket-summarizer_stage_usage-plan_4C743DE1.id}",
     },
@@ -2477,6 +2553,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "generated-token",
     },
     lifecycle: {
@@ -2546,6 +2624,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e6 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
@@ -2561,6 +2641,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e7 = new CloudwatchLogGroup(stack3, "incident-triage_decision-log_log-group_DBB8D40E", {
@@ -2576,6 +2658,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e8 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
@@ -2605,6 +2689,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e11 = new IamRolePolicy(stack3, "incident-triage_model-gateway-identity_policy-model-access_23A21B9C", {
@@ -2672,7 +2758,7 @@ export function rawApp(app: App): void {
   const stack3e18 = new VerifiedpermissionsSchema(stack3, "agent-policy-store-dev_schema_FEC0FBF7", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: {
-      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":false},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
   const stack3e19 = new ApiGatewayResource(stack3, "incident-triage_gateway-tools_2135BD04", {
@@ -2694,6 +2780,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
       "governance:rotation-strategy": "generated-token",
     },
     lifecycle: {
@@ -2727,6 +2815,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e24 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_role_policy_55C132FD", {
@@ -2770,6 +2860,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
     dependsOn: [stack3e7, stack3e23],
   });
@@ -2788,6 +2880,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e28 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_invoke-role_policy_32208D9F", {
@@ -2819,6 +2913,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e31 = new IamRolePolicy(stack3, "incident-triage_tool-lambda-integration_policy_15B00E7E", {
@@ -2960,6 +3056,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e46 = new ApiGatewayMethodSettings(stack3, "incident-triage_stage_settings_D6B6B0A6", {
@@ -2998,6 +3096,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e48 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
@@ -3014,6 +3114,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:usage-plan-id": "${aws_api_gateway_usage_plan.incident-triage_stage_usage-plan_0022F82E.id}",
     },
@@ -3057,8 +3159,8 @@ export function rawApp(app: App): void {
     policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
     definition: [{
       static: [{
-        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC; approval by incident-commander@example.com or sre-lead@example.com)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19 }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC or Sat 22:00-02:00 UTC (closes the next day); approval by incident-commander@example.com or sre-lead@example.com)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { if context has minuteOfDay then (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.minuteOfDay >= 420 && context.minuteOfDay < 1140) || ([\"Sat\"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || ([\"Sun\"].contains(context.dayOfWeek) && context.minuteOfDay < 120)) else (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19) || ([\"Sat\"].contains(context.dayOfWeek) && context.hourUtc >= 22) || ([\"Sun\"].contains(context.dayOfWeek) && context.hourUtc < 2)) }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
       }],
     }],
     dependsOn: [stack3e18],
@@ -3083,7 +3185,17 @@ export function rawApp(app: App): void {
     }],
     dependsOn: [stack3e18],
   });
-  const stack3e57 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack3e57 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tenants-incident-triage_A7344902", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage acts for tenants acme only: tool calls for any other tenant are denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nwhen { context has tenant && ![\"acme\"].contains(context.tenant) };",
+      }],
+    }],
+    dependsOn: [stack3e18],
+  });
+  const stack3e58 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
     metadata: {
       name: "incident-triage",
       labels: {
@@ -3091,6 +3203,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -3102,7 +3217,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e58 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack3e59 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3111,6 +3226,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -3121,7 +3239,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e59 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+  const stack3e60 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "incident-triage",
     serviceAccount: "incident-triage",
@@ -3135,9 +3253,11 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
-  const stack3e60 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack3e61 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3146,6 +3266,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -3169,6 +3292,9 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "incident-triage",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "agent",
+            "governance.ai/tenants": "acme",
+            "tenant.governance.ai/acme": "true",
             "app.kubernetes.io/name": "incident-triage",
           },
           annotations: {
@@ -3250,7 +3376,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e61 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack3e62 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3259,6 +3385,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -3272,7 +3401,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e62 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack3e63 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
     metadata: {
       name: "allow-egress-gateway-endpoints-dns",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -3281,6 +3410,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
