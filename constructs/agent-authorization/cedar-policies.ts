@@ -1,6 +1,7 @@
 import { Fn } from 'cdktf';
 import { crossesMidnight, describeTimeWindow, nextDays, type TimeWindow, type Weekday } from './time-window';
 import { TOOL_ACTIONS, type ResolvedToolGrant, type ToolAction } from './tool-grants';
+import { isEmail, normalizeEmail } from '../governance/emails';
 import { isUnresolved } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
 
@@ -198,7 +199,8 @@ export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
   }
 
   if (input.revoked) {
-    const { by, at, reason } = input.revoked;
+    const { at, reason } = input.revoked;
+    const by = isEmail(input.revoked.by) ? normalizeEmail(input.revoked.by) : input.revoked.by;
     policies.push({
       id: `revoked.${agent}`,
       effect: 'forbid',
