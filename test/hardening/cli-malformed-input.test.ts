@@ -103,7 +103,8 @@ describe('CLI malformed input', () => {
 
   test('fails with exit 2 from the installed command on a truncated plan', () => {
     const truncated = file('plan.json', truncate(PLAN_TEXT));
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'cli', 'bin.js'), 'review', truncated], { encoding: 'utf8', timeout: 120_000 });
+    // The bin entry (cli/bin.ts, compiled to dist/cli/bin.js by `npm run build`) run as a process.
+    const r = spawnSync(process.execPath, ['-r', path.join(REPO_ROOT, 'scripts', 'swc-register.js'), path.join(REPO_ROOT, 'cli', 'bin.ts'), 'review', truncated], { encoding: 'utf8', timeout: 120_000 });
     expect([r.status, r.stdout]).toEqual([EXIT.unusableInput, '']);
     expect(r.stderr).toMatch(new RegExp(`^cdktf-ai-governance: ${truncated.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON`));
   }, 120_000);
