@@ -10,10 +10,11 @@ import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
 import { isPlanJson } from '../constructs/policy-engine/terraform-json';
 import { registerContractCommands } from './contract';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
+import { registerInventory } from './inventory';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';
 
-/** Exit codes: 0 passed, 1 error findings, 2 unusable input (missing, malformed, not a plan). */
+/** Exit codes: 0 passed, 1 error findings (inventory --due: reviews due), 2 unusable input (missing, malformed, not a plan). */
 export const EXIT = { passed: 0, failed: 1, unusableInput: 2 } as const;
 
 export interface CliIo {
@@ -104,6 +105,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     });
 
   registerContractCommands(program, io);
+  registerInventory(program, io, (c) => (code = c), { tool: TOOL, version: VERSION });
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

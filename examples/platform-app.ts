@@ -23,6 +23,18 @@ export const EXAMPLE_APPROVERS = [
   { email: 'sre-lead@example.com', principalArn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/approvers/sre-lead` },
 ];
 
+/** Tenants the example environments serve: each workload names the ones whose data it handles. */
+export const EXAMPLE_TENANTS = ['acme', 'globex'];
+
+/**
+ * Where images may come from: the model team's ECR repository (SageMaker pulls only from ECR in
+ * the endpoint's region) and the example organisation's registry on GitHub.
+ */
+export const EXAMPLE_IMAGE_SOURCES = [
+  { ecr: { accountId: EXAMPLE_ACCOUNT, region: EXAMPLE_REGION, repositories: ['fraud-model'] } },
+  { registry: 'ghcr.io/example' },
+];
+
 /** The platform team's app: one stack per environment. */
 export function platformApp(scope: Construct): { dev: PlatformStack; prod: PlatformStack } {
   const common = {
@@ -43,6 +55,8 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
       credentialSecrets: [`arn:aws:secretsmanager:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:secret:ticketing/*`],
       functions: [`arn:aws:lambda:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:function:runbook-*`],
     },
+    tenants: EXAMPLE_TENANTS,
+    imageSources: EXAMPLE_IMAGE_SOURCES,
     kubernetes: {
       clusterName: 'ai-workloads',
       gatewayNamespace: 'ai-gateway',
@@ -57,11 +71,14 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
     // dev and prod share the account and Region: prod owns the account's settings, so every
     // prompt and answer of the account lands in prod's sink, never prod's in dev's.
     accountSettings: 'owned-elsewhere',
+    tier: 'non-production',
     network: (stack) => exampleNetwork(stack, '10.20.0.0/16', EXAMPLE_REGION),
   });
   const prod = new PlatformStack(scope, 'platform-prod', {
     ...common,
     name: 'prod',
+    // Chosen, never guessed from the name: 30-day key and secret windows, prevent_destroy, COMPLIANCE lock.
+    tier: 'production',
     // Shorter than default would fail: prod keeps logs at least a year.
     logRetentionDays: 731,
     secretRotationDays: 30,

@@ -26,6 +26,7 @@ export function productApp(scope: Construct, contract: ContractOptions = {}): Wo
     name: 'support-chat',
     owner: supportTeam,
     dataClassification: 'confidential',
+    tenants: ['acme', 'globex'],
     model: { bedrock: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } },
     budget: { monthlyUsd: 500, alertEmails: ['maria.chen@example.com'] },
   });
@@ -35,6 +36,7 @@ export function productApp(scope: Construct, contract: ContractOptions = {}): Wo
     name: 'fraud-scoring',
     owner: { ...supportTeam, team: 'risk-ml', accountable: 'ken.ito@example.com' },
     dataClassification: 'restricted',
+    tenants: ['acme'],
     model: {
       sageMaker: {
         image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
@@ -48,6 +50,7 @@ export function productApp(scope: Construct, contract: ContractOptions = {}): Wo
     name: 'ticket-summarizer',
     owner: supportTeam,
     dataClassification: 'confidential',
+    tenants: ['acme', 'globex'],
     model: {
       kubernetes: {
         image: 'ghcr.io/example/summarizer@sha256:9b2a4c3f7e8d1a0b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b',

@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Accountability } from './accountability';
 import type { Quotas } from './quota-tiers';
+import type { EnvironmentTier } from './tier';
 
 /**
  * What a workload needs to know about its environment. `GovernedEnvironment` implements it from
@@ -11,6 +12,23 @@ import type { Quotas } from './quota-tiers';
 export interface IGovernedEnvironment extends IConstruct {
   readonly name: string;
   readonly isProduction: boolean;
+  /**
+   * The production tier the platform team chose (tier.ts). `isProduction` is `tier === 'production'`.
+   * @default - not published (an environment read from a contract that predates tiers)
+   */
+  readonly tier?: EnvironmentTier;
+  /**
+   * Tenants the environment may serve (tenants.ts): a literal list for a `GovernedEnvironment`
+   * (empty when it serves none), a Terraform list for a contract (checked at plan).
+   * @default - not published: workloads' tenants are checked for shape only
+   */
+  readonly tenants?: readonly string[];
+  /**
+   * Allowed image sources as patterns (image-sources.ts): literal for a `GovernedEnvironment`,
+   * a Terraform list for a contract (checked at plan).
+   * @default - not published: images are checked for a digest only
+   */
+  readonly imageSourcePatterns?: readonly string[];
   readonly region: string;
   readonly accountId: string;
   readonly accountability: Accountability;

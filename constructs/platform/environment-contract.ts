@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
@@ -31,13 +31,34 @@ export function publishedEnvironment(scope: IConstruct, envName: string): IGover
 }
 
 /**
+ * The value with every string that mixes text and references (`arn:aws:iam::${account}:role/x`)
+ * turned into one `join("", [...])` expression. Inside a Terraform function call (the contract's
+ * jsonencode) cdktf cannot render such a string: it comes out as `"${${TfToken[...]}}"`, text
+ * Terraform would publish as is. A plain literal or a single reference is left as it is.
+ */
+function asFunctionArguments(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (!Token.isUnresolved(value)) return value;
+    const fragments = Tokenization.reverseString(value);
+    if (fragments.length <= 1) return value;
+    const parts = fragments.join({ join: (left: unknown, right: unknown) => [...(Array.isArray(left) ? left : [left]), right] }) as unknown[];
+    return Fn.join('', parts.map((p) => (typeof p === 'string' ? p : Token.asString(p))));
+  }
+  if (Array.isArray(value)) return value.map(asFunctionArguments);
+  if (value && typeof value === 'object' && !Token.isUnresolved(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asFunctionArguments(v)]));
+  }
+  return value;
+}
+
+/**
  * Publishes what product stacks need to target the environment as one JSON SSM parameter, and as
  * the stack's Terraform output `contract` (the same text). It holds identifiers only (ARNs, ids,
  * names, periods), never a secret. The fields are {@link CONTRACT_FIELDS}; Terraform adds
  * `revision = sha256(jsonencode(fields))` at apply, which a pinned copy is checked against.
  */
 export function publishContract(scope: Construct, id: string, env: IGovernedEnvironment, tags: Record<string, string>): SsmParameter {
-  const body = contractBody(env);
+  const body = asFunctionArguments(contractBody(env)) as Record<string, unknown>;
   const parameter = new SsmParameter(scope, id, {
     name: contractParameterName(env.name),
     description: `Governed environment contract of ${env.name} (v${CONTRACT_VERSION})`,

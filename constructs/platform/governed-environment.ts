@@ -2,15 +2,17 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
-import type { WorkloadAccountability } from '../governance/accountability';
+import { normalizeAccountability, type WorkloadAccountability } from '../governance/accountability';
 import { today } from '../governance/clock';
 import type { IGatewayContract, IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
 import { governanceTags, PLATFORM_WORKLOAD } from '../governance/governance-tags';
 import { agentParameterPrefix as agentPrefix, GATEWAY_STAGE, routeParameterPrefix as routePrefix } from '../governance/gateway-routes';
+import { imageSourcePatternsOf } from '../governance/image-sources';
 import { iamNamePrefix } from '../governance/names';
 import { DEFAULT_QUOTA_TIERS, type Quotas } from '../governance/quota-tiers';
 import { platformRolePath } from '../governance/rotation';
+import { TIER_CONTROLS, type EnvironmentTier } from '../governance/tier';
 import { Guardrail } from '../primitives/guardrail';
 import { AccountSettings, claimAccountSettings } from './account-settings';
 import { AgentPolicyStore } from './agent-policy-store';
@@ -19,9 +21,7 @@ import { AuditSink } from './audit-sink';
 import { ContractEnvironment, publishContract, type ContractOptions } from './environment-contract';
 import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
-import {
-  checkEnvironmentProps, DEFAULT_ROTATION_DAYS, isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD, type GovernedEnvironmentProps,
-} from './environment-props';
+import { checkEnvironmentProps, DEFAULT_ROTATION_DAYS, type GovernedEnvironmentProps } from './environment-props';
 import { Gateway } from './gateway';
 import { GatewayFunction } from './gateway-function';
 import { IntegrationBoundary } from './integration-boundary';
@@ -61,6 +61,9 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
 
   public readonly name: string;
   public readonly isProduction: boolean;
+  public readonly tier: EnvironmentTier;
+  public readonly tenants: readonly string[];
+  public readonly imageSourcePatterns: readonly string[];
   public readonly region: string;
   public readonly accountId: string;
   public readonly accountability: WorkloadAccountability;
@@ -111,14 +114,19 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     problems.throwIfAny();
 
     this.name = props.name;
-    this.isProduction = props.production ?? isProductionName(props.name);
+    // Tier, tenants and image sources: the platform team's decisions (tier.ts, tenants.ts, image-sources.ts).
+    this.tier = props.tier;
+    this.isProduction = props.tier === 'production';
+    const controls = TIER_CONTROLS[props.tier];
+    this.tenants = [...(props.tenants ?? [])];
+    this.imageSourcePatterns = imageSourcePatternsOf(props.imageSources ?? []);
     this.region = props.region;
-    this.accountability = props.owner;
+    this.accountability = normalizeAccountability(props.owner);
     this.allowedModels = [...props.allowedModels];
     this.allowedRegions = [...props.allowedRegions];
-    this.logRetentionDays = props.logRetentionDays ?? (this.isProduction ? RETENTION_FLOOR_PROD : RETENTION_FLOOR);
+    this.logRetentionDays = props.logRetentionDays ?? controls.logRetentionFloorDays;
     this.secretRotationDays = props.secretRotationDays ?? DEFAULT_ROTATION_DAYS;
-    this.secretRecoveryDays = this.isProduction ? 30 : 7;
+    this.secretRecoveryDays = controls.secretRecoveryDays;
     this.iamNamePrefix = iamNamePrefix(props.name, props.region);
     this.rolePath = `/governed/${props.name}/`;
     this.integrationRolePath = `/governed/${props.name}/integration/`;
@@ -155,8 +163,8 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       rolePath: this.rolePath,
       platformRolePath: platformPath,
       deployerRoleArns: this.deployerRoleArns,
-      deletionWindowDays: this.isProduction ? 30 : 7,
-      preventDestroy: this.isProduction,
+      deletionWindowDays: controls.keyDeletionWindowDays,
+      preventDestroy: controls.preventDestroy,
     });
     this.kmsKeyArn = this.key.arn;
 
@@ -164,8 +172,8 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       ...common,
       kmsKeyArn: this.kmsKeyArn,
       retentionDays: this.logRetentionDays,
-      objectLockMode: this.isProduction ? 'COMPLIANCE' : 'GOVERNANCE',
-      preventDestroy: this.isProduction,
+      objectLockMode: controls.auditObjectLockMode,
+      preventDestroy: controls.preventDestroy,
     });
     this.auditArchiveBucket = this.auditSink.archive.bucket;
 
@@ -232,8 +240,8 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       accountId: this.accountId,
       approvers: props.approvers ?? [],
       verifierRoleArn: this.gatewayFunction.roleArn,
-      deletionWindowDays: this.isProduction ? 30 : 7,
-      preventDestroy: this.isProduction,
+      deletionWindowDays: controls.keyDeletionWindowDays,
+      preventDestroy: controls.preventDestroy,
       dependsOn: [this.gatewayFunction.role.role],
       tags,
     });
@@ -276,6 +284,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       gatewayExecutionArn: this.gateway.executionArn,
       auditArchiveBucket: this.auditArchiveBucket,
       rolePath: this.rolePath,
+      imageSourcePatterns: this.imageSourcePatterns,
     });
     this.permissionBoundaryArn = this.boundary.arn;
     this.integrationBoundaryArn = new IntegrationBoundary(this, 'integration-boundary', {

@@ -4,6 +4,9 @@ import { BedrockagentAgent } from '@cdktf/provider-aws/lib/bedrockagent-agent';
 import { bedrockModelArn, eksClusterArn } from '../governance/arns';
 import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
 import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGrant } from '../agent-authorization/cedar-policies';
+import { imagePlanCheck } from '../governance/image-sources';
+import { addPlanChecks } from '../governance/plan-checks';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/tool-grants';
 import { today } from '../governance/clock';
 import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
@@ -107,7 +110,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     this.tools = tools;
     this.quotaTier = props.quotaTier ?? DEFAULT_QUOTA_TIER;
     this.isRevoked = revokedNow(props.revoked, today(this));
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'agent');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const rt = env.kubernetes!;
@@ -121,6 +124,11 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     });
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      imagePlanCheck(this.node.path, 'runtime.kubernetes.image', props.runtime.kubernetes.image, env),
+    ]);
 
     this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
     this.identity.addToPolicy(AGENT_CONCERNS.logs, [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE, ...LOGS_DESCRIBE], Resource: `${this.logs.arn}:log-stream:*` }]);
@@ -197,7 +205,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
             },
           ]),
         ),
-        tenants: [],
+        tenants: servedTenants(props.tenants, env) ?? [],
         revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null,
       },
       tags,
@@ -214,7 +222,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     }
 
     for (const m of bedrockModels) recordModelUse(this, m);
-    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked });
+    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked, tenants: servedTenants(props.tenants, env) });
     addAgentPolicies(this, env.agentPolicyStore.policyStoreId, this.cedarPolicies);
 
     this.kubernetesWorkload = new KubernetesWorkload(this, 'kubernetes', {

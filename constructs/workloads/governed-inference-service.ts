@@ -9,10 +9,11 @@ import { isGatewayCaller } from '../governance/environment';
 import { GovernanceValidationError, ProblemCollector } from '../governance/errors';
 import { executeApiArns, HTTP_GRANT_METHODS, routeParameterPrefix, routePaths, type GrantMethod } from '../governance/gateway-routes';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
-import {
-  ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
-} from '../governance/iam-actions';
+import { EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE } from '../governance/iam-actions';
+import { imagePlanCheck, sageMakerImagePullStatements } from '../governance/image-sources';
 import { INTEGRATION_SUFFIX } from '../governance/names';
+import { addPlanChecks } from '../governance/plan-checks';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { sid, type PolicyStatement } from '../governance/policy-document';
 import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
 import { recordModelUse } from '../governance/model-use';
@@ -109,7 +110,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     this.name = props.name;
     this.environment = env;
     this.quotaTier = props.quotaTier ?? DEFAULT_QUOTA_TIER;
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'inference-service');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const model = props.model;
@@ -208,12 +209,18 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     }
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    const image = model.sageMaker?.image ?? model.kubernetes?.image;
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      image !== undefined ? imagePlanCheck(this.node.path, model.sageMaker ? 'model.sageMaker.image' : 'model.kubernetes.image', image, env) : undefined,
+    ]);
 
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
       prefix: routeParameterPrefix(env.name),
       name: props.name,
       // callers: the service's side of every grant; the gateway function refuses any other caller.
-      entry: () => ({ workload: props.name, ...entry, tenants: [], callers: [...this.callerRoleNames], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null }),
+      entry: () => ({ workload: props.name, ...entry, tenants: servedTenants(props.tenants, env) ?? [], callers: [...this.callerRoleNames], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null }),
       tags,
     });
     if (model.bedrock && !env.allowedModelsKnown) {
@@ -339,12 +346,10 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
 
 /** What a SageMaker execution role needs to pull its image and write its logs, metrics and capture. */
 function sageMakerRuntimeStatements(env: IGovernedEnvironment, endpointName: string, image: string): PolicyStatement[] {
-  const repo = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@:]+)/.exec(image);
-  const repositoryArn = repo ? `arn:aws:ecr:${repo[2]}:${repo[1]}:repository/${repo[3]}` : `arn:aws:ecr:${env.region}:${env.accountId}:repository/${endpointName}`;
   return [
-    { Sid: 'PullModelImage', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositoryArn },
-    // GetAuthorizationToken and PutMetricData support no resource; the metric namespace is pinned.
-    { Sid: 'EcrAuthorization', Effect: 'Allow', Action: [...ECR_AUTH], Resource: '*' },
+    // The image's own repository only, from an allowed source (image-sources.ts).
+    ...sageMakerImagePullStatements(image, env.imageSourcePatterns),
+    // PutMetricData supports no resource; the metric namespace is pinned.
     { Sid: 'PublishEndpointMetrics', Effect: 'Allow', Action: [...METRICS_PUT], Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } } },
     {
       Sid: 'WriteEndpointLogs',

@@ -7,7 +7,8 @@ import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
 import type { GovernedEnvironmentProps } from '../../constructs/platform/environment-props';
 import type { Revocation } from '../../constructs/governance/governance-tags';
 import { DEFAULT_QUOTA_TIER, DEFAULT_QUOTA_TIERS, type Quotas } from '../../constructs/governance/quota-tiers';
-import { isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
+import { RETENTION_FLOOR, RETENTION_FLOOR_PROD } from '../../constructs/platform/environment-props';
+import { nameClaimsProduction } from '../../constructs/governance/tier';
 import { LOG_RETENTION_VALUES } from '../../constructs/primitives/log-sink';
 import type { ToolGrant } from '../../constructs/agent-authorization/tool-grants';
 import type { GovernedAgentProps } from '../../constructs/workloads/agent-props';
@@ -31,7 +32,11 @@ export function slug(max: number): fc.Arbitrary<string> {
   }
   return arb;
 }
-export const email = fc.stringMatching(/^[a-z0-9]([a-z0-9._+-]{0,14}[a-z0-9])?@[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.[a-z]{2,6}$/);
+/** Valid addresses, in lower case (emails.ts): dot-separated atoms, no empty part. */
+export const email = fc.stringMatching(/^[a-z0-9][a-z0-9_+-]{0,7}(\.[a-z0-9][a-z0-9_+-]{0,6})?@[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.[a-z]{2,6}$/);
+/** A list of addresses, none twice (duplicates are refused). */
+export const emails = (maxLength: number) => fc.uniqueArray(email, { minLength: 1, maxLength });
+export const TENANT_POOL = ['acme', 'globex', 'initech', 'umbrella-eu'];
 export const reviewBy = fc.integer({ min: 1, max: 366 }).map(isoDate);
 export const hex64 = fc.stringMatching(/^[a-f0-9]{64}$/);
 
@@ -62,10 +67,12 @@ export const approvers = fc
   .uniqueArray(fc.tuple(email, slug(20), principalPath, account), { minLength: 0, maxLength: 4, selector: ([e]) => e.toLowerCase() })
   .map((list) => list.map(([e, role, path, acct]) => ({ email: e, principalArn: `arn:aws:iam::${acct}:role/${path}${role}` })));
 
-/** One tier's limits: a burst of at least the rate (a smaller bucket never lets the rate through). */
-const quotas: fc.Arbitrary<Quotas> = fc
-  .record({ ratePerSecond: fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.double({ min: 0.01, max: 5_000, noNaN: true })), extraBurst: fc.integer({ min: 0, max: 5_000 }), monthlyRequests: fc.integer({ min: 1, max: 1_000_000_000 }) })
-  .map((q) => ({ ratePerSecond: q.ratePerSecond, burst: Math.ceil(q.ratePerSecond) + q.extraBurst, monthlyRequests: q.monthlyRequests }));
+/** A throttle with burst at least the rate (quotas.ts): a smaller bucket never lets the rate through. */
+const throttle = (maxRate: number) =>
+  fc.tuple(fc.oneof(fc.integer({ min: 1, max: maxRate }), fc.double({ min: 0.01, max: maxRate, noNaN: true })), fc.integer({ min: 0, max: 5_000 })).map(([ratePerSecond, extra]) => ({ ratePerSecond, burst: Math.ceil(ratePerSecond) + extra }));
+
+/** One tier's limits. */
+const quotas: fc.Arbitrary<Quotas> = fc.tuple(throttle(5_000), fc.integer({ min: 1, max: 1_000_000_000 })).map(([t, monthlyRequests]) => ({ ...t, monthlyRequests }));
 
 /** 1 to 4 tiers (of the 10 allowed), named like workloads. */
 export const quotaTiers = fc.dictionary(slug(32), quotas, { minKeys: 1, maxKeys: 4 });
@@ -80,17 +87,18 @@ function toolTargets(region: string, acct: string) {
   });
 }
 
-/** Environment props; the name decides production unless `production` says otherwise. */
+/** Environment props; a name that says production gets the production tier, any other either tier. */
 export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
   .record({
-    name: fc.oneof(fc.constantFrom('dev', 'staging', 'prod', 'prod-eu', 'sandbox'), slug(16)),
-    production: fc.option(fc.boolean(), { nil: undefined }),
+    name: fc.oneof(fc.constantFrom('dev', 'staging', 'prod', 'prod-eu', 'sandbox', 'preprod'), slug(16)),
+    tier: fc.constantFrom('production' as const, 'non-production' as const),
+    tenants: fc.option(fc.subarray(TENANT_POOL, { minLength: 1 }), { nil: undefined }),
     owner,
     regions: fc.uniqueArray(fc.constantFrom(...REGIONS), { minLength: 1, maxLength: 3 }),
     models: fc.uniqueArray(fc.constantFrom(...MODEL_POOL), { minLength: 1, maxLength: MODEL_POOL.length }),
     retentionPick: fc.nat(),
     secretRotationDays: fc.option(fc.integer({ min: 1, max: MAX_ROTATION_DAYS }), { nil: undefined }),
-    gatewayThrottle: fc.option(fc.record({ ratePerSecond: fc.integer({ min: 1, max: 10_000 }), burst: fc.integer({ min: 1, max: 5_000 }) }), { nil: undefined }),
+    gatewayThrottle: fc.option(throttle(10_000), { nil: undefined }),
     kubernetes: fc.option(kubernetesRuntime, { nil: undefined }),
     accountId: fc.option(account, { nil: undefined }),
     accountSettings: fc.constantFrom<GovernedEnvironmentProps['accountSettings']>(undefined, 'owned-here', 'owned-elsewhere'),
@@ -105,11 +113,14 @@ export const environmentProps: fc.Arbitrary<GovernedEnvironmentProps> = fc
     return fc.option(toolTargets(g.regions[0], acct), { nil: undefined }).map((allowedToolTargets) => ({ g, allowedToolTargets }));
   })
   .map(({ g, allowedToolTargets }) => {
-    const production = g.production ?? isProductionName(g.name);
-    const allowed = LOG_RETENTION_VALUES.filter((v) => v >= (production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR));
+    const tier = nameClaimsProduction(g.name) ? 'production' : g.tier;
+    const allowed = LOG_RETENTION_VALUES.filter((v) => v >= (tier === 'production' ? RETENTION_FLOOR_PROD : RETENTION_FLOOR));
     return {
       name: g.name,
-      production: g.production,
+      tier,
+      tenants: g.tenants,
+      // SageMaker pulls only from ECR in the endpoint's region: the environment allows its own region's registry.
+      imageSources: [{ ecr: { accountId: '123456789012', region: g.regions[0], repositories: ['*'] } }, { registry: 'ghcr.io/example' }],
       owner: g.owner,
       network: {
         vpcId: 'vpc-0abc12345678',
@@ -148,7 +159,7 @@ export function model(env: GovernedEnvironmentProps): fc.Arbitrary<InferenceMode
   const bedrock = fc.constantFrom(...env.allowedModels).map((modelId) => ({ bedrock: { modelId } }));
   const sageMaker = fc
     .record({ repo: slug(20), digest: hex64, instanceType: fc.constantFrom('ml.m5.large', 'ml.g5.xlarge', 'ml.inf2.8xlarge'), instanceCount: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }) })
-    .map((s) => ({ sageMaker: { image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${s.repo}@sha256:${s.digest}`, instanceType: s.instanceType, instanceCount: s.instanceCount } }));
+    .map((s) => ({ sageMaker: { image: `123456789012.dkr.ecr.${env.region}.amazonaws.com/${s.repo}@sha256:${s.digest}`, instanceType: s.instanceType, instanceCount: s.instanceCount } }));
   const reserved = [...RESERVED_NAMESPACES, env.kubernetes?.gatewayNamespace];
   const kubernetes = fc
     .record({
@@ -189,6 +200,13 @@ function ownerAndRevocation(env: GovernedEnvironmentProps) {
   return owner.chain((o) => fc.record({ owner: fc.constant(o), revoked: fc.option(revocation([o.revoker, env.owner.revoker]), { nil: undefined }) }));
 }
 
+/** Tenants valid for the environment: some of its tenants or 'all' when it has any, none otherwise. */
+export function tenants(env: GovernedEnvironmentProps): fc.Arbitrary<readonly string[] | 'all' | undefined> {
+  const own = env.tenants ?? [];
+  if (own.length === 0) return fc.constant(undefined);
+  return fc.oneof(fc.subarray([...own], { minLength: 1 }), fc.constant('all' as const));
+}
+
 /** Service props (without environment) valid for the given environment props. */
 export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<GovernedInferenceServiceProps, 'environment'>> {
   return fc
@@ -196,9 +214,10 @@ export function serviceProps(env: GovernedEnvironmentProps): fc.Arbitrary<Omit<G
       name: workloadName(env),
       who: ownerAndRevocation(env),
       dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+      tenants: tenants(env),
       model: model(env),
       quotaTier: quotaTier(env),
-      budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: fc.array(email, { minLength: 1, maxLength: 10 }) }), { nil: undefined }),
+      budget: fc.option(fc.record({ monthlyUsd: fc.double({ min: 0.01, max: 1_000_000, noNaN: true }), alertEmails: emails(10) }), { nil: undefined }),
     })
     .map(({ who, ...rest }) => ({ ...rest, owner: who.owner, revoked: who.revoked }));
 }
@@ -214,6 +233,7 @@ export function agentProps(env: GovernedEnvironmentProps, tools: readonly ToolGr
       name: workloadName(env),
       who: ownerAndRevocation(env),
       dataClassification: fc.constantFrom(...DATA_CLASSIFICATIONS),
+      tenants: tenants(env),
       runtime: fc
         .record({ repo: slug(20), digest: hex64, replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), cpu, memory, namespace: fc.option(slug(63).filter((n) => !reserved.includes(n)), { nil: undefined }) })
         .map((k) => ({ kubernetes: { image: `ghcr.io/example/${k.repo}@sha256:${k.digest}`, replicas: k.replicas, resources: { cpu: k.cpu, memory: k.memory }, namespace: k.namespace } })),

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TerraformStack, type App } from 'cdktf';
+import { Fn, TerraformStack, type App } from 'cdktf';
 import { GovernanceCheckFailed, GovernedApp } from '../../constructs/policy-engine/governed-app';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -77,7 +77,20 @@ function contractSvc(overrides: Partial<GovernedInferenceServiceProps> | Record<
 }
 
 const k8s = (extra: Record<string, unknown> = {}) => ({ model: { kubernetes: { image: `r@${DIGEST}`, resources: { cpu: '1', memory: '1Gi' }, ...extra } } });
-const sageMaker = (extra: Record<string, unknown> = {}) => ({ model: { sageMaker: { image: `r@${DIGEST}`, instanceType: 'ml.m5.large', ...extra } } });
+const SM_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/scorer@${DIGEST}`;
+const sageMaker = (extra: Record<string, unknown> = {}) => ({ model: { sageMaker: { image: SM_IMAGE, instanceType: 'ml.m5.large', ...extra } } });
+const TENANTS = ['acme', 'globex'];
+/** A service row in an environment that serves tenants. */
+const tenantSvc = (overrides: Record<string, unknown>) => (app: App) => {
+  const s = stack(app);
+  new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps({ tenants: TENANTS })), overrides as Partial<GovernedInferenceServiceProps>));
+};
+/** A service row in an environment that allows only the fraud model's ECR repository and ghcr.io/example. */
+const narrowSources = [{ ecr: { accountId: '123456789012', region: 'eu-west-1', repositories: ['fraud-model'] } }, { registry: 'ghcr.io/example' }];
+const sourcedSvc = (overrides: Record<string, unknown>) => (app: App) => {
+  const s = stack(app);
+  new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps({ imageSources: narrowSources })), overrides as Partial<GovernedInferenceServiceProps>));
+};
 const GUARDRAIL = { arn: 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123', id: 'abc123', version: '3' };
 const REVOKED = { by: 'secops@example.com', at: '2026-11-20T09:00:00Z', reason: 'INC-4411: token leaked in logs' };
 const BUDGET = { monthlyUsd: 100, alertEmails: ['maria.chen@example.com'] };
@@ -100,23 +113,43 @@ const ENVIRONMENT_ROWS: BadInput[] = [
   { when: 'the region is missing', build: env({ region: undefined }), path: 'test/env', prop: 'region', value: 'nothing', allowed: /one of allowedRegions \["eu-west-1"\]/, fix: /deploy to an allowed region/ },
   { when: 'the allowed models are one string, not a list', build: env({ allowedModels: 'anthropic.claude-3-haiku-20240307-v1:0' }), path: 'test/env', prop: 'allowedModels', value: '"anthropic.claude-3-haiku-20240307-v1:0"', allowed: /a list of Bedrock model ids/, fix: /wrap the model id in a list/ },
   { when: 'the second allowed model has no provider prefix', build: env({ allowedModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'claude'] }), path: 'test/env', prop: 'allowedModels[1]', value: '"claude"', allowed: /a Bedrock model id/, fix: /model id from the Bedrock console/ },
-  { when: 'production is a string', build: env({ production: 'no' }), path: 'test/env', prop: 'production', value: '"no"', allowed: /true, false or nothing/, fix: /pass a boolean/ },
+  { when: 'the replaced production boolean is given', build: env({ production: true }), path: 'test/env', prop: 'production', value: 'true', allowed: /nothing: replaced by tier/, fix: /remove production and set tier: 'production'/ },
+  { when: 'the tier is missing', build: env({ tier: undefined }), path: 'test/env', prop: 'tier', value: 'nothing', allowed: /'production' or 'non-production'/, fix: /set tier explicitly/ },
+  { when: 'the tier is a boolean', build: env({ tier: true }), path: 'test/env', prop: 'tier', value: 'true', allowed: /'production' or 'non-production'/, fix: /set tier explicitly/ },
+  { when: 'an environment named "prod" is non-production', build: env({ name: 'prod', tier: 'non-production', logRetentionDays: 365 }), path: 'test/env', prop: 'tier', value: '"non-production"', allowed: /'production' for an environment named "prod" \(the name says production\)/, fix: /set tier: 'production', or rename the environment/ },
+  { when: 'an environment named "production-eu" is non-production', build: env({ name: 'production-eu', tier: 'non-production' }), path: 'test/env', prop: 'tier', value: '"non-production"', allowed: /named "production-eu"/, fix: /"staging", "preprod"/ },
+  { when: 'the tenants are one string', build: env({ tenants: 'acme' }), path: 'test/env', prop: 'tenants', value: '"acme"', allowed: /a list of tenant ids/, fix: /\["acme"\]/ },
+  { when: 'a tenant id has capitals', build: env({ tenants: ['acme', 'Globex'] }), path: 'test/env', prop: 'tenants[1]', value: '"Globex"', allowed: /a tenant id: a lowercase slug/, fix: /name the tenant like "acme"/ },
+  { when: 'a tenant is named "all" (the keyword for every tenant)', build: env({ tenants: ['all'] }), path: 'test/env', prop: 'tenants[0]', value: '"all"', allowed: /not "all"/, fix: /name the tenant/ },
+  { when: 'a tenant is listed twice', build: env({ tenants: ['acme', 'acme'] }), path: 'test/env', prop: 'tenants[1]', value: '"acme"', allowed: /each tenant once/, fix: /remove tenants\[1\]/ },
+  { when: 'the image sources are one object', build: env({ imageSources: { registry: 'ghcr.io/example' } }), path: 'test/env', prop: 'imageSources', value: '{"registry":"ghcr.io/example"}', allowed: /a list of \{ ecr:/, fix: /wrap the source in a list/ },
+  { when: 'an image source is both ECR and a registry', build: env({ imageSources: [{ ecr: narrowSources[0].ecr, registry: 'ghcr.io/example' }] }), path: 'test/env', prop: 'imageSources[0]', value: '{"ecr":', allowed: /\{ ecr: \{ accountId/, fix: /exactly one of ecr or registry/ },
+  { when: 'an ECR image source account is a number', build: env({ imageSources: [{ ecr: { ...narrowSources[0].ecr, accountId: 123456789012 } }] }), path: 'test/env', prop: 'imageSources[0].ecr.accountId', value: '123456789012', allowed: /a 12-digit AWS account id \(a string\)/, fix: /account that owns the ECR registry/ },
+  { when: 'an ECR image source names no repository', build: env({ imageSources: [{ ecr: { ...narrowSources[0].ecr, repositories: [] } }] }), path: 'test/env', prop: 'imageSources[0].ecr.repositories', value: '[]', allowed: /a non-empty list of repository names/, fix: /\["fraud-model"\]/ },
+  { when: 'an ECR repository is given as a URI', build: env({ imageSources: [{ ecr: { ...narrowSources[0].ecr, repositories: ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model'] } }] }), path: 'test/env', prop: 'imageSources[0].ecr.repositories[0]', value: '"123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model"', allowed: /an ECR repository name/, fix: /as ECR shows it/ },
+  { when: 'a registry source is a URL', build: env({ imageSources: [{ registry: 'https://ghcr.io/example' }] }), path: 'test/env', prop: 'imageSources[0].registry', value: '"https://ghcr.io/example"', allowed: /no scheme, no tag/, fix: /as it appears in image references/ },
+  { when: 'an image source is listed twice', build: env({ imageSources: [{ registry: 'ghcr.io/example' }, { registry: 'GHCR.io/example' }] }), path: 'test/env', prop: 'imageSources', value: '"ghcr.io/example/*"', allowed: /each source once/, fix: /remove the second source/ },
+  { when: 'the owner e-mail has an empty part between dots', build: env({ owner: { ...OWNER, accountable: 'maria..chen@example..com' } }), path: 'test/env', prop: 'owner.accountable', value: '"maria..chen@example..com"', allowed: /no empty part between dots/, fix: /accountable person's e-mail/ },
   { when: 'log retention is a string', build: env({ logRetentionDays: '365' }), path: 'test/env', prop: 'logRetentionDays', value: '"365"', allowed: /one of CloudWatch's retention values/, fix: /next allowed value/ },
   { when: 'secrets are never rotated (0 days)', build: env({ secretRotationDays: 0 }), path: 'test/env', prop: 'secretRotationDays', value: '0', allowed: /whole number of days from 1 to 90/, fix: /rotate at least every 90 days/ },
   { when: 'the rotation period is fractional', build: env({ secretRotationDays: 7.5 }), path: 'test/env', prop: 'secretRotationDays', value: '7.5', allowed: /whole number of days/, fix: /default is 30/ },
-  { when: 'the gateway burst is fractional', build: env({ gatewayThrottle: { ratePerSecond: 5, burst: 1.5 } }), path: 'test/env', prop: 'gatewayThrottle', value: '{"ratePerSecond":5,"burst":1.5}', allowed: /whole-number burst/, fix: /ratePerSecond: 50, burst: 100/ },
-  { when: 'the gateway rate is Infinity', build: env({ gatewayThrottle: { ratePerSecond: Infinity, burst: 10 } }), path: 'test/env', prop: 'gatewayThrottle', value: '{"ratePerSecond":"Infinity","burst":10}', allowed: /finite positive rate/, fix: /ratePerSecond: 50/ },
+  { when: 'the gateway burst is fractional', build: env({ gatewayThrottle: { ratePerSecond: 1, burst: 1.5 } }), path: 'test/env', prop: 'gatewayThrottle.burst', value: '1.5', allowed: /a whole number of at least 1/, fix: /burst/ },
+  { when: 'the gateway rate is Infinity', build: env({ gatewayThrottle: { ratePerSecond: Infinity, burst: 10 } }), path: 'test/env', prop: 'gatewayThrottle.ratePerSecond', value: 'Infinity', allowed: /a positive number, finite/, fix: /steady request rate/ },
+  { when: 'the gateway burst is below its rate', build: env({ gatewayThrottle: { ratePerSecond: 100, burst: 5 } }), path: 'test/env', prop: 'gatewayThrottle.burst', value: '5', allowed: /at least ratePerSecond \(100\)/, fix: /set burst to at least 100 \(twice the rate, 200, is usual\), or lower ratePerSecond to 5/ },
   { when: 'the EKS cluster name has a space', build: env({ kubernetes: { ...k8sRuntime, clusterName: 'ai workloads' } }), path: 'test/env', prop: 'kubernetes.clusterName', value: '"ai workloads"', allowed: /an EKS cluster name/, fix: /existing cluster name/ },
   { when: 'the gateway namespace has capitals', build: env({ kubernetes: { ...k8sRuntime, gatewayNamespace: 'AI-Gateway' } }), path: 'test/env', prop: 'kubernetes.gatewayNamespace', value: '"AI-Gateway"', allowed: /Kubernetes namespace name/, fix: /namespace the in-cluster gateway runs in/ },
   { when: 'a gateway pod label value is not a label value', build: env({ kubernetes: { ...k8sRuntime, gatewayPodLabels: { app: 'AI Gateway!' } } }), path: 'test/env', prop: 'kubernetes.gatewayPodLabels["app"]', value: '"AI Gateway!"', allowed: /Kubernetes label value/, fix: /label value the gateway pods carry/ },
   { when: 'a gateway pod label key is not a label key', build: env({ kubernetes: { ...k8sRuntime, gatewayPodLabels: { 'app name': 'ai-gateway' } } }), path: 'test/env', prop: 'kubernetes.gatewayPodLabels["app name"]', value: '"app name"', allowed: /Kubernetes label key/, fix: /"app\.kubernetes\.io\/name"/ },
   { when: 'the gateway VPC link is empty', build: env({ kubernetes: { ...k8sRuntime, gatewayVpcLinkId: '' } }), path: 'test/env', prop: 'kubernetes.gatewayVpcLinkId', value: '""', allowed: /API Gateway VPC link id/, fix: /VPC link to the NLB/ },
-  { when: 'the gateway NLB DNS name is missing', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: undefined } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: 'nothing', allowed: /a DNS name/, fix: /DNS name of the NLB/ },
+  { when: 'the gateway NLB DNS name is missing', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: undefined } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: 'nothing', allowed: /a DNS host name/, fix: /DNS name of the NLB/ },
+  { when: 'the gateway NLB DNS name is a URL with a port and a path', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: 'https://ai-gateway-nlb.internal:443/' } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: '"https://ai-gateway-nlb.internal:443/"', allowed: /a DNS host name .*no scheme, port or path/, fix: /drop the scheme: give the host name only/ },
+  { when: 'the gateway NLB DNS name has a port', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: 'ai-gateway-nlb.internal:443' } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: '"ai-gateway-nlb.internal:443"', allowed: /a DNS host name/, fix: /drop the port and path/ },
+  { when: 'the gateway NLB DNS name is a single label', build: env({ kubernetes: { ...k8sRuntime, gatewayNlbDnsName: 'gateway' } }), path: 'test/env', prop: 'kubernetes.gatewayNlbDnsName', value: '"gateway"', allowed: /a DNS host name/, fix: /give the NLB's DNS name/ },
   { when: 'the pinned today is not a date', build: env({}), context: { [TODAY_CONTEXT_KEY]: '22/11/2026' }, path: 'test/env', prop: "context 'governance:today'", value: '"22/11/2026"', allowed: /a calendar date YYYY-MM-DD/, fix: /to a date like "2026-11-22", or remove it/ },
   { when: 'the pinned today is a number', build: env({}), context: { [TODAY_CONTEXT_KEY]: 20261122 }, path: 'test/env', prop: "context 'governance:today'", value: '20261122', allowed: /YYYY-MM-DD/, fix: /remove it/ },
   {
     when: 'an explicitly production platform stack keeps logs 90 days',
-    build: (app) => new PlatformStack(app, 'platform-staging', { ...envProps(), name: 'staging', production: true, logRetentionDays: 90 }),
+    build: (app) => new PlatformStack(app, 'platform-staging', { ...envProps(), name: 'staging', tier: 'production', logRetentionDays: 90 }),
     path: 'platform-staging/environment', prop: 'logRetentionDays', value: '90', allowed: /at least 365 days in production/, fix: /365 or more/,
   },
 ];
@@ -182,6 +215,22 @@ const SERVICE_ROWS: BadInput[] = [
   { when: 'the alert e-mails are one string', build: svc({ budget: { ...BUDGET, alertEmails: 'maria.chen@example.com' } }), path: 'test/svc', prop: 'budget.alertEmails', value: '"maria.chen@example.com"', allowed: /a list of e-mail addresses/, fix: /wrap the address in a list/ },
   { when: 'there are 11 alert e-mails', build: svc({ budget: { ...BUDGET, alertEmails: Array.from({ length: 11 }, (_, i) => `p${i}@example.com`) } }), path: 'test/svc', prop: 'budget.alertEmails', value: '["p0@example.com"', allowed: /at most 10 e-mail addresses \(the AWS Budgets limit\)/, fix: /team mailing list/ },
   { when: 'an alert e-mail is a bare name', build: svc({ budget: { ...BUDGET, alertEmails: ['finance'] } }), path: 'test/svc', prop: 'budget.alertEmails[0]', value: '"finance"', allowed: /an e-mail address/, fix: /fix the address/ },
+  { when: 'two alert e-mails differ only in case', build: svc({ budget: { ...BUDGET, alertEmails: ['maria.chen@example.com', 'Maria.Chen@Example.com'] } }), path: 'test/svc', prop: 'budget.alertEmails[1]', value: '"Maria.Chen@Example.com"', allowed: /each address once \(it is budget\.alertEmails\[0\] "maria\.chen@example\.com" in another case; addresses are compared in lower case\)/, fix: /remove budget\.alertEmails\[1\]/ },
+  { when: 'the approver e-mail has a doubled dot in its domain', build: svc({ owner: { ...PRODUCT_OWNER, approver: 'sam.ortiz@example..com' } }), path: 'test/svc', prop: 'owner.approver', value: '"sam.ortiz@example..com"', allowed: /no empty part between dots/, fix: /approver person's e-mail/ },
+  { when: 'a service in an environment with tenants names none', build: tenantSvc({}), path: 'test/svc', prop: 'tenants', value: 'nothing', allowed: /some of dev's tenants \["acme","globex"\], or 'all'/, fix: /set tenants, e\.g\. \["acme"\]/ },
+  { when: "a service names a tenant its environment does not serve", build: tenantSvc({ tenants: ['acme', 'initech'] }), path: 'test/svc', prop: 'tenants[1]', value: '"initech"', allowed: /one of dev's tenants \["acme","globex"\]/, fix: /ask the platform team to add "initech" to dev's tenants/ },
+  { when: 'a service names a tenant in an environment without tenants', build: svc({ tenants: ['acme'] }), path: 'test/svc', prop: 'tenants[0]', value: '"acme"', allowed: /no tenants: environment dev serves none/, fix: /ask the platform team to add "acme"/ },
+  { when: "a service serves 'all' tenants of an environment without tenants", build: svc({ tenants: 'all' }), path: 'test/svc', prop: 'tenants', value: '"all"', allowed: /no tenants: environment dev serves none/, fix: /remove tenants/ },
+  { when: 'a service names the same tenant twice', build: tenantSvc({ tenants: ['acme', 'acme'] }), path: 'test/svc', prop: 'tenants[1]', value: '"acme"', allowed: /each tenant once/, fix: /remove tenants\[1\]/ },
+  { when: 'a service names an empty list of tenants', build: tenantSvc({ tenants: [] }), path: 'test/svc', prop: 'tenants', value: '[]', allowed: /a non-empty list of tenant ids, or 'all'/, fix: /list the tenants/ },
+  { when: 'a SageMaker image is not in ECR', build: svc(sageMaker({ image: `ghcr.io/example/scorer@${DIGEST}` })), path: 'test/svc', prop: 'model.sageMaker.image', value: '"ghcr.io/example/scorer@sha256:', allowed: /an ECR image in eu-west-1 \(SageMaker pulls only from Amazon ECR in the endpoint's Region\)/, fix: /push the image to ECR in eu-west-1/ },
+  { when: 'a SageMaker image is in ECR of another account and region', build: sourcedSvc(sageMaker({ image: `210987654321.dkr.ecr.us-east-1.amazonaws.com/fraud-model@${DIGEST}` })), path: 'test/svc', prop: 'model.sageMaker.image', value: '"210987654321.dkr.ecr.us-east-1', allowed: /an ECR image in eu-west-1/, fix: /ECR replication can copy it/ },
+  { when: 'a SageMaker image is in an ECR repository the environment does not allow', build: sourcedSvc(sageMaker({ image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/other-model@${DIGEST}` })), path: 'test/svc', prop: 'model.sageMaker.image', value: '"123456789012.dkr.ecr.eu-west-1.amazonaws.com/other-model@', allowed: /an image from one of dev's allowed sources \["123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/fraud-model","ghcr\.io\/example\/\*"\]/, fix: /add the ECR repository other-model of account 123456789012 in eu-west-1 to dev's imageSources/ },
+  { when: 'a SageMaker image from another account is in an allowed region but not an allowed source', build: sourcedSvc(sageMaker({ image: `210987654321.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@${DIGEST}` })), path: 'test/svc', prop: 'model.sageMaker.image', value: '"210987654321.dkr.ecr.eu-west-1', allowed: /allowed sources/, fix: /of account 210987654321/ },
+  { when: 'a Kubernetes image comes from a registry the environment does not allow', build: sourcedSvc(k8s({ image: `docker.io/evil/llm@${DIGEST}` })), path: 'test/svc', prop: 'model.kubernetes.image', value: '"docker.io/evil/llm@', allowed: /an image from one of dev's allowed sources/, fix: /add .*the registry docker\.io\/evil to dev's imageSources/ },
+  { when: 'a Kubernetes image from Docker Hub is written without a registry', build: sourcedSvc(k8s({ image: `llm@${DIGEST}` })), path: 'test/svc', prop: 'model.kubernetes.image', value: '"llm@', allowed: /allowed sources/, fix: /the registry docker\.io\/library/ },
+  { when: 'a Kubernetes image comes from an environment that allows no source', build: (app) => { const s = stack(app); new GovernedInferenceService(s, 'svc', serviceProps(new GovernedEnvironment(s, 'env', envProps({ imageSources: undefined })), k8s({ image: `ghcr.io/example/llm@${DIGEST}` }) as any)); }, path: 'test/svc', prop: 'model.kubernetes.image', value: '"ghcr.io/example/llm@', allowed: /an image from an allowed source \(environment dev allows none\)/, fix: /ask the platform team to add the registry ghcr\.io\/example/ },
+  { when: 'a Kubernetes image is a Terraform reference', build: svc(k8s({ image: Fn.lower(`ghcr.io/example/llm@${DIGEST}`) })), path: 'test/svc', prop: 'model.kubernetes.image', value: '"${TfToken[TOKEN.', allowed: /written literally/, fix: /instead of a Terraform reference/ },
   { when: 'the revocation time is "yesterday"', build: svc({ revoked: { ...REVOKED, at: 'yesterday' } }), path: 'test/svc', prop: 'revoked.at', value: '"yesterday"', allowed: /UTC timestamp like "2026-11-22T10:30:00Z"/, fix: /when access was revoked/ },
   { when: 'the revocation time is not a real time', build: svc({ revoked: { ...REVOKED, at: '2026-13-45T00:00:00Z' } }), path: 'test/svc', prop: 'revoked.at', value: '"2026-13-45T00:00:00Z"', allowed: /UTC timestamp/, fix: /revoked\.at/ },
   { when: 'the revocation reason is too short', build: svc({ revoked: { ...REVOKED, reason: 'leak' } }), path: 'test/svc', prop: 'revoked.reason', value: '"leak"', allowed: /at least 10 characters/, fix: /INC-4411/ },
@@ -228,6 +277,12 @@ const AGENT_ROWS: BadInput[] = [
   { when: 'the agent is named "default" (its namespace by default)', build: agent({ name: 'default' }), path: 'test/agent', prop: 'name', value: '"default"', allowed: /defaults to the workload name/, fix: /rename the workload, or set runtime\.kubernetes\.namespace/ },
   { when: 'the agent container has no CPU', build: agent(agentContainer({ resources: { cpu: '0', memory: '1Gi' } })), path: 'test/agent', prop: 'runtime.kubernetes.resources.cpu', value: '"0"', allowed: /a positive Kubernetes CPU quantity/, fix: /fix the CPU quantity/ },
   { when: 'the agent has 21 replicas', build: agent(agentContainer({ replicas: 21 })), path: 'test/agent', prop: 'runtime.kubernetes.replicas', value: '21', allowed: /whole number from 1 to 20/, fix: /to stop the agent, revoke it/ },
+  { when: 'the agent image comes from a registry the environment does not allow', build: agent(agentContainer({ image: `quay.io/someone/agent@${DIGEST}` })), path: 'test/agent', prop: 'runtime.kubernetes.image', value: '"quay.io/someone/agent@', allowed: /an image from one of dev's allowed sources/, fix: /the registry quay\.io\/someone/ },
+  { when: 'the agent names a tenant its environment does not serve', build: agent({ tenants: ['initech'] }, { tenants: TENANTS }), path: 'test/agent', prop: 'tenants[0]', value: '"initech"', allowed: /one of dev's tenants/, fix: /add "initech"/ },
+  { when: 'two approvers of a tool differ only in case', build: agent({ tools: [ticketingRead, { ...agentTools()[1], approval: { approvers: ['incident-commander@example.com', 'Incident-Commander@Example.com'] } }] }), path: 'test/agent', prop: 'tools[1] (ticketing-write).approval.approvers[1]', value: '"Incident-Commander@Example.com"', allowed: /each address once/, fix: /remove tools\[1\] \(ticketing-write\)\.approval\.approvers\[1\]/ },
+  { when: 'a tool window starts and ends at the same time', build: agent({ tools: [ticketingRead, { ...agentTools()[1], timeWindow: 'Mon-Fri 22:00-22:00' }] }), path: 'test/agent', prop: 'tools[1] (ticketing-write).timeWindow', value: '"Mon-Fri 22:00-22:00"', allowed: /a start equal to its end is refused/, fix: /starts and ends at the same time/ },
+  { when: 'a tool lists the same window twice', build: agent({ tools: [ticketingRead, { ...agentTools()[1], timeWindow: ['Mon-Fri 22:00-06:00', 'Mon,Tue,Wed,Thu,Fri 22:00-06:00'] }] }), path: 'test/agent', prop: 'tools[1] (ticketing-write).timeWindow[1]', value: '"Mon,Tue,Wed,Thu,Fri 22:00-06:00"', allowed: /each window once/, fix: /remove tools\[1\] \(ticketing-write\)\.timeWindow\[1\]/ },
+  { when: 'a tool has an empty list of windows', build: agent({ tools: [ticketingRead, { ...agentTools()[1], timeWindow: [] }] }), path: 'test/agent', prop: 'tools[1] (ticketing-write).timeWindow', value: '[]', allowed: /\(at least one\)/, fix: /remove timeWindow to allow the tool at any time/ },
   { when: 'the agent runtime is missing', build: agent({ runtime: undefined }), path: 'test/agent', prop: 'runtime.kubernetes', value: 'nothing', allowed: /\{ image, resources, replicas\? \} of the agent container/, fix: /describe the agent container/ },
   {
     when: "an agent's Bedrock model id is malformed against a contract environment",
@@ -309,8 +364,8 @@ const PLATFORM_INPUT_ROWS: BadInput[] = [
     path: 'test/env', prop: 'quotaTiers', value: '["tier-0","tier-1"', allowed: /at most 10 tiers \(each is a usage plan, 300 per account and Region\)/, fix: /merge tiers/,
   },
   { when: 'a quota tier name has capitals and a space', build: env({ quotaTiers: { 'Gold Tier': TIER } }), path: 'test/env', prop: 'quotaTiers["Gold Tier"]', value: '"Gold Tier"', allowed: /a lowercase slug of at most 32 characters/, fix: /name the tier like "standard" or "batch"/ },
-  { when: "a quota tier's burst is below its rate", build: env({ quotaTiers: { standard: { ...TIER, ratePerSecond: 50, burst: 10 } } }), path: 'test/env', prop: 'quotaTiers["standard"].burst', value: '10', allowed: /at least the rate \(50\)/, fix: /set burst to 50 or more, usually twice the rate/ },
-  { when: "a quota tier's rate is Infinity", build: env({ quotaTiers: { standard: { ...TIER, ratePerSecond: Infinity } } }), path: 'test/env', prop: 'quotaTiers["standard"].ratePerSecond', value: 'Infinity', allowed: /a positive, finite number/, fix: /set the steady request rate per caller/ },
+  { when: "a quota tier's burst is below its rate", build: env({ quotaTiers: { standard: { ...TIER, ratePerSecond: 50, burst: 10 } } }), path: 'test/env', prop: 'quotaTiers["standard"].burst', value: '10', allowed: /a whole number of at least ratePerSecond \(50\): the token bucket holds at most burst requests/, fix: /set burst to at least 50 \(twice the rate, 100, is usual\)/ },
+  { when: "a quota tier's rate is Infinity", build: env({ quotaTiers: { standard: { ...TIER, ratePerSecond: Infinity } } }), path: 'test/env', prop: 'quotaTiers["standard"].ratePerSecond', value: 'Infinity', allowed: /a positive number, finite/, fix: /set the steady request rate per caller/ },
   { when: "a quota tier's burst is zero", build: env({ quotaTiers: { standard: { ...TIER, burst: 0 } } }), path: 'test/env', prop: 'quotaTiers["standard"].burst', value: '0', allowed: /a whole number of at least 1/, fix: /set the burst per caller/ },
   { when: "a quota tier's monthly quota is fractional", build: env({ quotaTiers: { standard: { ...TIER, monthlyRequests: 1.5 } } }), path: 'test/env', prop: 'quotaTiers["standard"].monthlyRequests', value: '1.5', allowed: /a whole number of at least 1/, fix: /set the monthly request quota per caller/ },
   {
@@ -379,7 +434,7 @@ const SINGLETON_ROWS: BadInput[] = [
   },
   {
     when: "a production environment shares an account and Region whose settings a non-production environment owns",
-    build: twoEnvironments({ name: 'dev', accountId: '123456789012' }, { name: 'prod', accountId: '123456789012', accountSettings: 'owned-elsewhere', logRetentionDays: 731, network: OTHER_VPC }),
+    build: twoEnvironments({ name: 'dev', accountId: '123456789012' }, { name: 'prod', tier: 'production', accountId: '123456789012', accountSettings: 'owned-elsewhere', logRetentionDays: 731, network: OTHER_VPC }),
     path: 'two/env', prop: 'accountSettings', value: '"owned-elsewhere"', allowed: /production environment prod shares 123456789012\/eu-west-1 with dev, which owns the account settings: production prompts and answers would land in a non-production sink/, fix: /set accountSettings: 'owned-here' on the production environment/,
   },
   {
@@ -612,7 +667,7 @@ function k8sService(s: TerraformStack, env: GovernedEnvironment): GovernedInfere
   return new GovernedInferenceService(s, 'svc', serviceProps(env, k8s() as Partial<GovernedInferenceServiceProps>));
 }
 
-const prodEnv = (s: TerraformStack) => new GovernedEnvironment(s, 'env', envProps({ name: 'prod', logRetentionDays: 731 }));
+const prodEnv = (s: TerraformStack) => new GovernedEnvironment(s, 'env', envProps({ name: 'prod', tier: 'production', logRetentionDays: 731 }));
 
 const APP_ROWS: AppBadInput[] = [
   {

@@ -25,9 +25,9 @@ const kubernetesModel = { kubernetes: { image: `r@${DIGEST}`, resources: { cpu: 
  * A stack with an environment named `envName` and two Kubernetes services, one calling the other:
  * each has its service token, the caller its own gateway key too.
  */
-function workloadIn(envName: string, production?: boolean): TfJson {
+function workloadIn(envName: string, tier: 'production' | 'non-production' = 'non-production'): TfJson {
   const stack = testStack();
-  const env = new GovernedEnvironment(stack, 'env', envProps({ name: envName, production, logRetentionDays: 731 }));
+  const env = new GovernedEnvironment(stack, 'env', envProps({ name: envName, tier, logRetentionDays: 731 }));
   const svc = new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: kubernetesModel }));
   svc.grantInvoke(new GovernedInferenceService(stack, 'caller', serviceProps(env, { name: 'caller', model: kubernetesModel })));
   return synth(stack);
@@ -46,8 +46,8 @@ describe('the environment key', () => {
   test('in the dev example: 7-day deletion window (the shortest AWS allows, never immediate), no prevent_destroy', () => {
     expect(kmsKeys(platformDev).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy ?? false])).toEqual([[7, false]]);
   });
-  test('an environment marked production by the flag, not the name, is protected too', () => {
-    expect(kmsKeys(workloadIn('payments', true)).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy])).toEqual([[30, true]]);
+  test('an environment of the production tier whose name does not say so is protected too', () => {
+    expect(kmsKeys(workloadIn('payments', 'production')).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy])).toEqual([[30, true]]);
   });
 });
 
@@ -89,7 +89,7 @@ describe('the audit archive', () => {
 
 describe('secrets', () => {
   test('in a prod environment: 30-day recovery window and prevent_destroy on every secret', () => {
-    const prod = secrets(workloadIn('prod'));
+    const prod = secrets(workloadIn('prod', 'production'));
     expect(prod.map((s) => s.name_prefix).sort()).toEqual(['governed/prod/caller/gateway-api-key-', 'governed/prod/caller/service-token-', 'governed/prod/chat/service-token-']);
     expect(prod.map((s) => [s.recovery_window_in_days, s.lifecycle?.prevent_destroy])).toEqual([[30, true], [30, true], [30, true]]);
   });

@@ -5,7 +5,7 @@ import { DIGEST, environment, serviceProps, synth, testStack, type TfJson } from
 import { agentProps } from '../workloads/agent.support';
 import {
   credentialsInUrls, executeApiPath, executeApiWildcards, iamNamesOverLimit, isTaggableAwsType, publicAllows, unboundedRoles, unhardenedKubernetes, unlabelledKubernetesObjects,
-  unprotectedSecrets, untaggedAwsResources, violations, wildcardAllows,
+  unprotectedSecrets, unresolvedTokens, untaggedAwsResources, violations, wildcardAllows,
 } from './invariants';
 
 /**
@@ -189,6 +189,15 @@ describe('execute-api grants', () => {
     save();
     expect(executeApiWildcards(json)).toEqual([expect.stringMatching(/statement ToOneRole grants .*\/v1\/\* with a wildcard method$/)]);
   });
+});
+
+test('catches a token cdktf left unresolved, as a string with an embedded token renders inside a function call', () => {
+  // The base environment has no accountId: its account is a data source, so every ARN built from it is a reference.
+  expect(unresolvedTokens(base)).toEqual([]);
+  const broken = copy();
+  const [, contract] = Object.entries<any>(broken.resource.aws_ssm_parameter).find(([n]) => n.includes('contract'))!;
+  contract.value = contract.value.replace(/"accountId" = [^,]+,/, '"accountId" = "arn:aws:iam::${${TfToken[TOKEN.0]}}:role/x",');
+  expect(unresolvedTokens(broken)).toEqual([expect.stringMatching(/^resource\.aws_ssm_parameter\.env_contract_[0-9A-F]+\.value: unresolved token in ".*\$\{\$\{TfToken\[TOKEN\.0\]/)]);
 });
 
 test('catches an IAM role name over 64 characters and one that cannot be checked', () => {

@@ -307,6 +307,15 @@ export function credentialsInUrls(json: unknown): string[] {
   return out;
 }
 
+/**
+ * No token cdktf failed to resolve: a `${TfToken[...]}` marker, or a reference nested in another
+ * (`${${...}}`), which is what a string with an embedded token becomes inside a Terraform function
+ * call such as the contract's jsonencode. Terraform would read such text literally (or not parse it).
+ */
+export function unresolvedTokens(json: unknown): string[] {
+  return strings(json, '').flatMap(([where, text]) => (/TfToken\[|\$\{\$\{/.test(text) ? [`${where}: unresolved token in ${JSON.stringify(text.slice(Math.max(0, text.search(/TfToken\[|\$\{\$\{/) - 40), text.search(/TfToken\[|\$\{\$\{/) + 40))}`] : []));
+}
+
 /** Every Deployment hardened, every Service cluster-internal, every namespace Pod Security restricted. */
 export function unhardenedKubernetes(json: TfJson): string[] {
   const out: string[] = [];
@@ -357,5 +366,6 @@ export function violations(json: TfJson): string[] {
     ...iamNamesOverLimit(json),
     ...credentialsInUrls(json),
     ...unhardenedKubernetes(json),
+    ...unresolvedTokens(json),
   ];
 }

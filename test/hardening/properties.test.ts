@@ -230,7 +230,7 @@ describe('invalid props: one clear error', () => {
 
   type EnvCorruption = { prop: string; apply: (e: GovernedEnvironmentProps) => GovernedEnvironmentProps };
   const envCorruptions: fc.Arbitrary<EnvCorruption>[] = [
-    fc.string({ maxLength: 30 }).filter((n) => !isSlug(n, 16)).map((name) => ({ prop: 'name', apply: (e) => ({ ...e, name, production: e.production ?? false }) })),
+    fc.string({ maxLength: 30 }).filter((n) => !isSlug(n, 16)).map((name) => ({ prop: 'name', apply: (e) => ({ ...e, name }) })),
     fc.constantFrom('eu-west-3', 'ap-northeast-1', 'sa-east-1').map((region) => ({ prop: 'region', apply: (e) => ({ ...e, region, allowedRegions: e.allowedRegions.filter((r) => r !== region) }) })),
     fc.integer({ min: 91, max: 100_000 }).map((d) => ({ prop: 'secretRotationDays', apply: (e) => ({ ...e, secretRotationDays: d }) })),
     fc.constantFrom(1, 3, 5, 7, 14, 30, 60).map((r) => ({ prop: 'logRetentionDays', apply: (e) => ({ ...e, logRetentionDays: r }) })),

@@ -37,6 +37,11 @@ describe('the published contract', () => {
     expect(json.output!.contract.description).toMatch(/terraform output -json contract \| npx cdktf-ai-governance contract export --env dev/);
   });
 
+  test('publishes an ARN built from the account data source as one join expression (the support environment declares no accountId)', () => {
+    expect(platform().value).toMatch(/"functionRoleArn" = join\("", \["arn:aws:iam::", data\.aws_caller_identity\.env_account_[0-9A-F]+\.account_id, ":role\/governed-platform\/dev\/dev-euw1-platform-gateway"\]\)/);
+    expect(platform().value).not.toMatch(/TfToken|\$\{\$\{/);
+  });
+
   test("takes each field from the environment's property of the same name", () => {
     const { env } = platform();
     const body = contractBody(env);

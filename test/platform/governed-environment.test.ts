@@ -16,7 +16,7 @@ beforeAll(() => {
   environment(devStack);
   dev = synth(devStack);
   const prodStack = testStack(testApp(), 'prod');
-  environment(prodStack, { name: 'prod', kubernetes: undefined });
+  environment(prodStack, { name: 'prod', tier: 'production', kubernetes: undefined });
   prod = synth(prodStack);
 });
 
@@ -117,7 +117,7 @@ describe('account settings (issue 16: one owner per singleton)', () => {
   test('fails when production prompts would land in a non-production sink', () => {
     const app = testApp();
     environment(testStack(app, 'a'));
-    expect(() => environment(testStack(app, 'b'), { name: 'prod', network: OTHER_VPC, accountSettings: 'owned-elsewhere' })).toThrow(/production environment prod shares undeclared-account\/eu-west-1 with dev, which owns the account settings: production prompts and answers would land in a non-production sink/);
+    expect(() => environment(testStack(app, 'b'), { name: 'prod', tier: 'production', network: OTHER_VPC, accountSettings: 'owned-elsewhere' })).toThrow(/production environment prod shares undeclared-account\/eu-west-1 with dev, which owns the account settings: production prompts and answers would land in a non-production sink/);
   });
 });
 

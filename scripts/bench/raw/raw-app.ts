@@ -474,7 +474,7 @@ export function rawApp(app: App): void {
   const stack0e40 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
     definition: {
-      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
   const stack0e41 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
@@ -1003,7 +1003,7 @@ export function rawApp(app: App): void {
     name: "dev-euw1-workload-boundary",
     path: "/governed/dev/",
     description: "Permission boundary of every governed workload identity in dev",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1697,7 +1697,7 @@ export function rawApp(app: App): void {
   const stack1e46 = new VerifiedpermissionsSchema(stack1, "environment_agent-policy-store_schema_655E8A90", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
     definition: {
-      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
   const stack1e47 = new CloudwatchLogGroup(stack1, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
@@ -2227,7 +2227,7 @@ export function rawApp(app: App): void {
     name: "prod-euw1-workload-boundary",
     path: "/governed/prod/",
     description: "Permission boundary of every governed workload identity in prod",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -2479,10 +2479,12 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e3 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}support-chat-gw",
+    name: "dev-euw1-support-chat-gw",
     path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity support-chat-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
@@ -2498,6 +2500,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e4 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
@@ -2510,7 +2514,7 @@ export function rawApp(app: App): void {
     description: "Gateway route entry of support-chat (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"support-chat\", \"kind\" = \"bedrock\", \"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\", \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tenants\" = [], \"callers\" = [aws_iam_role.ticket-summarizer_identity_role_17EDB285.name], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"support-chat\", \"kind\" = \"bedrock\", \"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\", \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tenants\" = [\"acme\", \"globex\"], \"callers\" = [aws_iam_role.ticket-summarizer_identity_role_17EDB285.name], \"revoked\" = null})}",
     tags: {
       "governance:owner": "customer-support",
       "governance:accountable": "maria.chen@example.com",
@@ -2520,6 +2524,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   stack2e5.addOverride("lifecycle.precondition", [{
@@ -2564,6 +2570,8 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e7 = new TerraformOutput(stack2, "support-chat-route-url", {
@@ -2587,10 +2595,12 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e10 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}fraud-scoring",
+    name: "dev-euw1-fraud-scoring",
     path: "/governed/dev/",
     description: "Governed workload identity fraud-scoring in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceSagemaker\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":[\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\",\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:model/dev-fraud-scoring-*\"]}}}]}",
@@ -2606,6 +2616,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e11 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
@@ -2635,6 +2647,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e13 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
@@ -2658,6 +2672,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
     lifecycle: {
       createBeforeDestroy: true,
@@ -2695,6 +2711,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e15 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
@@ -2709,10 +2727,12 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e16 = new IamRole(stack2, "fraud-scoring_integration-identity_role_1C7BF231", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}fraud-scoring-gw",
+    name: "dev-euw1-fraud-scoring-gw",
     path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity fraud-scoring-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
@@ -2728,6 +2748,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e17 = new IamRolePolicy(stack2, "fraud-scoring_integration-identity_policy-model-access_0BB66818", {
@@ -2740,7 +2762,7 @@ export function rawApp(app: App): void {
     description: "Gateway route entry of fraud-scoring (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"fraud-scoring\", \"kind\" = \"sagemaker\", \"endpointName\" = \"dev-fraud-scoring\", \"endpointArn\" = \"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\", \"tenants\" = [], \"callers\" = [], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"fraud-scoring\", \"kind\" = \"sagemaker\", \"endpointName\" = \"dev-fraud-scoring\", \"endpointArn\" = \"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\", \"tenants\" = [\"acme\"], \"callers\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "risk-ml",
       "governance:accountable": "ken.ito@example.com",
@@ -2750,6 +2772,8 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
   const stack2e19 = new TerraformOutput(stack2, "fraud-scoring-route-url", {
@@ -2777,10 +2801,12 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e23 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}ticket-summarizer",
+    name: "dev-euw1-ticket-summarizer",
     path: "/governed/dev/",
     description: "Governed workload identity ticket-summarizer in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"ticket-summarizer\",\"aws:RequestTag/kubernetes-service-account\":\"ticket-summarizer\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
@@ -2796,6 +2822,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e24 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
@@ -2811,6 +2839,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -2819,6 +2850,7 @@ export function rawApp(app: App): void {
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
   });
@@ -2831,12 +2863,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     automountServiceAccountToken: false,
@@ -2855,6 +2891,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e28 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
@@ -2866,12 +2904,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     waitForRollout: true,
@@ -2896,6 +2938,9 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "ticket-summarizer",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "inference-service",
+            "tenant.governance.ai/acme": "true",
+            "tenant.governance.ai/globex": "true",
             "app.kubernetes.io/name": "ticket-summarizer",
           },
           annotations: {
@@ -2903,6 +2948,7 @@ export function rawApp(app: App): void {
             "governance.ai/approver": "sam.ortiz@example.com",
             "governance.ai/revoker": "secops-oncall@example.com",
             "governance.ai/review-by": "2027-03-31",
+            "governance.ai/tenants": "acme globex",
           },
         },
         spec: {
@@ -2975,12 +3021,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -3004,12 +3054,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -3026,12 +3080,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -3068,12 +3126,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -3299,7 +3361,7 @@ export function rawApp(app: App): void {
     description: "Gateway route entry of ticket-summarizer (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"ticket-summarizer\", \"kind\" = \"kubernetes\", \"tenants\" = [], \"callers\" = [], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"ticket-summarizer\", \"kind\" = \"kubernetes\", \"tenants\" = [\"acme\", \"globex\"], \"callers\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "customer-support",
       "governance:accountable": "maria.chen@example.com",
@@ -3309,6 +3371,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
   const stack2e34 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
@@ -3325,6 +3389,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "generated-token",
     },
     lifecycle: {
@@ -3377,13 +3443,14 @@ export function rawApp(app: App): void {
       "governance:workload": "legacy-classifier",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-20T09:00:00Z",
       "governance:revoked-reason": "INC-5120: model served stale customer data",
     },
   });
   const stack2e43 = new IamRole(stack2, "legacy-classifier_identity_role_D3FC9207", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}legacy-classifier",
+    name: "dev-euw1-legacy-classifier",
     path: "/governed/dev/",
     description: "Governed workload identity legacy-classifier in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"legacy-classifier\",\"aws:RequestTag/kubernetes-service-account\":\"legacy-classifier\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
@@ -3399,6 +3466,7 @@ export function rawApp(app: App): void {
       "governance:workload": "legacy-classifier",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-20T09:00:00Z",
       "governance:revoked-reason": "INC-5120: model served stale customer data",
@@ -3422,6 +3490,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -3445,6 +3514,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3467,6 +3537,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3499,6 +3570,7 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "legacy-classifier",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "inference-service",
             "app.kubernetes.io/name": "legacy-classifier",
           },
           annotations: {
@@ -3581,6 +3653,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3613,6 +3686,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3638,6 +3712,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3683,6 +3758,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
@@ -3927,6 +4003,7 @@ export function rawApp(app: App): void {
       "governance:workload": "legacy-classifier",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-20T09:00:00Z",
       "governance:revoked-reason": "INC-5120: model served stale customer data",
@@ -3946,6 +4023,7 @@ export function rawApp(app: App): void {
       "governance:workload": "legacy-classifier",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-20T09:00:00Z",
       "governance:revoked-reason": "INC-5120: model served stale customer data",
@@ -4000,6 +4078,8 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:quota-tier": "interactive",
     },
@@ -4049,7 +4129,7 @@ export function rawApp(app: App): void {
   });
   stack3e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
   const stack3e2 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}incident-triage",
+    name: "dev-euw1-incident-triage",
     path: "/governed/dev/",
     description: "Governed workload identity incident-triage in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
@@ -4065,6 +4145,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e3 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
@@ -4080,6 +4162,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e4 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
@@ -4098,7 +4182,7 @@ export function rawApp(app: App): void {
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/incident-triage/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
   const stack3e7 = new IamRole(stack3, "incident-triage_integration-identity_role_E0D0FE5F", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}incident-triage-gw",
+    name: "dev-euw1-incident-triage-gw",
     path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity incident-triage-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
@@ -4114,6 +4198,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   const stack3e8 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-model-access_A1659494", {
@@ -4140,6 +4226,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
       "governance:rotation-strategy": "api-gateway-key",
       "governance:quota-tier": "standard",
     },
@@ -4169,7 +4257,7 @@ export function rawApp(app: App): void {
     description: "Gateway route entry of incident-triage (read by the environment's gateway function)",
     type: "String",
     tier: "Intelligent-Tiering",
-    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"incident-triage\", \"models\" = {\"anthropic.claude-3-5-sonnet-20240620-v1-0\" = {\"modelId\" = \"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"ticketing-write\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"runbook-search\" = {\"target\" = {\"kind\" = \"lambda\", \"functionArn\" = \"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"}, \"credential\" = null}}, \"tenants\" = [], \"revoked\" = null})}",
+    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"incident-triage\", \"models\" = {\"anthropic.claude-3-5-sonnet-20240620-v1-0\" = {\"modelId\" = \"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"ticketing-write\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"runbook-search\" = {\"target\" = {\"kind\" = \"lambda\", \"functionArn\" = \"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"}, \"credential\" = null}}, \"tenants\" = [\"acme\"], \"revoked\" = null})}",
     tags: {
       "governance:owner": "sre",
       "governance:accountable": "priya.nair@example.com",
@@ -4179,6 +4267,8 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
   stack3e14.addOverride("lifecycle.precondition", [{
@@ -4198,8 +4288,8 @@ export function rawApp(app: App): void {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
-        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC; approval by incident-commander@example.com or sre-lead@example.com)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19 }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC or Sat 22:00-02:00 UTC (closes the next day); approval by incident-commander@example.com or sre-lead@example.com)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.minuteOfDay >= 420 && context.minuteOfDay < 1140) || ([\"Sat\"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || ([\"Sun\"].contains(context.dayOfWeek) && context.minuteOfDay < 120)) }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
       }],
     }],
   });
@@ -4221,7 +4311,16 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e19 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack3e19 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tenants-incident-triage_A7344902", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage acts for tenants acme only: tool calls for any other tenant are denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nwhen { context has tenant && ![\"acme\"].contains(context.tenant) };",
+      }],
+    }],
+  });
+  const stack3e20 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
     metadata: {
       name: "incident-triage",
       labels: {
@@ -4229,6 +4328,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -4240,7 +4342,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e20 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack3e21 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4249,6 +4351,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4259,7 +4364,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e21 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+  const stack3e22 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "incident-triage",
     serviceAccount: "incident-triage",
@@ -4273,9 +4378,11 @@ export function rawApp(app: App): void {
       "governance:workload": "incident-triage",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
     },
   });
-  const stack3e22 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack3e23 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4284,6 +4391,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4293,7 +4403,7 @@ export function rawApp(app: App): void {
       },
     },
     waitForRollout: true,
-    dependsOn: [stack3e21],
+    dependsOn: [stack3e22],
     lifecycle: {
       precondition: [{
         condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
@@ -4314,6 +4424,9 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "incident-triage",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "agent",
+            "governance.ai/tenants": "acme",
+            "tenant.governance.ai/acme": "true",
             "app.kubernetes.io/name": "incident-triage",
           },
           annotations: {
@@ -4380,7 +4493,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e23 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack3e24 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4389,6 +4502,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4402,7 +4518,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e24 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack3e25 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4411,6 +4527,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "incident-triage",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4637,24 +4756,24 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e25 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
+  const stack3e26 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage",
     description: "Base of incident-triage's model and tool routes",
   });
-  const stack3e26 = new TerraformOutput(stack3, "incident-triage-role-arn", {
+  const stack3e27 = new TerraformOutput(stack3, "incident-triage-role-arn", {
     value: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
     description: "incident-triage's own identity (its pods')",
   });
-  const stack3e27 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
+  const stack3e28 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
     value: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.arn}",
     description: "What the gateway function acts with for incident-triage",
   });
-  const stack3e28 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
+  const stack3e29 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
     description: "Secret holding incident-triage's gateway API key",
   });
-  const stack3e29 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}triage-prototype",
+  const stack3e30 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
+    name: "dev-euw1-triage-prototype",
     path: "/governed/dev/",
     description: "Governed workload identity triage-prototype in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"triage-prototype\",\"aws:RequestTag/kubernetes-service-account\":\"triage-prototype\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
@@ -4670,17 +4789,18 @@ export function rawApp(app: App): void {
       "governance:workload": "triage-prototype",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-18T16:30:00Z",
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e30 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
+  const stack3e31 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e31 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
+  const stack3e32 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
     name: "/governed/dev/triage-prototype",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -4693,28 +4813,29 @@ export function rawApp(app: App): void {
       "governance:workload": "triage-prototype",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-18T16:30:00Z",
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e32 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
+  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
     name: "logs",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.triage-prototype_logs_log-group_CFC33FB6.arn}:log-stream:*\"}]}",
   });
-  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
+  const stack3e34 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/models/anthropic.claude-3-haiku-20240307-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e34 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
+  const stack3e35 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/triage-prototype/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e35 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).iamNamePrefix}triage-prototype-gw",
+  const stack3e36 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
+    name: "dev-euw1-triage-prototype-gw",
     path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity triage-prototype-gw in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
@@ -4730,27 +4851,28 @@ export function rawApp(app: App): void {
       "governance:workload": "triage-prototype",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-18T16:30:00Z",
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e36 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
+  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
+  const stack3e38 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e38 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
+  const stack3e39 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e39 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
+  const stack3e40 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
     namePrefix: "governed/dev/triage-prototype/gateway-api-key-",
     description: "Gateway API key of agent triage-prototype in dev: its own calls, metered by quota tier standard",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -4764,6 +4886,7 @@ export function rawApp(app: App): void {
       "governance:workload": "triage-prototype",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-18T16:30:00Z",
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
@@ -4774,24 +4897,24 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e40 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
+  const stack3e41 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
     secretArn: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack3e41 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
+  const stack3e42 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
     functionName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     input: "{\"action\":\"revoke\",\"secretId\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"}",
     triggers: {
       revokedAt: "2026-11-18T16:30:00Z",
     },
   });
-  const stack3e42 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
+  const stack3e43 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
     name: "gateway-key",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"},{\"Sid\":\"DecryptTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e43 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
+  const stack3e44 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
     name: "/governance/dev/agents/triage-prototype",
     description: "Gateway route entry of triage-prototype (read by the environment's gateway function)",
     type: "String",
@@ -4806,16 +4929,17 @@ export function rawApp(app: App): void {
       "governance:workload": "triage-prototype",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
       "governance:revoked-by": "secops-oncall@example.com",
       "governance:revoked-at": "2026-11-18T16:30:00Z",
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  stack3e43.addOverride("lifecycle.precondition", [{
+  stack3e44.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "agents-dev/triage-prototype: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack3e44 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
+  const stack3e45 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4824,7 +4948,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e45 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
+  const stack3e46 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4833,7 +4957,16 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e46 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
+  const stack3e47 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tenants-triage-prototype_4C7D9903", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype acts for no tenant: tool calls for any other tenant are denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nwhen { context has tenant };",
+      }],
+    }],
+  });
+  const stack3e48 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4842,7 +4975,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e47 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
+  const stack3e49 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
     metadata: {
       name: "triage-prototype",
       labels: {
@@ -4850,6 +4983,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "triage-prototype",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -4864,7 +4998,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e48 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
+  const stack3e50 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -4873,6 +5007,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "triage-prototype",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4886,7 +5021,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e49 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
+  const stack3e51 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -4895,6 +5030,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "triage-prototype",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -4927,6 +5063,7 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "triage-prototype",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "agent",
             "app.kubernetes.io/name": "triage-prototype",
           },
           annotations: {
@@ -4996,7 +5133,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e50 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
+  const stack3e52 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5005,6 +5142,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "triage-prototype",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -5021,7 +5159,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e51 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
+  const stack3e53 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5030,6 +5168,7 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "triage-prototype",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
       },
       annotations: {
         "governance.ai/accountable": "priya.nair@example.com",
@@ -5259,29 +5398,29 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e52 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
+  const stack3e54 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
     value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype",
     description: "Base of triage-prototype's model and tool routes",
   });
-  const stack3e53 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
+  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
     value: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}",
     description: "triage-prototype's own identity (its pods')",
   });
-  const stack3e54 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
+  const stack3e56 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
     value: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.arn}",
     description: "What the gateway function acts with for triage-prototype",
   });
-  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
+  const stack3e57 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     description: "Secret holding triage-prototype's gateway API key",
   });
-  const stack3e56 = new DataAwsEksCluster(stack3, "eks-cluster", {
+  const stack3e58 = new DataAwsEksCluster(stack3, "eks-cluster", {
     name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
   });
-  const stack3e57 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+  const stack3e59 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
     name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
   });
-  const stack3e58 = new KubernetesProvider(stack3, "kubernetes", {
+  const stack3e60 = new KubernetesProvider(stack3, "kubernetes", {
     host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
     clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
     token: "${data.aws_eks_cluster_auth.eks-auth.token}",
