@@ -8,12 +8,14 @@ import { buildReport, GovernanceReport, REPORT_JSON, REPORT_MARKDOWN, reportMark
 import { evaluateApp, Finding } from '../constructs/policy-engine/rule-engine';
 import { GOVERNANCE_RULES } from '../constructs/policy-engine/rules';
 import { isPlanJson } from '../constructs/policy-engine/terraform-json';
+import { registerContractCommands } from './contract';
 import { checkPlanShape, loadSynthOutput, readJson, UnusableInput } from './inputs';
 import { Baseline, newSince, readBaseline } from './baseline';
+import { registerInventory } from './inventory';
 import { checkMarkdown, reviewMarkdown } from './markdown';
 import { toSarif } from './sarif';
 
-/** Exit codes: 0 passed, 1 error findings, 2 unusable input (missing, malformed, not a plan). */
+/** Exit codes: 0 passed, 1 error findings (inventory --due: reviews due), 2 unusable input (missing, malformed, not a plan). */
 export const EXIT = { passed: 0, failed: 1, unusableInput: 2 } as const;
 
 export interface CliIo {
@@ -21,6 +23,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** "Today" (tests pin it). */
   readonly now?: Date;
+  /** Standard input for commands that read a pipe (tests pass text). @default - the process's */
+  readonly stdin?: () => string;
 }
 
 type Format = 'markdown' | 'json' | 'sarif';
@@ -108,6 +112,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       emit(io, render(opts.format, { command: 'review', passed: report.summary.passed, diff, report, ...baselineJson(baseline) }, findings, () => reviewMarkdown(report, diff), baseline), opts.output);
       code = report.summary.passed ? EXIT.passed : EXIT.failed;
     });
+
+  registerContractCommands(program, io);
+  registerInventory(program, io, (c) => (code = c), { tool: TOOL, version: VERSION });
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -3,6 +3,7 @@ import { controlLabel, FRAMEWORKS, FrameworkControl } from './frameworks';
 import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam';
 import type { Finding, Rule, StackEvaluation } from './rule-engine';
 import { TAG_KEYS } from '../governance/tags';
+import { parseTenantsTag } from '../governance/tenants';
 import { blocks, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -26,6 +27,10 @@ export interface WorkloadEntry {
   readonly revoker: string;
   readonly reviewBy: string;
   readonly dataClassification: string;
+  /** `inference-service`, `agent`, or '' (the environment's shared pieces). */
+  readonly kind: string;
+  /** Tenants whose data the workload handles (`governance:tenants`), or `['all']`. */
+  readonly tenants: readonly string[];
   readonly revoked: boolean;
   readonly resources: number;
 }
@@ -195,6 +200,8 @@ function workloads(stack: StackModel): WorkloadEntry[] {
       revoker: text(t[TAG_KEYS.revoker]),
       reviewBy: text(t[TAG_KEYS.reviewBy]),
       dataClassification: text(t[TAG_KEYS.dataClassification]),
+      kind: text(t[TAG_KEYS.kind]),
+      tenants: parseTenantsTag(t[TAG_KEYS.tenants]),
       revoked: text(t[TAG_KEYS.revokedBy]) !== '',
       resources: 1,
     });
@@ -439,8 +446,8 @@ export function reportMarkdown(r: GovernanceReport): string {
       `**${r.summary.passed ? 'passed' : 'failed'}**: ${r.summary.errors} errors, ${r.summary.warnings} warnings, ${r.summary.excepted} excepted\n`,
   );
   out.push('## Workloads\n');
-  out.push(table(['workload', 'environment', 'owner', 'accountable', 'approver', 'revoker', 'review-by', 'classification', 'revoked', 'resources'],
-    r.workloads.map((w) => [w.workload, w.environment, w.owner, w.accountable, w.approver, w.revoker, w.reviewBy, w.dataClassification, w.revoked ? 'yes' : 'no', w.resources])));
+  out.push(table(['workload', 'kind', 'environment', 'owner', 'accountable', 'approver', 'revoker', 'review-by', 'classification', 'tenants', 'revoked', 'resources'],
+    r.workloads.map((w) => [w.workload, w.kind, w.environment, w.owner, w.accountable, w.approver, w.revoker, w.reviewBy, w.dataClassification, w.tenants.join(' '), w.revoked ? 'yes' : 'no', w.resources])));
   out.push('## Identities and effective permissions\n');
   if (r.identities.length === 0) out.push('_none_\n');
   for (const id of r.identities) {

@@ -46,12 +46,26 @@ export interface ExceptionRecord {
   readonly constructPath: string;
 }
 
+/** An environment contract a stack reads, as recorded in its `//` metadata (ContractEnvironment writes it). */
+export interface ContractReadRecord {
+  readonly environment: string;
+  readonly parameter: string;
+  /** `pinned`: the stack's values are literals of a pinned copy whose revision plan checks live; `live`: references. */
+  readonly source: 'pinned' | 'live';
+  readonly file?: string;
+  readonly revision?: string;
+  /** Pinned contracts: the log group where the environment's account logs Bedrock invocations. */
+  readonly invocationLogGroupName?: string;
+}
+
 export interface StackModel {
   readonly input: InputKind;
   readonly stackName: string;
   /** Managed resources and data sources, in input order. */
   readonly resources: readonly TfResource[];
   readonly exceptions: readonly ExceptionRecord[];
+  /** The environment contracts the stack reads (synth metadata; a plan reviewed with --synth has them too). */
+  readonly contracts: readonly ContractReadRecord[];
   byAddress(address: string): TfResource | undefined;
   ofType(type: string): readonly TfResource[];
   /**
@@ -224,6 +238,7 @@ class Model implements StackModel {
     readonly stackName: string,
     readonly resources: readonly TfResource[],
     readonly exceptions: readonly ExceptionRecord[],
+    readonly contracts: readonly ContractReadRecord[] = [],
   ) {
     for (const r of resources) {
       this.index.set(r.address, r);
@@ -239,7 +254,7 @@ class Model implements StackModel {
   }
 
   withResources(resources: readonly TfResource[]): StackModel {
-    return new Model(this.input, this.stackName, resources, this.exceptions);
+    return new Model(this.input, this.stackName, resources, this.exceptions, this.contracts);
   }
 
   ofType(type: string): readonly TfResource[] {
@@ -335,7 +350,8 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
   }
   const governance = isObject(meta.governance) ? meta.governance : {};
   const exceptions = Array.isArray(governance.exceptions) ? (governance.exceptions as ExceptionRecord[]) : [];
-  return new Model('synth', stackName, resources, exceptions);
+  const contracts = Array.isArray(governance.contracts) ? (governance.contracts as ContractReadRecord[]).filter(isObject) : [];
+  return new Model('synth', stackName, resources, exceptions, contracts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -667,7 +683,7 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       tagsUnresolved: tags.unresolved,
     } satisfies TfResource;
   });
-  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? []);
+  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? [], synth?.contracts ?? []);
 }
 
 /**

@@ -5,8 +5,10 @@
  * the end destroy. Kubernetes objects are validated as manifests against the OpenAPI schemas, and
  * the applied policies are evaluated as an access matrix. Ends with `N passed, N failed`.
  *
- * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]
- *   (default: synthesize the examples' main.ts into a scratch directory)
+ * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep] [--save-state DIR]
+ *   (default: synthesize the examples' main.ts into a scratch directory; --save-state writes each
+ *   applied stack's `terraform show -json` state to DIR/<stack>.state.json before destroy, the real
+ *   states the inventory tests read: test/fixtures/make-state-fixtures.sh)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +19,7 @@ import { dependencyOrder, readStacks, type StackEntry } from './cdktf-out';
 import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-manifest';
 import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
+import { pinnedContractPhase } from './pinned-contract';
 import { preflight } from './preflight';
 import { prepareStack, type PreparedStack } from './scratch-stack';
 import { classifyChanges, type ResourceChange } from './emulator-gaps';
@@ -34,6 +37,7 @@ interface Args {
   app?: string;
   outdir?: string;
   keep: boolean;
+  saveState?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -42,7 +46,8 @@ function parseArgs(argv: string[]): Args {
     if (argv[i] === '--app') args.app = argv[++i];
     else if (argv[i] === '--outdir') args.outdir = argv[++i];
     else if (argv[i] === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${argv[i]}; usage: run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]`);
+    else if (argv[i] === '--save-state') args.saveState = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}; usage: run.ts [--app FILE | --outdir CDKTF_OUT] [--keep] [--save-state DIR]`);
   }
   return args;
 }
@@ -71,11 +76,17 @@ class E2eRun {
   manifestsValidated = 0;
 
   readonly motoEndpoint: string;
+  /** Where applied states are written (--save-state), or undefined. */
+  saveStateDir?: string;
 
   constructor(moto: Moto) {
     this.motoEndpoint = moto.endpoint;
     fs.writeFileSync(this.cliConfigFile, cliConfig(MIRROR));
     this.env = terraformEnv({ cliConfigFile: this.cliConfigFile, awsEndpoint: moto.endpoint, scratch: this.scratch });
+  }
+
+  get terraformEnvironment(): NodeJS.ProcessEnv {
+    return this.env;
   }
 
   tf(run: StackRun, args: string[]): Promise<RunResult> {
@@ -129,6 +140,7 @@ class E2eRun {
     if (!t.check(`${stack.name}: terraform apply against moto`, run.applied, tail(apply), `${applySummary} ${apply.seconds.toFixed(1)} s`)) return;
 
     await this.secondPlan(run, targets);
+    if (this.saveStateDir) await this.saveState(run);
 
     // The whole configuration planned against the applied state: left-out resources resolve to
     // their planned values (the REST API policy, the contract), and prior_state is the state.
@@ -156,6 +168,14 @@ class E2eRun {
         .map((r) => ({ stack: stack.name, address: r.address, type: r.type, values: r.values ?? {}, planned: true })),
     ];
     await this.writeStandIns(run);
+  }
+
+  /** The applied state as `terraform show -json` prints it (--save-state). */
+  async saveState(run: StackRun): Promise<void> {
+    const show = await this.tf(run, ['show', '-json']);
+    if (!this.tally.check(`${run.stack.name}: state saved (terraform show -json)`, show.code === 0, tail(show))) return;
+    fs.mkdirSync(this.saveStateDir!, { recursive: true });
+    fs.writeFileSync(path.join(this.saveStateDir!, `${run.stack.name}.state.json`), `${JSON.stringify(JSON.parse(show.stdout), null, 1)}\n`);
   }
 
   private schema?: SensitiveSchema;
@@ -360,6 +380,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stopOnSignal);
 
   const e2e = new E2eRun(moto);
+  e2e.saveStateDir = args.saveState;
   const runs: StackRun[] = [];
   try {
     console.log(`moto_server at ${moto.endpoint}; scratch ${e2e.scratch}`);
@@ -375,6 +396,12 @@ async function main(): Promise<number> {
       const run = await e2e.verify(stack);
       runs.push(run);
       if (!run.applied || e2e.tally.failed > before) failed.add(stack.name);
+    }
+
+    const platformDev = runs.find((r) => r.stack.name === 'platform-dev');
+    if (!args.app && !args.outdir && platformDev?.applied) {
+      console.log('\n== pinned contract (a product repository: pinned copy at synth, live contract at plan)');
+      await pinnedContractPhase({ tally: e2e.tally, motoEndpoint: moto.endpoint, env: e2e.terraformEnvironment, scratch: e2e.scratch, region: String(platformDev.prepared?.json.provider?.aws?.[0]?.region ?? 'us-east-1') });
     }
 
     console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');

@@ -49,6 +49,8 @@ describe('governance report', () => {
         revoker: GOVERNANCE_TAGS[TAG_KEYS.revoker],
         reviewBy: '2027-02-01',
         dataClassification: GOVERNANCE_TAGS[TAG_KEYS.dataClassification],
+        kind: '',
+        tenants: [],
         revoked: false,
         resources: 8,
       },

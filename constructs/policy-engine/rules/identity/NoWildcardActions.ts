@@ -3,6 +3,8 @@ import { identityPolicies, IDENTITY_POLICY_HOLDERS, isWildcardPattern, RESOURCE_
 import { defineRule, describeStatement, judgePolicies, UNRESOLVED_PREFIX } from '../../rule-helpers';
 import { isUnresolvedValue } from '../../terraform-json';
 
+const ENDPOINT_POLICY_TYPES = ['aws_vpc_endpoint', 'aws_vpc_endpoint_policy'];
+
 /** Allow statements name their actions: no `*`, no `service:*`, no `s3:Get*`, no NotAction. */
 export const NoWildcardActions = defineRule({
   id: 'NoWildcardActions',
@@ -13,7 +15,11 @@ export const NoWildcardActions = defineRule({
   fix: 'List the exact actions (the action lists in constructs/governance/iam-actions.ts) instead of patterns.',
   level: 'error',
   frameworks: [CONTROLS.nhiOverprivileged, CONTROLS.asiIdentityPrivilege, CONTROLS.asiToolMisuse, CONTROLS.csfLeastPrivilege, CONTROLS.maestroSecurity],
-  types: [...IDENTITY_POLICY_HOLDERS, ...Object.keys(RESOURCE_POLICY_TYPES)],
+  // A VPC endpoint policy grants nothing: it only filters what identities' own policies allow
+  // through the endpoint, and AWS's default is Allow * for everyone
+  // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). Its Allow *
+  // keeps neighbours in a shared VPC working; its Deny statements are what it adds.
+  types: [...IDENTITY_POLICY_HOLDERS, ...Object.keys(RESOURCE_POLICY_TYPES).filter((t) => !ENDPOINT_POLICY_TYPES.includes(t))],
   evaluate(resource, { stack }) {
     const lookups = [...identityPolicies(stack, resource), ...resourcePolicies(stack, resource)];
     return judgePolicies(lookups, (doc) =>
