@@ -229,7 +229,9 @@ export class Gateway extends Construct {
           Fn.jsonencode([
             this.policy.policy,
             ...this.methods.map((m) => [m.id, m.httpMethod, m.authorization, m.apiKeyRequired]),
-            ...this.integrations.map((i) => [i.id, i.type, i.uri, i.connectionId, i.requestParameters, i.requestTemplates]),
+            // merge() reads an absent map the same before and after a refresh: the provider stores
+            // it as null right after create and as {} once refreshed, which would redeploy.
+            ...this.integrations.map((i) => [i.id, i.type, i.uri, i.connectionId, Fn.merge([i.requestParameters]), Fn.merge([i.requestTemplates])]),
             healthIntegrationResponse.id,
           ]),
         ),
