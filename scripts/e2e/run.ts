@@ -67,10 +67,7 @@ class E2eRun {
   private env: NodeJS.ProcessEnv = {};
   manifestsValidated = 0;
 
-  readonly motoEndpoint: string;
-
   constructor(moto: Moto) {
-    this.motoEndpoint = moto.endpoint;
     fs.writeFileSync(this.cliConfigFile, cliConfig(MIRROR));
     this.env = terraformEnv({ cliConfigFile: this.cliConfigFile, awsEndpoint: moto.endpoint, scratch: this.scratch });
   }

@@ -1,4 +1,4 @@
-import { evaluate, type AccessRequest } from '../../scripts/e2e/access/evaluate';
+import { endpointPolicyForSimulator, evaluate, type AccessRequest } from '../../scripts/e2e/access/evaluate';
 import { isGranted, pathCovered } from '../../scripts/e2e/access/expected-grants';
 import { environmentOf, kindOf } from '../../scripts/e2e/access/identities';
 import { limitationFor } from '../../scripts/e2e/access/limitations';
@@ -199,5 +199,32 @@ describe('the access matrix', () => {
   test("denies a team administrator's own secret writes on a governed secret (the secret's policy)", async () => {
     const r = await evaluate(world, { matrix: 't', principal: teamAdmin(ACCT), action: 'secretsmanager:PutSecretValue', resource: SECRETS.triageKey, expected: 'Denied' });
     expect(r.detail).toMatch(/ExplicitlyDenied: resource DenyValueWritesExceptRotation/);
+  });
+});
+
+describe('endpoint policies for the simulator', () => {
+  const policy = (principal: unknown, condition?: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Principal: principal, Action: 'x:Y', Resource: '*', Condition: condition as never }] });
+  const first = (p: ReturnType<typeof endpointPolicyForSimulator>) => (p.Statement as any[])[0];
+
+  test('rewrites an account principal to a principal-account condition', () => {
+    const st = first(endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:root` })));
+    expect([st.Principal, st.Condition]).toEqual(['*', { StringEquals: { 'aws:PrincipalAccount': [ACCT] } }]);
+  });
+
+  test('keeps the conditions a statement already has', () => {
+    const st = first(endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:root` }, { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::1:role/governed/dev/*' } })));
+    expect(st.Condition.ArnLike).toEqual({ 'aws:PrincipalArn': 'arn:aws:iam::1:role/governed/dev/*' });
+  });
+
+  test('rewrites role principals to a principal-ARN condition', () => {
+    expect(first(endpointPolicyForSimulator(policy({ AWS: `arn:aws:iam::${ACCT}:role/r` }))).Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCT}:role/r`] } });
+  });
+
+  test('leaves a wildcard principal alone', () => {
+    expect(first(endpointPolicyForSimulator(policy('*'))).Principal).toBe('*');
+  });
+
+  test('fails when a statement mixes accounts and role ARNs', () => {
+    expect(() => endpointPolicyForSimulator(policy({ AWS: [`arn:aws:iam::${ACCT}:root`, `arn:aws:iam::${ACCT}:role/r`] }))).toThrow(/mixes accounts and principal ARNs/);
   });
 });

@@ -100,11 +100,6 @@ export interface MethodView {
   httpMethod: string;
   authorization: string;
   apiKeyRequired: boolean;
-  /** Integration credentials role and URI, when the method has an AWS integration. */
-  integrationRoleArn?: string;
-  integrationUri?: string;
-  /** Static integration request headers (`integration.request.header.X` -> value without quotes). */
-  integrationHeaders: Record<string, string>;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -136,7 +131,6 @@ export class PolicyWorld {
   /** VPC endpoint id -> endpoint. */
   readonly endpoints = new Map<string, EndpointView>();
   readonly restApis = new Map<string, RestApiView>();
-  readonly sagemakerEndpoints: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
   readonly logGroups: LogGroupView[] = [];
   readonly routeEntries: RouteEntryView[] = [];
   readonly keys: KeyView[] = [];
@@ -252,12 +246,8 @@ export class PolicyWorld {
       else this.problems.push(`${r.address}: REST API policy unknown${r.planned ? ' in the plan' : ''}`);
     }
     const resourcePaths = new Map(of('aws_api_gateway_resource').map((r) => [String(r.values.id), String(r.values.path)]));
-    const integrations = of('aws_api_gateway_integration');
     for (const r of of('aws_api_gateway_method')) {
       const v = r.values;
-      const integration = integrations.find(
-        (i) => i.values.rest_api_id === v.rest_api_id && i.values.resource_id === v.resource_id && i.values.http_method === v.http_method,
-      );
       this.methods.push({
         stack: r.stack,
         address: r.address,
@@ -267,13 +257,6 @@ export class PolicyWorld {
         httpMethod: String(v.http_method),
         authorization: String(v.authorization),
         apiKeyRequired: v.api_key_required === true,
-        integrationRoleArn: str(integration?.values.credentials),
-        integrationUri: str(integration?.values.uri),
-        integrationHeaders: Object.fromEntries(
-          Object.entries((integration?.values.request_parameters as Record<string, string> | undefined) ?? {})
-            .filter(([k]) => k.startsWith('integration.request.header.'))
-            .map(([k, v]) => [k.slice('integration.request.header.'.length), String(v).replace(/^'|'$/g, '')]),
-        ),
       });
     }
     for (const r of of('aws_s3_bucket')) {
@@ -296,10 +279,6 @@ export class PolicyWorld {
       } catch {
         this.problems.push(`${r.address}: route entry is not JSON`);
       }
-    }
-    for (const r of of('aws_sagemaker_endpoint')) {
-      const arn = str(r.values.arn);
-      if (arn) this.sagemakerEndpoints.push({ arn, name: String(r.values.name), tags: (r.values.tags as Record<string, string>) ?? {} });
     }
   }
 
@@ -347,21 +326,5 @@ export class PolicyWorld {
   restApiOf(environment: string): RestApiView | undefined {
     for (const api of this.restApis.values()) if (api.environment === environment) return api;
     return undefined;
-  }
-
-  /** Every ARN a policy names for an action prefix (e.g. every foundation-model ARN), for "outside the grant" requests. */
-  resourcesNamedFor(actionPrefix: string): Set<string> {
-    const found = new Set<string>();
-    const docs: Array<PolicyDoc | undefined> = [
-      ...this.roles.flatMap((r) => [...r.identityPolicies.map((p) => p.policy), r.boundary?.policy]),
-      ...[...this.endpoints.values()].map((e) => e.policy),
-    ];
-    for (const doc of docs) {
-      for (const s of statementsOf(doc)) {
-        if (s.Effect !== 'Allow' || !asList(s.Action).some((a) => a.startsWith(actionPrefix))) continue;
-        for (const res of asList(s.Resource)) if (!res.includes('*')) found.add(res);
-      }
-    }
-    return found;
   }
 }
