@@ -120,6 +120,12 @@ describe('evaluating requests with iam-simulate', () => {
 });
 
 describe('limitations of the evaluator', () => {
+  test('reports a context key the row set that the evaluator dropped (kms:ViaService on a Secrets Manager read)', async () => {
+    const r = await ask({ principal: roleOf(ROLES.summarizer), action: 'secretsmanager:GetSecretValue', resource: SECRETS.summarizerToken, context: { 'kms:ViaService': 'x' } });
+    expect(r.ignoredContextKeys).toEqual(['kms:ViaService']);
+  });
+
+
   const declared = [{ key: 'kms:ViaService', actions: /^secretsmanager:/, reason: 'r' }];
 
   test('finds a declared limitation for a key the evaluator dropped', () => {
