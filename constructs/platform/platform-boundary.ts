@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { BOUNDARY_DENIED, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, SECRETS_ROTATE, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
+import { BOUNDARY_DENIED, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, SECRET_VALUE_WRITE, SECRETS_ROTATE, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
 import { policyJson } from '../governance/policy-document';
 
 export interface PlatformBoundaryProps {
@@ -72,7 +72,14 @@ export class PlatformBoundary extends Construct {
           Action: ['logs:CreateLogGroup', ...LOGS_WRITE, ...LOGS_DESCRIBE, 'logs:DescribeLogGroups'],
           Resource: [logGroup(`/governed/${envName}/*`), logGroup('API-Gateway-Execution-Logs_*'), logGroup(`/aws/lambda/governed-${envName}-*`)],
         },
-        { Sid: 'DenyIdentityKeyAndAuditManagement', Effect: 'Deny', Action: [...BOUNDARY_DENIED], Resource: '*' },
+        {
+          // Less the value writes: the rotation function, a platform role, is the one writer of
+          // governed secret values (each secret's own policy admits no other principal).
+          Sid: 'DenyIdentityKeyAndAuditManagement',
+          Effect: 'Deny',
+          Action: BOUNDARY_DENIED.filter((a) => !(SECRET_VALUE_WRITE as readonly string[]).includes(a)),
+          Resource: '*',
+        },
         {
           Sid: 'DenyOutsideAllowedRegions',
           Effect: 'Deny',

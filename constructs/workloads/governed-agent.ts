@@ -269,7 +269,9 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
 
   private outputs(): void {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, `${id}-output`, { value, description }).overrideLogicalId(`${this.name}-${id}`);
-    out('gateway-url', `${this.environment.gateway.invokeUrl}/agents/${this.name}`, `Base of ${this.name}'s model and tool routes`);
+    // A URL read from the contract parameter, whose value the provider marks sensitive: it is no secret,
+    // and Terraform refuses a root output of a sensitive value.
+    out('gateway-url', Fn.nonsensitive(`${this.environment.gateway.invokeUrl}/agents/${this.name}`), `Base of ${this.name}'s model and tool routes`);
     out('role-arn', this.roleArn, `${this.name}'s own identity (its pods')`);
     if (this.integrationIdentity) out('integration-role-arn', this.integrationIdentity.roleArn, `What the gateway function acts with for ${this.name}`);
     out('gateway-key-secret-arn', this.gatewayKey.secretArn, `Secret holding ${this.name}'s gateway API key`);

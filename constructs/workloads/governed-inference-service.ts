@@ -336,7 +336,9 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   /** The handles a product team needs after apply, as Terraform outputs named after the service. */
   private outputs(): void {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, `${id}-output`, { value, description }).overrideLogicalId(`${this.name}-${id}`);
-    out('route-url', this.routeUrl, `Where callers reach ${this.name} (SigV4 with their own role, x-api-key with their own key)`);
+    // A URL read from the contract parameter, whose value the provider marks sensitive: it is no secret,
+    // and Terraform refuses a root output of a sensitive value.
+    out('route-url', Fn.nonsensitive(this.routeUrl), `Where callers reach ${this.name} (SigV4 with their own role, x-api-key with their own key)`);
     out('role-arn', this.roleArn, `${this.name}'s own identity`);
     if (this.integrationIdentity) out('integration-role-arn', this.integrationIdentity.roleArn, `What the gateway function acts with for ${this.name}`);
     if (this.serviceToken) out('service-token-secret-arn', this.serviceToken.secretArn, `${this.name}'s own generated token`);

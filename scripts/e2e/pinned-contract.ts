@@ -16,7 +16,6 @@ import * as path from 'node:path';
 import { run as cli } from '../../cli/main';
 import { contractRevision } from '../../constructs/platform/contract-revision';
 import { prepareStack } from './scratch-stack';
-import { putParameter } from './stand-ins';
 import type { Tally } from './tally';
 import { runCommand, type RunResult } from './terraform-cli';
 
@@ -30,6 +29,20 @@ export interface PinnedPhaseContext {
   readonly env: NodeJS.ProcessEnv;
   readonly scratch: string;
   readonly region: string;
+}
+
+/** Writes a parameter into moto through the SSM API (moto accepts any signature). */
+export async function putParameter(endpoint: string, region: string, name: string, value: string, type: string): Promise<void> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'AmazonSSM.PutParameter',
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/ssm/aws4_request, SignedHeaders=host, Signature=e2e`,
+    },
+    body: JSON.stringify({ Name: name, Value: value, Type: type, Overwrite: true }),
+  });
+  if (!res.ok) throw new Error(`PutParameter ${name} answered HTTP ${res.status}: ${await res.text()}`);
 }
 
 /** Reads a parameter's value from moto through the SSM API. */

@@ -1,10 +1,11 @@
 import { ProblemCollector } from '../../constructs/governance/errors';
 import { checkQuotas, checkThrottle } from '../../constructs/governance/quotas';
 
-/** checkQuotas is the one quota check: workload quotas, the platform's quota tiers, the stage throttle. */
+/** checkQuotas checks the platform's quota tiers, checkThrottle the stage throttle. */
 function check(path: string, quotas: unknown, throttleOnly = false): void {
   const problems = new ProblemCollector('platform-prod/environment');
-  (throttleOnly ? checkThrottle : checkQuotas)(problems, path, quotas);
+  if (throttleOnly) checkThrottle(problems, path, quotas, 'for the whole stage');
+  else checkQuotas(problems, path, quotas);
   problems.throwIfAny();
 }
 
