@@ -56,6 +56,16 @@ export interface GatewayFunctionProps {
  * assume integration identities of this environment, read route entries, ask the agent policy
  * store, verify approvals, record each approval's single use, and write the decision log.
  */
+/** The gateway function's role name: `<env>-<region code>-platform-gateway`. */
+export function gatewayFunctionRoleName(iamNamePrefix: string): string {
+  return `${iamNamePrefix}platform-gateway`;
+}
+
+/** The gateway function's role ARN, known before the role exists (approver keys name it). */
+export function gatewayFunctionRoleArn(accountId: string, platformRolePath: string, iamNamePrefix: string): string {
+  return `arn:aws:iam::${accountId}:role${platformRolePath}${gatewayFunctionRoleName(iamNamePrefix)}`;
+}
+
 export class GatewayFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly functionName: string;
@@ -71,8 +81,8 @@ export class GatewayFunction extends Construct {
     super(scope, id);
     const { region, accountId: acct } = props;
     const name = `governed-${props.envName}-gateway`;
-    const roleName = `${props.iamNamePrefix}platform-gateway`;
-    this.roleArn = `arn:aws:iam::${acct}:role${props.platformRolePath}${roleName}`;
+    const roleName = gatewayFunctionRoleName(props.iamNamePrefix);
+    this.roleArn = gatewayFunctionRoleArn(acct, props.platformRolePath, props.iamNamePrefix);
 
     this.decisionLog = new LogSink(this, 'decision-log', {
       name: `/governed/${props.envName}/gateway/decisions`,

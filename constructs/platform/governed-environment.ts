@@ -23,7 +23,7 @@ import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
 import { checkEnvironmentProps, DEFAULT_ROTATION_DAYS, type GovernedEnvironmentProps } from './environment-props';
 import { Gateway } from './gateway';
-import { GatewayFunction } from './gateway-function';
+import { GatewayFunction, gatewayFunctionRoleArn } from './gateway-function';
 import { IntegrationBoundary } from './integration-boundary';
 import { claimVpcEndpoints, InterfaceEndpoints } from './interface-endpoints';
 import { PermissionBoundary } from './permission-boundary';
@@ -177,8 +177,20 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     });
     this.auditArchiveBucket = this.auditSink.archive.bucket;
 
+    // Before the platform boundary, which names them: the keys name the gateway function's role only
+    // in a condition, so they need not wait for it.
+    const approverKeys = new ApproverKeys(this, 'approvers', {
+      envName: props.name,
+      accountId: this.accountId,
+      approvers: props.approvers ?? [],
+      verifierRoleArn: gatewayFunctionRoleArn(this.accountId, platformPath, this.iamNamePrefix),
+      deletionWindowDays: controls.keyDeletionWindowDays,
+      preventDestroy: controls.preventDestroy,
+      tags,
+    });
     const platformBoundary = new PlatformBoundary(this, 'platform-boundary', {
       ...common,
+      approverKeyArns: Object.values(approverKeys.keyArns),
       iamNamePrefix: this.iamNamePrefix,
       platformRolePath: platformPath,
       integrationRolePath: this.integrationRolePath,
@@ -234,16 +246,6 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       routeParameterPrefix,
       agentParameterPrefix,
       policyStore: this.agentPolicyStore,
-    });
-    const approverKeys = new ApproverKeys(this, 'approvers', {
-      envName: props.name,
-      accountId: this.accountId,
-      approvers: props.approvers ?? [],
-      verifierRoleArn: this.gatewayFunction.roleArn,
-      deletionWindowDays: controls.keyDeletionWindowDays,
-      preventDestroy: controls.preventDestroy,
-      dependsOn: [this.gatewayFunction.role.role],
-      tags,
     });
     this.approvers = approverKeys.keyArns;
     this.gatewayFunction.useApproverKeys(approverKeys.keyArns);

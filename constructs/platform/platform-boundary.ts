@@ -12,6 +12,8 @@ export interface PlatformBoundaryProps {
   readonly integrationRolePath: string;
   readonly allowedRegions: readonly string[];
   readonly kmsKeyArn: string;
+  /** The approvers' signing keys: the gateway function verifies approvals with these and no other key. */
+  readonly approverKeyArns: readonly string[];
   readonly tags: Record<string, string>;
 }
 
@@ -43,7 +45,7 @@ export class PlatformBoundary extends Construct {
         },
         { Sid: 'ReadRouteEntries', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: `arn:aws:ssm:${region}:${acct}:parameter/governance/${envName}/*` },
         { Sid: 'AskAgentPolicyStore', Effect: 'Allow', Action: [...VERIFIED_PERMISSIONS_AUTHORIZE], Resource: `arn:aws:verifiedpermissions::${acct}:policy-store/*` },
-        { Sid: 'VerifyApprovals', Effect: 'Allow', Action: ['kms:Verify', 'kms:GetPublicKey'], Resource: `arn:aws:kms:${region}:${acct}:key/*` },
+        ...(props.approverKeyArns.length ? [{ Sid: 'VerifyApprovals', Effect: 'Allow' as const, Action: ['kms:Verify', 'kms:GetPublicKey'], Resource: [...props.approverKeyArns] }] : []),
         { Sid: 'RecordApprovalUse', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: `arn:aws:dynamodb:${region}:${acct}:table/governed-${envName}-*` },
         { Sid: 'RotateEnvironmentSecrets', Effect: 'Allow', Action: [...SECRETS_ROTATE, 'secretsmanager:ListSecretVersionIds'], Resource: `arn:aws:secretsmanager:${region}:${acct}:secret:governed/${envName}/*` },
         { Sid: 'GenerateSecretValues', Effect: 'Allow', Action: ['secretsmanager:GetRandomPassword'], Resource: '*' },

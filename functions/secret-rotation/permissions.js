@@ -117,7 +117,8 @@ function rotationStatements({ strategies, environment, region, accountId, kmsKey
       sid: 'RotateEnvironmentSecrets',
       effect: 'Allow',
       actions: [...SECRETS_MANAGER_ACTIONS],
-      resources: [`arn:${partition}:secretsmanager:${region}:${accountId}:secret:*`],
+      // Governed secrets are named governed/<environment>/<workload>/... (rotating-secret.ts); the tags narrow further.
+      resources: [`arn:${partition}:secretsmanager:${region}:${accountId}:secret:governed/${environment}/*`],
       conditions: [
         resourceTag(ENVIRONMENT_TAG_KEY),
         { test: 'StringEquals', variable: `aws:ResourceTag/${ROTATION_TAG_KEYS.strategy}`, values: [...strategies] },

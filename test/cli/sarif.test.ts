@@ -143,11 +143,11 @@ describe('--baseline', () => {
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['# Governance check: passed (1 stacks)', '', `_Only findings new since the baseline ${baseline} (4 findings) are listed and counted._`]);
   });
   test('review of a plan against its own earlier review reports nothing new', async () => {
-    const plan = path.join(PLANS, 'product-dev.plan.json');
-    const synth = path.join(PLANS, 'product-dev.cdk.tf.json');
+    // A real plan with a finding (a secret value that would land in state).
+    const plan = path.join(__dirname, '..', 'fixtures', 'cases', 'rules', '15-secret-value-in-state-plan', 'plan.json');
     const out = path.join(tmp(), 'review.sarif');
-    const first = await cli('review', plan, '--synth', synth, '--format', 'sarif', '--output', out);
-    const again = await cli('review', plan, '--synth', synth, '--format', 'sarif', '--baseline', out);
+    const first = await cli('review', plan, '--format', 'sarif', '--output', out);
+    const again = await cli('review', plan, '--format', 'sarif', '--baseline', out);
     expect([first.code, again.code, results(again.stdout).length]).toEqual([EXIT.failed, EXIT.passed, 0]);
   });
   test('fails with exit 2 when the baseline is not a report of this tool', async () => {

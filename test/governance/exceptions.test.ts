@@ -69,7 +69,7 @@ describe('exceptions naming no rule', () => {
   test('fails when a hand-edited exception names a rule id that does not exist, with the valid ids and the nearest match', () => {
     const result = evaluateStack(longSessionStack([{ ...VALID, ruleId: 'RoleSessionAtMostOneHours', constructPath: 'test-stack/role' }]), GOVERNANCE_RULES, { now: NOW });
     const invalid = result.errors.find((f) => f.ruleId === EXCEPTION_RULE_IDS.invalid)!;
-    expect(invalid.message).toMatch(/^exception for RoleSessionAtMostOneHours is not acceptable: ruleId "RoleSessionAtMostOneHours": allowed one of the rule ids: GovernanceTags, NoIamUsers, /);
+    expect(invalid.message).toMatch(/^exception for RoleSessionAtMostOneHours is not acceptable: ruleId "RoleSessionAtMostOneHours": allowed one of the rule ids: GovernanceTags, ReviewDueSoon, NoIamUsers, /);
     expect(result.exceptions[0].problems[0]).toMatch(/ModelAndToolAccessSeparated$/);
     expect(result.errors.map((f) => f.ruleId)).toContain('RoleSessionAtMostOneHour');
   });

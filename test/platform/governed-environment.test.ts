@@ -245,7 +245,7 @@ describe('approver keys (issue 11 item 4)', () => {
       const s = statements(key.policy);
       const signers = s.filter((x) => asArray(x.Action).includes('kms:Sign'));
       expect(signers).toEqual([expect.objectContaining({ Sid: 'OnlyTheApproverSigns', Principal: { AWS: expect.stringMatching(/role\/approvers\//) } })]);
-      expect(s.find((x) => x.Sid === 'GatewayVerifies').Principal.AWS).toMatch(/role\/governed-platform\/dev\/dev-euw1-platform-gateway$/);
+      expect(s.find((x) => x.Sid === 'GatewayVerifies').Condition.ArnEquals['aws:PrincipalArn']).toMatch(/role\/governed-platform\/dev\/dev-euw1-platform-gateway$/);
       expect(s.find((x) => x.Sid === 'AccountAdministersKey').Action).not.toContain('kms:CreateGrant');
     }
   });
@@ -264,9 +264,10 @@ describe('gateway (issue 11 break 1, issue 16 scale and ordering)', () => {
   test('break 1: the resource policy allows no wildcard principal; workload identities through the endpoint; integration identities denied', () => {
     const s = statements(only(dev, 'aws_api_gateway_rest_api_policy').policy);
     expect(s.filter((x) => x.Effect === 'Allow' && (x.Principal === '*' || JSON.stringify(x.Principal).includes('"*"')))).toEqual([]);
-    const [allow, outside, integration] = s;
+    const [allow, outside, others, integration] = s;
     expect([allow.Resource, allow.Condition.ArnLike['aws:PrincipalArn'], allow.Condition.StringEquals['aws:SourceVpce']]).toEqual([expect.stringMatching(/execution_arn\}\/v1\/\*$/), expect.stringMatching(/role\/governed\/dev\/\*$/), expect.stringMatching(/execute-api/)]);
     expect(outside).toMatchObject({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:SourceVpce': expect.stringMatching(/execute-api/) } } });
+    expect(others).toMatchObject({ Sid: 'DenyAllButWorkloadIdentities', Effect: 'Deny', Condition: { ArnNotLike: { 'aws:PrincipalArn': expect.stringMatching(/role\/governed\/dev\/\*$/) } } });
     expect(integration).toMatchObject({ Sid: 'DenyIntegrationIdentities', Effect: 'Deny', Condition: { ArnLike: { 'aws:PrincipalArn': expect.stringMatching(/role\/governed\/dev\/integration\/\*$/) } } });
   });
   test('a fixed set of routes, every method AWS_IAM, every route method with an API key', () => {

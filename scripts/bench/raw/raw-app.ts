@@ -234,11 +234,61 @@ export function rawApp(app: App): void {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
   });
-  const stack0e16 = new IamPolicy(stack0, "environment_platform-boundary_policy_AA26B09E", {
+  const stack0e16 = new KmsKey(stack0, "environment_approvers_key-incident-commander-example-com_7115F15F", {
+    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in dev",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 7,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "incident-commander@example.com",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack0e17 = new KmsAlias(stack0, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
+    name: "alias/governed/dev/approvers/incident-commander-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
+  });
+  const stack0e18 = new KmsKey(stack0, "environment_approvers_key-sre-lead-example-com_57794DF4", {
+    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in dev",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 7,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "sre-lead@example.com",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack0e19 = new KmsAlias(stack0, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
+    name: "alias/governed/dev/approvers/sre-lead-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
+  });
+  const stack0e20 = new IamPolicy(stack0, "environment_platform-boundary_policy_AA26B09E", {
     name: "dev-euw1-platform-boundary",
     path: "/governed-platform/dev/",
     description: "Permission boundary of the platform roles of dev",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":\"arn:aws:kms:eu-west-1:123456789012:key/*\"},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-dev-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-dev-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-dev-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-dev-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -250,7 +300,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e17 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
+  const stack0e21 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
     name: "governed-dev-endpoints",
     description: "Interface endpoints of dev: HTTPS from the VPC only",
     vpcId: "${aws_vpc.example-vpc.id}",
@@ -274,7 +324,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e18 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
+  const stack0e22 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.bedrock-runtime",
     vpcEndpointType: "Interface",
@@ -294,13 +344,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-bedrock-runtime",
     },
   });
-  const stack0e19 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
+  const stack0e23 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 0)}",
   });
-  const stack0e20 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
+  const stack0e24 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 1)}",
   });
-  const stack0e21 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
+  const stack0e25 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sagemaker.runtime",
     vpcEndpointType: "Interface",
@@ -320,13 +370,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sagemaker.runtime",
     },
   });
-  const stack0e22 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
+  const stack0e26 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 0)}",
   });
-  const stack0e23 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
+  const stack0e27 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 1)}",
   });
-  const stack0e24 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
+  const stack0e28 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.secretsmanager",
     vpcEndpointType: "Interface",
@@ -346,13 +396,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-secretsmanager",
     },
   });
-  const stack0e25 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
+  const stack0e29 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 0)}",
   });
-  const stack0e26 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
+  const stack0e30 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 1)}",
   });
-  const stack0e27 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
+  const stack0e31 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.logs",
     vpcEndpointType: "Interface",
@@ -372,13 +422,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-logs",
     },
   });
-  const stack0e28 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-0_100FA81E", {
+  const stack0e32 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-0_100FA81E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 0)}",
   });
-  const stack0e29 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-1_7720A55E", {
+  const stack0e33 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-1_7720A55E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 1)}",
   });
-  const stack0e30 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
+  const stack0e34 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sts",
     vpcEndpointType: "Interface",
@@ -398,13 +448,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sts",
     },
   });
-  const stack0e31 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-0_B481B654", {
+  const stack0e35 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-0_B481B654", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 0)}",
   });
-  const stack0e32 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-1_AEC239B0", {
+  const stack0e36 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-1_AEC239B0", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 1)}",
   });
-  const stack0e33 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
+  const stack0e37 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.execute-api",
     vpcEndpointType: "Interface",
@@ -423,13 +473,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-execute-api",
     },
   });
-  const stack0e34 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-0_EFD6C121", {
+  const stack0e38 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-0_EFD6C121", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 0)}",
   });
-  const stack0e35 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-1_43A037D9", {
+  const stack0e39 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-1_43A037D9", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 1)}",
   });
-  const stack0e36 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
+  const stack0e40 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.eks-auth",
     vpcEndpointType: "Interface",
@@ -449,13 +499,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-eks-auth",
     },
   });
-  const stack0e37 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-0_104EDD48", {
+  const stack0e41 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-0_104EDD48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 0)}",
   });
-  const stack0e38 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
+  const stack0e42 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 1)}",
   });
-  const stack0e39 = new VerifiedpermissionsPolicyStore(stack0, "environment_agent-policy-store_55B1653C", {
+  const stack0e43 = new VerifiedpermissionsPolicyStore(stack0, "environment_agent-policy-store_55B1653C", {
     description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
     validationSettings: [{
       mode: "STRICT",
@@ -471,13 +521,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e40 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
+  const stack0e44 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
     definition: {
       value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
-  const stack0e41 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
+  const stack0e45 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
     name: "/governed/dev/gateway/decisions",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -492,7 +542,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e42 = new DynamodbTable(stack0, "environment_gateway-function_approvals_37E14D3E", {
+  const stack0e46 = new DynamodbTable(stack0, "environment_gateway-function_approvals_37E14D3E", {
     name: "governed-dev-approvals",
     billingMode: "PAY_PER_REQUEST",
     hashKey: "jti",
@@ -523,7 +573,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e43 = new IamRole(stack0, "environment_gateway-function_role_977DC2DD", {
+  const stack0e47 = new IamRole(stack0, "environment_gateway-function_role_977DC2DD", {
     name: "dev-euw1-platform-gateway",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-dev-gateway\"}}}]}",
@@ -541,13 +591,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e44 = new IamRolePolicy(stack0, "environment_gateway-function_role_policy_929CB7CD", {
+  const stack0e48 = new IamRolePolicy(stack0, "environment_gateway-function_role_policy_929CB7CD", {
     name: "permissions",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\"]},{\"Sid\":\"AssumeIntegrationRoles\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*-gw\",\"Condition\":{\"Null\":{\"sts:SourceIdentity\":[\"false\"]}}},{\"Sid\":\"DecideToolCalls\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}\"},{\"Sid\":\"RecordUsedApprovals\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughDynamoDb\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"dynamodb.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.arn}:log-stream:*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]}]}",
   });
-  const stack0e45 = new TerraformAsset(stack0, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
-  const stack0e46 = new LambdaFunction(stack0, "environment_gateway-function_DEC45A27", {
+  const stack0e49 = new TerraformAsset(stack0, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
+  const stack0e50 = new LambdaFunction(stack0, "environment_gateway-function_DEC45A27", {
     functionName: "governed-dev-gateway",
     description: "Acts for dev's workloads behind the gateway: models, tools (Cedar), approvals",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.arn}",
@@ -589,61 +639,9 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e41, stack0e43],
+    dependsOn: [stack0e45, stack0e47],
   });
-  stack0e46.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
-  const stack0e47 = new KmsKey(stack0, "environment_approvers_key-incident-commander-example-com_7115F15F", {
-    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in dev",
-    keyUsage: "SIGN_VERIFY",
-    customerMasterKeySpec: "ECC_NIST_P256",
-    deletionWindowInDays: 7,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}",
-    tags: {
-      "governance:owner": "ai-platform",
-      "governance:accountable": "dana.lee@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "platform",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-06-30",
-      "governance:approver-of": "incident-commander@example.com",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-    dependsOn: [stack0e43],
-  });
-  const stack0e48 = new KmsAlias(stack0, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
-    name: "alias/governed/dev/approvers/incident-commander-at-example-com",
-    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
-  });
-  const stack0e49 = new KmsKey(stack0, "environment_approvers_key-sre-lead-example-com_57794DF4", {
-    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in dev",
-    keyUsage: "SIGN_VERIFY",
-    customerMasterKeySpec: "ECC_NIST_P256",
-    deletionWindowInDays: 7,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}",
-    tags: {
-      "governance:owner": "ai-platform",
-      "governance:accountable": "dana.lee@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "platform",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-06-30",
-      "governance:approver-of": "sre-lead@example.com",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-    dependsOn: [stack0e43],
-  });
-  const stack0e50 = new KmsAlias(stack0, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
-    name: "alias/governed/dev/approvers/sre-lead-at-example-com",
-    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
-  });
+  stack0e50.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
   const stack0e51 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
     name: "governed-dev",
     description: "Governed AI gateway of dev: models and tools, IAM-authenticated, private",
@@ -666,7 +664,7 @@ export function rawApp(app: App): void {
   });
   const stack0e52 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyAllButWorkloadIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"}}}]}",
   });
   const stack0e53 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
@@ -903,7 +901,7 @@ export function rawApp(app: App): void {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     description: "Governed routes",
     triggers: {
-      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
+      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters), merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates)], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
     },
     lifecycle: {
       createBeforeDestroy: true,
@@ -1154,7 +1152,7 @@ export function rawApp(app: App): void {
   const stack0e95 = new IamRolePolicy(stack0, "environment_rotation_role_policy_D6DC317A", {
     name: "permissions",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
   });
   const stack0e96 = new TerraformAsset(stack0, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
   const stack0e97 = new LambdaFunction(stack0, "environment_rotation_function_9A694139", {
@@ -1163,8 +1161,8 @@ export function rawApp(app: App): void {
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.arn}",
     runtime: "nodejs22.x",
     handler: "index.handler",
-    filename: "assets/environment_rotation_code_983BB124/225B8A8B2106F6F673E341CA3B83D7E5/archive.zip",
-    sourceCodeHash: "225B8A8B2106F6F673E341CA3B83D7E5",
+    filename: "assets/environment_rotation_code_983BB124/B188278F8D80475F9548226CCC56A754/archive.zip",
+    sourceCodeHash: "B188278F8D80475F9548226CCC56A754",
     timeout: 30,
     memorySize: 256,
     kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
@@ -1391,11 +1389,61 @@ export function rawApp(app: App): void {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
   });
-  const stack1e16 = new IamPolicy(stack1, "environment_platform-boundary_policy_AA26B09E", {
+  const stack1e16 = new KmsKey(stack1, "environment_approvers_key-incident-commander-example-com_7115F15F", {
+    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in prod",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 30,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "incident-commander@example.com",
+    },
+    lifecycle: {
+      preventDestroy: true,
+    },
+  });
+  const stack1e17 = new KmsAlias(stack1, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
+    name: "alias/governed/prod/approvers/incident-commander-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
+  });
+  const stack1e18 = new KmsKey(stack1, "environment_approvers_key-sre-lead-example-com_57794DF4", {
+    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in prod",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 30,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "sre-lead@example.com",
+    },
+    lifecycle: {
+      preventDestroy: true,
+    },
+  });
+  const stack1e19 = new KmsAlias(stack1, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
+    name: "alias/governed/prod/approvers/sre-lead-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
+  });
+  const stack1e20 = new IamPolicy(stack1, "environment_platform-boundary_policy_AA26B09E", {
     name: "prod-euw1-platform-boundary",
     path: "/governed-platform/prod/",
     description: "Permission boundary of the platform roles of prod",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":\"arn:aws:kms:eu-west-1:123456789012:key/*\"},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-prod-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-prod-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-prod-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-prod-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1407,7 +1455,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e17 = new IamRole(stack1, "environment_account-settings_apigateway-cloudwatch-role_68D0F8D9", {
+  const stack1e21 = new IamRole(stack1, "environment_account-settings_apigateway-cloudwatch-role_68D0F8D9", {
     name: "prod-euw1-platform-apigateway-logs",
     path: "/governed-platform/prod/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
@@ -1425,15 +1473,15 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e18 = new IamRolePolicy(stack1, "environment_account-settings_apigateway-cloudwatch-role_policy_7FFB45F8", {
+  const stack1e22 = new IamRolePolicy(stack1, "environment_account-settings_apigateway-cloudwatch-role_policy_7FFB45F8", {
     name: "permissions",
     role: "${aws_iam_role.environment_account-settings_apigateway-cloudwatch-role_68D0F8D9.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\"]}]}",
   });
-  const stack1e19 = new ApiGatewayAccount(stack1, "environment_account-settings_apigateway-account_A9F10DF7", {
+  const stack1e23 = new ApiGatewayAccount(stack1, "environment_account-settings_apigateway-account_A9F10DF7", {
     cloudwatchRoleArn: "${aws_iam_role.environment_account-settings_apigateway-cloudwatch-role_68D0F8D9.arn}",
   });
-  const stack1e20 = new IamRole(stack1, "environment_account-settings_invocation-logging-role_525E8C3A", {
+  const stack1e24 = new IamRole(stack1, "environment_account-settings_invocation-logging-role_525E8C3A", {
     name: "prod-euw1-platform-invocation-logging",
     path: "/governed-platform/prod/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustBedrock\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
@@ -1451,12 +1499,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e21 = new IamRolePolicy(stack1, "environment_account-settings_invocation-logging-role_policy_304D53A4", {
+  const stack1e25 = new IamRolePolicy(stack1, "environment_account-settings_invocation-logging-role_policy_304D53A4", {
     name: "permissions",
     role: "${aws_iam_role.environment_account-settings_invocation-logging-role_525E8C3A.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteInvocationLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}\",\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}:log-stream:*\"]}]}",
   });
-  const stack1e22 = new BedrockModelInvocationLoggingConfiguration(stack1, "environment_account-settings_invocation-logging_31CF1997", {
+  const stack1e26 = new BedrockModelInvocationLoggingConfiguration(stack1, "environment_account-settings_invocation-logging_31CF1997", {
     loggingConfig: {
       cloudwatchConfig: {
         logGroupName: "${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name}",
@@ -1471,9 +1519,9 @@ export function rawApp(app: App): void {
       embeddingDataDeliveryEnabled: true,
       videoDataDeliveryEnabled: true,
     },
-    dependsOn: [stack1e20],
+    dependsOn: [stack1e24],
   });
-  const stack1e23 = new SecurityGroup(stack1, "environment_endpoints_security-group_323A0E61", {
+  const stack1e27 = new SecurityGroup(stack1, "environment_endpoints_security-group_323A0E61", {
     name: "governed-prod-endpoints",
     description: "Interface endpoints of prod: HTTPS from the VPC only",
     vpcId: "${aws_vpc.example-vpc.id}",
@@ -1497,7 +1545,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e24 = new VpcEndpoint(stack1, "environment_endpoints_bedrock-runtime_CC955C96", {
+  const stack1e28 = new VpcEndpoint(stack1, "environment_endpoints_bedrock-runtime_CC955C96", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.bedrock-runtime",
     vpcEndpointType: "Interface",
@@ -1517,13 +1565,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-bedrock-runtime",
     },
   });
-  const stack1e25 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
+  const stack1e29 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 0)}",
   });
-  const stack1e26 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
+  const stack1e30 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 1)}",
   });
-  const stack1e27 = new VpcEndpoint(stack1, "environment_endpoints_sagemaker-runtime_221FAA55", {
+  const stack1e31 = new VpcEndpoint(stack1, "environment_endpoints_sagemaker-runtime_221FAA55", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sagemaker.runtime",
     vpcEndpointType: "Interface",
@@ -1543,13 +1591,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-sagemaker.runtime",
     },
   });
-  const stack1e28 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
+  const stack1e32 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 0)}",
   });
-  const stack1e29 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
+  const stack1e33 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 1)}",
   });
-  const stack1e30 = new VpcEndpoint(stack1, "environment_endpoints_secretsmanager_5CA117E7", {
+  const stack1e34 = new VpcEndpoint(stack1, "environment_endpoints_secretsmanager_5CA117E7", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.secretsmanager",
     vpcEndpointType: "Interface",
@@ -1569,13 +1617,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-secretsmanager",
     },
   });
-  const stack1e31 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
+  const stack1e35 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 0)}",
   });
-  const stack1e32 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
+  const stack1e36 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 1)}",
   });
-  const stack1e33 = new VpcEndpoint(stack1, "environment_endpoints_logs_42B26811", {
+  const stack1e37 = new VpcEndpoint(stack1, "environment_endpoints_logs_42B26811", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.logs",
     vpcEndpointType: "Interface",
@@ -1595,13 +1643,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-logs",
     },
   });
-  const stack1e34 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-0_100FA81E", {
+  const stack1e38 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-0_100FA81E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 0)}",
   });
-  const stack1e35 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-1_7720A55E", {
+  const stack1e39 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-1_7720A55E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 1)}",
   });
-  const stack1e36 = new VpcEndpoint(stack1, "environment_endpoints_sts_7F6057CF", {
+  const stack1e40 = new VpcEndpoint(stack1, "environment_endpoints_sts_7F6057CF", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sts",
     vpcEndpointType: "Interface",
@@ -1621,13 +1669,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-sts",
     },
   });
-  const stack1e37 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-0_B481B654", {
+  const stack1e41 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-0_B481B654", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 0)}",
   });
-  const stack1e38 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-1_AEC239B0", {
+  const stack1e42 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-1_AEC239B0", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 1)}",
   });
-  const stack1e39 = new VpcEndpoint(stack1, "environment_endpoints_execute-api_1D4FBEB9", {
+  const stack1e43 = new VpcEndpoint(stack1, "environment_endpoints_execute-api_1D4FBEB9", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.execute-api",
     vpcEndpointType: "Interface",
@@ -1646,13 +1694,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-execute-api",
     },
   });
-  const stack1e40 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-0_EFD6C121", {
+  const stack1e44 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-0_EFD6C121", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 0)}",
   });
-  const stack1e41 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-1_43A037D9", {
+  const stack1e45 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-1_43A037D9", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 1)}",
   });
-  const stack1e42 = new VpcEndpoint(stack1, "environment_endpoints_eks-auth_54A8DBD1", {
+  const stack1e46 = new VpcEndpoint(stack1, "environment_endpoints_eks-auth_54A8DBD1", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.eks-auth",
     vpcEndpointType: "Interface",
@@ -1672,13 +1720,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-eks-auth",
     },
   });
-  const stack1e43 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-0_104EDD48", {
+  const stack1e47 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-0_104EDD48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 0)}",
   });
-  const stack1e44 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
+  const stack1e48 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 1)}",
   });
-  const stack1e45 = new VerifiedpermissionsPolicyStore(stack1, "environment_agent-policy-store_55B1653C", {
+  const stack1e49 = new VerifiedpermissionsPolicyStore(stack1, "environment_agent-policy-store_55B1653C", {
     description: "Agent tool authorization of prod: Cedar policies generated from tool grants",
     validationSettings: [{
       mode: "STRICT",
@@ -1694,13 +1742,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e46 = new VerifiedpermissionsSchema(stack1, "environment_agent-policy-store_schema_655E8A90", {
+  const stack1e50 = new VerifiedpermissionsSchema(stack1, "environment_agent-policy-store_schema_655E8A90", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
     definition: {
       value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
-  const stack1e47 = new CloudwatchLogGroup(stack1, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
+  const stack1e51 = new CloudwatchLogGroup(stack1, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
     name: "/governed/prod/gateway/decisions",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 731,
@@ -1715,7 +1763,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e48 = new DynamodbTable(stack1, "environment_gateway-function_approvals_37E14D3E", {
+  const stack1e52 = new DynamodbTable(stack1, "environment_gateway-function_approvals_37E14D3E", {
     name: "governed-prod-approvals",
     billingMode: "PAY_PER_REQUEST",
     hashKey: "jti",
@@ -1746,7 +1794,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e49 = new IamRole(stack1, "environment_gateway-function_role_977DC2DD", {
+  const stack1e53 = new IamRole(stack1, "environment_gateway-function_role_977DC2DD", {
     name: "prod-euw1-platform-gateway",
     path: "/governed-platform/prod/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-prod-gateway\"}}}]}",
@@ -1764,13 +1812,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e50 = new IamRolePolicy(stack1, "environment_gateway-function_role_policy_929CB7CD", {
+  const stack1e54 = new IamRolePolicy(stack1, "environment_gateway-function_role_policy_929CB7CD", {
     name: "permissions",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/agents/*\"]},{\"Sid\":\"AssumeIntegrationRoles\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/prod/integration/prod-euw1-*-gw\",\"Condition\":{\"Null\":{\"sts:SourceIdentity\":[\"false\"]}}},{\"Sid\":\"DecideToolCalls\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}\"},{\"Sid\":\"RecordUsedApprovals\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughDynamoDb\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"dynamodb.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.arn}:log-stream:*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]}]}",
   });
-  const stack1e51 = new TerraformAsset(stack1, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
-  const stack1e52 = new LambdaFunction(stack1, "environment_gateway-function_DEC45A27", {
+  const stack1e55 = new TerraformAsset(stack1, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
+  const stack1e56 = new LambdaFunction(stack1, "environment_gateway-function_DEC45A27", {
     functionName: "governed-prod-gateway",
     description: "Acts for prod's workloads behind the gateway: models, tools (Cedar), approvals",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.arn}",
@@ -1812,61 +1860,9 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack1e47, stack1e49],
+    dependsOn: [stack1e51, stack1e53],
   });
-  stack1e52.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
-  const stack1e53 = new KmsKey(stack1, "environment_approvers_key-incident-commander-example-com_7115F15F", {
-    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in prod",
-    keyUsage: "SIGN_VERIFY",
-    customerMasterKeySpec: "ECC_NIST_P256",
-    deletionWindowInDays: 30,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}",
-    tags: {
-      "governance:owner": "ai-platform",
-      "governance:accountable": "dana.lee@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "prod",
-      "governance:workload": "platform",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-06-30",
-      "governance:approver-of": "incident-commander@example.com",
-    },
-    lifecycle: {
-      preventDestroy: true,
-    },
-    dependsOn: [stack1e49],
-  });
-  const stack1e54 = new KmsAlias(stack1, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
-    name: "alias/governed/prod/approvers/incident-commander-at-example-com",
-    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
-  });
-  const stack1e55 = new KmsKey(stack1, "environment_approvers_key-sre-lead-example-com_57794DF4", {
-    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in prod",
-    keyUsage: "SIGN_VERIFY",
-    customerMasterKeySpec: "ECC_NIST_P256",
-    deletionWindowInDays: 30,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}",
-    tags: {
-      "governance:owner": "ai-platform",
-      "governance:accountable": "dana.lee@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "prod",
-      "governance:workload": "platform",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-06-30",
-      "governance:approver-of": "sre-lead@example.com",
-    },
-    lifecycle: {
-      preventDestroy: true,
-    },
-    dependsOn: [stack1e49],
-  });
-  const stack1e56 = new KmsAlias(stack1, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
-    name: "alias/governed/prod/approvers/sre-lead-at-example-com",
-    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
-  });
+  stack1e56.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
   const stack1e57 = new ApiGatewayRestApi(stack1, "environment_gateway_api_8D05C824", {
     name: "governed-prod",
     description: "Governed AI gateway of prod: models and tools, IAM-authenticated, private",
@@ -1889,7 +1885,7 @@ export function rawApp(app: App): void {
   });
   const stack1e58 = new ApiGatewayRestApiPolicy(stack1, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyAllButWorkloadIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"}}}]}",
   });
   const stack1e59 = new ApiGatewayResource(stack1, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
@@ -2126,7 +2122,7 @@ export function rawApp(app: App): void {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     description: "Governed routes",
     triggers: {
-      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
+      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters), merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates)], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
     },
     lifecycle: {
       createBeforeDestroy: true,
@@ -2153,7 +2149,7 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack1e19],
+    dependsOn: [stack1e23],
   });
   const stack1e91 = new ApiGatewayMethodSettings(stack1, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
@@ -2378,7 +2374,7 @@ export function rawApp(app: App): void {
   const stack1e101 = new IamRolePolicy(stack1, "environment_rotation_role_policy_D6DC317A", {
     name: "permissions",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
   });
   const stack1e102 = new TerraformAsset(stack1, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
   const stack1e103 = new LambdaFunction(stack1, "environment_rotation_function_9A694139", {
@@ -2387,8 +2383,8 @@ export function rawApp(app: App): void {
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.arn}",
     runtime: "nodejs22.x",
     handler: "index.handler",
-    filename: "assets/environment_rotation_code_983BB124/225B8A8B2106F6F673E341CA3B83D7E5/archive.zip",
-    sourceCodeHash: "225B8A8B2106F6F673E341CA3B83D7E5",
+    filename: "assets/environment_rotation_code_983BB124/B188278F8D80475F9548226CCC56A754/archive.zip",
+    sourceCodeHash: "B188278F8D80475F9548226CCC56A754",
     timeout: 30,
     memorySize: 256,
     kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
@@ -2575,7 +2571,7 @@ export function rawApp(app: App): void {
     },
   });
   const stack2e7 = new TerraformOutput(stack2, "support-chat-route-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/support-chat/invoke",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/support-chat/invoke\")}",
     description: "Where callers reach support-chat (SigV4 with their own role, x-api-key with their own key)",
   });
   const stack2e8 = new TerraformOutput(stack2, "support-chat-role-arn", {
@@ -2777,7 +2773,7 @@ export function rawApp(app: App): void {
     },
   });
   const stack2e19 = new TerraformOutput(stack2, "fraud-scoring-route-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/fraud-scoring/invoke",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/fraud-scoring/invoke\")}",
     description: "Where callers reach fraud-scoring (SigV4 with their own role, x-api-key with their own key)",
   });
   const stack2e20 = new TerraformOutput(stack2, "fraud-scoring-role-arn", {
@@ -3415,7 +3411,7 @@ export function rawApp(app: App): void {
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}\"},{\"Sid\":\"DecryptTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
   const stack2e38 = new TerraformOutput(stack2, "ticket-summarizer-route-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/ticket-summarizer/http",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/ticket-summarizer/http\")}",
     description: "Where callers reach ticket-summarizer (SigV4 with their own role, x-api-key with their own key)",
   });
   const stack2e39 = new TerraformOutput(stack2, "ticket-summarizer-role-arn", {
@@ -4044,7 +4040,7 @@ export function rawApp(app: App): void {
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}\"},{\"Sid\":\"DecryptLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
   const stack2e57 = new TerraformOutput(stack2, "legacy-classifier-route-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/legacy-classifier/http",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/legacy-classifier/http\")}",
     description: "Where callers reach legacy-classifier (SigV4 with their own role, x-api-key with their own key)",
   });
   const stack2e58 = new TerraformOutput(stack2, "legacy-classifier-role-arn", {
@@ -4757,7 +4753,7 @@ export function rawApp(app: App): void {
     },
   });
   const stack3e26 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage\")}",
     description: "Base of incident-triage's model and tool routes",
   });
   const stack3e27 = new TerraformOutput(stack3, "incident-triage-role-arn", {
@@ -5399,7 +5395,7 @@ export function rawApp(app: App): void {
     },
   });
   const stack3e54 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
-    value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype",
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype\")}",
     description: "Base of triage-prototype's model and tool routes",
   });
   const stack3e55 = new TerraformOutput(stack3, "triage-prototype-role-arn", {

@@ -24,7 +24,7 @@ export const ReviewDueSoon = defineRule({
     `This warning starts ${REVIEW_WARNING_DAYS} days before, naming the approver who must review the access.`,
   fix: 'Ask the approver to review the identity\'s access (owner, permissions, tools, tenants), then set a new review-by date on the workload (owner.reviewBy).',
   level: 'warning',
-  frameworks: [CONTROLS.nhiOffboarding, CONTROLS.rmfRoles, CONTROLS.csfRolesAuthorities, CONTROLS.csfLifecycle],
+  frameworks: [CONTROLS.nhiOffboarding, CONTROLS.rmfRoles, CONTROLS.csfRolesAuthorities, CONTROLS.csfLifecycle, CONTROLS.maestroSecurity],
   types: ['aws_iam_role'],
   evaluate(resource, { now }) {
     const tags = resource.effectiveTags;
