@@ -81,6 +81,7 @@ export function emulatorGapFor(block: Block, json: TerraformJson = {}, gaps: rea
 export const EMULATOR_ECHO_GAPS: ReadonlyArray<{ type: string; attributes: string[]; reason: string }> = [
   { type: 'aws_kms_key', attributes: ['rotation_period_in_days'], reason: 'moto GetKeyRotationStatus returns no RotationPeriodInDays' },
   { type: 'aws_lambda_function', attributes: ['kms_key_arn', 'logging_config'], reason: 'moto GetFunction returns no KMSKeyArn or LoggingConfig' },
+  { type: 'aws_api_gateway_rest_api', attributes: ['binary_media_types'], reason: 'moto CreateRestApi drops binaryMediaTypes and GetRestApi returns none' },
   { type: 'aws_api_gateway_integration', attributes: ['connection_id'], reason: 'moto GetIntegration returns no connectionId (VPC link integrations)' },
   {
     type: 'aws_api_gateway_stage',
