@@ -114,12 +114,12 @@ describe('inventory of the examples', () => {
   test('all inputs together: one entry per identity, found in three inputs, with no conflicting facts', async () => {
     const { identities } = await inventory(...STACKS.flatMap((s) => [path.join(outdir, 'stacks', s), plan(s), state(s)]));
     const chat = identities.find((i) => i.workload === 'support-chat')!;
-    expect([identities.length, chat.sources.length, identities.flatMap((i) => i.conflicts)]).toEqual([5, 3, []]);
+    expect([identities.length, chat.sources.length, identities.flatMap((i) => i.conflicts)]).toEqual([7, 3, []]);
   });
 
   test('a state adds what only an apply knows: role ARNs', async () => {
     const { identities } = await inventory(state('product-dev'));
-    expect(identities.find((i) => i.workload === 'support-chat')!.roles).toEqual([{ name: 'dev-support-chat', arn: 'arn:aws:iam::123456789012:role/governed/dev/dev-support-chat', path: '/governed/dev/', address: expect.any(String), stacks: ['product-dev'] }]);
+    expect(identities.find((i) => i.workload === 'support-chat')!.roles).toEqual([{ name: 'dev-euw1-support-chat-gw', arn: 'arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-support-chat-gw', path: '/governed/dev/integration/', address: expect.any(String), stacks: ['product-dev'] }]);
   });
 
   test('models, tools, secrets and tenants of the agent', async () => {
@@ -128,7 +128,7 @@ describe('inventory of the examples', () => {
     expect({ models: triage.models, tools: triage.tools, secrets: triage.secrets, tenants: triage.tenants }).toEqual({
       models: ['bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0', 'image:ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d'],
       tools: ['lambda:runbook-search', 'runbook-search (read)', 'ticketing-read (read)', 'ticketing-write (write)'],
-      secrets: ['governed/dev/incident-triage/approval-signing-key', 'governed/dev/incident-triage/gateway-api-key', 'ticketing/agent-api-token-Q1w2E3'],
+      secrets: ['governed/dev/incident-triage/gateway-api-key', 'ticketing/agent-api-token-Q1w2E3'],
       tenants: ['acme'],
     });
   });
@@ -138,6 +138,7 @@ describe('inventory of the examples', () => {
     const models = Object.fromEntries(identities.map((i) => [i.workload, i.models]));
     expect(models).toEqual({
       'fraud-scoring': ['image:123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945', 'sagemaker-endpoint:dev-fraud-scoring'],
+      'legacy-classifier': ['image:ghcr.io/example/legacy-classifier@sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d'],
       'support-chat': ['bedrock:anthropic.claude-3-haiku-20240307-v1:0'],
       'ticket-summarizer': ['image:ghcr.io/example/summarizer@sha256:9b2a4c3f7e8d1a0b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b', 'service:support-chat'],
     });
@@ -162,7 +163,7 @@ describe('inventory --due with a pinned today', () => {
   });
   test('a date just outside the window is not due', async () => {
     const r = await inventory(examples(), '--due', '17d', '--today', '2027-02-10');
-    expect([r.code, r.identities.map((i) => `${i.workload} ${i.review}`)]).toEqual([EXIT.passed, ['incident-triage ok']]);
+    expect([r.code, r.identities.map((i) => `${i.workload} ${i.review}`)]).toEqual([EXIT.passed, ['incident-triage ok', 'triage-prototype ok']]);
   });
   test('exits 1 when a review-by date has passed, counting the days overdue', async () => {
     const r = await inventory(examples(), '--due', '30d', '--today', '2027-03-03');
@@ -174,7 +175,7 @@ describe('inventory --due with a pinned today', () => {
   });
   test('the same answer on the real state', async () => {
     const r = await inventory(state('agents-dev'), '--due', '30d', '--today', '2027-02-10');
-    expect([r.code, r.identities.filter((i) => i.review === 'due').map((i) => i.workload)]).toEqual([EXIT.failed, ['incident-triage']]);
+    expect([r.code, r.identities.filter((i) => i.review === 'due').map((i) => i.workload)]).toEqual([EXIT.failed, ['incident-triage', 'triage-prototype']]);
   });
 });
 
@@ -219,7 +220,7 @@ describe('inventory formats', () => {
     const lines = r.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines.find((l) => l.includes(',support-chat,'))).toBe(
-      'yes,dev,support-chat,inference-service,customer-support,maria.chen@example.com,sam.ortiz@example.com,secops-oncall@example.com,2027-03-31,129,ok,confidential,acme;globex,bedrock:anthropic.claude-3-haiku-20240307-v1:0,,governed/dev/support-chat/gateway-api-key,no,,,,dev-support-chat,,' +
+      'yes,dev,support-chat,inference-service,customer-support,maria.chen@example.com,sam.ortiz@example.com,secops-oncall@example.com,2027-03-31,129,ok,confidential,acme;globex,bedrock:anthropic.claude-3-haiku-20240307-v1:0,,,no,,,,dev-euw1-support-chat-gw,,' +
         path.join(outdir, 'stacks', 'product-dev', 'cdk.tf.json'),
     );
   });
@@ -233,7 +234,7 @@ describe('inventory formats', () => {
   });
   test('JSON: the tool, the day counted from, the window and every identity', async () => {
     const json = JSON.parse((await cli('inventory', outdir, '--format', 'json', '--due', '45d', '--today', '2026-11-22')).stdout);
-    expect([json.tool, json.command, json.today, json.windowDays, json.dueCheck, json.identities.length, json.sources.length]).toEqual(['cdktf-ai-governance', 'inventory', '2026-11-22', 45, true, 6, 4]);
+    expect([json.tool, json.command, json.today, json.windowDays, json.dueCheck, json.identities.length, json.sources.length]).toEqual(['cdktf-ai-governance', 'inventory', '2026-11-22', 45, true, 8, 4]);
   });
   test('Markdown: the identities, the reviews due, the ungoverned and the inputs', async () => {
     const md = (await cli('inventory', outdir, '--today', '2026-11-22')).stdout;

@@ -227,12 +227,17 @@ function touch(a: Accumulator, action: string, resource: string): void {
   else if (act === 'secretsmanager:getsecretvalue') add(a.secrets, '', /:secret:([^$]+)$/.exec(resource));
 }
 
-/** Secrets Manager secrets tagged with a workload: the secrets it owns. */
+/**
+ * Secrets Manager secrets tagged with a workload: the secrets it owns. A governed secret has a
+ * name_prefix (Terraform appends a 26-digit id, known only after apply): it is listed by its
+ * prefix, so the synthesized output, a plan and a state name it alike.
+ */
 function collectSecrets(model: StackModel, byKey: Map<string, Accumulator>): void {
   for (const s of model.ofType('aws_secretsmanager_secret')) {
     const t = s.effectiveTags;
     const a = byKey.get(`${text(t[TAG_KEYS.environment])}\u0000${text(t[TAG_KEYS.workload])}`);
-    const name = text(s.values.name);
+    const prefix = text(s.values.name_prefix);
+    const name = prefix ? prefix.replace(/-$/, '') : text(s.values.name);
     if (a && name) a.secrets.add(name);
   }
 }
