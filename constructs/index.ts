@@ -10,6 +10,9 @@ export * from './governance/arns';
 export * from './governance/classification';
 export * from './governance/clock';
 export * from './governance/environment';
+export * from './governance/gateway-routes';
+export * from './governance/names';
+export * from './governance/quota-tiers';
 export * from './governance/errors';
 export * from './governance/governance-tags';
 export * from './governance/iam-actions';
@@ -23,6 +26,8 @@ export * from './agent-authorization/tool-grants';
 export * from './agent-authorization/cedar-policies';
 // rules, exceptions, report, plan review
 export * from './policy-engine/governed-app';
+export * from './policy-engine/governed-synth';
+export * from './policy-engine/ensure-governed';
 export * from './policy-engine/governance';
 export * from './policy-engine/exceptions';
 export * from './policy-engine/rule-engine';
@@ -35,8 +40,6 @@ export * from './policy-engine/quotas';
 
 // primitives
 export * from './primitives/budget';
-export * from './primitives/gateway-route';
-export * from './primitives/gateway-stage';
 export * from './primitives/guardrail';
 export * from './primitives/kubernetes-workload';
 export * from './primitives/log-sink';
@@ -44,19 +47,27 @@ export * from './primitives/private-model-endpoint';
 export * from './primitives/rotating-secret';
 export * from './primitives/service-role';
 export * from './primitives/workload-identity';
-export * from './primitives/agent-policy-store';
-export * from './primitives/tool-authorizer';
-export * from './primitives/tool-route';
+export * from './primitives/agent-policies';
+export * from './primitives/route-entry';
 
 // platform
 export * from './platform/audit-sink';
 export * from './platform/environment-contract';
+export * from './platform/contract-schema';
+export * from './platform/contract-revision';
+export * from './platform/contract-postconditions';
+export * from './platform/pinned-contract';
 export * from './platform/environment-key';
 export * from './platform/environment-props';
 export * from './platform/gateway';
 export * from './platform/governed-environment';
 export * from './platform/interface-endpoints';
-export * from './platform/invocation-logging';
+export * from './platform/account-settings';
+export * from './platform/agent-policy-store';
+export * from './platform/approver-keys';
+export * from './platform/gateway-function';
+export * from './platform/integration-boundary';
+export * from './platform/platform-boundary';
 export * from './platform/permission-boundary';
 export * from './platform/rotation-function';
 

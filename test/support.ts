@@ -27,16 +27,38 @@ export const OWNER = {
 };
 
 export const MODELS = ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.titan-embed-text-v2:0'];
+/** The role that runs Terraform in tests' environments. */
+export const DEPLOYER = 'arn:aws:iam::123456789012:role/platform-ci';
+/** Registered approvers of tests' environments, each with the role only they can act as. */
+export const APPROVERS = [
+  { email: 'incident-commander@example.com', principalArn: 'arn:aws:iam::123456789012:role/approvers/incident-commander' },
+  { email: 'sre-lead@example.com', principalArn: 'arn:aws:iam::123456789012:role/approvers/sre-lead' },
+];
 export const DIGEST = 'sha256:' + 'a'.repeat(64);
+
+/** Image sources of the test environment: the example account's ECR, the example registry, and Docker Hub's library (`r@sha256:...`). */
+export const IMAGE_SOURCES: GovernedEnvironmentProps['imageSources'] = [
+  { ecr: { accountId: '123456789012', region: 'eu-west-1', repositories: ['*'] } },
+  { registry: 'ghcr.io/example' },
+  { registry: 'docker.io/library' },
+];
 
 export function envProps(overrides: Partial<GovernedEnvironmentProps> = {}): GovernedEnvironmentProps {
   return {
     name: 'dev',
+    tier: 'non-production',
+    imageSources: IMAGE_SOURCES,
     owner: OWNER,
     network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: ['subnet-0aaa11112222', 'subnet-0bbb33334444'] },
     region: 'eu-west-1',
     allowedRegions: ['eu-west-1'],
     allowedModels: MODELS,
+    deployerRoleArns: [DEPLOYER],
+    approvers: APPROVERS,
+    allowedToolTargets: {
+      credentialSecrets: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:tools/*'],
+      functions: ['arn:aws:lambda:eu-west-1:123456789012:function:runbook-*'],
+    },
     kubernetes: {
       clusterName: 'ai-workloads',
       gatewayNamespace: 'ai-gateway',
@@ -72,7 +94,7 @@ export function serviceProps(env: GovernedInferenceServiceProps['environment'], 
 }
 
 /** The synthesized Terraform JSON of a stack, parsed. */
-export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any };
+export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any; output?: Record<string, any> };
 
 export function synth(stack: TerraformStack): TfJson {
   return JSON.parse(Testing.synth(stack));

@@ -55,6 +55,29 @@ export const BOUNDARY_DENIED = [
   'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:CancelRotateSecret',
   'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'bedrock:DeleteModelInvocationLoggingConfiguration',
   'bedrock:DeleteGuardrail', 'organizations:LeaveOrganization',
+  // A workload's tags scope what it may write (aws:PrincipalTag/governance:workload): never its own to change.
+  'iam:TagRole', 'iam:UntagRole',
+  // Secret values are written by the rotation function only; grants on keys are made by services.
+  'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:RotateSecret', 'kms:CreateGrant',
+] as const;
+
+/** Writes to audit records (log groups, archive objects): denied to workloads on the audit sinks. */
+export const AUDIT_WRITE = [
+  'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DeleteLogStream',
+  'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion',
+  's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:BypassGovernanceRetention',
+] as const;
+
+/**
+ * Writes to a governed secret: denied by the secret's own policy to every principal but the
+ * rotation function (values, stages) and the deployers (configuration, deletion).
+ */
+export const SECRET_VALUE_WRITE = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'] as const;
+export const SECRET_MANAGEMENT = [
+  'secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:RestoreSecret',
+  'secretsmanager:UpdateSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:ReplicateSecretToRegions', 'secretsmanager:RemoveRegionsFromReplication', 'secretsmanager:StopReplicationToReplica',
+  'secretsmanager:TagResource', 'secretsmanager:UntagResource',
 ] as const;
 
 /** Ask Amazon Verified Permissions for a decision (the agent tool authorizer). */

@@ -16,6 +16,8 @@ export interface EnvironmentKeyProps {
   readonly rolePath: string;
   /** Platform roles' IAM path. */
   readonly platformRolePath: string;
+  /** Roles that deploy the environment's stacks: they use the key through AWS services at deploy time. */
+  readonly deployerRoleArns: readonly string[];
   /** Days before a scheduled deletion takes effect: 30 in prod, never below 7. */
   readonly deletionWindowDays: number;
   readonly preventDestroy: boolean;
@@ -49,7 +51,20 @@ export class EnvironmentKey extends Construct {
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       policy: policyJson([
-        { Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: root }, Action: [...KMS_ADMIN], Resource: '*' },
+        // Administration, without kms:CreateGrant: a grant is a way to use the key, so it is only
+        // for AWS services acting on AWS resources (next statement), never a principal's own.
+        { Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: root }, Action: KMS_ADMIN.filter((a) => a !== 'kms:CreateGrant'), Resource: '*' },
+        {
+          Sid: 'GrantsOnlyForAwsResources',
+          Effect: 'Allow',
+          Principal: { AWS: root },
+          Action: ['kms:CreateGrant'],
+          Resource: '*',
+          Condition: {
+            Bool: { 'kms:GrantIsForAWSResource': true },
+            ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${props.accountId}:role${props.rolePath}*`, `arn:aws:iam::${props.accountId}:role${props.platformRolePath}*`, ...props.deployerRoleArns] },
+          },
+        },
         {
           Sid: 'CloudWatchLogsEncryptsGovernedLogGroups',
           Effect: 'Allow',
@@ -66,9 +81,23 @@ export class EnvironmentKey extends Construct {
           Resource: '*',
           Condition: {
             ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${props.accountId}:role${props.rolePath}*`, `arn:aws:iam::${props.accountId}:role${props.platformRolePath}*`] },
-            StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 's3', 'bedrock'].map(inRegion) },
+            StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 's3', 'bedrock', 'dynamodb', 'lambda'].map(inRegion) },
           },
         },
+        ...(props.deployerRoleArns.length > 0
+          ? [
+              {
+                // Creating a guardrail, a secret, a log group, a table or a function with this key
+                // needs the deployer to use it through that service (CreateGuardrail fails otherwise).
+                Sid: 'DeployersUseKeyThroughServices',
+                Effect: 'Allow' as const,
+                Principal: { AWS: [...props.deployerRoleArns] },
+                Action: [...KMS_SERVICE_USE],
+                Resource: '*',
+                Condition: { StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 's3', 'bedrock', 'dynamodb', 'lambda', 'logs'].map(inRegion) } },
+              },
+            ]
+          : []),
         {
           Sid: 'BedrockUsesKeyForGuardrailsAndLogs',
           Effect: 'Allow',

@@ -2,15 +2,19 @@ import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { bedrockModelArn } from '../governance/arns';
 import {
-  BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, BOUNDARY_DENIED, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE,
-  LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE, SECRETS_READ,
+  AUDIT_WRITE, BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, BOUNDARY_DENIED, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE,
+  LOGS_WRITE, METRICS_PUT, SECRETS_READ,
 } from '../governance/iam-actions';
-import { policyJson } from '../governance/policy-document';
+import { ecrRepositoryArnsOf } from '../governance/image-sources';
+import { policyJson, type PolicyStatement } from '../governance/policy-document';
+import { GATEWAY_STAGE } from '../governance/gateway-routes';
+import { TAG_KEYS } from '../governance/tags';
 
 export interface PermissionBoundaryProps {
   readonly envName: string;
   readonly region: string;
   readonly accountId: string;
+  readonly iamNamePrefix: string;
   readonly allowedRegions: readonly string[];
   readonly allowedModels: readonly string[];
   readonly kmsKeyArn: string;
@@ -18,14 +22,27 @@ export interface PermissionBoundaryProps {
   /** SageMaker endpoints of the environment write captured invocations under `sagemaker/<endpoint>/`. */
   readonly auditArchiveBucket: string;
   readonly rolePath: string;
+  /**
+   * The environment's allowed image sources as patterns (image-sources.ts): ECR pulls are allowed
+   * from the ECR repositories among them only, whatever a workload's own policy says.
+   */
+  readonly imageSourcePatterns: readonly string[];
   readonly tags: Record<string, string>;
 }
 
 /**
- * The ceiling on every workload role of the environment: whatever a workload's own policies say,
- * it can never do more than call the allowed models and the environment's endpoints, gateway,
- * secrets and logs, in the allowed regions, and it can never manage identities, keys, secrets'
- * policies or the audit trail.
+ * An IAM policy variable, escaped for Terraform: `$${` reaches AWS as `${`, the variable IAM
+ * resolves per request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+ */
+export const OWN_WORKLOAD = `$\${aws:PrincipalTag/${TAG_KEYS.workload}}`;
+
+/**
+ * The ceiling on every workload identity of the environment (the roles pods, SageMaker endpoints
+ * and Bedrock agents run as): whatever a workload's own policies say, it can call only the
+ * environment's gateway, read only its own secrets, write only its own logs and capture prefix
+ * (scoped by its `governance:workload` tag, which it cannot change), pull images, in the allowed
+ * regions; it can never manage identities, keys, secrets' policies, tags or the audit trail, and
+ * never write an audit log group or another workload's records.
  */
 export class PermissionBoundary extends Construct {
   public readonly policy: IamPolicy;
@@ -33,29 +50,47 @@ export class PermissionBoundary extends Construct {
 
   constructor(scope: Construct, id: string, props: PermissionBoundaryProps) {
     super(scope, id);
-    const { region, accountId, envName } = props;
+    const { region, accountId: acct, envName } = props;
+    const logGroup = (name: string) => `arn:aws:logs:${region}:${acct}:log-group:${name}`;
+    const archive = `arn:aws:s3:::${props.auditArchiveBucket}`;
     this.policy = new IamPolicy(this, 'policy', {
-      name: `${envName}-workload-boundary`,
+      name: `${props.iamNamePrefix}workload-boundary`,
       path: props.rolePath,
-      description: `Permission boundary of every governed workload role in ${envName}`,
+      description: `Permission boundary of every governed workload identity in ${envName}`,
       policy: policyJson([
-        { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)) },
-        { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${accountId}:guardrail/*` },
-        { Sid: 'InvokeEnvironmentEndpoints', Effect: 'Allow', Action: [...SAGEMAKER_INVOKE], Resource: `arn:aws:sagemaker:${region}:${accountId}:endpoint/${envName}-*` },
-        { Sid: 'CallEnvironmentGateway', Effect: 'Allow', Action: [...EXECUTE_API_INVOKE], Resource: `${props.gatewayExecutionArn}/*` },
-        { Sid: 'ReadEnvironmentSecrets', Effect: 'Allow', Action: [...SECRETS_READ], Resource: `arn:aws:secretsmanager:${region}:${accountId}:secret:governed/${envName}/*` },
+        { Sid: 'CallEnvironmentGateway', Effect: 'Allow', Action: [...EXECUTE_API_INVOKE], Resource: `${props.gatewayExecutionArn}/${GATEWAY_STAGE}/*` },
+        { Sid: 'ReadOwnSecrets', Effect: 'Allow', Action: [...SECRETS_READ], Resource: `arn:aws:secretsmanager:${region}:${acct}:secret:governed/${envName}/${OWN_WORKLOAD}/*` },
         { Sid: 'UseEnvironmentKey', Effect: 'Allow', Action: [...KMS_USE], Resource: props.kmsKeyArn },
         {
-          Sid: 'WriteEnvironmentLogs',
+          Sid: 'WriteOwnLogs',
           Effect: 'Allow',
           Action: [...LOGS_WRITE, ...LOGS_DESCRIBE],
-          Resource: [`arn:aws:logs:${region}:${accountId}:log-group:/governed/${envName}/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws/sagemaker/Endpoints/${envName}-*`],
+          Resource: [logGroup(`/governed/${envName}/${OWN_WORKLOAD}:*`), logGroup(`/aws/sagemaker/Endpoints/${envName}-${OWN_WORKLOAD}:*`)],
         },
-        { Sid: 'CaptureEndpointInvocations', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${props.auditArchiveBucket}/sagemaker/${envName}-*` },
-        { Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: `arn:aws:ecr:${region}:${accountId}:repository/*` },
+        { Sid: 'CreateOwnEndpointLogGroup', Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: logGroup(`/aws/sagemaker/Endpoints/${envName}-${OWN_WORKLOAD}:*`) },
+        { Sid: 'CaptureOwnEndpointInvocations', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${archive}/sagemaker/${envName}-${OWN_WORKLOAD}/*` },
+        // A Bedrock agent's runtime role calls its foundation model itself (with the guardrail).
+        { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)) },
+        { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${acct}:guardrail/*` },
+        ...pullFromAllowedRepositories(props.imageSourcePatterns),
         // These two actions support no resource scoping (SageMaker needs them for its containers).
         { Sid: 'UnscopableRuntimeActions', Effect: 'Allow', Action: [...ECR_AUTH, ...METRICS_PUT], Resource: '*' },
         { Sid: 'DenyIdentityKeyAndAuditManagement', Effect: 'Deny', Action: [...BOUNDARY_DENIED], Resource: '*' },
+        {
+          // Even with a statement a team adds: no workload writes the environment's audit records.
+          Sid: 'DenyAuditWrites',
+          Effect: 'Deny',
+          Action: [...AUDIT_WRITE],
+          Resource: [logGroup(`/governed/${envName}/audit/*`), logGroup(`/governed/${envName}/gateway/*`), logGroup('API-Gateway-Execution-Logs_*'), `${archive}/bedrock/*`],
+        },
+        {
+          // Another workload's capture prefix, the invocation logs, any other object of the account.
+          Sid: 'DenyObjectWritesOutsideOwnCapture',
+          Effect: 'Deny',
+          Action: ['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+          NotResource: `${archive}/sagemaker/${envName}-${OWN_WORKLOAD}/*`,
+          Condition: { StringEquals: { 's3:ResourceAccount': acct } },
+        },
         {
           Sid: 'DenyOutsideAllowedRegions',
           Effect: 'Deny',
@@ -68,4 +103,10 @@ export class PermissionBoundary extends Construct {
     });
     this.arn = this.policy.arn;
   }
+}
+
+/** ECR pulls from the allowed ECR repositories only; none at all when the environment allows no ECR source. */
+function pullFromAllowedRepositories(patterns: readonly string[]): PolicyStatement[] {
+  const repositories = ecrRepositoryArnsOf(patterns);
+  return repositories.length ? [{ Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositories }] : [];
 }

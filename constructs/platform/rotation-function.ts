@@ -1,10 +1,10 @@
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
-import { rotationRoleName } from '../governance/rotation';
+import { rotationFunctionName, rotationRoleName } from '../governance/rotation';
 import { LogSink } from '../primitives/log-sink';
 import { ServiceRole } from '../primitives/service-role';
 import type { RotationStrategyModule } from '../governance/rotation';
@@ -13,7 +13,7 @@ import { functionModule, functionSource } from '../package-files';
 // The function's own permission list, kept beside the calls it allows (shipped as the asset).
 const { ROTATION_STRATEGIES } = functionModule<RotationStrategyModule>('secret-rotation', 'strategy.js');
 const { rotationStatements } = functionModule<{
-  rotationStatements(input: { strategies: readonly string[]; environment: string; region: string; accountId: string; kmsKeyArn: string }): DocumentStatement[];
+  rotationStatements(input: { strategies: readonly string[]; environment: string; region: string; accountId: string; kmsKeyArn: string; usagePlanIds?: readonly string[] }): DocumentStatement[];
 }>('secret-rotation', 'permissions.js');
 
 export interface RotationFunctionProps {
@@ -21,8 +21,12 @@ export interface RotationFunctionProps {
   readonly region: string;
   readonly accountId: string;
   readonly kmsKeyArn: string;
+  readonly iamNamePrefix: string;
   readonly platformRolePath: string;
+  readonly permissionsBoundary: string;
   readonly logRetentionDays: number;
+  /** Usage plan id per quota tier: a caller's new key goes on its tier's plan, never on one a tag names. */
+  readonly usagePlanIds: Readonly<Record<string, string>>;
   readonly tags: Record<string, string>;
 }
 
@@ -37,10 +41,12 @@ export const ROTATION_FUNCTION_SOURCE = functionSource('secret-rotation');
 export class RotationFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly arn: string;
+  public readonly roleArn: string;
 
   constructor(scope: Construct, id: string, props: RotationFunctionProps) {
     super(scope, id);
-    const name = rotationRoleName(props.envName);
+    const name = rotationFunctionName(props.envName);
+    const roleName = rotationRoleName(props.iamNamePrefix);
     const logs = new LogSink(this, 'logs', {
       name: `/aws/lambda/${name}`,
       kmsKeyArn: props.kmsKeyArn,
@@ -53,12 +59,14 @@ export class RotationFunction extends Construct {
       region: props.region,
       accountId: props.accountId,
       kmsKeyArn: props.kmsKeyArn,
+      usagePlanIds: Object.values(props.usagePlanIds),
     }).map(toPolicyStatement);
     statements.push({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE], Resource: `${logs.arn}:log-stream:*` });
 
     const role = new ServiceRole(this, 'role', {
-      name,
+      name: roleName,
       path: props.platformRolePath,
+      permissionsBoundary: props.permissionsBoundary,
       service: 'lambda.amazonaws.com',
       accountId: props.accountId,
       sourceArn: `arn:aws:lambda:${props.region}:${props.accountId}:function:${name}`,
@@ -79,15 +87,20 @@ export class RotationFunction extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: logs.name },
+      environment: { variables: { ENVIRONMENT: props.envName, USAGE_PLANS: Fn.jsonencode(props.usagePlanIds) } },
       tags: props.tags,
       dependsOn: [logs.logGroup],
     });
     this.arn = this.function.arn;
+    this.roleArn = role.roleArn;
+    // Secrets Manager invokes it for this environment's governed secrets only (the source ARN is
+    // the secret being rotated; product stacks' secrets have names under this prefix).
     new LambdaPermission(this, 'secretsmanager-invoke', {
       action: 'lambda:InvokeFunction',
       functionName: this.function.functionName,
       principal: 'secretsmanager.amazonaws.com',
       sourceAccount: props.accountId,
+      sourceArn: `arn:aws:secretsmanager:${props.region}:${props.accountId}:secret:governed/${props.envName}/*`,
     });
   }
 }

@@ -1,5 +1,6 @@
 import { controlLabel, FrameworkControl } from './frameworks';
-import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired } from './exceptions';
+import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired, unknownRuleProblem } from './exceptions';
+import { findingFingerprint } from './fingerprint';
 import type { ExceptionRecord, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -18,17 +19,34 @@ export type RuleOutcome =
       readonly level?: RuleLevel;
       /** The fix for this finding when it is more specific than the rule's. */
       readonly fix?: string;
+      /** Tells apart the findings one rule reports on one resource (see {@link FindingKey}). */
+      readonly key?: string;
     }
   | { readonly status: 'not-applicable' }
-  | { readonly status: 'cannot-verify'; readonly message: string };
+  | { readonly status: 'cannot-verify'; readonly message: string; readonly key?: string };
+
+/**
+ * A stable name for what a finding is about when a rule reports several on one resource (a quota
+ * id: the API's stages and the API's resources are two findings on one REST API). It is part of the
+ * finding's fingerprint, so a baseline that holds one of them does not hide the others; the message
+ * cannot be (its counts change from run to run). Rules with one finding per resource leave it out,
+ * which keeps their fingerprints as they were.
+ */
+export type FindingKey = string;
 
 export const compliant: RuleOutcome = { status: 'compliant' };
 export const notApplicable: RuleOutcome = { status: 'not-applicable' };
-export function nonCompliant(message: string, options: { readonly level?: RuleLevel; readonly fix?: string } = {}): RuleOutcome {
-  return { status: 'non-compliant', message, ...(options.level ? { level: options.level } : {}), ...(options.fix ? { fix: options.fix } : {}) };
+export function nonCompliant(message: string, options: { readonly level?: RuleLevel; readonly fix?: string; readonly key?: FindingKey } = {}): RuleOutcome {
+  return {
+    status: 'non-compliant',
+    message,
+    ...(options.level ? { level: options.level } : {}),
+    ...(options.fix ? { fix: options.fix } : {}),
+    ...(options.key !== undefined ? { key: options.key } : {}),
+  };
 }
-export function cannotVerify(message: string): RuleOutcome {
-  return { status: 'cannot-verify', message };
+export function cannotVerify(message: string, key?: FindingKey): RuleOutcome {
+  return key === undefined ? { status: 'cannot-verify', message } : { status: 'cannot-verify', message, key };
 }
 
 export interface RuleContext {
@@ -69,11 +87,15 @@ export interface Finding {
   readonly stackName: string;
   readonly address: string;
   readonly constructPath?: string;
+  /** Set when the rule reports several findings on this resource (see {@link FindingKey}). */
+  readonly key?: FindingKey;
   readonly message: string;
   readonly fix: string;
   readonly frameworks: readonly string[];
   /** Set when an active exception covers the finding: it is reported but does not count. */
   readonly exceptedBy?: ExceptionRecord;
+  /** Stable identity across runs (fingerprint.ts): SARIF partialFingerprints and `--baseline` use it. */
+  readonly fingerprint: string;
 }
 
 export interface RuleTally {
@@ -137,8 +159,10 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   const tallies = new Map<string, RuleTally>(
     rules.map((r) => [r.id, { ruleId: r.id, compliant: 0, nonCompliant: 0, cannotVerify: 0, notApplicable: 0, excepted: 0 }]),
   );
+  const ruleIds = rules.map((r) => r.id);
   const exceptionStates = stack.exceptions.map((record) => {
-    const problems = exceptionProblems(record, now).map(describeExceptionProblem);
+    const unknownRule = unknownRuleProblem(record.ruleId, ruleIds);
+    const problems = [...(unknownRule ? [unknownRule] : []), ...exceptionProblems(record, now)].map(describeExceptionProblem);
     const state: ExceptionState = problems.length ? 'invalid' : isExpired(record, now) ? 'expired' : 'active';
     return { record, state, covered: 0, problems };
   });
@@ -165,18 +189,21 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
             tally.excepted++;
           }
           const own = outcome.status === 'non-compliant' ? outcome : undefined;
-          findings.push({
-            ruleId: rule.id,
-            level: outcome.status === 'cannot-verify' ? (options.strict ? rule.level : 'warning') : (own?.level ?? rule.level),
-            status: outcome.status,
-            stackName: stack.stackName,
-            address: resource.address,
-            constructPath: resource.constructPath,
-            message: outcome.message,
-            fix: own?.fix ?? rule.fix,
-            frameworks: labels(rule),
-            exceptedBy: cover?.record,
-          });
+          findings.push(
+            withFingerprint({
+              ruleId: rule.id,
+              level: outcome.status === 'cannot-verify' ? (options.strict ? rule.level : 'warning') : (own?.level ?? rule.level),
+              status: outcome.status,
+              stackName: stack.stackName,
+              address: resource.address,
+              constructPath: resource.constructPath,
+              ...(outcome.key !== undefined ? { key: outcome.key } : {}),
+              message: outcome.message,
+              fix: own?.fix ?? rule.fix,
+              frameworks: labels(rule),
+              exceptedBy: cover?.record,
+            }),
+          );
         }
       }
     }
@@ -188,32 +215,32 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   for (const e of exceptions) {
     const base = { stackName: stack.stackName, address: '-', constructPath: e.record.constructPath, frameworks: [] as string[] };
     if (e.state === 'invalid') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.invalid,
         level: 'error',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} is not acceptable: ${e.problems.join('; ')}`,
-        fix: 'Give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
-      });
+        fix: 'Name a rule of the pack, and give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
+      }));
     } else if (e.state === 'expired') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.expired,
         level: 'error',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} expired on ${e.record.expires} (approver ${e.record.approver}, ticket ${e.record.ticket})`,
         fix: 'Fix the finding and remove the exception, or have the approver renew it with a new expiry date.',
-      });
+      }));
     } else if (e.state === 'stale') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.stale,
         level: 'warning',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} no longer matches any finding under ${e.record.constructPath}`,
         fix: 'Remove the exception: the rule it excepts no longer fires here.',
-      });
+      }));
     }
   }
 
@@ -228,6 +255,11 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
     errors: counting.filter((f) => f.level === 'error'),
     warnings: counting.filter((f) => f.level === 'warning'),
   };
+}
+
+function withFingerprint(f: Omit<Finding, 'fingerprint'>): Finding {
+  (f as { fingerprint?: string }).fingerprint = findingFingerprint(f);
+  return f as Finding;
 }
 
 /** Evaluates stacks together (cross-stack facts such as account-wide invocation logging). */

@@ -1,4 +1,7 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkDerivedName } from '../governance/names';
+import { ProblemCollector } from '../governance/errors';
 import type { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
 import type { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -6,7 +9,7 @@ import type { IGovernedEnvironment } from '../governance/environment';
 
 export interface PrivateModelEndpointProps {
   readonly environment: IGovernedEnvironment;
-  /** Endpoint name: `<env>-<workload>`. */
+  /** Endpoint name: `<env>-<workload>`; the model and the configuration add a content hash. */
   readonly name: string;
   readonly image: string;
   readonly instanceType: string;
@@ -34,10 +37,26 @@ export function dataCaptureUri(env: IGovernedEnvironment, endpointName: string):
   return `s3://${env.auditArchiveBucket}/sagemaker/${endpointName}`;
 }
 
+/** Characters of the content hash in model and endpoint configuration names. */
+const CONTENT_HASH_LENGTH = 8;
+
+/**
+ * A name that changes with the content it names: `<name>-<first 8 hex of sha1(content)>`, computed
+ * by Terraform so references (the execution role, the key) count too.
+ */
+function contentName(name: string, content: Record<string, unknown>): string {
+  return `${name}-${Fn.substr(Fn.sha1(Fn.jsonencode(content)), 0, CONTENT_HASH_LENGTH)}`;
+}
+
 /**
  * A SageMaker real-time endpoint that stays private: the model runs with network isolation (no
  * outbound calls from the container) inside the environment's VPC, its storage and captured data
  * are encrypted with the environment key, and callers reach it only through the gateway.
+ *
+ * Updates take effect: SageMaker models and endpoint configurations cannot change in place, so both
+ * are named from their content and created before the old ones are destroyed; a new image or
+ * instance type makes a new configuration, and the endpoint (whose name never changes) is updated
+ * to it, which SageMaker rolls out without downtime.
  */
 export class PrivateModelEndpoint extends Construct {
   public readonly endpoint: SagemakerEndpoint;
@@ -49,25 +68,36 @@ export class PrivateModelEndpoint extends Construct {
     super(scope, id);
     const { SagemakerEndpoint, SagemakerEndpointConfiguration, SagemakerModel } = sageMakerClasses();
     const env = props.environment;
+    const problems = new ProblemCollector(this.node.path);
+    checkDerivedName(problems, 'name', props.name, 'sageMaker', `${props.name}-${'0'.repeat(CONTENT_HASH_LENGTH)}`, 'SageMaker model and configuration name');
+    problems.throwIfAny();
     const sg = new SecurityGroup(this, 'security-group', {
       name: `${props.name}-model`,
       description: `SageMaker model ${props.name}: no ingress, HTTPS to the VPC only`,
       vpcId: env.network.vpcId,
-      egress: [{ description: 'HTTPS to the VPC endpoints', fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: [env.network.vpcCidr] }],
+      egress: [{ description: 'HTTPS to the VPC endpoints', fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: Fn.formatlist('%s/32', [env.network.endpointIps]) }],
       ingress: [],
       revokeRulesOnDelete: true,
       tags: props.tags,
     });
+    const modelSpec = {
+      executionRoleArn: props.executionRoleArn,
+      image: props.image,
+      subnets: env.network.subnetIds,
+      securityGroup: sg.id,
+    };
     this.model = new SagemakerModel(this, 'model', {
-      name: props.name,
+      name: contentName(props.name, modelSpec),
       executionRoleArn: props.executionRoleArn,
       enableNetworkIsolation: true,
       primaryContainer: { image: props.image, mode: 'SingleModel' },
       vpcConfig: { subnets: env.network.subnetIds, securityGroupIds: [sg.id] },
       tags: props.tags,
+      lifecycle: { createBeforeDestroy: true },
     });
     const config = new SagemakerEndpointConfiguration(this, 'config', {
-      name: props.name,
+      name: contentName(props.name, { model: this.model.name, instanceType: props.instanceType, instanceCount: props.instanceCount, kms: env.kmsKeyArn, archive: env.auditArchiveBucket }),
+      lifecycle: { createBeforeDestroy: true },
       kmsKeyArn: env.kmsKeyArn,
       // Every request and response is captured into the object-locked audit archive: the
       // SageMaker form of model invocation logging.

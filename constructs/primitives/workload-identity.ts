@@ -5,11 +5,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import type { Revocation } from '../governance/governance-tags';
 import { STS_ASSUME, STS_ASSUME_FOR_POD_IDENTITY } from '../governance/iam-actions';
-import { isUnresolved, ProblemCollector } from '../governance/errors';
+import { ProblemCollector } from '../governance/errors';
+import { checkDerivedName } from '../governance/names';
 import { policyJson, sid, type PolicyStatement } from '../governance/policy-document';
-
-/** IAM role names are at most 64 characters. */
-const MAX_ROLE_NAME = 64;
 
 /** Where the identity's credentials come from: the one runtime allowed to assume the role. */
 export type WorkloadRuntime =
@@ -21,15 +19,24 @@ export type WorkloadRuntime =
       readonly serviceAccount: string;
     }
   | {
-      /** An AWS service acting for this workload only, pinned by source account and ARN. */
+      /** An AWS service acting for this workload only, pinned by source account and its source ARN(s). */
       readonly kind: 'aws-service';
       readonly service: string;
-      readonly sourceArn: string;
+      /** The exact ARN(s) the service acts for; a pattern only in a name suffix AWS generates. */
+      readonly sourceArns: readonly string[];
+    }
+  | {
+      /**
+       * The gateway function acting for this workload (an integration identity): trusted only by
+       * the function's role, only with a source identity (the verified caller, in CloudTrail).
+       */
+      readonly kind: 'gateway-integration';
+      readonly functionRoleArn: string;
     };
 
 export interface WorkloadIdentityProps {
   readonly environment: IGovernedEnvironment;
-  /** Role name suffix; the role is `<env>-<name>`. */
+  /** Role name after the environment's IAM prefix: the role is `<env>-<region code>-<name>`. */
   readonly name: string;
   readonly runtime: WorkloadRuntime;
   readonly tags: Record<string, string>;
@@ -46,9 +53,12 @@ export const MAX_SESSION_SECONDS = 3600;
 
 /**
  * A workload's own IAM role in one environment: trust narrowed to its runtime, sessions of at
- * most one hour, the environment's permission boundary, under the environment's role path (which
- * endpoint, gateway and key policies match). Permissions are added per concern, one inline policy
- * each, so model access and tool access never share a policy document.
+ * most one hour, a permission boundary, under the environment's role path (which endpoint,
+ * gateway and key policies match). Workload identities (the runtime's) live under
+ * `/governed/<env>/` with the workload boundary; integration identities (what the gateway function
+ * acts with) under `/governed/<env>/integration/` with the integration boundary. Permissions are
+ * added per concern, one inline policy each, so model access and tool access never share a
+ * policy document.
  */
 export class WorkloadIdentity extends Construct implements IGrantee {
   public readonly role: IamRole;
@@ -60,16 +70,17 @@ export class WorkloadIdentity extends Construct implements IGrantee {
     super(scope, id);
     const env = props.environment;
     const problems = new ProblemCollector(this.node.path);
-    const roleName = `${env.name}-${props.name}`;
-    problems.check(isUnresolved(roleName) || (roleName.length <= MAX_ROLE_NAME && /^[\w+=,.@-]+$/.test(roleName)), 'name', props.name, `a name that makes the role "<env>-<name>" at most ${MAX_ROLE_NAME} characters of letters, digits and _+=,.@-`, 'shorten the identity name');
+    const roleName = `${env.iamNamePrefix}${props.name}`;
+    checkDerivedName(problems, 'name', props.name, 'iamRole', roleName, 'IAM role name');
     problems.throwIfAny();
+    const integration = props.runtime.kind === 'gateway-integration';
     this.role = new IamRole(this, 'role', {
-      name: `${env.name}-${props.name}`,
-      path: env.rolePath,
-      description: `Governed workload identity ${props.name} in ${env.name}`,
+      name: roleName,
+      path: integration ? env.integrationRolePath : env.rolePath,
+      description: `Governed ${integration ? 'integration' : 'workload'} identity ${props.name} in ${env.name}`,
       assumeRolePolicy: policyJson([trustStatement(env, props.runtime)]),
       maxSessionDuration: MAX_SESSION_SECONDS,
-      permissionsBoundary: env.permissionBoundaryArn,
+      permissionsBoundary: integration ? env.integrationBoundaryArn : env.permissionBoundaryArn,
       forceDetachPolicies: true,
       tags: props.tags,
     });
@@ -100,6 +111,13 @@ export class WorkloadIdentity extends Construct implements IGrantee {
   }
 
   private addRevocation(revocation: Revocation): void {
+    if (revocation.scheduled) {
+      // Decided now, in force from `at`: every session, whenever issued, is denied from then on.
+      this.addToPolicy('revocation', [
+        { Sid: 'RevokedDenyAllFromScheduledTime', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateGreaterThanEquals: { 'aws:CurrentTime': revocation.at } } },
+      ]);
+      return;
+    }
     this.addToPolicy('revocation', [
       // An explicit deny wins over every allow, in every session.
       { Sid: 'RevokedDenyAll', Effect: 'Deny', Action: '*', Resource: '*' },
@@ -134,6 +152,17 @@ function trustStatement(env: IGovernedEnvironment, runtime: WorkloadRuntime): Po
       },
     };
   }
+  if (runtime.kind === 'gateway-integration') {
+    return {
+      Sid: 'GatewayFunction',
+      Effect: 'Allow',
+      Principal: { AWS: runtime.functionRoleArn },
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      // Every session names the caller it acts for: CloudTrail records it on each action.
+      Condition: { Null: { 'sts:SourceIdentity': 'false' } },
+    };
+  }
+  const exact = runtime.sourceArns.every((a) => !a.includes('*'));
   return {
     Sid: sid('Service', runtime.service.split('.')[0]),
     Effect: 'Allow',
@@ -141,7 +170,7 @@ function trustStatement(env: IGovernedEnvironment, runtime: WorkloadRuntime): Po
     Action: [...STS_ASSUME],
     Condition: {
       StringEquals: { 'aws:SourceAccount': env.accountId },
-      ArnLike: { 'aws:SourceArn': runtime.sourceArn },
+      [exact ? 'ArnEquals' : 'ArnLike']: { 'aws:SourceArn': runtime.sourceArns.length === 1 ? runtime.sourceArns[0] : [...runtime.sourceArns] },
     },
   };
 }

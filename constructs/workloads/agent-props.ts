@@ -4,17 +4,20 @@ import type { DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
-import type { ToolGrant } from '../agent-authorization/tool-grants';
+import { isLambdaFunctionArn, isSecretArn, type ResolvedToolGrant, type ToolGrant } from '../agent-authorization/tool-grants';
+import { arnMatches } from '../agent-authorization/tool-target-urls';
+import { Token } from 'cdktf';
+import { checkImage } from '../governance/image-sources';
+import type { WorkloadTenants } from '../governance/tenants';
 import { claimWorkloadName, workloadClaims } from '../governance/workload-registry';
-import type { Quotas } from '../primitives/gateway-stage';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
 import type { GovernedInferenceService } from './governed-inference-service';
 import { isModelId } from '../platform/environment-props';
-import { checkOwnNamespace, DIGEST_PINNED, isPositiveQuantity } from './inference-service-props';
+import { checkOwnNamespace, isPositiveQuantity } from './inference-service-props';
 
 /** The agent's container on the environment's EKS cluster (hardened like an inference service). */
 export interface AgentKubernetesRuntime {
-  /** Image pinned by digest (`repo@sha256:<64 hex>`). */
+  /** Image pinned by digest (`registry/repo@sha256:<64 hex>`), from one of the environment's `imageSources`. */
   readonly image: string;
   /** @default 1 */
   readonly replicas?: number;
@@ -50,16 +53,24 @@ export interface GovernedAgentProps {
   readonly name: string;
   readonly owner: WorkloadAccountability;
   readonly dataClassification: DataClassification;
+  /**
+   * Tenants whose data the agent handles: some of the environment's tenants, or `'all'`. Required
+   * when the environment names tenants. A tool call that names another tenant (header
+   * `x-governance-tenant`) is denied by a Cedar `forbid`.
+   * @default - none (only in an environment without tenants): a tool call that names any tenant is denied
+   */
+  readonly tenants?: WorkloadTenants;
   readonly runtime: AgentRuntime;
   /** Model access: what the agent may call for inference. Never implies any tool. */
   readonly models: readonly AgentModel[];
   /** Tool access: each tool, its actions, risk, window, approval and tool-side credential. Never implies any model. */
   readonly tools: readonly ToolGrant[];
   /**
-   * The agent's gateway quotas (model and tool routes together).
-   * @default - 10 requests per second, burst 20, 1,000,000 requests a month
+   * The quota tier of the agent's calls through the gateway (model and tool routes together): one
+   * of the environment's `quotaTiers`, applied to the agent's own API key.
+   * @default 'standard'
    */
-  readonly quotas?: Quotas;
+  readonly quotaTier?: string;
   /**
    * Revoke the agent in one apply: explicit deny of everything on its roles (earlier sessions
    * too), zero replicas, a Cedar forbid on every tool call, and who/when/why in its tags.
@@ -81,7 +92,7 @@ export function checkAgentRuntime(problems: ProblemCollector, env: IGovernedEnvi
     problems.add('runtime.kubernetes', k, '{ image, resources, replicas? } of the agent container', 'describe the agent container: runtime: { kubernetes: { image: "<repo>@sha256:...", resources: { cpu, memory } } }');
   } else {
     if (env && !env.kubernetes) problems.add('runtime.kubernetes', `environment ${env.name}`, 'an environment with a Kubernetes runtime', `set kubernetes on the GovernedEnvironment ${env.name}, or deploy the agent to one that has it`);
-    problems.check(!isUnresolved(k.image) && DIGEST_PINNED.test(k.image), 'runtime.kubernetes.image', k.image, 'an image pinned by digest: <repository>@sha256:<64 hex>', 'use the image digest, not a tag (e.g. `crane digest <image>`)');
+    checkImage(problems, 'runtime.kubernetes.image', k.image, env);
     if (k.replicas !== undefined) {
       problems.check(Number.isInteger(k.replicas) && k.replicas >= 1 && k.replicas <= MAX_AGENT_REPLICAS, 'runtime.kubernetes.replicas', k.replicas, `a whole number from 1 to ${MAX_AGENT_REPLICAS}`, 'set replicas; to stop the agent, revoke it');
     }
@@ -170,6 +181,49 @@ export function claimAgentIdentity(problems: ProblemCollector, scope: IConstruct
     const podIdentity = claimWorkloadName(scope, { environment: `eks-cluster:${cluster}`, workload: `${namespace}/${props.name}`, team: props.owner.team, kind: `GovernedAgent in ${env.name}`, path: scope.node.path });
     if (podIdentity && podIdentity.path !== scope.node.path) {
       problems.add('runtime.kubernetes.namespace', namespace, `a namespace not already bound to agent ${props.name} on cluster ${cluster} (bound by ${podIdentity.kind} at '${podIdentity.path}')`, 'give each environment its own namespace (e.g. "<agent>-<env>"): one pod identity must map to one role');
+    }
+  }
+}
+
+/**
+ * Checks each tool against what the platform allows (issue 11, item 8): HTTP targets by URL shape;
+ * Lambda functions in an allowed Region and on the environment's allowed tool functions; credential
+ * secrets (and their keys) on the allowed tool credentials; approvers registered with the
+ * environment (each has a signing key only they can use). Lists the environment holds as Terraform
+ * values (an unpinned contract) are checked by the integration boundary at run time instead.
+ */
+export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnvironment, tools: readonly ResolvedToolGrant[]): void {
+  const literal = <T>(value: T): value is T => !Token.isUnresolved(value as unknown as string);
+  const targets = env.allowedToolTargets;
+  const regions = literal(env.allowedRegions) ? env.allowedRegions : undefined;
+  for (const t of tools) {
+    const at = `tools (${t.name})`;
+    const target = t.target;
+    if (target.kind === 'governed-service') {
+      problems.add(`${at}.target`, target, 'an http or lambda tool', `call the service as a model instead (models: [${target.service?.name ?? 'service'}]): the gateway decides tool calls outside the VPC, where governed services are not reachable`);
+    }
+    // A malformed ARN was already reported by the grant's own check: one problem per fault.
+    if (target.kind === 'lambda' && isLambdaFunctionArn(target.functionArn)) {
+      const region = target.functionArn.split(':')[3];
+      if (regions && !regions.includes(region)) problems.add(`${at}.target.functionArn`, target.functionArn, `a function in one of ${env.name}'s allowed regions ${JSON.stringify(regions)}`, 'use the tool function of an allowed region');
+      if (literal(targets.functions) && !targets.functions.some((p) => arnMatches(p, target.functionArn))) {
+        problems.add(`${at}.target.functionArn`, target.functionArn, `a function on ${env.name}'s allowedToolTargets.functions ${JSON.stringify(targets.functions)}`, `ask the platform team (${env.accountability.approver}) to allow the function, or use an allowed one`);
+      }
+    }
+    const credential = t.credential;
+    if (credential && isSecretArn(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
+      problems.add(`${at}.credential.secretArn`, credential.secretArn, `a secret on ${env.name}'s allowedToolTargets.credentialSecrets ${JSON.stringify(targets.credentialSecrets)}`, `ask the platform team (${env.accountability.approver}) to allow the tool's credential, or use an allowed one`);
+    }
+    if (credential?.kmsKeyArn && !isUnresolved(credential.kmsKeyArn) && literal(targets.credentialKeys) && !targets.credentialKeys.some((p) => arnMatches(p, credential.kmsKeyArn!))) {
+      problems.add(`${at}.credential.kmsKeyArn`, credential.kmsKeyArn, `a key on ${env.name}'s allowedToolTargets.credentialKeys ${JSON.stringify(targets.credentialKeys)}`, 'ask the platform team to allow the key, or leave kmsKeyArn out for the environment key');
+    }
+    if (t.approval && literal(env.approvers) && !Token.isUnresolved(env.approvers)) {
+      const registered = Object.keys(env.approvers);
+      t.approval.approvers.forEach((a, i) => {
+        if (!registered.includes(a.toLowerCase())) {
+          problems.add(`${at}.approval.approvers[${i}]`, a, `an approver registered with ${env.name} (${registered.length ? registered.join(', ') : 'none yet'})`, `ask the platform team (${env.accountability.approver}) to register the approver with the principal only they can act as`);
+        }
+      });
     }
   }
 }

@@ -1,54 +1,60 @@
-import { Fn } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { BedrockagentAgent } from '@cdktf/provider-aws/lib/bedrockagent-agent';
 import { bedrockModelArn, eksClusterArn } from '../governance/arns';
+import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
 import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGrant } from '../agent-authorization/cedar-policies';
-import { today } from '../governance/clock';
-import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
-import { ProblemCollector } from '../governance/errors';
-import { governanceTags, kubernetesMetadata, PLATFORM_WORKLOAD, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
-import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
-import type { PolicyStatement } from '../governance/policy-document';
-import { platformRolePath } from '../governance/rotation';
+import { imagePlanCheck } from '../governance/image-sources';
+import { addPlanChecks } from '../governance/plan-checks';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/tool-grants';
-import { AgentPolicyStore } from '../primitives/agent-policy-store';
-import { GatewayRoute } from '../primitives/gateway-route';
-import { GatewayStage } from '../primitives/gateway-stage';
+import { today } from '../governance/clock';
+import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
+import { ProblemCollector } from '../governance/errors';
+import { agentParameterPrefix, executeApiArns, HTTP_GRANT_METHODS, modelPathId, routePaths } from '../governance/gateway-routes';
+import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
+import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
+import { BEDROCK_AGENT_SUFFIX, INTEGRATION_SUFFIX } from '../governance/names';
+import type { PolicyStatement } from '../governance/policy-document';
+import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
+import { recordModelUse } from '../governance/model-use';
+import { revokedNow } from '../governance/revocation';
+import { claimWorkloadName } from '../governance/workload-registry';
+import { addAgentPolicies } from '../primitives/agent-policies';
 import { KubernetesWorkload } from '../primitives/kubernetes-workload';
 import { LogSink } from '../primitives/log-sink';
 import { RotatingSecret } from '../primitives/rotating-secret';
-import { ServiceRole } from '../primitives/service-role';
-import { audienceOf, ToolAuthorizer } from '../primitives/tool-authorizer';
-import { ToolRoute } from '../primitives/tool-route';
+import { GatewayRouteEntry } from '../primitives/route-entry';
 import { WorkloadIdentity } from '../primitives/workload-identity';
-import { checkAgentModels, checkAgentRuntime, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
-import { checkWorkloadBasics, DEFAULT_QUOTAS, isEnvironment } from './inference-service-props';
-import { claimWorkloadName } from '../governance/workload-registry';
-import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
+import { checkAgentModels, checkAgentRuntime, checkAgentTools, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
+import { checkWorkloadBasics, isEnvironment } from './inference-service-props';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
-/** IAM policy concerns of an agent role: model access and tool access never share a document. */
-export const AGENT_CONCERNS = { modelAccess: 'model-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
+/** IAM policy concerns: model access and tool access never share a document. */
+export const AGENT_CONCERNS = { modelAccess: 'model-access', toolAccess: 'tool-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
 
 /**
  * A governed AI agent in one environment, from one construct. Model access and tool access are
  * separate grants that never imply each other:
- * - models: IAM, in the agent role's `model-access` policy (execute-api on the agent's model
- *   routes and on the governed services it may call); the gateway's integration identity holds
- *   the Bedrock permission, never the agent role;
- * - tools: one gateway route per tool, decided per request by the agent's authorizer against
- *   Cedar policies in the environment's Verified Permissions store (who, which action, when,
- *   with whose approval). The agent role holds no permission on any tool and cannot read any tool
- *   credential: the authorizer reads it after an Allow and the integration injects it.
+ * - models: the agent role may call its model routes (`POST /agents/<agent>/models/<model>/invoke`,
+ *   IAM) and the governed services it was given; the gateway function calls Bedrock with the
+ *   agent's integration identity, in a session narrowed to that one model, with the guardrail;
+ * - tools: the agent role may call `/agents/<agent>/tools/*` (IAM, per method); every call is then
+ *   decided by Cedar in the environment's Verified Permissions store (action, UTC window, tenant,
+ *   approval), and the gateway function calls the tool in a session narrowed to that one tool,
+ *   injecting the tool-side credential the agent can never read.
  *
  * Revocation is one prop: explicit deny of everything on the agent's roles (earlier sessions
- * included), zero replicas, a Cedar forbid plus an authorizer that denies outright, and who,
- * when and why in the tags and the report.
+ * included), its route entry marked revoked, its API key disabled, no Pod Identity association,
+ * zero replicas, no Bedrock agent, a Cedar forbid, and who, when and why in the tags and the report.
  */
-export class GovernedAgent extends Construct implements IGrantee {
+export class GovernedAgent extends Construct implements IGatewayCaller {
   public readonly name: string;
   public readonly environment: IGovernedEnvironment;
+  /** The agent's runtime identity (its pods'): the only caller of its routes. */
   public readonly identity: WorkloadIdentity;
+  /** What the gateway function acts with for the agent (its models and tools). */
+  public readonly integrationIdentity?: WorkloadIdentity;
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly tags: Record<string, string>;
@@ -56,22 +62,19 @@ export class GovernedAgent extends Construct implements IGrantee {
   public readonly tools: readonly ResolvedToolGrant[];
   /** Cedar policies generated from the grants (also in the policy store). */
   public readonly cedarPolicies: readonly CedarPolicy[];
-  public readonly policyStore: AgentPolicyStore;
   public readonly logs: LogSink;
-  /** Every tool decision: who, which tool and action, who approved, which policy decided. */
-  public readonly decisionLog: LogSink;
-  public readonly toolRoutes: readonly ToolRoute[] = [];
-  public readonly modelRoutes: readonly GatewayRoute[] = [];
-  public readonly authorizer?: ToolAuthorizer;
-  /** Signing key of step-up approvals: approval tooling gets read with {@link grantApprovalSigning}. */
-  public readonly approvalKey?: RotatingSecret;
-  public readonly stage?: GatewayStage;
-  public readonly gatewayKey?: RotatingSecret;
+  /** The agent's API key for its calls through the gateway, on its quota tier's usage plan. */
+  public readonly gatewayKey: RotatingSecret;
+  public readonly routeEntry: GatewayRouteEntry;
   public readonly kubernetesWorkload: KubernetesWorkload;
   public readonly bedrockAgent?: BedrockagentAgent;
+  public readonly quotaTier: string;
+  /** True when the revocation is in force (not scheduled for later). */
+  public readonly isRevoked: boolean;
 
   constructor(scope: Construct, id: string, props: GovernedAgentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (!props || typeof props !== 'object') problems.throwIfAny();
@@ -82,20 +85,21 @@ export class GovernedAgent extends Construct implements IGrantee {
     checkAgentRuntime(problems, validEnv, props.runtime, bedrockModels, props.name);
     const tools = checkToolGrants(problems, 'tools', props.tools);
     if (props.tools === undefined) problems.add('tools', props.tools, 'a list of tool grants', 'list the tools the agent may call; [] for none');
-    for (const t of tools) {
-      if (t.target.kind === 'governed-service' && validEnv && !validEnv.kubernetes) {
-        problems.add(`tools (${t.name}).target`, t.target, 'a governed-service tool only in an environment with a Kubernetes runtime', 'call the service over http, or deploy to an environment with Kubernetes');
+    if (validEnv) checkAgentTools(problems, validEnv, tools);
+    for (const m of Array.isArray(props.models) ? props.models : []) {
+      if (m && isGovernedService(m) && m.isRevoked) {
+        problems.add('models', m.name, 'services that are not revoked', `remove ${m.name} from the agent's models: it was revoked (${m.node.path})`);
       }
     }
     const namespace = props.runtime?.kubernetes?.namespace ?? props.name;
     if (validEnv && problems.count === 0) claimAgentIdentity(problems, this, props, namespace);
     if (validEnv && problems.count === 0) {
-      // The agent's helper roles are `<env>-<name>-models-gw` and `<env>-<name>-bedrock`: claimed
+      // The agent's derived identities are `<prefix><name>-gw` and `<prefix><name>-bedrock`: claimed
       // too, so no other workload's role can collide with them at apply.
-      const derived = [...(bedrockModels.length > 0 ? ['models-gw'] : []), ...(props.runtime.bedrockAgent ? ['bedrock'] : [])];
+      const derived = [INTEGRATION_SUFFIX, ...(props.runtime.bedrockAgent ? [BEDROCK_AGENT_SUFFIX] : [])];
       for (const suffix of derived) {
-        const earlier = claimWorkloadName(this, { environment: validEnv.name, workload: `${props.name}-${suffix}`, team: props.owner.team, kind: 'a helper identity of GovernedAgent', path: this.node.path });
-        if (earlier) problems.add('name', props.name, `a name whose helper identity "${props.name}-${suffix}" is free in environment ${validEnv.name} (already used by ${earlier.kind} at '${earlier.path}', team ${earlier.team})`, 'rename one of the two workloads');
+        const earlier = claimWorkloadName(this, { environment: validEnv.name, workload: `${props.name}${suffix}`, team: props.owner.team, kind: 'a derived identity of GovernedAgent', path: this.node.path });
+        if (earlier) problems.add('name', props.name, `a name whose derived identity "${props.name}${suffix}" is free in environment ${validEnv.name} (already used by ${earlier.kind} at '${earlier.path}', team ${earlier.team})`, 'rename one of the two workloads');
       }
     }
     problems.throwIfAny();
@@ -104,7 +108,9 @@ export class GovernedAgent extends Construct implements IGrantee {
     this.name = props.name;
     this.environment = env;
     this.tools = tools;
-    this.facts = workloadFacts(env.name, props);
+    this.quotaTier = props.quotaTier ?? DEFAULT_QUOTA_TIER;
+    this.isRevoked = revokedNow(props.revoked, today(this));
+    this.facts = workloadFacts(env.name, props, 'agent');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const rt = env.kubernetes!;
@@ -118,108 +124,59 @@ export class GovernedAgent extends Construct implements IGrantee {
     });
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      imagePlanCheck(this.node.path, 'runtime.kubernetes.image', props.runtime.kubernetes.image, env),
+    ]);
 
     this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
-    this.decisionLog = new LogSink(this, 'decision-log', { name: `/governed/${env.name}/${props.name}/tool-decisions`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
     this.identity.addToPolicy(AGENT_CONCERNS.logs, [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE, ...LOGS_DESCRIBE], Resource: `${this.logs.arn}:log-stream:*` }]);
 
-    // /agents/<agent> with /tools and /models below it: the agent's corner of the gateway.
-    const restApiId = env.gateway.restApiId;
-    const agentResource = new ApiGatewayResource(this, 'gateway-agent', { restApiId, parentId: env.gateway.agentsResourceId, pathPart: props.name });
-
-    this.modelRoutes = this.modelRoutesFor(props, agentResource.id);
-
-    // The store is environment-wide: it carries the platform's accountability, not this agent's.
-    this.policyStore = AgentPolicyStore.of(
-      this,
-      env.name,
-      governanceTags({ environment: env.name, workload: PLATFORM_WORKLOAD, accountability: env.accountability, dataClassification: 'internal', reviewBy: props.owner.reviewBy }),
-    );
-    const toolRoutes: ToolRoute[] = [];
+    // Route grants on the agent's own role: its model routes (POST) and its tools (per method).
+    const execArn = env.gateway.executionArn;
+    const viaEndpoint = { StringEquals: { 'aws:SourceVpce': env.vpcEndpoints.executeApi } };
+    if (bedrockModels.length > 0) {
+      this.identity.addToPolicy(AGENT_CONCERNS.modelAccess, [
+        { Sid: 'InvokeGrantedModelRoutes', Effect: 'Allow', Action: [...EXECUTE_API_INVOKE], Resource: bedrockModels.flatMap((m) => executeApiArns(execArn, ['POST'], routePaths.agentModel(props.name, m))), Condition: viaEndpoint },
+      ]);
+    }
     if (tools.length > 0) {
-      const toolsResource = new ApiGatewayResource(this, 'gateway-tools', { restApiId, parentId: agentResource.id, pathPart: 'tools' });
-      this.approvalKey = new RotatingSecret(this, 'approval-key', {
-        environment: env,
-        workload: props.name,
-        name: 'approval-signing-key',
-        description: `Signs step-up approvals of ${props.name}'s tool calls in ${env.name}; never readable by the agent`,
-        strategy: 'generated-token',
-        tags,
-      });
-      this.authorizer = new ToolAuthorizer(this, 'tool-authorizer', {
-        environment: env,
-        agent: props.name,
-        agentRoleArn: this.identity.roleArn,
-        policyStore: this.policyStore,
-        tools,
-        approvalKey: this.approvalKey,
-        decisionLog: this.decisionLog,
-        revokedAt: props.revoked?.at,
-        tags,
-      });
-      const lambdaTools = tools.filter((t) => t.target.kind === 'lambda');
-      let lambdaRoleArn: string | undefined;
-      if (lambdaTools.length > 0) {
-        lambdaRoleArn = new ServiceRole(this, 'tool-lambda-integration', {
-          name: `${env.name}-${props.name}-tool-lambda`,
-          path: platformRolePath(env.name),
-          service: 'apigateway.amazonaws.com',
-          accountId: env.accountId,
-          sourceArn: `${env.gateway.executionArn}/*`,
-          statements: [
-            {
-              Sid: 'InvokeToolFunctions',
-              Effect: 'Allow',
-              Action: [...LAMBDA_INVOKE],
-              Resource: lambdaTools.map((t) => (t.target as { functionArn: string }).functionArn),
-            },
-          ],
-          tags,
-        }).roleArn;
-      }
-      for (const tool of tools) {
-        toolRoutes.push(
-          new ToolRoute(this, `tool-${tool.name}`, {
-            environment: env,
-            toolsResourceId: toolsResource.id,
-            toolsPath: `agents/${props.name}/tools`,
-            tool,
-            authorizerId: this.authorizer.authorizerId,
-            lambdaIntegrationRoleArn: lambdaRoleArn,
-          }),
-        );
-      }
+      this.identity.addToPolicy(AGENT_CONCERNS.toolAccess, [
+        // Which tool, action, time, tenant and approval is Cedar's decision, per call.
+        { Sid: 'CallOwnToolRoutes', Effect: 'Allow', Action: [...EXECUTE_API_INVOKE], Resource: executeApiArns(execArn, HTTP_GRANT_METHODS, routePaths.agentTools(props.name)), Condition: viaEndpoint },
+      ]);
     }
-    this.toolRoutes = toolRoutes;
 
-    const routes = [...this.modelRoutes, ...toolRoutes];
-    if (routes.length > 0) {
-      // GatewayStage only reads the routes' method, integration and path.
-      this.stage = new GatewayStage(this, 'stage', { environment: env, workload: props.name, routes: routes as GatewayRoute[], quotas: props.quotas ?? DEFAULT_QUOTAS, tags });
-      this.gatewayKey = new RotatingSecret(this, 'gateway-key', {
+    // What the gateway function acts with: model and tool permissions in separate documents; each
+    // call's session policy narrows to the one model or tool (functions/gateway).
+    if (bedrockModels.length > 0 || tools.length > 0) {
+      const integration = new WorkloadIdentity(this, 'integration-identity', {
         environment: env,
-        workload: props.name,
-        name: 'gateway-api-key',
-        description: `Gateway API key of agent ${props.name} in ${env.name}: metered by its usage plan`,
-        strategy: 'api-gateway-key',
-        usagePlanId: this.stage.usagePlan.id,
+        name: `${props.name}${INTEGRATION_SUFFIX}`,
         tags,
+        revocation: props.revoked,
+        runtime: { kind: 'gateway-integration', functionRoleArn: env.gateway.functionRoleArn },
       });
-      this.gatewayKey.grantRead(this.concern(AGENT_CONCERNS.gatewayKey));
-      const stage = this.stage;
-      const modelRouteArns = this.modelRoutes.map((r) => stage.routeArn(r));
-      if (modelRouteArns.length > 0) {
-        this.identity.addToPolicy(AGENT_CONCERNS.modelAccess, [
-          {
-            Sid: 'InvokeGrantedModelRoutes',
-            Effect: 'Allow',
-            Action: [...EXECUTE_API_INVOKE],
-            Resource: modelRouteArns,
-            Condition: { StringEquals: { 'aws:SourceVpce': env.vpcEndpoints.executeApi } },
-          },
-        ]);
+      this.integrationIdentity = integration;
+      if (bedrockModels.length > 0) {
+        integration.addToPolicy(AGENT_CONCERNS.modelAccess, bedrockModelAccessStatements(env, 'InvokeGrantedModelsWithGuardrail', bedrockModels.map((m) => bedrockModelArn(env.region, m)), env.guardrail));
       }
+      const toolStatements = toolAccessStatements(env, tools);
+      if (toolStatements.length > 0) integration.addToPolicy(AGENT_CONCERNS.toolAccess, toolStatements);
     }
+
+    this.gatewayKey = new RotatingSecret(this, 'gateway-key', {
+      environment: env,
+      workload: props.name,
+      name: 'gateway-api-key',
+      description: `Gateway API key of agent ${props.name} in ${env.name}: its own calls, metered by quota tier ${this.quotaTier}`,
+      strategy: 'api-gateway-key',
+      quotaTier: this.quotaTier,
+      revoked: this.isRevoked ? props.revoked : undefined,
+      tags,
+    });
+    this.gatewayKey.grantRead(this.concern(AGENT_CONCERNS.gatewayKey));
 
     // Governed services grant themselves; their statements land in the model-access document.
     const modelGrants: ModelGrant[] = [];
@@ -232,38 +189,73 @@ export class GovernedAgent extends Construct implements IGrantee {
       }
     }
 
-    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked });
-    this.policyStore.addPolicies(this, this.cedarPolicies);
+    this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
+      prefix: agentParameterPrefix(env.name),
+      name: props.name,
+      entry: {
+        agent: props.name,
+        models: Object.fromEntries(bedrockModels.map((m) => [modelPathId(m), { modelId: m, modelArn: bedrockModelArn(env.region, m) }])),
+        guardrail: env.guardrail,
+        tools: Object.fromEntries(
+          tools.map((t) => [
+            t.name,
+            {
+              target: t.target.kind === 'http' ? { kind: 'http', url: t.target.url } : { kind: 'lambda', functionArn: (t.target as { functionArn: string }).functionArn },
+              credential: t.credential ? { secretArn: t.credential.secretArn, header: t.credential.header, kmsKeyArn: t.credential.kmsKeyArn ?? env.kmsKeyArn } : null,
+            },
+          ]),
+        ),
+        tenants: servedTenants(props.tenants, env) ?? [],
+        revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null,
+      },
+      tags,
+    });
+    if (!env.allowedModelsKnown) {
+      // The allow-list lives in another stack: Terraform checks it at plan, before anything changes.
+      this.routeEntry.parameter.addOverride(
+        'lifecycle.precondition',
+        bedrockModels.map((modelId) => ({
+          condition: Fn.contains(env.allowedModels as string[], modelId),
+          error_message: `${this.node.path}: model ${modelId} is not on ${env.name}'s allowedModels; use an allowed model or ask the platform team to add it.`,
+        })),
+      );
+    }
+
+    for (const m of bedrockModels) recordModelUse(this, m);
+    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked, tenants: servedTenants(props.tenants, env) });
+    addAgentPolicies(this, env.agentPolicyStore.policyStoreId, this.cedarPolicies);
 
     this.kubernetesWorkload = new KubernetesWorkload(this, 'kubernetes', {
       name: props.name,
       namespace,
       runtime: rt,
       image: props.runtime.kubernetes.image,
-      replicas: props.revoked ? 0 : (props.runtime.kubernetes.replicas ?? 1),
+      replicas: this.isRevoked ? 0 : (props.runtime.kubernetes.replicas ?? 1),
       resources: props.runtime.kubernetes.resources,
       port: 8080,
-      endpointCidr: env.network.vpcCidr,
+      endpointIps: env.network.endpointIps,
       roleArn: this.identity.roleArn,
+      revoked: this.isRevoked,
       ...kubernetesMetadata(this.facts),
       tags,
       serve: false,
       env: {
         AWS_REGION: env.region,
+        GOVERNED_ENVIRONMENT: env.name,
+        GOVERNED_AGENT: props.name,
         GOVERNED_LOG_GROUP: `/governed/${env.name}/${props.name}`,
-        ...(this.stage ? { GOVERNED_GATEWAY_URL: this.stage.invokeUrl } : {}),
-        ...(this.gatewayKey ? { GOVERNED_GATEWAY_KEY_SECRET_ARN: this.gatewayKey.secretArn } : {}),
-        GOVERNED_IDENTITY_AUDIENCE: audienceOf(env.name),
+        GOVERNED_GATEWAY_URL: env.gateway.invokeUrl,
+        GOVERNED_GATEWAY_KEY_SECRET_ARN: this.gatewayKey.secretArn,
       },
     });
 
-    if (props.runtime.bedrockAgent) this.bedrockAgent = this.bedrockAgentFor(props, tags);
+    if (props.runtime.bedrockAgent && !this.isRevoked) this.bedrockAgent = this.bedrockAgentFor(props, tags);
+    this.outputs();
   }
 
-  /** Lets approval tooling sign step-up approvals for this agent's tools (read of the signing key). */
-  grantApprovalSigning(grantee: IGrantee): void {
-    if (!this.approvalKey) throw new Error(`${this.node.path}: agent ${this.name} has no tools, so nothing to approve`);
-    this.approvalKey.grantRead(grantee);
+  /** The agent's own API key (always present); returns its secret's ARN. */
+  ensureGatewayKey(): string {
+    return this.gatewayKey.secretArn;
   }
 
   addToPolicy(concern: string, statements: readonly PolicyStatement[]): void {
@@ -275,68 +267,31 @@ export class GovernedAgent extends Construct implements IGrantee {
     return { roleArn: this.identity.roleArn, roleName: this.identity.roleName, addToPolicy: (_c, statements) => this.identity.addToPolicy(name, statements) };
   }
 
-  /**
-   * One POST route per Bedrock model under /agents/<agent>/models, called with the agent's own
-   * signature. The gateway calls Bedrock with a separate integration identity that may invoke the
-   * named models only, with the environment guardrail attached.
-   */
-  private modelRoutesFor(props: GovernedAgentProps, agentResourceId: string): GatewayRoute[] {
-    const env = props.environment;
-    const modelIds = props.models.filter((m) => !isGovernedService(m)).map((m) => (m as { bedrockModelId: string }).bedrockModelId);
-    if (modelIds.length === 0) return [];
-    const gatewayIdentity = new WorkloadIdentity(this, 'model-gateway-identity', {
-      environment: env,
-      name: `${props.name}-models-gw`,
-      tags: this.tags,
-      revocation: props.revoked,
-      runtime: { kind: 'aws-service', service: 'apigateway.amazonaws.com', sourceArn: `${env.gateway.executionArn}/*` },
-    });
-    const guardrail = env.guardrail;
-    gatewayIdentity.addToPolicy(AGENT_CONCERNS.modelAccess, bedrockModelAccessStatements(env, 'InvokeGrantedModelsWithGuardrail', modelIds.map((id) => bedrockModelArn(env.region, id)), guardrail));
-    const modelsResource = new ApiGatewayResource(this, 'gateway-models', { restApiId: env.gateway.restApiId, parentId: agentResourceId, pathPart: 'models' });
-    return modelIds.map((modelId) => {
-      const pathPart = modelId.replace(/[^A-Za-z0-9._-]/g, '-');
-      const route = new GatewayRoute(this, `model-${pathPart}`, {
-        environment: env,
-        parentResourceId: modelsResource.id,
-        parentPath: `agents/${props.name}/models`,
-        pathParts: [pathPart, 'invoke'],
-        httpMethod: 'POST',
-        integration: {
-          kind: 'aws',
-          uri: `arn:aws:apigateway:${env.region}:bedrock-runtime:path/model/${modelId}/invoke`,
-          credentialsRoleArn: gatewayIdentity.roleArn,
-          headers: { 'X-Amzn-Bedrock-GuardrailIdentifier': guardrail.id, 'X-Amzn-Bedrock-GuardrailVersion': guardrail.version },
-        },
-      });
-      if (!env.allowedModelsKnown) {
-        // The allow-list lives in another stack: Terraform checks it at plan, before anything changes.
-        route.integration.addOverride('lifecycle.precondition', [
-          {
-            condition: Fn.contains(env.allowedModels as string[], modelId),
-            error_message: `${this.node.path}: model ${modelId} is not on ${env.name}'s allowedModels; use an allowed model or ask the platform team to add it.`,
-          },
-        ]);
-      }
-      return route;
-    });
+  private outputs(): void {
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, `${id}-output`, { value, description }).overrideLogicalId(`${this.name}-${id}`);
+    // A URL read from the contract parameter, whose value the provider marks sensitive: it is no secret,
+    // and Terraform refuses a root output of a sensitive value.
+    out('gateway-url', Fn.nonsensitive(`${this.environment.gateway.invokeUrl}/agents/${this.name}`), `Base of ${this.name}'s model and tool routes`);
+    out('role-arn', this.roleArn, `${this.name}'s own identity (its pods')`);
+    if (this.integrationIdentity) out('integration-role-arn', this.integrationIdentity.roleArn, `What the gateway function acts with for ${this.name}`);
+    out('gateway-key-secret-arn', this.gatewayKey.secretArn, `Secret holding ${this.name}'s gateway API key`);
   }
 
   /**
-   * The Bedrock agent runtime: its own service identity (Bedrock assumes it, for this account's
-   * agents only), which may invoke the agent's granted foundation model with the environment
-   * guardrail, and the environment's key for the agent's data.
+   * The Bedrock agent runtime: its own service identity (Bedrock assumes it for this account's
+   * agents: an agent's id, and so its exact ARN, exists only after the agent is created with the
+   * role), which may invoke the agent's granted foundation model with the environment guardrail,
+   * and the environment's key for the agent's data.
    */
   private bedrockAgentFor(props: GovernedAgentProps, tags: Record<string, string>): BedrockagentAgent {
     const env = props.environment;
     const b = props.runtime.bedrockAgent!;
-    const agentName = `${env.name}-${props.name}`;
     const identity = new WorkloadIdentity(this, 'bedrock-agent-identity', {
       environment: env,
-      name: `${props.name}-bedrock`,
+      name: `${props.name}${BEDROCK_AGENT_SUFFIX}`,
       tags,
       revocation: props.revoked,
-      runtime: { kind: 'aws-service', service: 'bedrock.amazonaws.com', sourceArn: `arn:aws:bedrock:${env.region}:${env.accountId}:agent/*` },
+      runtime: { kind: 'aws-service', service: 'bedrock.amazonaws.com', sourceArns: [`arn:aws:bedrock:${env.region}:${env.accountId}:agent/*`] },
     });
     identity.addToPolicy(AGENT_CONCERNS.modelAccess, [
       { Sid: 'InvokeAgentFoundationModel', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: bedrockModelArn(env.region, b.foundationModel) },
@@ -350,7 +305,7 @@ export class GovernedAgent extends Construct implements IGrantee {
       },
     ]);
     return new BedrockagentAgent(this, 'bedrock-agent', {
-      agentName,
+      agentName: `${env.name}-${props.name}`,
       agentResourceRoleArn: identity.roleArn,
       foundationModel: b.foundationModel,
       instruction: b.instruction,
@@ -361,4 +316,23 @@ export class GovernedAgent extends Construct implements IGrantee {
       tags,
     });
   }
+}
+
+/** What the integration identity needs for the agent's tools: read each credential, invoke each function. */
+function toolAccessStatements(env: IGovernedEnvironment, tools: readonly ResolvedToolGrant[]): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  const credentials = tools.filter((t) => t.credential);
+  if (credentials.length > 0) {
+    statements.push({ Sid: 'ReadToolCredentials', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [...new Set(credentials.map((t) => t.credential!.secretArn))] });
+    statements.push({
+      Sid: 'DecryptToolCredentials',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [...new Set(credentials.map((t) => t.credential!.kmsKeyArn ?? env.kmsKeyArn))],
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${env.region}.amazonaws.com` } },
+    });
+  }
+  const functions = tools.filter((t) => t.target.kind === 'lambda').map((t) => (t.target as { functionArn: string }).functionArn);
+  if (functions.length > 0) statements.push({ Sid: 'InvokeToolFunctions', Effect: 'Allow', Action: [...LAMBDA_INVOKE], Resource: [...new Set(functions)] });
+  return statements;
 }

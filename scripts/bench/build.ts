@@ -10,7 +10,8 @@ import { transformFileSync } from '@swc/core';
  */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUILD_DIR = path.join(REPO_ROOT, '.bench', 'build');
-const SOURCES = ['constructs', 'stacks', 'examples', 'functions', 'scripts/bench', 'main.ts'];
+// test/fixtures/contracts: the bench fleet reads dev's pinned contract (scripts/bench/children/workload-fleet.ts).
+const SOURCES = ['constructs', 'stacks', 'examples', 'functions', 'scripts/bench', 'cli', 'main.ts', 'package.json', 'test/fixtures/contracts'];
 
 function walk(entry: string, visit: (file: string) => void): void {
   const stat = fs.statSync(entry);

@@ -5,6 +5,9 @@ import { GovernedInferenceService } from '../../constructs/workloads/governed-in
 import { environment, envProps, MODELS, only, resources, serviceProps, statements, synth, testStack, type TfJson } from '../support';
 import { agent, agentProps, agentTools, AGENT_OWNER, RUNBOOK_FUNCTION, TICKETING_SECRET } from './agent.support';
 
+/** A second environment of the same app: it shares the account's settings and the first's endpoints. */
+const SECOND_ENV = { accountSettings: 'owned-elsewhere' as const, network: { ...envProps().network, interfaceEndpoints: { executeApiEndpointId: 'vpce-0123456789abcdef0', endpointIps: ['10.0.1.10', '10.0.2.10'] } } };
+
 const REVOKED = { by: 'secops@example.com', at: '2026-11-21T09:30:00Z', reason: 'INC-4711: prompt injection wrote to tickets' };
 
 function synthAgent(overrides: Parameters<typeof agentProps>[1] = {}): TfJson {
@@ -21,6 +24,7 @@ function roleStatements(json: TfJson, roleName: string): Array<{ policy: string;
 }
 
 const AGENT_ROLE = 'agent_identity_role';
+const INTEGRATION_ROLE = 'agent_integration-identity_role';
 const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
 
 describe('GovernedAgent: identity', () => {
@@ -30,12 +34,12 @@ describe('GovernedAgent: identity', () => {
   });
 
   it('has its own role under the environment path, trusted by EKS Pod Identity for its namespace and service account only', () => {
-    const role = only(json, 'aws_iam_role', 'agent_identity');
-    expect([role.name, role.path, JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals['aws:RequestTag/kubernetes-service-account']]).toEqual(['dev-triage', '/governed/dev/', 'triage']);
+    const role = only(json, 'aws_iam_role', 'agent_identity_role');
+    expect([role.name, role.path, JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals['aws:RequestTag/kubernetes-service-account']]).toEqual(['dev-euw1-triage', '/governed/dev/', 'triage']);
   });
 
   it('carries the governance tags of its owner', () => {
-    expect(only(json, 'aws_iam_role', 'agent_identity').tags).toMatchObject({ [TAG_KEYS.owner]: 'sre', [TAG_KEYS.workload]: 'triage', [TAG_KEYS.revoker]: 'secops@example.com' });
+    expect(only(json, 'aws_iam_role', 'agent_identity_role').tags).toMatchObject({ [TAG_KEYS.owner]: 'sre', [TAG_KEYS.workload]: 'triage', [TAG_KEYS.revoker]: 'secops@example.com' });
   });
 
   it('runs as a hardened Kubernetes deployment that serves nothing', () => {
@@ -43,14 +47,21 @@ describe('GovernedAgent: identity', () => {
     expect([container.security_context.read_only_root_filesystem, container.security_context.allow_privilege_escalation, resources(json, 'kubernetes_service_v1').length]).toEqual([true, false, 0]);
   });
 
-  it('may send traffic only to the gateway, the VPC endpoints and DNS', () => {
+  it('issue 11 break 2: may send traffic only to the interface endpoints, DNS and the Pod Identity agent, never to the in-cluster gateway', () => {
     const egress = resources(json, 'kubernetes_network_policy_v1').find(([n]) => n.includes('allow-egress'))![1].spec.egress;
-    expect(egress.map((e: any) => Object.keys(e.to[0]))).toEqual([['namespace_selector', 'pod_selector'], ['ip_block'], ['namespace_selector', 'pod_selector']]);
+    expect(egress.map((e: any) => [Object.keys(e.to[0]), e.ports.map((p: any) => p.port)])).toEqual([
+      [['ip_block'], ['443']],
+      [['namespace_selector', 'pod_selector'], ['53', '53']],
+      [['ip_block'], ['80']],
+    ]);
   });
 
-  it('writes its tool decisions to an encrypted, retained log group of its own', () => {
-    const log = resources(json, 'aws_cloudwatch_log_group').find(([n]) => n.includes('decision-log'))![1];
-    expect([log.name, log.retention_in_days, log.kms_key_id]).toEqual(['/governed/dev/triage/tool-decisions', 90, expect.stringMatching(/aws_kms_key/)]);
+  it('adds no API Gateway resource: its routes are the platform\'s, its entry is data', () => {
+    const product = testStack(undefined, 'product');
+    agent(product, GovernedEnvironment.fromContract(product, 'env', 'dev', { kubernetes: envProps().kubernetes }));
+    const productJson = synth(product);
+    expect(Object.keys(productJson.resource).filter((t) => t.startsWith('aws_api_gateway') || t === 'aws_lambda_function')).toEqual([]);
+    expect(only(productJson, 'aws_ssm_parameter', 'agent_route-entry').name).toBe('/governance/dev/agents/triage');
   });
 });
 
@@ -65,70 +76,60 @@ describe('GovernedAgent: model access and tool access are separate grants', () =
     expect(resourcesNamed.filter((r) => r === TICKETING_SECRET || /secret:tools\//.test(r))).toEqual([]);
   });
 
-  it('the agent role cannot read the approval signing key (it cannot approve itself)', () => {
-    const resourcesNamed = roleStatements(json, AGENT_ROLE).flatMap(({ statement }) => asList(statement.Resource));
-    expect(resourcesNamed.filter((r) => /approval-key/.test(r))).toEqual([]);
+  it('the agent role holds no Bedrock, Secrets Manager (but its own key) or Lambda permission', () => {
+    const actions = roleStatements(json, AGENT_ROLE).filter(({ statement }) => statement.Effect === 'Allow').flatMap(({ statement }) => asList(statement.Action));
+    expect(actions.filter((a) => /^(bedrock|lambda):/.test(a))).toEqual([]);
   });
 
-  it('only the authorizer role reads the tool credentials', () => {
-    const read = roleStatements(json, 'agent_tool-authorizer_role').find(({ statement }) => statement.Sid === 'ReadToolCredentials')!;
-    expect(read.statement.Resource).toEqual([TICKETING_SECRET]);
-  });
-
-  it('the approval key resource policy denies every reader but the authorizer and the rotation function', () => {
-    const policy = resources(json, 'aws_secretsmanager_secret_policy').find(([n]) => n.includes('approval-key'))![1].policy;
-    expect(statements(policy)[0].Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/role\/governed-platform\/dev\/dev-triage-tool-authz$/), expect.stringMatching(/dev-secret-rotation$/)]);
-  });
-
-  it('approval tooling granted signing reads the approval key and is admitted by its resource policy', () => {
-    const stack = testStack();
-    const env = environment(stack);
-    const triage = agent(stack, env);
-    const approvals = new GovernedInferenceService(stack, 'approvals', serviceProps(env, { name: 'approvals' }));
-    triage.grantApprovalSigning(approvals);
-    const json2 = synth(stack);
-    const policy = resources(json2, 'aws_secretsmanager_secret_policy').find(([n]) => n.includes('agent_approval-key'))![1].policy;
-    expect(statements(policy)[0].Condition.ArnNotEquals['aws:PrincipalArn']).toContainEqual(expect.stringMatching(/aws_iam_role\.approvals_identity_role.*\.arn/));
-  });
-
-  it('fails when approval signing is granted on an agent without tools', () => {
-    const stack = testStack();
-    const env = environment(stack);
-    const noTools = agent(stack, env, { tools: [] });
-    expect(() => noTools.grantApprovalSigning(noTools)).toThrow(/test\/agent: agent triage has no tools, so nothing to approve/);
-  });
-
-  it('model access is its own policy and names only the agent model routes', () => {
+  it('model access is its own policy and names only the agent model routes, POST on the one stage', () => {
     const model = roleStatements(json, AGENT_ROLE).filter(({ policy }) => policy === 'model-access');
-    expect(model.flatMap(({ statement }) => asList(statement.Resource))).toEqual([expect.stringMatching(/\/triage\/POST\/agents\/triage\/models\/anthropic\.claude-3-haiku-20240307-v1-0\/invoke$/)]);
+    expect(model.flatMap(({ statement }) => asList(statement.Resource))).toEqual([expect.stringMatching(/execution_arn\}\/v1\/POST\/agents\/triage\/models\/anthropic\.claude-3-haiku-20240307-v1-0\/invoke$/)]);
   });
 
-  it('no statement of the agent role names a tool route', () => {
-    const resourcesNamed = roleStatements(json, AGENT_ROLE).flatMap(({ statement }) => asList(statement.Resource));
-    expect(resourcesNamed.filter((r) => /\/tools\//.test(r))).toEqual([]);
+  it('issue 11 break 1 (kind): tool access is its own policy, one ARN per method on the agent\'s own tool path', () => {
+    const tool = roleStatements(json, AGENT_ROLE).filter(({ policy }) => policy === 'tool-access');
+    expect(tool.flatMap(({ statement }) => asList(statement.Resource)).map((r) => r.replace(/^.*execution_arn\}/, ''))).toEqual(
+      ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => `/v1/${m}/agents/triage/tools/*`),
+    );
   });
 
-  it('the agent role never holds bedrock:InvokeModel; the model gateway identity does, with the guardrail', () => {
-    const agentActions = roleStatements(json, AGENT_ROLE).flatMap(({ statement }) => asList(statement.Action));
-    const gateway = roleStatements(json, 'agent_model-gateway-identity_role').find(({ statement }) => asList(statement.Action).includes('bedrock:InvokeModel'))!;
-    expect([agentActions.filter((a) => a.startsWith('bedrock:')), gateway.statement.Condition.StringEquals['bedrock:GuardrailIdentifier']]).toEqual([[], expect.stringMatching(/guardrail/)]);
+  it('the integration identity holds model access and tool access in separate documents', () => {
+    const byPolicy = (policy: string) => roleStatements(json, INTEGRATION_ROLE).filter((p) => p.policy === policy).map(({ statement }) => statement.Sid);
+    expect([byPolicy('model-access'), byPolicy('tool-access')]).toEqual([
+      ['InvokeGrantedModelsWithGuardrail', 'ApplyGuardrail', 'UseEnvironmentKeyThroughBedrock'],
+      ['ReadToolCredentials', 'DecryptToolCredentials', 'InvokeToolFunctions'],
+    ]);
   });
 
-  it('the model gateway identity may decrypt the guardrail with the environment key through Bedrock only', () => {
-    const kms = roleStatements(json, 'agent_model-gateway-identity_role').find(({ statement }) => statement.Sid === 'UseEnvironmentKeyThroughBedrock')!;
-    expect(kms.statement.Condition.StringEquals['kms:ViaService']).toBe('bedrock.eu-west-1.amazonaws.com');
+  it('the integration identity reads each tool credential and invokes each tool function, nothing else', () => {
+    const tool = Object.fromEntries(roleStatements(json, INTEGRATION_ROLE).filter(({ policy }) => policy === 'tool-access').map(({ statement }) => [statement.Sid, [statement.Action, statement.Resource]]));
+    expect(tool).toEqual({
+      ReadToolCredentials: [['secretsmanager:GetSecretValue'], [TICKETING_SECRET]],
+      DecryptToolCredentials: [['kms:Decrypt'], [expect.stringMatching(/aws_kms_key\.env_key/)]],
+      InvokeToolFunctions: [['lambda:InvokeFunction'], [RUNBOOK_FUNCTION]],
+    });
+  });
+
+  it('the model is invoked with the guardrail, by the integration identity only', () => {
+    const invoke = roleStatements(json, INTEGRATION_ROLE).find(({ statement }) => statement.Sid === 'InvokeGrantedModelsWithGuardrail')!;
+    expect(invoke.statement.Condition.StringEquals['bedrock:GuardrailIdentifier']).toMatch(/guardrail/);
+  });
+
+  it('issue 12 item 6: the integration identity is trusted by the gateway function alone, with a source identity', () => {
+    const trust = JSON.parse(only(json, 'aws_iam_role', 'agent_integration-identity_role').assume_role_policy).Statement;
+    expect(trust).toEqual([{ Sid: 'GatewayFunction', Effect: 'Allow', Principal: { AWS: expect.stringMatching(/role\/governed-platform\/dev\/dev-euw1-platform-gateway$/) }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Condition: { Null: { 'sts:SourceIdentity': 'false' } } }]);
   });
 
   it('a tool grant never grants a model: an agent with tools only has no model access and no model policy', () => {
-    const only_tools = synthAgent({ models: [] });
-    const policies = resources(only_tools, 'aws_verifiedpermissions_policy').map(([, p]) => p.definition[0].static[0].statement);
-    expect([roleStatements(only_tools, AGENT_ROLE).filter(({ policy }) => policy === 'model-access'), policies.filter((s) => s.includes('invokeModel'))]).toEqual([[], []]);
+    const onlyTools = synthAgent({ models: [] });
+    const policies = resources(onlyTools, 'aws_verifiedpermissions_policy').map(([, p]) => p.definition[0].static[0].statement);
+    expect([roleStatements(onlyTools, AGENT_ROLE).filter(({ policy }) => policy === 'model-access'), roleStatements(onlyTools, INTEGRATION_ROLE).filter(({ policy }) => policy === 'model-access'), policies.filter((s) => s.includes('invokeModel'))]).toEqual([[], [], []]);
   });
 
-  it('a model grant never grants a tool: an agent with a model only has no tool route, no authorizer and no tool policy', () => {
+  it('a model grant never grants a tool: an agent with a model only has no tool route grant and no tool policy', () => {
     const onlyModel = synthAgent({ tools: [] });
     const policies = resources(onlyModel, 'aws_verifiedpermissions_policy').map(([, p]) => p.definition[0].static[0].statement);
-    expect([resources(onlyModel, 'aws_api_gateway_authorizer').length, policies.filter((s) => s.includes('Governance::Tool')).length, policies.length]).toEqual([0, 0, 1]);
+    expect([roleStatements(onlyModel, AGENT_ROLE).filter(({ policy }) => policy === 'tool-access').length, roleStatements(onlyModel, INTEGRATION_ROLE).filter(({ policy }) => policy === 'tool-access').length, policies.filter((s) => s.includes('Governance::Tool')).length, policies.length]).toEqual([0, 0, 0, 1]);
   });
 
   it('a governed inference service is granted into the model-access policy, not a policy of its own', () => {
@@ -137,73 +138,32 @@ describe('GovernedAgent: model access and tool access are separate grants', () =
     const chat = new GovernedInferenceService(stack, 'chat', serviceProps(env));
     agent(stack, env, { models: [chat] });
     const json2 = synth(stack);
-    const policiesWithChat = roleStatements(json2, AGENT_ROLE).filter(({ statement }) => JSON.stringify(statement).includes('/chat/POST/workloads/chat/invoke'));
+    const policiesWithChat = roleStatements(json2, AGENT_ROLE).filter(({ statement }) => JSON.stringify(statement).includes('/v1/POST/workloads/chat/invoke'));
     expect(policiesWithChat.map(({ policy }) => policy)).toEqual(['model-access']);
   });
 });
 
-describe('GovernedAgent: tool routes', () => {
+describe('GovernedAgent: route entry and key', () => {
   let json: TfJson;
   beforeAll(() => {
     json = synthAgent();
   });
 
-  it('every tool route is decided by the agent authorizer and needs the agent API key', () => {
-    const methods = resources(json, 'aws_api_gateway_method').filter(([n]) => n.startsWith('agent_tool-'));
-    expect(methods.map(([, m]) => [m.authorization, m.authorizer_id, m.api_key_required])).toEqual(
-      Array(3).fill(['CUSTOM', expect.stringMatching(/aws_api_gateway_authorizer\.agent_tool-authorizer/), true]),
-    );
+  it('the route entry tells the gateway function the agent\'s models, guardrail and tools, never a credential value', () => {
+    const value = only(json, 'aws_ssm_parameter', 'agent_route-entry').value;
+    expect(value).toMatch(/"agent" = "triage", "models" = \{"anthropic\.claude-3-haiku-20240307-v1-0" = \{"modelId" = "anthropic\.claude-3-haiku-20240307-v1:0"/);
+    expect(value).toMatch(/"ticketing-write" = \{"target" = \{"kind" = "http", "url" = "https:\/\/tickets\.example\.com\/api"\}, "credential" = \{"secretArn" = "arn:aws:secretsmanager:[^"]*", "header" = "Authorization"/);
+    expect(value).toMatch(/"runbook-search" = \{"target" = \{"kind" = "lambda", "functionArn" = "arn:aws:lambda:eu-west-1:123456789012:function:runbook-search"\}, "credential" = null\}/);
   });
 
-  it('one route per tool under /agents/triage/tools/<tool>/{proxy+}', () => {
-    const parts = resources(json, 'aws_api_gateway_resource').filter(([n]) => /agent_tool-.*_tool_/.test(n)).map(([, r]) => r.path_part);
-    expect(parts.sort()).toEqual(['runbook-search', 'ticketing-read', 'ticketing-write']);
+  it('the agent has its own gateway API key, readable by its role only, on its quota tier', () => {
+    const secret = only(json, 'aws_secretsmanager_secret', 'agent_gateway-key');
+    const [deny] = statements(only(json, 'aws_secretsmanager_secret_policy', 'agent_gateway-key').policy);
+    expect([secret.tags['governance:quota-tier'], deny.Condition.ArnNotEquals['aws:PrincipalArn'][0]]).toEqual(['standard', expect.stringMatching(/aws_iam_role\.agent_identity_role/)]);
   });
 
-  it('the http integration injects the tool credential from the authorizer and strips the identity headers', () => {
-    const integration = resources(json, 'aws_api_gateway_integration').find(([n]) => n.includes('tool-ticketing-write'))![1];
-    expect(integration.request_parameters).toEqual({
-      'integration.request.path.proxy': 'method.request.path.proxy',
-      'integration.request.header.Authorization': 'context.authorizer.toolCredential',
-      'integration.request.header.x-governance-identity': "'removed-by-gateway'",
-      'integration.request.header.x-governance-approval': "'removed-by-gateway'",
-    });
-  });
-
-  it('the lambda tool is invoked by an integration role that may invoke that function only', () => {
-    const role = roleStatements(json, 'agent_tool-lambda-integration_role');
-    expect(role.map(({ statement }) => [statement.Action, statement.Resource])).toEqual([[['lambda:InvokeFunction'], [RUNBOOK_FUNCTION]]]);
-  });
-
-  it('a governed-service tool goes through the VPC link to the in-cluster gateway, by workload name', () => {
-    const summarizer = { name: 'ticket-summarizer', target: { kind: 'governed-service' as const, service: { name: 'ticket-summarizer' } }, actions: ['write' as const], sensitivity: 'low' as const, credential: { secretArn: TICKETING_SECRET, rotationDays: 30 } };
-    const integration = resources(synthAgent({ tools: [summarizer] }), 'aws_api_gateway_integration').find(([n]) => n.includes('tool-ticket-summarizer'))![1];
-    expect([integration.connection_type, integration.connection_id, integration.uri]).toEqual(['VPC_LINK', expect.stringMatching(/vl4test/), 'http://gw.internal.example.com/ticket-summarizer/{proxy}']);
-  });
-
-  it('the authorizer never caches a decision and reads the caller identity header', () => {
-    const authorizer = only(json, 'aws_api_gateway_authorizer');
-    expect([authorizer.type, authorizer.authorizer_result_ttl_in_seconds, authorizer.identity_source]).toEqual(['REQUEST', 0, 'method.request.header.x-governance-identity']);
-  });
-
-  it('the authorizer knows the policy store, the agent role and which tools carry credentials', () => {
-    const vars = only(json, 'aws_lambda_function', 'tool-authorizer').environment.variables;
-    expect(vars).toMatchObject({
-      POLICY_STORE_ID: expect.stringMatching(/aws_verifiedpermissions_policy_store\..*policy_store_id/),
-      AGENT_ROLE_ARN: expect.stringMatching(/aws_iam_role\.agent_identity_role.*\.arn/),
-      AUDIENCE: 'dev/agents',
-      TOOL_CREDENTIALS: JSON.stringify({ 'ticketing-read': TICKETING_SECRET, 'ticketing-write': TICKETING_SECRET }),
-    });
-  });
-
-  it('the authorizer function may ask the policy store and nothing else of Verified Permissions', () => {
-    const ask = roleStatements(json, 'agent_tool-authorizer_role').find(({ statement }) => statement.Sid === 'AskAgentPolicyStore')!;
-    expect([ask.statement.Action, ask.statement.Resource]).toEqual([['verifiedpermissions:IsAuthorized'], expect.stringMatching(/aws_verifiedpermissions_policy_store\..*\.arn/)]);
-  });
-
-  it('the gateway resource policy lets tool routes through the environment endpoint to their authorizer', () => {
-    const tool = statements(only(json, 'aws_api_gateway_rest_api_policy').policy).find((s) => s.Sid === 'AgentToolRoutesThroughEnvironmentEndpoint');
-    expect([tool.Resource, tool.Condition.StringEquals['aws:SourceVpce']]).toEqual([expect.stringMatching(/\/\*\/\*\/agents\/\*\/tools\/\*$/), expect.stringMatching(/execute-api/)]);
+  it('issue 10 item 7: its handles are Terraform outputs', () => {
+    expect(Object.keys((json as any).output).filter((o) => o.startsWith('triage-')).sort()).toEqual(['triage-gateway-key-secret-arn', 'triage-gateway-url', 'triage-integration-role-arn', 'triage-role-arn']);
   });
 });
 
@@ -213,31 +173,31 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
     json = synthAgent();
   });
 
-  it('the policy store validates strictly against the generated schema', () => {
+  it('the environment\'s policy store validates strictly against the generated schema', () => {
     expect([only(json, 'aws_verifiedpermissions_policy_store').validation_settings, JSON.parse(only(json, 'aws_verifiedpermissions_schema').definition.value)]).toEqual([[{ mode: 'STRICT' }], cedarSchema()]);
   });
 
-  it('one policy per tool action and model, each after the schema', () => {
+  it('one policy per tool action and model, in the environment\'s store', () => {
     const policies = resources(json, 'aws_verifiedpermissions_policy');
-    const afterSchema = [expect.stringMatching(/aws_verifiedpermissions_schema/)];
-    expect(policies.map(([n, p]) => [n.replace(/_[0-9A-F]{8}$/, ''), p.depends_on]).sort()).toEqual([
-      ['agent_cedar-model-triage-0', afterSchema],
-      ['agent_cedar-tool-triage-runbook-search-read', afterSchema],
-      ['agent_cedar-tool-triage-ticketing-read-read', afterSchema],
-      ['agent_cedar-tool-triage-ticketing-write-write', afterSchema],
+    expect(policies.map(([n, p]) => [n.replace(/_[0-9A-F]{8}$/, ''), p.policy_store_id]).sort()).toEqual([
+      ['agent_cedar-model-triage-0', expect.stringMatching(/aws_verifiedpermissions_policy_store\.env_agent-policy-store_.*\.policy_store_id/)],
+      ['agent_cedar-tenants-triage', expect.anything()],
+      ['agent_cedar-tool-triage-runbook-search-read', expect.anything()],
+      ['agent_cedar-tool-triage-ticketing-read-read', expect.anything()],
+      ['agent_cedar-tool-triage-ticketing-write-write', expect.anything()],
     ]);
   });
 
   it('the write policy needs the window and a named approver', () => {
     const write = resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes('ticketing-write'))![1].definition[0].static[0].statement;
-    expect(write).toMatch(/context\.hourUtc >= 7 && context\.hourUtc < 19[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
+    expect(write).toMatch(/context\.minuteOfDay >= 420 && context\.minuteOfDay < 1140[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
   });
 
-  it('the policy store carries the platform accountability, not an agent owner', () => {
-    expect(only(json, 'aws_verifiedpermissions_policy_store').tags).toMatchObject({ [TAG_KEYS.owner]: 'ai-platform', [TAG_KEYS.workload]: 'platform' });
+  it('the policy store is the platform\'s and carries the platform accountability', () => {
+    expect(only(json, 'aws_verifiedpermissions_policy_store', 'env_').tags).toMatchObject({ [TAG_KEYS.owner]: 'ai-platform', [TAG_KEYS.workload]: 'platform' });
   });
 
-  it('two agents of one environment share one policy store', () => {
+  it('two agents of one environment share the environment\'s one policy store', () => {
     const stack = testStack();
     const env = environment(stack);
     agent(stack, env);
@@ -246,27 +206,38 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
   });
 });
 
-describe('GovernedAgent: revocation is one switch', () => {
+describe('GovernedAgent: revocation is one switch (issue 12 items 1 and 2)', () => {
   let json: TfJson;
   beforeAll(() => {
-    json = synthAgent({ revoked: REVOKED });
+    json = synthAgent({ revoked: REVOKED, runtime: { kubernetes: agentProps(undefined as never).runtime.kubernetes, bedrockAgent: { foundationModel: MODELS[0], instruction: 'Triage incidents: read tickets and runbooks, propose next steps.' } } });
   });
 
-  it('denies everything on the agent role, sessions issued before the revocation included', () => {
-    const revocation = roleStatements(json, AGENT_ROLE).filter(({ policy }) => policy === 'revocation').map(({ statement }) => statement);
-    expect(revocation).toEqual([
-      { Sid: 'RevokedDenyAll', Effect: 'Deny', Action: '*', Resource: '*' },
-      { Sid: 'RevokedDenyEarlierSessions', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': REVOKED.at } } },
-    ]);
+  it('denies everything on every role of the agent, sessions issued before the revocation included', () => {
+    for (const role of [AGENT_ROLE, INTEGRATION_ROLE]) {
+      const revocation = roleStatements(json, role).filter(({ policy }) => policy === 'revocation').map(({ statement }) => statement);
+      expect([role, revocation]).toEqual([role, [
+        { Sid: 'RevokedDenyAll', Effect: 'Deny', Action: '*', Resource: '*' },
+        { Sid: 'RevokedDenyEarlierSessions', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': REVOKED.at } } },
+      ]]);
+    }
   });
 
-  it('denies everything on the model gateway identity too', () => {
-    const revocation = roleStatements(json, 'agent_model-gateway-identity_role').filter(({ policy }) => policy === 'revocation');
-    expect(revocation.map(({ statement }) => statement.Sid)).toEqual(['RevokedDenyAll', 'RevokedDenyEarlierSessions']);
+  it('scales the agent to zero and removes its Pod Identity association', () => {
+    expect([only(json, 'kubernetes_deployment_v1').spec.replicas, json.resource.aws_eks_pod_identity_association]).toEqual(['0', undefined]);
   });
 
-  it('scales the agent to zero', () => {
-    expect(only(json, 'kubernetes_deployment_v1').spec.replicas).toBe('0');
+  it('removes the prepared Bedrock agent', () => {
+    expect([json.resource.aws_bedrockagent_agent, resources(json, 'aws_iam_role').filter(([n]) => n.includes('bedrock-agent'))]).toEqual([undefined, []]);
+  });
+
+  it('disables its gateway key at apply and stops rotating it', () => {
+    const invocation = only(json, 'aws_lambda_invocation', 'agent_gateway-key');
+    expect([JSON.parse(invocation.input).action, invocation.function_name, invocation.triggers.revokedAt]).toEqual(['revoke', expect.stringMatching(/aws_lambda_function\.env_rotation_function/), REVOKED.at]);
+    expect(resources(json, 'aws_secretsmanager_secret_rotation').filter(([n]) => n.startsWith('agent_'))).toEqual([]);
+  });
+
+  it('marks its route entry revoked: the gateway function refuses it before anything is asked', () => {
+    expect(only(json, 'aws_ssm_parameter', 'agent_route-entry').value).toContain(`"revoked" = {"by" = "${REVOKED.by}", "at" = "${REVOKED.at}"`);
   });
 
   it('adds a Cedar forbid on every action of the agent', () => {
@@ -274,16 +245,19 @@ describe('GovernedAgent: revocation is one switch', () => {
     expect(forbid).toEqual({ description: `dev/triage revoked by ${REVOKED.by} at ${REVOKED.at}: ${REVOKED.reason}`, statement: 'forbid (\n  principal == Governance::Agent::"dev/triage",\n  action,\n  resource\n);' });
   });
 
-  it('makes the authorizer deny every tool call outright', () => {
-    expect(only(json, 'aws_lambda_function', 'tool-authorizer').environment.variables.REVOKED_AT).toBe(REVOKED.at);
-  });
-
   it('records who revoked, when and why in the tags', () => {
-    expect(only(json, 'aws_iam_role', 'agent_identity').tags).toMatchObject({
+    expect(only(json, 'aws_iam_role', 'agent_identity_role').tags).toMatchObject({
       [TAG_KEYS.revokedBy]: REVOKED.by,
       [TAG_KEYS.revokedAt]: REVOKED.at,
       [TAG_KEYS.revokedReason]: 'INC-4711: prompt injection wrote to tickets',
     });
+  });
+
+  it('a scheduled revocation denies from its time on, and leaves the rest to the first apply after it', () => {
+    const scheduled = synthAgent({ revoked: { ...REVOKED, at: '2026-12-24T00:00:00Z', scheduled: true } });
+    const revocation = roleStatements(scheduled, AGENT_ROLE).filter(({ policy }) => policy === 'revocation').map(({ statement }) => statement);
+    expect(revocation).toEqual([{ Sid: 'RevokedDenyAllFromScheduledTime', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateGreaterThanEquals: { 'aws:CurrentTime': '2026-12-24T00:00:00Z' } } }]);
+    expect(only(scheduled, 'kubernetes_deployment_v1').spec.replicas).toBe('1');
   });
 });
 
@@ -303,10 +277,11 @@ describe('GovernedAgent: Bedrock agent runtime', () => {
     expect([b.guardrail_configuration[0].guardrail_identifier, b.customer_encryption_key_arn]).toEqual([expect.stringMatching(/aws_bedrock_guardrail\..*guardrail_id/), expect.stringMatching(/aws_kms_key\..*\.arn/)]);
   });
 
-  it('runs with an identity Bedrock assumes for this account only, which may invoke the granted model only', () => {
+  it('runs with an identity Bedrock assumes for this account\'s agents only, which may invoke the granted model only', () => {
     const role = only(json, 'aws_iam_role', 'bedrock-agent-identity');
     const invoke = roleStatements(json, 'agent_bedrock-agent-identity_role').find(({ statement }) => statement.Sid === 'InvokeAgentFoundationModel')!;
-    expect([JSON.parse(role.assume_role_policy).Statement[0].Principal.Service, invoke.statement.Resource]).toEqual(['bedrock.amazonaws.com', `arn:aws:bedrock:eu-west-1::foundation-model/${MODELS[0]}`]);
+    const [trust] = JSON.parse(role.assume_role_policy).Statement;
+    expect([trust.Principal.Service, trust.Condition.ArnLike['aws:SourceArn'], invoke.statement.Resource]).toEqual(['bedrock.amazonaws.com', expect.stringMatching(/^arn:aws:bedrock:eu-west-1:\$\{.*\}:agent\/\*$/), `arn:aws:bedrock:eu-west-1::foundation-model/${MODELS[0]}`]);
   });
 });
 
@@ -369,21 +344,21 @@ describe('GovernedAgent: bad input', () => {
   it('fails when the same agent name is used by two owners', () => {
     const stack = testStack();
     agent(stack, environment(stack));
-    const prod = new GovernedEnvironment(stack, 'env-prod', envProps({ name: 'prod', kubernetes: { ...envProps().kubernetes!, clusterName: 'ai-prod' } }));
+    const prod = new GovernedEnvironment(stack, 'env-prod', envProps({ name: 'prod', tier: 'production', ...SECOND_ENV, accountId: '210987654321', accountSettings: 'owned-here', kubernetes: { ...envProps().kubernetes!, clusterName: 'ai-prod' } }));
     expect(() => agent(stack, prod, { owner: { ...AGENT_OWNER, team: 'platform-sre' } }, 'other-team')).toThrow(/owner\.team: got "platform-sre"; allowed: team sre, which owns agent triage at 'test\/agent' \(dev\)/);
   });
 
   it('fails when one pod identity would serve the agent in two environments', () => {
     const stack = testStack();
     agent(stack, environment(stack));
-    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging' }));
+    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging', ...SECOND_ENV }));
     expect(() => agent(stack, staging, {}, 'staging-agent')).toThrow(/runtime\.kubernetes\.namespace: got "triage"; allowed: a namespace not already bound to agent triage on cluster ai-workloads/);
   });
 
   it('accepts the same agent in two environments on one cluster with a namespace each', () => {
     const stack = testStack();
     agent(stack, environment(stack));
-    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging' }));
+    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging', ...SECOND_ENV }));
     const kubernetes = { ...agentProps(undefined as never).runtime.kubernetes, namespace: 'triage-staging' };
     expect(() => agent(stack, staging, { runtime: { kubernetes } }, 'staging-agent')).not.toThrow();
   });
@@ -391,9 +366,67 @@ describe('GovernedAgent: bad input', () => {
   it('fails when a governed service of another environment is granted', () => {
     const stack = testStack();
     const dev = environment(stack);
-    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging' }));
+    const staging = new GovernedEnvironment(stack, 'env-staging', envProps({ name: 'staging', ...SECOND_ENV }));
     const chat = new GovernedInferenceService(stack, 'chat', serviceProps(staging));
     expect(() => agent(stack, dev, { models: [chat] })).toThrow(/models\[0\]: got "chat in staging"; allowed: a governed service of environment dev/);
+  });
+
+  it('issue 11 break 8: fails when a tool URL carries a user name and password, and does not echo them', () => {
+    const tool = { ...agentTools()[0], target: { kind: 'http' as const, url: 'https://bot:s3cr3t@tickets.example.com/api' } };
+    expect(build({ tools: [tool] })).toThrow(/tools\[0\] \(ticketing-read\)\.target\.url: got "https:\/\/REDACTED:REDACTED@tickets\.example\.com\/api"; allowed: a URL without user name or password/);
+    expect(build({ tools: [tool] })).not.toThrow(/s3cr3t/);
+  });
+
+  it('issue 11 break 8: fails when a tool URL is loopback with a key in the query', () => {
+    const tool = { ...agentTools()[0], target: { kind: 'http' as const, url: 'https://localhost:8443/admin?api_key=abc123' } };
+    expect(build({ tools: [tool] })).toThrow(/a URL without credential-like query parameters \(found api_key\)[\s\S]*a public host name \(not loopback/);
+    expect(build({ tools: [tool] })).not.toThrow(/abc123/);
+  });
+
+  it('issue 11 break 8: fails when a tool URL is the instance metadata address', () => {
+    const tool = { ...agentTools()[0], target: { kind: 'http' as const, url: 'https://169.254.169.254/latest/meta-data' } };
+    expect(build({ tools: [tool] })).toThrow(/target\.url: got "https:\/\/169\.254\.169\.254\/latest\/meta-data"; allowed: a public host name/);
+  });
+
+  it('fails when a tool URL is not https', () => {
+    expect(build({ tools: [{ ...agentTools()[0], target: { kind: 'http', url: 'http://tickets.example.com/api' } }] })).toThrow(/target\.url: got "http:\/\/tickets\.example\.com\/api"; allowed: an https URL/);
+  });
+
+  it('issue 11 break 8: fails when a Lambda tool lives in a region the environment does not allow', () => {
+    const tool = { ...agentTools()[2], target: { kind: 'lambda' as const, functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:runbook-search' } };
+    expect(build({ tools: [tool] })).toThrow(/tools \(runbook-search\)\.target\.functionArn: got "arn:aws:lambda:us-east-1:123456789012:function:runbook-search"; allowed: a function in one of dev's allowed regions \["eu-west-1"\]/);
+  });
+
+  it('fails when a Lambda tool or a tool credential is not one the platform allows', () => {
+    const fn = { ...agentTools()[2], target: { kind: 'lambda' as const, functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:delete-everything' } };
+    const cred = { ...agentTools()[0], credential: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-root-AbCdEf', rotationDays: 30 } };
+    expect(build({ tools: [fn] })).toThrow(/allowed: a function on dev's allowedToolTargets\.functions \["arn:aws:lambda:eu-west-1:123456789012:function:runbook-\*"\]; fix: ask the platform team \(sam\.ortiz@example\.com\)/);
+    expect(build({ tools: [cred] })).toThrow(/credential\.secretArn: got "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod\/db-root-AbCdEf"; allowed: a secret on dev's allowedToolTargets\.credentialSecrets/);
+  });
+
+  it('issue 11 item 4: fails when an approver is not registered with the environment (no key of their own to sign with)', () => {
+    const tool = { ...agentTools()[1], approval: { approvers: ['someone-else@example.com'] } };
+    expect(build({ tools: [tool] })).toThrow(/approval\.approvers\[0\]: got "someone-else@example\.com"; allowed: an approver registered with dev \(incident-commander@example\.com, sre-lead@example\.com\)/);
+  });
+
+  it('fails when a tool targets a governed service (the gateway decides tools outside the VPC)', () => {
+    const tool = { name: 'summarize', target: { kind: 'governed-service' as const, service: { name: 'summarizer' } }, actions: ['write' as const], sensitivity: 'low' as const, credential: { secretArn: TICKETING_SECRET, rotationDays: 30 } };
+    expect(build({ tools: [tool] })).toThrow(/tools \(summarize\)\.target: got .*; allowed: an http or lambda tool; fix: call the service as a model instead \(models: \[summarizer\]\)/);
+  });
+
+  it('issue 12 item 2: fails when a revoked service is given as a model', () => {
+    const stack = testStack();
+    const env = environment(stack);
+    const chat = new GovernedInferenceService(stack, 'chat', serviceProps(env, { revoked: REVOKED }));
+    expect(() => agent(stack, env, { models: [chat] })).toThrow(/models: got "chat"; allowed: services that are not revoked; fix: remove chat from the agent's models: it was revoked \(test\/chat\)/);
+  });
+
+  it('issue 12 item 2: fails when someone other than a named revoker revokes', () => {
+    expect(build({ revoked: { ...REVOKED, by: 'mallory@example.com' } })).toThrow(/revoked\.by: got "mallory@example\.com"; allowed: a named revoker of this workload or its environment \(secops@example\.com\)/);
+  });
+
+  it('issue 12 item 2: fails when a revocation is dated in the future without being scheduled', () => {
+    expect(build({ revoked: { ...REVOKED, at: '2031-01-01T00:00:00Z' } })).toThrow(/revoked\.at: got "2031-01-01T00:00:00Z"; allowed: a time not after today \(2026-11-22\), or a scheduled revocation; fix: .*add revoked\.scheduled: true/);
   });
 
   it('reports every problem at once', () => {

@@ -5,6 +5,7 @@ import { asArray, DIGEST, environment, MODELS, only, resources, serviceProps, st
 
 const K8S_IMAGE = `ghcr.io/example/llm@${DIGEST}`;
 const SM_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/scorer@${DIGEST}`;
+const REVOKED = { by: 'secops@example.com', at: '2026-11-20T09:00:00Z', reason: 'INC-4411: token leaked in build logs' };
 
 let json: TfJson;
 let contractJson: TfJson;
@@ -19,10 +20,14 @@ beforeAll(() => {
   const llm = new GovernedInferenceService(stack, 'llm', serviceProps(env, {
     name: 'llm',
     model: { kubernetes: { image: K8S_IMAGE, replicas: 3, resources: { cpu: '2', memory: '8Gi' } } },
-    quotas: { ratePerSecond: 5, burst: 10, monthlyRequests: 5000 },
+  }));
+  const summarizer = new GovernedInferenceService(stack, 'summarizer', serviceProps(env, {
+    name: 'summarizer',
+    model: { kubernetes: { image: K8S_IMAGE, resources: { cpu: '1', memory: '1Gi' } } },
   }));
   chat.grantInvoke(llm);
-  services = { chat, scorer, llm };
+  llm.grantInvoke(summarizer);
+  services = { chat, scorer, llm, summarizer };
   json = synth(stack);
 
   const productStack = testStack(undefined, 'product');
@@ -32,28 +37,44 @@ beforeAll(() => {
 
   const revokedStack = testStack(undefined, 'revoked');
   const env2 = environment(revokedStack);
-  new GovernedInferenceService(revokedStack, 'llm', serviceProps(env2, {
+  const revokedLlm = new GovernedInferenceService(revokedStack, 'llm', serviceProps(env2, {
     name: 'llm',
     model: { kubernetes: { image: K8S_IMAGE, resources: { cpu: '1', memory: '1Gi' } } },
-    revoked: { by: 'secops@example.com', at: '2026-11-20T09:00:00Z', reason: 'INC-4411: token leaked in build logs' },
+    revoked: REVOKED,
   }));
+  new GovernedInferenceService(revokedStack, 'scorer', serviceProps(env2, { name: 'scorer', model: { sageMaker: { image: SM_IMAGE, instanceType: 'ml.m5.large' } }, revoked: REVOKED }));
+  // A caller that was granted the service before it was revoked.
+  const caller = new GovernedInferenceService(revokedStack, 'caller', serviceProps(env2, { name: 'caller', model: { kubernetes: { image: K8S_IMAGE, resources: { cpu: '1', memory: '1Gi' } } } }));
+  revokedLlm.grantInvoke(caller);
   revokedJson = synth(revokedStack);
 });
 
-const role = (name: string) => only(json, 'aws_iam_role', `${name}_identity`);
-const workloadPolicies = () => resources(json, 'aws_iam_role_policy').filter(([n]) => /^(chat|scorer|llm)_/.test(n));
+const role = (construct: string, identity = 'identity') => only(json, 'aws_iam_role', `${construct}_${identity}_role`);
+const workloadPolicies = () => resources(json, 'aws_iam_role_policy').filter(([n]) => /^(chat|scorer|llm|summarizer)_/.test(n));
+const workloadRoles = () => resources(json, 'aws_iam_role').filter(([n]) => /^(chat|scorer|llm|summarizer)_/.test(n));
 
 describe('identity', () => {
-  test('each workload has its own role named <env>-<workload> under the governed path', () => {
-    expect(['chat', 'scorer', 'llm'].map((n) => [role(n).name, role(n).path])).toEqual([
-      ['dev-chat', '/governed/dev/'], ['dev-scorer', '/governed/dev/'], ['dev-llm', '/governed/dev/'],
+  test('each workload has its own role, named <env>-<region code>-<workload>, under the governed path', () => {
+    expect([role('scorer'), role('llm')].map((r) => [r.name, r.path])).toEqual([
+      ['dev-euw1-scorer', '/governed/dev/'],
+      ['dev-euw1-llm', '/governed/dev/'],
     ]);
   });
-  test('sessions last at most one hour', () => {
-    for (const n of ['chat', 'scorer', 'llm']) expect(role(n).max_session_duration).toBe(3600);
+  test('a Bedrock-backed service runs no code: its one identity is its integration identity, under the integration path', () => {
+    expect([role('chat').name, role('chat').path]).toEqual(['dev-euw1-chat-gw', '/governed/dev/integration/']);
+    expect(services.chat.integrationIdentity).toBeUndefined();
   });
-  test('every workload role carries the environment permission boundary', () => {
-    for (const n of ['chat', 'scorer', 'llm']) expect(role(n).permissions_boundary).toMatch(/aws_iam_policy\..*boundary.*\.arn/);
+  test('a SageMaker-backed service has an execution identity and an integration identity', () => {
+    expect([role('scorer', 'integration-identity').name, role('scorer', 'integration-identity').path]).toEqual(['dev-euw1-scorer-gw', '/governed/dev/integration/']);
+  });
+  test('sessions last at most one hour', () => {
+    for (const [, r] of workloadRoles()) expect(r.max_session_duration).toBe(3600);
+  });
+  test('issue 12 item 5: every role of a workload carries a permission boundary (workload or integration)', () => {
+    for (const [name, r] of workloadRoles()) {
+      const expected = r.path === '/governed/dev/integration/' ? /aws_iam_policy\.env_integration-boundary/ : /aws_iam_policy\.env_boundary/;
+      expect([name, r.permissions_boundary]).toEqual([name, expect.stringMatching(expected)]);
+    }
   });
   test('a Kubernetes workload is trusted through EKS Pod Identity for its namespace and service account only', () => {
     const [trust] = statements(role('llm').assume_role_policy);
@@ -61,16 +82,25 @@ describe('identity', () => {
     expect(trust.Condition.StringEquals).toMatchObject({ 'aws:RequestTag/kubernetes-namespace': 'llm', 'aws:RequestTag/kubernetes-service-account': 'llm' });
     expect(trust.Condition.ArnEquals['aws:SourceArn']).toMatch(/:cluster\/ai-workloads$/);
   });
-  test('a SageMaker workload is trusted by SageMaker with source account and ARN conditions', () => {
+  test('issue 12 item 6: the SageMaker execution role trusts its own endpoint and its content-named models, not the whole account', () => {
     const [trust] = statements(role('scorer').assume_role_policy);
     expect(trust.Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
-    expect(Object.keys(trust.Condition)).toEqual(['StringEquals', 'ArnLike']);
-    expect(trust.Condition.StringEquals['aws:SourceAccount']).toMatch(/caller_identity/);
+    expect(trust.Condition.ArnLike['aws:SourceArn']).toEqual([
+      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{.*\}:endpoint\/dev-scorer$/),
+      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{.*\}:model\/dev-scorer-\*$/),
+    ]);
   });
-  test('a Bedrock workload is the gateway integration identity, trusted by API Gateway for this gateway only', () => {
-    const [trust] = statements(role('chat').assume_role_policy);
-    expect(trust.Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
-    expect(trust.Condition.ArnLike['aws:SourceArn']).toMatch(/aws_api_gateway_rest_api\..*execution_arn\}\/\*$/);
+  test('issue 12 item 6: an integration identity is trusted by the gateway function role alone, and only with a source identity', () => {
+    for (const r of [role('chat'), role('scorer', 'integration-identity')]) {
+      const [trust] = statements(r.assume_role_policy);
+      expect(trust).toEqual({
+        Sid: 'GatewayFunction',
+        Effect: 'Allow',
+        Principal: { AWS: expect.stringMatching(/:role\/governed-platform\/dev\/dev-euw1-platform-gateway$/) },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Condition: { Null: { 'sts:SourceIdentity': 'false' } },
+      });
+    }
   });
   test('no workload policy allows a wildcard action', () => {
     for (const [, p] of workloadPolicies()) for (const s of statements(p.policy).filter((x) => x.Effect === 'Allow')) for (const a of asArray(s.Action)) expect(a).not.toMatch(/^\*$|:\*$/);
@@ -88,23 +118,45 @@ describe('identity', () => {
   });
 });
 
-describe('model access', () => {
-  test('a Bedrock workload may invoke only its named model, and only with the guardrail attached', () => {
+describe('model access through the gateway', () => {
+  test('a Bedrock service adds no API Gateway resource: its route is a route entry the gateway function reads', () => {
+    expect(Object.keys(contractJson.resource).filter((t) => t.startsWith('aws_api_gateway'))).toEqual([]);
+    const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
+    expect(entry.name).toBe('/governance/dev/routes/chat');
+    expect(entry.value).toMatch(/^\$\{jsonencode\(\{"schema" = 1, "workload" = "chat", "kind" = "bedrock", "modelId" = "anthropic\.claude-3-haiku-20240307-v1:0"/);
+    expect(entry.value).toMatch(/"guardrail" = \{"arn" = .*"version" = .*\}, "tenants" = \[\], "callers" = \[\], "revoked" = null/);
+  });
+  test('callee consent: the route entry names the roles the service granted; the gateway function refuses any other', () => {
+    const entry = only(json, 'aws_ssm_parameter', 'chat_route-entry').value;
+    expect(entry).toMatch(/"callers" = \[aws_iam_role\.llm_identity_role_[0-9A-F]+\.name\]/);
+  });
+  test('the Bedrock integration identity may invoke only its named model, and only with the guardrail attached', () => {
     const s = statements(only(json, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy);
     expect(s[0].Resource).toBe(`arn:aws:bedrock:eu-west-1::foundation-model/${MODELS[0]}`);
     expect(s[0].Condition.StringEquals['bedrock:GuardrailIdentifier']).toMatch(/guardrail_arn\}:\$\{aws_bedrock_guardrail_version/);
   });
-  test('the Bedrock route sends the guardrail with every call', () => {
-    const integration = only(json, 'aws_api_gateway_integration', 'chat_route');
-    expect(Object.keys(integration.request_parameters)).toEqual(['integration.request.header.X-Amzn-Bedrock-GuardrailIdentifier', 'integration.request.header.X-Amzn-Bedrock-GuardrailVersion']);
+  test('the SageMaker integration identity may invoke only that endpoint', () => {
+    const s = statements(only(json, 'aws_iam_role_policy', 'scorer_integration-identity_policy-model-access').policy);
+    expect(s).toEqual([expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], Resource: expect.stringMatching(/:endpoint\/dev-scorer$/) })]);
   });
-  test('the SageMaker route is signed by a gateway identity that may invoke only that endpoint', () => {
-    const s = statements(only(json, 'aws_iam_role_policy', 'scorer_gateway-identity').policy);
-    expect(s).toEqual([expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], Resource: expect.stringMatching(/aws_sagemaker_endpoint\./) })]);
+  test('issue 16 item 4 (updates take effect): a new guardrail version changes the route entry and the integration grant in the same plan, with no stage to redeploy', () => {
+    const at = (version: string) => {
+      const stack = testStack();
+      const env = environment(stack);
+      new GovernedInferenceService(stack, 'chat', serviceProps(env, { guardrail: { arn: 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123', id: 'abc123', version } }));
+      const out = synth(stack);
+      return { entry: only(out, 'aws_ssm_parameter', 'chat_route-entry').value, grant: only(out, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy, gateway: JSON.stringify(Object.fromEntries(Object.entries(out.resource).filter(([t]) => t.startsWith('aws_api_gateway')))) };
+    };
+    const [v1, v2] = [at('1'), at('2')];
+    expect(v1.entry).toContain('"version" = "1"');
+    expect(v2.entry).toContain('"version" = "2"');
+    expect(JSON.parse(v2.grant).Statement[0].Condition.StringEquals['bedrock:GuardrailIdentifier']).toBe('arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123:2');
+    // The gateway serves routes, not versions: nothing of it changes, so no deployment can keep serving version 1.
+    expect(v2.gateway).toBe(v1.gateway);
   });
-  test('against a contract environment, the allow-list is a Terraform precondition on the route', () => {
-    const integration = only(contractJson, 'aws_api_gateway_integration', 'chat_route');
-    expect(integration.lifecycle.precondition[0].condition).toMatch(/contains\(.*allowedModels.*anthropic\.claude-3-haiku/);
+  test('against a contract environment, the allow-list is a Terraform precondition on the route entry', () => {
+    const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
+    expect(entry.lifecycle.precondition[0].condition).toMatch(/contains\(.*allowedModels.*anthropic\.claude-3-haiku/);
   });
 });
 
@@ -123,11 +175,27 @@ describe('SageMaker endpoint', () => {
   test('the endpoint configuration is encrypted with the environment key', () => {
     expect(only(json, 'aws_sagemaker_endpoint_configuration').kms_key_arn).toMatch(/aws_kms_key\./);
   });
+  test('issue 16 item 5: the model and the configuration are named from their content and replaced before they are destroyed', () => {
+    const model = only(json, 'aws_sagemaker_model');
+    const config = only(json, 'aws_sagemaker_endpoint_configuration');
+    expect(model.name).toMatch(/^dev-scorer-\$\{substr\(sha1\(jsonencode\(\{.*"image" = "123456789012\.dkr\.ecr/);
+    expect(config.name).toMatch(/^dev-scorer-\$\{substr\(sha1\(jsonencode\(\{"model" = aws_sagemaker_model\..*"instanceType" = "ml\.m5\.large"/);
+    expect([model.lifecycle, config.lifecycle]).toEqual([{ create_before_destroy: true }, { create_before_destroy: true }]);
+    expect(only(json, 'aws_sagemaker_endpoint')).toMatchObject({ name: 'dev-scorer', endpoint_config_name: expect.stringMatching(/aws_sagemaker_endpoint_configuration\..*\.name/) });
+  });
+  test('issue 11 item 9 (kind): the model security group allows HTTPS to the interface endpoints, not the VPC', () => {
+    const [egress] = only(json, 'aws_security_group', 'scorer_endpoint').egress;
+    expect(egress.cidr_blocks).toMatch(/^\$\{formatlist\("%s\/32", \[data\.aws_network_interface\./);
+  });
 });
 
 describe('secrets', () => {
+  const workloadSecrets = () => resources(json, 'aws_secretsmanager_secret').filter(([n]) => /^(chat|scorer|llm|summarizer)_/.test(n));
   test('every secret is encrypted with the environment key', () => {
-    for (const [, s] of resources(json, 'aws_secretsmanager_secret').filter(([n]) => /^(chat|scorer|llm)_/.test(n))) expect(s.kms_key_id).toMatch(/aws_kms_key\..*\.arn/);
+    for (const [, s] of workloadSecrets()) expect(s.kms_key_id).toMatch(/aws_kms_key\..*\.arn/);
+  });
+  test('issue 16 item 3: secrets are named by prefix, so a re-created secret never meets a deleted one\'s reserved name', () => {
+    expect(workloadSecrets().map(([, s]) => [s.name, s.name_prefix])).toEqual(expect.arrayContaining([[undefined, 'governed/dev/llm/service-token-'], [undefined, 'governed/dev/llm/gateway-api-key-']]));
   });
   test('every secret rotates within the environment period through the rotation function', () => {
     const rotations = resources(json, 'aws_secretsmanager_secret_rotation');
@@ -141,100 +209,127 @@ describe('secrets', () => {
   test('a secret resource policy denies reading to everyone but its granted workloads and the rotation function', () => {
     const [deny] = statements(only(json, 'aws_secretsmanager_secret_policy', 'llm_service-token').policy);
     expect(deny).toMatchObject({ Effect: 'Deny', Action: ['secretsmanager:GetSecretValue'] });
-    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/aws_iam_role\.llm_identity.*\.arn/), expect.stringMatching(/role\/governed-platform\/dev\/dev-secret-rotation$/)]);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/aws_iam_role\.llm_identity.*\.arn/), expect.stringMatching(/aws_iam_role\.env_rotation_role.*\.arn/)]);
   });
-  test("the gateway key is readable by the services granted invoke, not by the service's own role", () => {
-    const [deny] = statements(only(json, 'aws_secretsmanager_secret_policy', 'chat_gateway-key').policy);
-    const readers = deny.Condition.ArnNotEquals['aws:PrincipalArn'];
-    expect(readers[0]).toMatch(/aws_iam_role\.llm_identity/);
-    expect(readers.join()).not.toMatch(/aws_iam_role\.chat_identity/);
+  test('issue 12 item 3: only the rotation function writes a secret value or moves its stages', () => {
+    const deny = statements(only(json, 'aws_secretsmanager_secret_policy', 'llm_service-token').policy).find((s) => s.Sid === 'DenyValueWritesExceptRotation');
+    expect(deny).toEqual({
+      Sid: 'DenyValueWritesExceptRotation',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': expect.stringMatching(/aws_iam_role\.env_rotation_role.*\.arn/) } },
+    });
   });
-  test('the gateway key rotates as an API key on the workload usage plan', () => {
-    const secret = only(json, 'aws_secretsmanager_secret', 'chat_gateway-key');
-    expect(secret.tags).toMatchObject({ 'governance:rotation-strategy': 'api-gateway-key', 'governance:usage-plan-id': expect.stringMatching(/aws_api_gateway_usage_plan\.chat/) });
+  test('issue 12 item 3: no governed identity changes a secret\'s rotation, policy, tags or existence', () => {
+    const deny = statements(only(json, 'aws_secretsmanager_secret_policy', 'llm_service-token').policy).find((s) => s.Sid === 'DenyManagementToGovernedIdentities');
+    expect(deny.Action).toEqual(expect.arrayContaining(['secretsmanager:RotateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:UpdateSecret', 'secretsmanager:CancelRotateSecret']));
+    expect(deny.Condition.ArnLike['aws:PrincipalArn']).toEqual([expect.stringMatching(/:role\/governed\/\*$/), expect.stringMatching(/:role\/governed-platform\/\*$/)]);
+  });
+  test('a caller presents its own gateway key (issued on its first grant), never the callee\'s', () => {
+    expect(services.chat.gatewayKey).toBeUndefined();
+    expect(services.llm.gatewayKey).toBeDefined();
+    const [deny] = statements(only(json, 'aws_secretsmanager_secret_policy', 'llm_gateway-key').policy);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/aws_iam_role\.llm_identity/), expect.stringMatching(/env_rotation_role/)]);
+  });
+  test('the gateway key rotates as an API key on its quota tier (never a usage plan a tag names)', () => {
+    const secret = only(json, 'aws_secretsmanager_secret', 'llm_gateway-key');
+    expect(secret.tags).toMatchObject({ 'governance:rotation-strategy': 'api-gateway-key', 'governance:quota-tier': 'standard' });
+    expect(secret.tags['governance:usage-plan-id']).toBeUndefined();
   });
 });
 
-describe('gateway route', () => {
-  test('every workload method requires AWS_IAM and an API key', () => {
-    for (const [, m] of resources(json, 'aws_api_gateway_method').filter(([n]) => /^(chat|scorer|llm)_/.test(n))) expect([m.authorization, m.api_key_required]).toEqual(['AWS_IAM', true]);
-  });
-  test('the usage plan carries the workload throttle and monthly quota', () => {
-    const plan = only(json, 'aws_api_gateway_usage_plan', 'llm');
-    expect(plan.throttle_settings).toEqual({ rate_limit: 5, burst_limit: 10 });
-    expect(plan.quota_settings).toEqual({ limit: 5000, period: 'MONTH' });
-  });
-  test('the workload stage logs access to the environment sink and never logs bodies', () => {
-    expect(only(json, 'aws_api_gateway_stage', 'llm').access_log_settings.destination_arn).toMatch(/gateway-access/);
-    expect(only(json, 'aws_api_gateway_method_settings', 'llm').settings.data_trace_enabled).toBe(false);
-  });
-  test('grantInvoke allows execute-api:Invoke on the route of that stage only, through the environment endpoint', () => {
+describe('grants on the gateway', () => {
+  test('issue 11 break 1 (kind): grantInvoke names the method and the stage, one ARN each, through the environment endpoint', () => {
     const [s] = statements(only(json, 'aws_iam_role_policy', 'llm_identity_policy-service-access').policy);
-    expect(s.Resource).toMatch(/execution_arn\}\/chat\/POST\/workloads\/chat\/invoke$/);
+    expect(s.Resource).toEqual([expect.stringMatching(/execution_arn\}\/v1\/POST\/workloads\/chat\/invoke$/)]);
     expect(s.Condition.StringEquals['aws:SourceVpce']).toMatch(/execute-api/);
   });
-  test('exposes the route URL', () => {
-    expect(services.chat.routeUrl).toMatch(/\/workloads\/chat\/invoke$/);
+  test('a grant on a Kubernetes service covers its HTTP route per method, never ANY or *', () => {
+    const [s] = statements(only(json, 'aws_iam_role_policy', 'summarizer_identity_policy-service-access').policy);
+    expect(s.Resource.map((r: string) => r.replace(/^.*execution_arn\}/, ''))).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => `/v1/${m}/workloads/llm/http/*`));
+  });
+  test('fails when the grantee is a Bedrock-backed service: it runs no code that could call', () => {
+    const stack = testStack();
+    const env = environment(stack);
+    const chat = new GovernedInferenceService(stack, 'chat', serviceProps(env));
+    const other = new GovernedInferenceService(stack, 'other', serviceProps(env, { name: 'other' }));
+    expect(() => other.grantInvoke(chat)).toThrow(/Invalid governance props at 'test\/other'.*grantInvoke\(grantee\): got "test\/chat"; allowed: a workload that runs code and calls the gateway.*fix: grant the workload that calls other, not chat/s);
+  });
+  test('exposes the route URL on the one stage', () => {
+    expect((json as any).output["chat-route-url"].value).toMatch(/^\$\{nonsensitive\("\$\{aws_api_gateway_stage\.env_gateway_stage_.*\.invoke_url\}\/workloads\/chat\/invoke"\)\}$/);
+    expect((json as any).output['llm-route-url'].value).toMatch(/invoke_url\}\/workloads\/llm\/http"\)\}$/);
+  });
+  test('issue 10 item 7: the handles a product team needs are Terraform outputs named after the workload', () => {
+    expect(Object.keys(contractJson.output ?? {}).sort()).toEqual(['chat-role-arn', 'chat-route-url']);
+    expect(Object.keys((json as any).output).filter((o) => o.startsWith('llm-')).sort()).toEqual(['llm-gateway-key-secret-arn', 'llm-role-arn', 'llm-route-url', 'llm-service-dns-name', 'llm-service-token-secret-arn']);
   });
 });
 
 describe('Kubernetes', () => {
-  const deployment = () => only(json, 'kubernetes_deployment_v1');
+  const deployment = () => only(json, 'kubernetes_deployment_v1', 'llm_');
   const pod = () => deployment().spec.template.spec;
   const container = () => pod().container[0];
   test('a service account bound to the role through an EKS Pod Identity association', () => {
-    expect(only(json, 'kubernetes_service_account_v1').metadata.name).toBe('llm');
-    expect(only(json, 'aws_eks_pod_identity_association')).toMatchObject({ cluster_name: 'ai-workloads', namespace: 'llm', service_account: 'llm', role_arn: expect.stringMatching(/aws_iam_role\.llm_identity/) });
+    expect(only(json, 'kubernetes_service_account_v1', 'llm_').metadata.name).toBe('llm');
+    expect(only(json, 'aws_eks_pod_identity_association', 'llm_')).toMatchObject({ cluster_name: 'ai-workloads', namespace: 'llm', service_account: 'llm', role_arn: expect.stringMatching(/aws_iam_role\.llm_identity/) });
+  });
+  test('issue 16 item 4: the Deployment waits for its Pod Identity association and for its rollout', () => {
+    expect(deployment().depends_on).toEqual([expect.stringMatching(/^aws_eks_pod_identity_association\.llm_/)]);
+    expect(deployment().wait_for_rollout).toBe(true);
   });
   test('pods do not run on the default service account and mount no API token', () => {
     expect([pod().service_account_name, pod().automount_service_account_token]).toEqual([expect.not.stringMatching(/^default$/), false]);
   });
-  test('containers run as non-root', () => {
-    expect([pod().security_context.run_as_non_root, container().security_context.run_as_non_root]).toEqual([true, true]);
+  test('containers run as non-root, read-only, without escalation or capabilities, with RuntimeDefault seccomp', () => {
+    const sc = container().security_context;
+    expect([pod().security_context.run_as_non_root, sc.run_as_non_root, sc.read_only_root_filesystem, sc.allow_privilege_escalation, sc.privileged, sc.capabilities.drop, pod().security_context.seccomp_profile.type])
+      .toEqual([true, true, true, false, false, ['ALL'], 'RuntimeDefault']);
   });
-  test('containers have a read-only root filesystem', () => {
-    expect(container().security_context.read_only_root_filesystem).toBe(true);
-  });
-  test('containers cannot escalate privileges', () => {
-    expect([container().security_context.allow_privilege_escalation, container().security_context.privileged]).toEqual([false, false]);
-  });
-  test('containers drop all capabilities', () => {
-    expect(container().security_context.capabilities.drop).toEqual(['ALL']);
-  });
-  test('pods use the RuntimeDefault seccomp profile', () => {
-    expect(pod().security_context.seccomp_profile.type).toBe('RuntimeDefault');
-  });
-  test('containers have resource limits', () => {
-    expect(container().resources.limits).toEqual({ cpu: '2', memory: '8Gi' });
-  });
-  test('the image is pinned by digest', () => {
-    expect(container().image).toBe(K8S_IMAGE);
+  test('containers have resource limits and an image pinned by digest', () => {
+    expect([container().resources.limits, container().image]).toEqual([{ cpu: '2', memory: '8Gi' }, K8S_IMAGE]);
   });
   test('the service is ClusterIP', () => {
-    expect(only(json, 'kubernetes_service_v1').spec.type).toBe('ClusterIP');
+    expect(only(json, 'kubernetes_service_v1', 'llm_').spec.type).toBe('ClusterIP');
     expect(services.llm.serviceDnsName).toBe('llm.llm.svc.cluster.local');
   });
   test('the namespace enforces the restricted Pod Security standard', () => {
-    expect(only(json, 'kubernetes_namespace_v1').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(only(json, 'kubernetes_namespace_v1', 'llm_').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
   test('a default-deny network policy covers ingress and egress of every pod', () => {
-    const p = only(json, 'kubernetes_network_policy_v1', 'default-deny');
-    expect(p.spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
+    expect(only(json, 'kubernetes_network_policy_v1', 'llm_kubernetes_default-deny').spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
   });
   test('ingress is allowed only from the gateway pods', () => {
-    const from = only(json, 'kubernetes_network_policy_v1', 'allow-gateway-ingress').spec.ingress[0].from;
+    const from = only(json, 'kubernetes_network_policy_v1', 'llm_kubernetes_allow-gateway-ingress').spec.ingress[0].from;
     expect(from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ai-gateway' } }, pod_selector: { match_labels: { app: 'ai-gateway' } } }]);
   });
-  test('egress is allowed only to the gateway, the VPC endpoints (443) and DNS', () => {
-    const egress = only(json, 'kubernetes_network_policy_v1', 'allow-egress').spec.egress;
+  test('issue 11 break 2: no workload has egress to the in-cluster gateway pods', () => {
+    for (const [, p] of resources(json, 'kubernetes_network_policy_v1')) {
+      for (const rule of p.spec.egress ?? []) for (const peer of rule.to ?? []) expect(peer.pod_selector?.match_labels?.app).not.toBe('ai-gateway');
+    }
+  });
+  test('issue 11 item 9: egress on 443 goes to the interface endpoints\' addresses, not the VPC CIDR', () => {
+    const [endpoints] = only(json, 'kubernetes_network_policy_v1', 'llm_kubernetes_allow-egress').spec.egress;
+    expect(endpoints.ports).toEqual([{ port: '443', protocol: 'TCP' }]);
+    expect(endpoints.to).toHaveLength(14);
+    for (const peer of endpoints.to) expect(peer.ip_block.cidr).toMatch(/^\$\{data\.aws_network_interface\.env_endpoints_.*\.private_ip\}\/32$/);
+  });
+  test('issue 12 item 8: egress reaches the EKS Pod Identity agent (IPv4 and IPv6, port 80) and nothing wider', () => {
+    const egress = only(json, 'kubernetes_network_policy_v1', 'llm_kubernetes_allow-egress').spec.egress;
     expect(egress).toHaveLength(3);
-    expect(egress[1].ports).toEqual([{ port: '443', protocol: 'TCP' }]);
-    expect(egress[2].ports.map((p: any) => p.port)).toEqual(['53', '53']);
+    expect(egress[1].ports.map((p: any) => p.port)).toEqual(['53', '53']);
+    expect(egress[2]).toEqual({ to: [{ ip_block: { cidr: '169.254.170.23/32' } }, { ip_block: { cidr: 'fd00:ec2::23/128' } }], ports: [{ port: '80', protocol: 'TCP' }] });
   });
   test('Kubernetes objects carry the governance facts as labels and annotations', () => {
     const meta = deployment().metadata;
     expect(meta.labels).toMatchObject({ 'governance.ai/owner': 'customer-support', 'governance.ai/environment': 'dev', 'governance.ai/workload': 'llm' });
     expect(meta.annotations).toMatchObject({ 'governance.ai/approver': 'sam.ortiz@example.com', 'governance.ai/review-by': '2027-03-31' });
+  });
+  test('the container learns the gateway URL and the secret of its own key, never a key value', () => {
+    const env = Object.fromEntries(container().env.map((e: any) => [e.name, e.value]));
+    expect(Object.keys(env).sort()).toEqual(['AWS_REGION', 'GOVERNED_GATEWAY_KEY_SECRET_ARN', 'GOVERNED_GATEWAY_URL', 'GOVERNED_LOG_GROUP']);
+    expect(env.GOVERNED_GATEWAY_KEY_SECRET_ARN).toMatch(/aws_secretsmanager_secret\.llm_gateway-key/);
   });
 });
 
@@ -254,7 +349,7 @@ describe('tags', () => {
   test('every taggable AWS resource of a workload carries every governance tag with its own owner', () => {
     for (const [type, byName] of Object.entries(json.resource)) {
       for (const [name, r] of Object.entries(byName as Record<string, any>)) {
-        if (!/^(chat|scorer|llm)_/.test(name) || !('tags' in r)) continue;
+        if (!/^(chat|scorer|llm|summarizer)_/.test(name) || !('tags' in r)) continue;
         for (const key of REQUIRED_TAG_KEYS) expect([type, name, key, typeof r.tags[key]]).toEqual([type, name, key, 'string']);
         expect(r.tags[TAG_KEYS.owner]).toBe('customer-support');
       }
@@ -262,14 +357,33 @@ describe('tags', () => {
   });
 });
 
-describe('revocation', () => {
-  test('attaches an explicit deny of everything, including sessions issued before the revocation', () => {
-    const s = statements(only(revokedJson, 'aws_iam_role_policy', 'llm_identity_policy-revocation').policy);
-    expect(s[0]).toMatchObject({ Effect: 'Deny', Action: '*', Resource: '*' });
-    expect(s[1].Condition).toEqual({ DateLessThan: { 'aws:TokenIssueTime': '2026-11-20T09:00:00Z' } });
+describe('revocation (issue 12 items 1 and 2)', () => {
+  test('every role of the workload denies everything, including sessions issued before the revocation', () => {
+    for (const name of ['llm_identity', 'scorer_identity', 'scorer_integration-identity']) {
+      const s = statements(only(revokedJson, 'aws_iam_role_policy', `${name}_policy-revocation`).policy);
+      expect([name, s[0]]).toEqual([name, { Sid: 'RevokedDenyAll', Effect: 'Deny', Action: '*', Resource: '*' }]);
+      expect(s[1].Condition).toEqual({ DateLessThan: { 'aws:TokenIssueTime': REVOKED.at } });
+    }
   });
-  test('scales the deployment to zero', () => {
-    expect(only(revokedJson, 'kubernetes_deployment_v1').spec.replicas).toBe('0');
+  test('scales the deployment to zero and removes the Pod Identity association', () => {
+    expect(only(revokedJson, 'kubernetes_deployment_v1', 'llm_').spec.replicas).toBe('0');
+    expect(resources(revokedJson, 'aws_eks_pod_identity_association').map(([n]) => n)).toEqual([expect.stringMatching(/^caller_/)]);
+  });
+  test('its route entry says revoked, so the gateway function refuses it before IAM has propagated', () => {
+    expect(only(revokedJson, 'aws_ssm_parameter', 'llm_route-entry').value).toContain('"revoked" = {"by" = "secops@example.com", "at" = "2026-11-20T09:00:00Z"');
+  });
+  test('its secrets stop rotating', () => {
+    const rotated = resources(revokedJson, 'aws_secretsmanager_secret_rotation').map(([n]) => n);
+    expect(rotated.filter((n) => n.startsWith('llm_'))).toEqual([]);
+  });
+  test('a revoked SageMaker service keeps no endpoint running', () => {
+    expect([revokedJson.resource.aws_sagemaker_endpoint, revokedJson.resource.aws_sagemaker_endpoint_configuration, revokedJson.resource.aws_sagemaker_model]).toEqual([undefined, undefined, undefined]);
+  });
+  test('revoking a service turns the grants it gave into explicit denies', () => {
+    const [s] = statements(only(revokedJson, 'aws_iam_role_policy', 'caller_identity_policy-service-access').policy);
+    expect([s.Sid, s.Effect]).toEqual(['RevokedLlm', 'Deny']);
+    // No key is issued for a grant that is a deny.
+    expect(Object.keys(revokedJson.resource.aws_secretsmanager_secret).filter((n) => n.startsWith('caller_gateway-key'))).toEqual([]);
   });
   test('records who revoked, when and why in the tags', () => {
     expect(only(revokedJson, 'aws_iam_role', 'llm_identity').tags).toMatchObject({ [TAG_KEYS.revokedBy]: 'secops@example.com', [TAG_KEYS.revokedAt]: '2026-11-20T09:00:00Z' });

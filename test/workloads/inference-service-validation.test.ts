@@ -1,4 +1,6 @@
+import { Testing } from 'cdktf';
 import { GovernedEnvironment } from '../../constructs/platform/governed-environment';
+import { WorkloadIdentity } from '../../constructs/primitives/workload-identity';
 import { GovernedInferenceService } from '../../constructs/workloads/governed-inference-service';
 import type { GovernedInferenceServiceProps } from '../../constructs/workloads/inference-service-props';
 import { DIGEST, environment, PRODUCT_OWNER, serviceProps, testApp, testStack } from '../support';
@@ -18,7 +20,7 @@ describe('GovernedInferenceService bad input', () => {
     expect(build({ owner: undefined as any })).toThrow(/at 'test\/svc'[\s\S]*owner: got nothing; allowed: an object \{ team, accountable, approver, revoker \}/);
   });
   test('fails when the approver is missing', () => {
-    expect(build({ owner: { ...PRODUCT_OWNER, approver: '' } })).toThrow(/owner\.approver: got ""; allowed: an e-mail address of a named person; fix: set owner\.approver/);
+    expect(build({ owner: { ...PRODUCT_OWNER, approver: '' } })).toThrow(/owner\.approver: got ""; allowed: an e-mail address of a named person, like "maria\.chen@example\.com" \(no spaces, no empty part between dots\); fix: set owner\.approver/);
   });
   test('fails when the revoker is missing', () => {
     expect(build({ owner: { ...PRODUCT_OWNER, revoker: undefined as any } })).toThrow(/owner\.revoker: got nothing; allowed: an e-mail address/);
@@ -48,7 +50,7 @@ describe('GovernedInferenceService bad input', () => {
     expect(build({ model: {} })).toThrow(/model: got \{\}; allowed: exactly one of/);
   });
   test('fails when the Kubernetes image is not pinned by digest', () => {
-    expect(build(k8s('ghcr.io/example/llm:latest'))).toThrow(/model\.kubernetes\.image: got "ghcr\.io\/example\/llm:latest"; allowed: an image pinned by digest: <repository>@sha256:<64 hex>; fix: use the image digest, not a tag/);
+    expect(build(k8s('ghcr.io/example/llm:latest'))).toThrow(/model\.kubernetes\.image: got "ghcr\.io\/example\/llm:latest"; allowed: an image pinned by digest: <registry>\/<repository>@sha256:<64 hex>; fix: use the image digest, not a tag/);
   });
   test('fails when the SageMaker image is not pinned by digest', () => {
     expect(build({ model: { sageMaker: { image: '1.dkr.ecr.eu-west-1.amazonaws.com/m:v1', instanceType: 'ml.m5.large' } } })).toThrow(/model\.sageMaker\.image: got ".*:v1"; allowed: an image pinned by digest/);
@@ -71,8 +73,8 @@ describe('GovernedInferenceService bad input', () => {
   test('fails when the name is not a slug', () => {
     expect(build({ name: 'Chat_Bot' })).toThrow(/name: got "Chat_Bot"; allowed: a lowercase slug of at most 32 characters/);
   });
-  test('fails when a quota is not positive', () => {
-    expect(build({ quotas: { ratePerSecond: 0, burst: 1, monthlyRequests: 10 } })).toThrow(/quotas\.ratePerSecond: got 0; allowed: a positive number/);
+  test('fails when the removed per-service quotas are given (quotas are per caller, by tier)', () => {
+    expect(build({ quotas: { ratePerSecond: 0, burst: 1, monthlyRequests: 10 } } as never)).toThrow(/quotas: got \{"ratePerSecond":0,"burst":1,"monthlyRequests":10\}; allowed: nothing: quotas are per caller now, by tier \(the environment's quotaTiers\); fix: remove quotas and set quotaTier to one of the environment's tiers \(default "standard"\)/);
   });
   test('fails when a budget has no alert e-mail', () => {
     expect(build({ budget: { monthlyUsd: 100, alertEmails: [] } })).toThrow(/budget\.alertEmails: got \[\]; allowed: at least one e-mail address/);
@@ -98,13 +100,50 @@ describe('GovernedInferenceService bad input', () => {
     new GovernedInferenceService(a, 'chat', serviceProps(GovernedEnvironment.fromContract(a, 'env', 'dev')));
     expect(() => new GovernedInferenceService(b, 'chat', serviceProps(GovernedEnvironment.fromContract(b, 'env', 'dev')))).toThrow(/already used by GovernedInferenceService at 'a\/chat'/);
   });
+  test('fails when the quota tier is not one of the environment\'s', () => {
+    expect(build({ ...k8s(`ghcr.io/x/y@${DIGEST}`), quotaTier: 'unlimited' })).toThrow(/quotaTier: got "unlimited"; allowed: one of dev's quota tiers \["standard"\]; fix: pick one of them, or ask the platform team \(sam\.ortiz@example\.com\) for a new tier/);
+  });
+  test('issue 16 item 3: fails when a workload name would collide with a derived or platform name', () => {
+    for (const name of ['platform-rotation', 'chat-gw', 'triage-bedrock']) {
+      expect([name, build({ name })]).toEqual([name, expect.any(Function)]);
+      expect(build({ name })).toThrow(new RegExp(`name: got "${name}"; allowed: a name that collides with no derived or platform name`));
+    }
+    expect(build({ name: 'audit' })).toThrow(/name: got "audit"; allowed: a name other than "audit" and "gateway"/);
+  });
+  test('issue 16 item 3: at their maxima (16-character environment, 32-character workload, the longest suffix) every derived name fits its AWS limit', () => {
+    const stack = testStack();
+    const env = environment(stack, { name: 'environment-long', region: 'ap-southeast-2', allowedRegions: ['ap-southeast-2'], imageSources: [{ ecr: { accountId: '123456789012', region: 'ap-southeast-2', repositories: ['*'] } }, { registry: 'ghcr.io/example' }] });
+    const name = 'a'.repeat(32);
+    new GovernedInferenceService(stack, 'bedrock', serviceProps(env, { name }));
+    new GovernedInferenceService(stack, 'sagemaker', serviceProps(env, { name: `b${'a'.repeat(31)}`, model: { sageMaker: { image: `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/m@${DIGEST}`, instanceType: 'ml.m5.large' } } }));
+    const json = JSON.parse(Testing.synth(stack));
+    const roles = Object.values(json.resource.aws_iam_role as Record<string, { name: string }>).map((r) => r.name);
+    expect(roles).toContain(`environment-long-apse2-${name}-gw`);
+    for (const role of roles) expect([role, role.length <= 64]).toEqual([role, true]);
+    for (const fn of Object.values(json.resource.aws_lambda_function as Record<string, { function_name: string }>)) expect(fn.function_name.length).toBeLessThanOrEqual(64);
+    expect(json.resource.aws_sagemaker_endpoint && Object.values(json.resource.aws_sagemaker_endpoint as Record<string, { name: string }>).map((e) => e.name.length <= 63)).toEqual([true]);
+  });
+  test('issue 16 item 3: fails when a derived IAM name exceeds 64 characters, naming the derived name', () => {
+    const stack = testStack();
+    const env = environment(stack);
+    expect(() => new WorkloadIdentity(stack, 'long', { environment: env, name: 'x'.repeat(60), tags: {}, runtime: { kind: 'gateway-integration', functionRoleArn: env.gateway.functionRoleArn } }))
+      .toThrow(/at 'test\/long'[\s\S]*name: got "x{60}"; allowed: a value whose IAM role name "dev-euw1-x{60}" fits AWS's limit of 64 characters \(it has 69\); fix: shorten name by at least 5 characters/);
+  });
   test('lists every problem in one error', () => {
     expect(build({ name: 'X', dataClassification: 'nope' as any })).toThrow(/\(2 problems\)/);
   });
   test('does not reject an unresolved token for its shape', () => {
     const stack = testStack();
     const env = environment(stack);
+    const guardrail = { arn: env.guardrail.arn, id: env.guardrail.id, version: env.guardrail.version }; // tokens
+    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { guardrail }))).not.toThrow();
+  });
+  test('fails when an image is an unresolved token: its source must be checked at synth', () => {
+    const stack = testStack();
+    const env = environment(stack);
     const image = env.kmsKeyArn; // any token string
-    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: { sageMaker: { image, instanceType: 'ml.m5.large' } } }))).not.toThrow();
+    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: { sageMaker: { image, instanceType: 'ml.m5.large' } } }))).toThrow(
+      /model\.sageMaker\.image: got "\$\{TfToken\[TOKEN\.\d+\]\}"; allowed: an image pinned by digest: <registry>\/<repository>@sha256:<64 hex>, written literally \(its source is checked at synth, not only at apply\); fix: write the image reference with its digest instead of a Terraform reference/,
+    );
   });
 });

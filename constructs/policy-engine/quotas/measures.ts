@@ -1,4 +1,4 @@
-import { documentFromDataSource, type ParsedPolicy } from '../iam-policy';
+import { documentFromDataSource, type Condition, type ParsedPolicy, type Statement } from '../iam/policy-document';
 import { isConfigured, isObject, isSet, isUnresolvedValue, StackModel, TfResource, UNKNOWN_VALUE } from '../terraform-json';
 import type { Contribution, Measure, MeasureContext, Measurement, ScopeInstance, Unmeasured } from './quota-definition';
 
@@ -89,7 +89,7 @@ const WHOLE_EXPRESSION = /^\$\{[^}]*\}$/;
 function renderDocument(doc: ParsedPolicy): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: doc.statements.map((s) => ({
+    Statement: doc.statements.map((s: Statement) => ({
       ...(s.sid ? { Sid: s.sid } : {}),
       Effect: s.effect,
       ...(s.actions ? { Action: s.actions } : {}),
@@ -97,8 +97,9 @@ function renderDocument(doc: ParsedPolicy): string {
       ...(s.resources ? { Resource: s.resources } : {}),
       ...(s.notResources ? { NotResource: s.notResources } : {}),
       ...(s.principals ? { Principal: s.principals } : {}),
+      ...(s.notPrincipals ? { NotPrincipal: s.notPrincipals } : {}),
       ...(s.conditions.length
-        ? { Condition: s.conditions.reduce<Record<string, Record<string, readonly string[]>>>((acc, c) => ({ ...acc, [c.operator]: { ...acc[c.operator], [c.key]: c.values } }), {}) }
+        ? { Condition: s.conditions.reduce<Record<string, Record<string, readonly string[]>>>((acc, c: Condition) => ({ ...acc, [c.operator]: { ...acc[c.operator], [c.key]: c.values } }), {}) }
         : {}),
     })),
   });

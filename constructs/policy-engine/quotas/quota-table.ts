@@ -1,4 +1,5 @@
 import { ROTATION_STRATEGY_TAG } from '../../governance/rotation';
+import { TAG_KEYS } from '../../governance/tags';
 import { blocks, isConfigured, isUnresolvedValue, type StackModel, type TfResource } from '../terraform-json';
 import { argumentPolicySize, combined, countOf, policySize, type Amount, type Share } from './measures';
 import type { Contribution, Measure, MeasureContext, QuotaDefinition, ScopeInstance } from './quota-definition';
@@ -37,6 +38,18 @@ const perAccount: ScopeOf = (_c, stack, r) => accountScope(stack, r);
 const restApi = (attribute: string): ScopeOf => (c, stack, r) => referenceScope(c.app, stack, r, attribute, 'aws_api_gateway_rest_api', 'REST API');
 const role = (attribute: string): ScopeOf => (c, stack, r) => referenceScope(c.app, stack, r, attribute, 'aws_iam_role', 'role');
 const itself = (kind: string): ScopeOf => (_c, stack, r) => selfScope(stack, r, kind);
+
+/**
+ * API keys a rotated key secret holds at once: the rotation function creates the pending key while
+ * the current one serves and deletes the old key when the new one becomes current (one valid key
+ * after every rotation; functions/secret-rotation/README.md). A revoked secret's keys are disabled
+ * and detached but stay until deleted, so they count too.
+ */
+const ROTATED_KEYS_AT_PEAK = 2;
+
+function isRotatedApiKey(r: TfResource): boolean {
+  return r.type === 'aws_secretsmanager_secret' && r.effectiveTags[ROTATION_STRATEGY_TAG] === 'api-gateway-key';
+}
 
 function stringList(value: unknown): readonly unknown[] | undefined {
   if (Array.isArray(value)) return value;
@@ -241,17 +254,15 @@ export const SERVICE_QUOTAS = [
     adjustable: false,
     source: APIGATEWAY_REST,
     increase: 'AWS does not raise it.',
-    designChange: 'One key per calling workload; past about 3,300 rotated keys in a Region, put environments in separate accounts.',
+    designChange: 'One key per calling workload (2 at the peak of a rotation): past about 5,000 callers in a Region, put environments in separate accounts.',
     measure: countOf({
       types: ['aws_api_gateway_api_key', 'aws_secretsmanager_secret'],
       description:
-        '`aws_api_gateway_api_key`, plus 3 per Secrets Manager secret tagged `governance:rotation-strategy = api-gateway-key` (the rotation function keeps the current and previous key and issues a pending one), per account and Region',
+        '`aws_api_gateway_api_key`, plus 2 per Secrets Manager secret tagged `governance:rotation-strategy = api-gateway-key` (the rotation function issues a pending key beside the current one and deletes the old key when the new one becomes current), per account and Region',
       scope: perRegion,
       share: (_s, r) => {
         if (r.type === 'aws_api_gateway_api_key') return { amount: 1 };
-        return r.effectiveTags[ROTATION_STRATEGY_TAG] === 'api-gateway-key'
-          ? { amount: 3, note: 'the rotation function keeps the current and previous key and issues a pending one during a rotation' }
-          : undefined;
+        return isRotatedApiKey(r) ? { amount: ROTATED_KEYS_AT_PEAK, note: 'the current key and the pending one during a rotation (functions/secret-rotation/README.md, "One valid key")' } : undefined;
       },
     }),
   }),
@@ -279,11 +290,17 @@ export const SERVICE_QUOTAS = [
     source: APIGATEWAY_REST,
     increase: `${SERVICE_QUOTAS_CONSOLE}, Amazon API Gateway`,
     designChange: "Attach each caller's key to the one usage plan of its quota tier.",
-    measure: countOf({
-      types: ['aws_api_gateway_usage_plan_key'],
-      description: '`aws_api_gateway_usage_plan_key` per `key_id` (rotated keys are attached to one plan each)',
-      scope: (c, stack, r) => referenceScope(c.app, stack, r, 'key_id', 'aws_api_gateway_api_key', 'API key'),
-    }),
+    measure: combined(
+      '`aws_api_gateway_usage_plan_key` per `key_id`, plus 1 per key of a secret tagged `governance:rotation-strategy = api-gateway-key` (the rotation function attaches each key it issues to the usage plan of the secret\'s quota tier only)',
+      countOf({ types: ['aws_api_gateway_usage_plan_key'], description: '', scope: (c, stack, r) => referenceScope(c.app, stack, r, 'key_id', 'aws_api_gateway_api_key', 'API key') }),
+      countOf({
+        types: ['aws_secretsmanager_secret'],
+        description: '',
+        scope: itself('API keys of secret'),
+        // A revoked secret's keys are taken off their usage plan (the rotation function's revoke action).
+        share: (_s, r) => (isRotatedApiKey(r) && r.effectiveTags[TAG_KEYS.revokedAt] === undefined ? { amount: 1, note: "the usage plan of the secret's governance:quota-tier" } : undefined),
+      }),
+    ),
   }),
   quota({
     id: 'apigateway.client-certificates-per-account-region',

@@ -6,139 +6,218 @@ import { GovernanceCheckFailed, GovernedApp } from '../../../constructs/policy-e
 import { betweenMarkers } from '../../../constructs/policy-engine/quotas/quota-markdown';
 import { SERVICE_QUOTAS, type QuotaId } from '../../../constructs/policy-engine/quotas/quota-table';
 import { quotaUsage, type QuotaReport } from '../../../constructs/policy-engine/quotas/quota-usage';
-import { ceilings, ceilingsMarkdown, quotaFleet, quotaFleetApp, quotaPeaks } from '../../../scripts/bench/quota-fleet';
+import { ceilings, ceilingsMarkdown, quotaFleet, quotaFleetApp, quotaPeaks, type FleetKind } from '../../../scripts/bench/quota-fleet';
 import { TODAY } from '../../support';
 
 /**
- * Issue 16, item 1: the quota counts of the bench fleet (N Bedrock inference services in dev, the
- * example platform beside them), counted on the synthesized JSON of every stack together.
+ * Issue 16, item 1: the quota counts of two fleets in dev with the example platform beside them
+ * (platform-dev and platform-prod in one account), counted on the synthesized JSON of every stack
+ * together: `services` (the bench fleet: N Bedrock inference services) and `agents` (N agents,
+ * each a caller of the gateway with its own rotated API key).
  *
- * These are the numbers of today's design: a stage, two API resources, a usage plan, a rotated API
- * key (3 keys at the peak of a rotation) and a role per workload. The gateway redesign of issue 16
- * changes them: update EXPECTED (one row per quota: 1, 10, 100, 1,000 workloads), EXCEEDED and
- * WARNED, and rewrite README's ceilings with `node -r ./scripts/swc-register.js scripts/quota-readme.ts`.
+ * These are the numbers of the gateway redesign, measured with scripts/bench/quota-fleet.ts: one
+ * private REST API per environment with 14 resources and one stage whatever the fleet, one usage
+ * plan per quota tier (2 in each example environment), and per workload only IAM roles (a Bedrock
+ * service: its integration identity `-gw`; an agent: its pod identity and `-gw`), one route entry
+ * (SSM parameter) and, for a caller, 2 API keys (current and pending) on one usage plan. Before the
+ * redesign (a stage, two API resources, a usage plan, 3 API keys and a role per workload) the
+ * 10-workload fleet exceeded stages per API (11 of 10: at most 9 workloads per environment).
+ * One row per quota: 1, 10, 100, 1,000 workloads. After a design change, update EXPECTED, EXCEEDED
+ * and WARNED from a measurement, and rewrite README's ceilings with
+ * `node -r ./scripts/swc-register.js scripts/quota-readme.ts`.
  */
-const EXPECTED: Record<QuotaId, readonly [number, number, number, number]> = {
-  'apigateway.resources-per-api': [5, 23, 203, 2003],
-  'apigateway.stages-per-api': [2, 11, 101, 1001],
-  'apigateway.authorizers-per-api': [0, 0, 0, 0],
-  'apigateway.resource-policy-length': [1242, 1242, 1242, 1242],
-  'apigateway.private-apis-per-account-region': [2, 2, 2, 2],
-  'apigateway.api-keys-per-account-region': [3, 30, 300, 3000],
-  'apigateway.usage-plans-per-account-region': [1, 10, 100, 1000],
-  'apigateway.usage-plans-per-api-key': [0, 0, 0, 0],
-  'apigateway.client-certificates-per-account-region': [0, 0, 0, 0],
-  'apigateway.vpc-links-per-account-region': [0, 0, 0, 0],
-  'iam.roles-per-account': [6, 15, 105, 1005],
-  'iam.customer-managed-policies-per-account': [2, 2, 2, 2],
-  'iam.managed-policies-per-role': [0, 0, 0, 0],
-  'iam.role-trust-policy-length': [426, 426, 426, 426],
-  'iam.role-inline-policies-size': [1786, 1786, 1786, 1786],
-  'vpc.interface-endpoints-per-vpc': [7, 7, 7, 7],
-  'vpc.rules-per-security-group': [1, 1, 1, 1],
-  'ssm.standard-parameters-per-account-region': [2, 2, 2, 2],
-  'ssm.advanced-parameters-per-account-region': [0, 0, 0, 0],
-  'lambda.concurrent-executions-per-account-region': [100, 100, 100, 100],
-  'kms.keys-per-account-region': [2, 2, 2, 2],
-  'kms.key-policy-size': [2287, 2287, 2287, 2287],
-  'verifiedpermissions.policy-stores-per-account-region': [0, 0, 0, 0],
-  'verifiedpermissions.policy-size': [0, 0, 0, 0],
+type Counts = readonly [number, number, number, number];
+const CONSTANT = (n: number): Counts => [n, n, n, n];
+const PLATFORM: Record<QuotaId, Counts> = {
+  'apigateway.resources-per-api': CONSTANT(14),
+  'apigateway.stages-per-api': CONSTANT(1),
+  'apigateway.authorizers-per-api': CONSTANT(0),
+  'apigateway.resource-policy-length': CONSTANT(1384),
+  'apigateway.private-apis-per-account-region': CONSTANT(2),
+  'apigateway.api-keys-per-account-region': CONSTANT(0),
+  'apigateway.usage-plans-per-account-region': CONSTANT(4),
+  'apigateway.usage-plans-per-api-key': CONSTANT(0),
+  'apigateway.client-certificates-per-account-region': CONSTANT(2),
+  'apigateway.vpc-links-per-account-region': CONSTANT(0),
+  'iam.roles-per-account': CONSTANT(6),
+  'iam.customer-managed-policies-per-account': CONSTANT(6),
+  'iam.managed-policies-per-role': CONSTANT(0),
+  'iam.role-trust-policy-length': CONSTANT(327),
+  'iam.role-inline-policies-size': CONSTANT(2223),
+  'vpc.interface-endpoints-per-vpc': CONSTANT(7),
+  'vpc.rules-per-security-group': CONSTANT(1),
+  'ssm.standard-parameters-per-account-region': CONSTANT(2),
+  'ssm.advanced-parameters-per-account-region': CONSTANT(0),
+  'lambda.concurrent-executions-per-account-region': CONSTANT(100),
+  'kms.keys-per-account-region': CONSTANT(6),
+  'kms.key-policy-size': CONSTANT(2982),
+  'verifiedpermissions.policy-stores-per-account-region': CONSTANT(2),
+  'verifiedpermissions.policy-size': CONSTANT(0),
+};
+const EXPECTED: Record<FleetKind, Record<QuotaId, Counts>> = {
+  services: {
+    ...PLATFORM,
+    'iam.roles-per-account': [7, 16, 106, 1006],
+    'ssm.standard-parameters-per-account-region': [3, 12, 102, 1002],
+  },
+  agents: {
+    ...PLATFORM,
+    'apigateway.api-keys-per-account-region': [2, 20, 200, 2000],
+    'apigateway.usage-plans-per-api-key': CONSTANT(1),
+    'iam.roles-per-account': [8, 26, 206, 2006],
+    // The peak role is an agent's pod identity; its trust policy names the agent (agent-999 is longer than agent-0).
+    'iam.role-trust-policy-length': [430, 430, 432, 434],
+    'ssm.standard-parameters-per-account-region': [3, 12, 102, 1002],
+    'verifiedpermissions.policy-size': [181, 181, 182, 183],
+  },
 };
 const SIZES = [1, 10, 100, 1000] as const;
+type Size = (typeof SIZES)[number];
 
 /** Quotas over 100 % (errors) and at 80-100 % (warnings), per fleet size, with the AWS defaults. */
-const EXCEEDED: Record<(typeof SIZES)[number], readonly QuotaId[]> = {
-  1: [],
-  10: ['apigateway.stages-per-api'],
-  100: ['apigateway.stages-per-api'],
-  1000: ['apigateway.resources-per-api', 'apigateway.stages-per-api', 'apigateway.usage-plans-per-account-region', 'iam.roles-per-account'],
+const EXCEEDED: Record<FleetKind, Record<Size, readonly QuotaId[]>> = {
+  services: { 1: [], 10: [], 100: [], 1000: ['iam.roles-per-account'] },
+  agents: { 1: [], 10: [], 100: [], 1000: ['iam.roles-per-account'] },
 };
-const WARNED: Record<(typeof SIZES)[number], readonly QuotaId[]> = { 1: [], 10: [], 100: [], 1000: [] };
+const WARNED: Record<FleetKind, Record<Size, readonly QuotaId[]>> = {
+  services: { 1: [], 10: [], 100: [], 1000: [] },
+  agents: { 1: [], 10: [], 100: [], 1000: [] },
+};
+const CASES = (['services', 'agents'] as const).flatMap((kind) => SIZES.map((n) => [kind, n] as const));
 
-const reports = new Map<number, QuotaReport>();
-function report(n: number): QuotaReport {
-  if (!reports.has(n)) reports.set(n, quotaUsage(quotaFleet(n)));
-  return reports.get(n)!;
+const reports = new Map<string, QuotaReport>();
+function report(n: number, kind: FleetKind = 'services'): QuotaReport {
+  const key = `${kind} ${n}`;
+  if (!reports.has(key)) reports.set(key, quotaUsage(quotaFleet(n, kind)));
+  return reports.get(key)!;
 }
 
-function expectedAt(n: (typeof SIZES)[number]): Record<string, number> {
-  return Object.fromEntries(Object.entries(EXPECTED).map(([id, counts]) => [id, counts[SIZES.indexOf(n)]]));
+function expectedAt(kind: FleetKind, n: Size): Record<string, number> {
+  return Object.fromEntries(Object.entries(EXPECTED[kind]).map(([id, counts]) => [id, counts[SIZES.indexOf(n)]]));
 }
 
-function usedPeaks(n: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(quotaPeaks(report(n))).map(([id, p]) => [id, p.used]));
+function usedPeaks(n: number, kind: FleetKind): Record<string, number> {
+  return Object.fromEntries(Object.entries(quotaPeaks(report(n, kind))).map(([id, p]) => [id, p.used]));
 }
 
-function idsWhere(n: number, test: (percent: number) => boolean): string[] {
-  return [...new Set(report(n).usages.filter((u) => test(u.percent)).map((u) => u.quota.id))].sort();
+function idsWhere(n: number, kind: FleetKind, test: (percent: number) => boolean): string[] {
+  return [...new Set(report(n, kind).usages.filter((u) => test(u.percent)).map((u) => u.quota.id))].sort();
 }
 
-describe('quota model (issue 16, item 1): counts on the bench fleet, today\'s design', () => {
-  it('has an expectation for every quota of the table', () => {
-    expect(Object.keys(EXPECTED).sort()).toEqual(SERVICE_QUOTAS.map((q) => q.id).sort());
-  });
+function usage(n: number, kind: FleetKind, id: QuotaId, scopeLabel?: string) {
+  return report(n, kind).usages.find((u) => u.quota.id === id && (scopeLabel === undefined || u.scope.label.startsWith(scopeLabel)))!;
+}
 
-  it('quota model: the 10-workload fleet exceeds stages per API', () => {
-    // Two APIs: dev's (the fleet's environment) and prod's (its own stage only).
-    const stages = report(10).usages.filter((u) => u.quota.id === 'apigateway.stages-per-api');
-    expect(stages.map((u) => [u.scope.label.split(' (')[0], u.used])).toEqual([['REST API governed-dev', 11], ['REST API governed-prod', 1]]);
-    const [u] = stages;
-    expect(u.used).toBe(11);
-    expect(u.limit).toBe(10);
-    // The platform's stage and the ten workload stages count against one API: the platform's,
-    // reached from the product stack through the contract it reads.
-    expect(u.anchor.stack.stackName).toBe('platform-dev');
-    expect(u.anchor.resource.type).toBe('aws_api_gateway_rest_api');
-    expect(u.contributions.filter((c) => c.stack.stackName === 'fleet-dev')).toHaveLength(10);
-    expect(u.contributions.filter((c) => c.stack.stackName === 'platform-dev')).toHaveLength(1);
-  });
-
-  it('quota model: the 10-workload fleet fails synth with a ServiceQuotaHeadroom error naming the quota and the fix', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quota-fleet-'));
+function synthFailure(n: number, kind: FleetKind): unknown {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quota-fleet-'));
+  try {
+    const app = new GovernedApp({ outdir, context: { [TODAY_CONTEXT_KEY]: TODAY }, now: new Date(`${TODAY}T12:00:00Z`), warn: () => undefined });
+    quotaFleetApp(n, app, kind);
     try {
-      const app = new GovernedApp({ outdir, context: { [TODAY_CONTEXT_KEY]: TODAY }, now: new Date(`${TODAY}T12:00:00Z`), warn: () => undefined });
-      quotaFleetApp(10, app);
-      let error: unknown;
-      try {
-        app.synth();
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(GovernanceCheckFailed);
-      const findings = (error as GovernanceCheckFailed).evaluations.flatMap((e) => e.errors);
-      expect(findings.map((f) => f.ruleId)).toEqual(['ServiceQuotaHeadroom']);
-      const [f] = findings;
-      expect(f.stackName).toBe('platform-dev');
-      expect(f.message).toMatch(/"Stages per API" \(apigateway\.stages-per-api\): 11 of 10 \(110 %\) on REST API governed-dev/);
-      expect(f.message).toMatch(/counted: fleet-dev 10, platform-dev 1/);
-      expect(f.fix).toMatch(/Request "Stages per API" of at least 14 .*Service Quotas console.*serviceQuotas: \{ "apigateway\.stages-per-api": 14 \}.*One stage per environment/);
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
+      app.synth();
+    } catch (e) {
+      return e;
     }
+    return undefined;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('quota model (issue 16, item 1): counts on the fleets, the gateway redesign', () => {
+  it('has an expectation for every quota of the table, for both fleets', () => {
+    for (const kind of ['services', 'agents'] as const) expect(Object.keys(EXPECTED[kind]).sort()).toEqual(SERVICE_QUOTAS.map((q) => q.id).sort());
+  });
+
+  it('quota model: API Gateway consumption is constant per environment: one API, 14 resources and one stage v1 whatever the fleet', () => {
+    for (const n of [10, 1000]) {
+      const stages = report(n).usages.filter((u) => u.quota.id === 'apigateway.stages-per-api');
+      expect(stages.map((u) => [u.scope.label.split(' (')[0], u.used])).toEqual([['REST API governed-dev', 1], ['REST API governed-prod', 1]]);
+      const resources = report(n).usages.filter((u) => u.quota.id === 'apigateway.resources-per-api');
+      expect(resources.map((u) => [u.scope.label.split(' (')[0], u.used])).toEqual([['REST API governed-dev', 14], ['REST API governed-prod', 14]]);
+      // Nothing in the product stack counts against an API: the platform's stacks hold all of it.
+      for (const u of [...stages, ...resources]) expect(new Set(u.contributions.map((c) => c.stack.stackName))).toEqual(new Set([u.anchor!.stack.stackName]));
+      expect(usage(n, 'services', 'apigateway.private-apis-per-account-region').used).toBe(2);
+      expect(usage(n, 'services', 'apigateway.usage-plans-per-account-region').used).toBe(4);
+    }
+  }, 300_000);
+
+  it('quota model: the 10-workload fleet that exceeded stages per API before the redesign synthesizes in a GovernedApp', () => {
+    expect(synthFailure(10, 'services')).toBeUndefined();
   }, 120_000);
 
-  it.each(SIZES)('quota model: the %i-workload fleet consumes what EXPECTED says of every quota', (n) => {
-    expect(usedPeaks(n)).toEqual(expectedAt(n));
+  it('quota model: 994 Bedrock services beside the two example platforms use all 1,000 IAM roles of the account (a warning, not an error)', () => {
+    const u = usage(994, 'services', 'iam.roles-per-account');
+    expect([u.used, u.limit, u.percent]).toEqual([1000, 1000, 100]);
   }, 300_000);
 
-  it.each(SIZES)('quota model: the %i-workload fleet exceeds the quotas EXCEEDED lists, and warns on WARNED', (n) => {
-    expect(idsWhere(n, (p) => p > 100)).toEqual([...EXCEEDED[n]].sort());
-    expect(idsWhere(n, (p) => p >= 80 && p <= 100)).toEqual([...WARNED[n]].sort());
+  it('fails when the fleet needs more IAM roles than the account allows: 995 services fail synth with a ServiceQuotaHeadroom error naming the quota and the fix', () => {
+    const error = synthFailure(995, 'services');
+    expect(error).toBeInstanceOf(GovernanceCheckFailed);
+    const findings = (error as GovernanceCheckFailed).evaluations.flatMap((e) => e.errors);
+    expect(findings.map((f) => f.ruleId)).toEqual(['ServiceQuotaHeadroom']);
+    const [f] = findings;
+    // An account has no resource of its own: the finding is on the first role that counts.
+    expect([f.stackName, f.address]).toEqual(['fleet-dev', 'aws_iam_role.svc-0_identity_role_FCFC8B6C']);
+    expect(f.message).toMatch(/"Roles in an AWS account" \(iam\.roles-per-account\): 1,001 of 1,000 \(100\.1 %\)/);
+    expect(f.message).toMatch(/counted: fleet-dev 995, platform-dev 2, platform-prod 4/);
+    expect(f.fix).toMatch(/Request "Roles in an AWS account" of at least 1,252 .*up to 5,000.*serviceQuotas: \{ "iam\.roles-per-account": 1252 \}.*one account per environment/);
   }, 300_000);
 
-  it('quota model: the 100-workload fleet exceeds stages per API (101 of 10)', () => {
-    const u = report(100).usages.find((x) => x.quota.id === 'apigateway.stages-per-api')!;
-    expect([u.used, u.limit]).toEqual([101, 10]);
+  it('quota model: a Bedrock service adds one IAM role (its integration identity) and one route entry', () => {
+    const roles = usage(10, 'services', 'iam.roles-per-account');
+    const fleetRoles = roles.contributions.filter((c) => c.stack.stackName === 'fleet-dev');
+    expect(fleetRoles.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `dev-euw1-svc-${i}-gw`));
+    const params = usage(10, 'services', 'ssm.standard-parameters-per-account-region').contributions.filter((c) => c.stack.stackName === 'fleet-dev');
+    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/routes/svc-${i}`));
   }, 300_000);
 
-  it('quota model: the 1,000-workload fleet exceeds IAM roles per account, the cap that remains after the redesign', () => {
-    const u = report(1000).usages.find((x) => x.quota.id === 'iam.roles-per-account')!;
-    expect([u.used, u.limit, u.quota.maximum]).toEqual([1005, 1000, 5000]);
+  it('quota model: an agent adds two IAM roles, one route entry and two API keys (current and pending) on one usage plan', () => {
+    const roles = usage(10, 'agents', 'iam.roles-per-account').contributions.filter((c) => c.stack.stackName === 'agents-fleet-dev');
+    expect(roles.map((c) => c.resource.values.name).sort()).toEqual(Array.from({ length: 10 }, (_, i) => [`dev-euw1-agent-${i}`, `dev-euw1-agent-${i}-gw`]).flat().sort());
+    const keys = usage(10, 'agents', 'apigateway.api-keys-per-account-region');
+    expect(keys.contributions.map((c) => [c.resource.type, c.amount])).toEqual(Array.from({ length: 10 }, () => ['aws_secretsmanager_secret', 2]));
+    const plansPerKey = report(10, 'agents').usages.filter((u) => u.quota.id === 'apigateway.usage-plans-per-api-key');
+    expect(plansPerKey.map((u) => u.used)).toEqual(Array.from({ length: 10 }, () => 1));
+    const params = usage(10, 'agents', 'ssm.standard-parameters-per-account-region').contributions.filter((c) => c.stack.stackName === 'agents-fleet-dev');
+    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/agents/agent-${i}`));
   }, 300_000);
 
-  it('quota model: README "Quotas" shows the ceilings measured on the 10- and 100-workload fleets', () => {
-    const measured = ceilingsMarkdown(ceilings({ workloads: 10, peaks: quotaPeaks(report(10)) }, { workloads: 100, peaks: quotaPeaks(report(100)) }));
+  it.each(CASES)('quota model: the %s fleet of %i consumes what EXPECTED says of every quota', (kind, n) => {
+    expect(usedPeaks(n, kind)).toEqual(expectedAt(kind, n));
+  }, 300_000);
+
+  it.each(CASES)('quota model: the %s fleet of %i exceeds the quotas EXCEEDED lists, and warns on WARNED', (kind, n) => {
+    expect(idsWhere(n, kind, (p) => p > 100)).toEqual([...EXCEEDED[kind][n]].sort());
+    expect(idsWhere(n, kind, (p) => p >= 80 && p <= 100)).toEqual([...WARNED[kind][n]].sort());
+  }, 300_000);
+
+  it('quota model: the 1,000-workload fleets exceed IAM roles per account, the cap that remains after the redesign', () => {
+    const services = usage(1000, 'services', 'iam.roles-per-account');
+    expect([services.used, services.limit, services.quota.maximum]).toEqual([1006, 1000, 5000]);
+    const agents = usage(1000, 'agents', 'iam.roles-per-account');
+    expect([agents.used, agents.limit]).toEqual([2006, 1000]);
+  }, 300_000);
+
+  it('quota model: README "Quotas" shows the ceilings measured on the 10- and 100-workload fleets of both kinds', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-    expect(betweenMarkers(readme, 'quota-ceilings')).toBe(measured);
+    for (const [kind, marker] of [['services', 'quota-ceilings'], ['agents', 'quota-ceilings-agents']] as const) {
+      const measured = ceilingsMarkdown(ceilings({ workloads: 10, peaks: quotaPeaks(report(10, kind)) }, { workloads: 100, peaks: quotaPeaks(report(100, kind)) }));
+      expect(betweenMarkers(readme, marker)).toBe(measured);
+    }
+  }, 300_000);
+
+  it('quota model: the ceilings are IAM roles per account (994 services or 497 agents beside the two example platforms), then API keys per account and Region for agents', () => {
+    const services = ceilings({ workloads: 10, peaks: quotaPeaks(report(10)) }, { workloads: 100, peaks: quotaPeaks(report(100)) });
+    expect(services.map((c) => [c.id, c.perWorkload, c.ceiling, c.ceilingAtMaximum])).toEqual([
+      ['iam.roles-per-account', 1, 994, 4994],
+      ['ssm.standard-parameters-per-account-region', 1, 9998, 9998],
+    ]);
+    const agents = ceilings({ workloads: 10, peaks: quotaPeaks(report(10, 'agents')) }, { workloads: 100, peaks: quotaPeaks(report(100, 'agents')) });
+    expect(agents.map((c) => [c.id, c.perWorkload, c.ceiling, c.ceilingAtMaximum])).toEqual([
+      ['iam.roles-per-account', 2, 497, 2497],
+      ['apigateway.api-keys-per-account-region', 2, 5000, 5000],
+      ['ssm.standard-parameters-per-account-region', 1, 9998, 9998],
+    ]);
   }, 300_000);
 });

@@ -274,16 +274,40 @@ describe.each([
 });
 
 describe('ServiceQuotaHeadroom: how each quota counts', () => {
-  test('API keys: one per aws_api_gateway_api_key and three per rotated API-key secret', () => {
+  test('API keys: one per aws_api_gateway_api_key and two per rotated API-key secret (current and pending)', () => {
     const s = stack('s', {
       resource: {
         aws_api_gateway_api_key: many(10, () => ({})),
-        aws_secretsmanager_secret: { ...many(2990, () => ({ tags: { [ROTATION_STRATEGY_TAG]: 'api-gateway-key' } }), 'k'), ...many(5, () => ({ tags: { [ROTATION_STRATEGY_TAG]: 'generated-token' } }), 't') },
+        aws_secretsmanager_secret: { ...many(4400, () => ({ tags: { [ROTATION_STRATEGY_TAG]: 'api-gateway-key' } }), 'k'), ...many(5, () => ({ tags: { [ROTATION_STRATEGY_TAG]: 'generated-token' } }), 't') },
       },
     });
     const [f] = quotaFindings([s], 'apigateway.api-keys-per-account-region');
     expect(f.level).toBe('warning');
-    expect(f.message).toMatch(/8,980 of 10,000 \(90 %\)/);
+    expect(f.message).toMatch(/8,810 of 10,000 \(88 %\)/);
+  });
+
+  test('fails when the callers\' rotated keys exceed API keys per account and Region: 5,001 secrets are 10,002 keys', () => {
+    const s = stack('s', { resource: { aws_secretsmanager_secret: many(5001, () => ({ tags: { [ROTATION_STRATEGY_TAG]: 'api-gateway-key' } }), 'k') } });
+    const [f] = quotaFindings([s], 'apigateway.api-keys-per-account-region');
+    expect(f.level).toBe('error');
+    expect(f.message).toMatch(/"API keys per account per Region" \(apigateway\.api-keys-per-account-region\): 10,002 of 10,000/);
+    expect(f.fix).toMatch(/AWS does not raise it.*separate accounts/);
+  });
+
+  test('usage plans per API key: a rotated key is on its quota tier\'s usage plan only, and a revoked one on none', () => {
+    const s = stack('s', {
+      resource: {
+        aws_secretsmanager_secret: {
+          live: { tags: { [ROTATION_STRATEGY_TAG]: 'api-gateway-key' } },
+          revoked: { tags: { [ROTATION_STRATEGY_TAG]: 'api-gateway-key', 'governance:revoked-at': '2026-11-01' } },
+          token: { tags: { [ROTATION_STRATEGY_TAG]: 'generated-token' } },
+        },
+      },
+    });
+    const usages = quotaUsage([s]).usages.filter((u) => u.quota.id === 'apigateway.usage-plans-per-api-key');
+    expect(usages.map((u) => [u.anchor?.resource.address, u.used])).toEqual([['aws_secretsmanager_secret.live', 1]]);
+    // The revoked secret's keys still exist (disabled): they count against the Region's keys.
+    expect(quotaUsage([s]).usages.find((u) => u.quota.id === 'apigateway.api-keys-per-account-region')!.used).toBe(4);
   });
 
   test('resources per API: each aws_api_gateway_resource', () => {

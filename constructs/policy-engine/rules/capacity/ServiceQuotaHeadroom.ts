@@ -57,10 +57,16 @@ export function quotaFix(u: QuotaUsage): string {
   );
 }
 
+/** The key of a declaration finding (the contract's serviceQuotas), beside the quota ids. */
+export const DECLARATION_FINDING_KEY = 'serviceQuotas';
+
+// One resource can carry findings of several quotas (a REST API: its stages, resources and policy
+// size): the quota id is each finding's key, so its fingerprint and a baseline tell them apart.
 function outcomeOf(u: QuotaUsage): RuleOutcome {
-  if (u.percent > 100) return nonCompliant(`over the quota: ${describeUsage(u)}`, { level: 'error', fix: quotaFix(u) });
-  if (u.percent >= QUOTA_WARNING_PERCENT) return nonCompliant(`${QUOTA_WARNING_PERCENT} % or more of the quota: ${describeUsage(u)}`, { level: 'warning', fix: quotaFix(u) });
-  if (u.unmeasured.length) return cannotVerify(`cannot measure all of it: ${describeUsage(u)}`);
+  const key = u.quota.id;
+  if (u.percent > 100) return nonCompliant(`over the quota: ${describeUsage(u)}`, { level: 'error', fix: quotaFix(u), key });
+  if (u.percent >= QUOTA_WARNING_PERCENT) return nonCompliant(`${QUOTA_WARNING_PERCENT} % or more of the quota: ${describeUsage(u)}`, { level: 'warning', fix: quotaFix(u), key });
+  if (u.unmeasured.length) return cannotVerify(`cannot measure all of it: ${describeUsage(u)}`, key);
   return compliant;
 }
 
@@ -107,7 +113,7 @@ export function serviceQuotaHeadroom(options: QuotaUsageOptions = {}): Rule {
     // Most resources count towards an instance reported on another resource.
     if (!usages && !problems) return NOT_APPLICABLE;
     const outcomes = (usages ?? []).map(outcomeOf);
-    if (problems) outcomes.push(nonCompliant(`the raised service quotas this contract declares cannot be used: ${problems.join('; ')}`, { level: 'error', fix: 'Declare serviceQuotas on the GovernedEnvironment, which validates them, instead of editing the contract.' }));
+    if (problems) outcomes.push(nonCompliant(`the raised service quotas this contract declares cannot be used: ${problems.join('; ')}`, { level: 'error', fix: 'Declare serviceQuotas on the GovernedEnvironment, which validates them, instead of editing the contract.', key: DECLARATION_FINDING_KEY }));
     return outcomes.length ? outcomes : NOT_APPLICABLE;
   };
   return defineRule({
@@ -119,7 +125,7 @@ export function serviceQuotaHeadroom(options: QuotaUsageOptions = {}): Rule {
       'every stack checked together, with the table of quotas and their AWS sources in README "Quotas".',
     fix: 'Each finding names the quota, where AWS raises it and the design change that avoids it; declare a raised quota with serviceQuotas on the environment or check --quota.',
     level: 'error',
-    frameworks: [CONTROLS.csfCapacity, CONTROLS.maestroBoundaries],
+    frameworks: [CONTROLS.csfCapacity, CONTROLS.maestroInfrastructure],
     types: (type) => QUOTA_RESOURCE_TYPES.has(type) || ANCHOR_TYPES.has(type),
     evaluateAll(resource, { app }) {
       return all(resource, app);

@@ -1,5 +1,6 @@
 import { CONTROLS } from '../../frameworks';
-import { cannotVerify, compliant, nonCompliant, RuleOutcome } from '../../rule-engine';
+import { cannotVerify, compliant, nonCompliant, notApplicable, RuleOutcome } from '../../rule-engine';
+import { TAG_KEYS } from '../../../governance/tags';
 import { defineRule } from '../../rule-helpers';
 import { blocks, isUnresolvedValue, numberValue, TfResource } from '../../terraform-json';
 
@@ -27,9 +28,12 @@ export const SecretRotation = defineRule({
   explanation: 'A secret that never rotates is a long-lived credential: once copied it works until someone notices.',
   fix: 'Add an aws_secretsmanager_secret_rotation with rotation_rules.automatically_after_days <= 90 (RotatingSecret does this).',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiLongLivedSecrets, CONTROLS.csfIdentities, CONTROLS.maestroInfrastructure],
   types: ['aws_secretsmanager_secret'],
   evaluate(secret, { stack }): RuleOutcome {
+    // A revoked workload's secrets stop rotating on purpose: nobody may use them any more, and a
+    // rotation would mint a fresh, working credential (an API key back on its usage plan).
+    if (typeof secret.effectiveTags[TAG_KEYS.revokedAt] === 'string') return notApplicable;
     const rotations = stack.referencing('aws_secretsmanager_secret_rotation', 'secret_id', secret);
     if (rotations.length === 0) return nonCompliant('no aws_secretsmanager_secret_rotation refers to this secret');
     let unknown = false;
