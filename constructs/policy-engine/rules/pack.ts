@@ -31,6 +31,7 @@ import { SecretRotation } from './secrets/SecretRotation';
 import { SecretValueNotInState } from './secrets/SecretValueNotInState';
 import { ServiceQuotaHeadroom } from './capacity/ServiceQuotaHeadroom';
 import { TrustPolicyNarrowed } from './identity/TrustPolicyNarrowed';
+import { IntegrationIdentityTrust } from './identity/IntegrationIdentityTrust';
 import { WorkloadRolePermissionBoundary } from './identity/WorkloadRolePermissionBoundary';
 
 export const GOVERNANCE_RULES: readonly Rule[] = [
@@ -42,6 +43,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   RoleSessionAtMostOneHour,
   WorkloadRolePermissionBoundary,
   TrustPolicyNarrowed,
+  IntegrationIdentityTrust,
   RevokedWorkloadDenied,
   SecretCustomerManagedKey,
   SecretRotation,
