@@ -2,6 +2,9 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { environment, only, synth, testStack, type TfJson } from '../support';
 
 /**
+ * Attacks on the environment's permission boundaries, decided by an IAM evaluator (iam-simulate):
+ * a team that widened its own roles to `*` on `*`.
+ *
  * Revocation the platform holds (`revokedWorkloads` on the environment): the revoked workload's
  * team can undo its own `revoked` prop by removing it and applying, but not the environment's
  * boundaries. The attacks, decided by an IAM evaluator (iam-simulate) with the synthesized
@@ -115,5 +118,16 @@ describe('platform revocation (revokedWorkloads)', () => {
   });
   test('fails when it is not a list', () => {
     expect(() => boundaries({ workload: 'x' } as never)).toThrow(/revokedWorkloads: got .*; allowed: a list of \{ workload, by, at, reason \}/);
+  });
+});
+
+describe('direct model access: only Bedrock agent roles invoke models themselves (the workload boundary)', () => {
+  const { workload } = boundaries();
+  const POD = role('/governed/dev/', 'dev-euw1-support-triage');
+  test('attack: a Kubernetes workload role with a team-added bedrock:InvokeModel (with any condition) is denied by the boundary', async () => {
+    expect(await decide(POD, workload, 'bedrock:InvokeModel', MODEL, AFTER)).toBe('ImplicitlyDenied');
+  });
+  test("a Bedrock agent's role invokes its allowed model", async () => {
+    expect(await decide(role('/governed/dev/', 'dev-euw1-support-triage-bedrock'), workload, 'bedrock:InvokeModel', MODEL, AFTER)).toBe('Allowed');
   });
 });
