@@ -111,6 +111,9 @@ function integrationRolePolicies(): Record<string, object[]> {
     [integrationRole('deployer')]: [doc([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: KUBECTL_FN }])],
     [integrationRole('support-chat')]: [doc([{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: HAIKU_ARN }, { Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: GUARDRAIL.arn }])],
     [integrationRole('fraud-scoring')]: [doc([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: ENDPOINT_ARN }])],
+    // A team's own integration identity, whose identity policy the team writes: it grants itself
+    // another team's endpoint (the shadow workload attack).
+    [integrationRole('growth-shadow')]: [doc([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: [ENDPOINT_ARN, `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/prod-growth-shadow`] }])],
   };
 }
 
