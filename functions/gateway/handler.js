@@ -194,7 +194,10 @@ function createHandler(deps) {
       // A present approval is checked, never ignored: a bad one is an attack or a mistake.
       const parsed = parseApproval(token);
       const nowSeconds = Math.floor(epochMillis / 1000);
-      checkApprovalScope(parsed.payload, { env: config.environment, agent: route.agent, tool: route.tool, method, path: route.proxy, tenant }, nowSeconds);
+      checkApprovalScope(parsed.payload, {
+        env: config.environment, agent: route.agent, tool: route.tool, method, path: route.proxy, tenant,
+        query, body: bodyBytes(event.body, event.isBase64Encoded),
+      }, nowSeconds);
       await verifyApprovalSignature({ kms: deps.kms, VerifyCommand: deps.commands.VerifyCommand }, config.approverKeys, parsed);
       approval = parsed.payload;
       record.approvedBy = approval.approvedBy;

@@ -550,7 +550,13 @@ export function workloadEvent(workload: string, o: EventOptions = {}) {
   });
 }
 
-/** Signs an approval the way an approver's KMS key would (ECDSA_SHA_256 over the first part, DER). */
+/** SHA-256 of no bytes, hex: the approval hash of an empty query string or body. */
+export const EMPTY_SHA256 = crypto.createHash('sha256').update('').digest('hex');
+
+/**
+ * Signs an approval the way an approver's KMS key would (ECDSA_SHA_256 over the first part, DER).
+ * Without `query`/`querySha256` (`body`/`bodySha256`) it approves a call with no query (no body).
+ */
 export function approve(fields: Partial<Record<string, unknown>>, signer: Approver = APPROVERS.lead): string {
   const nowSeconds = Math.floor(TUESDAY_10 / 1000);
   const payload = {
@@ -563,6 +569,8 @@ export function approve(fields: Partial<Record<string, unknown>>, signer: Approv
     exp: nowSeconds + 540,
     jti: crypto.randomBytes(18).toString('base64url'),
     approvedBy: signer.email,
+    ...('query' in fields || 'querySha256' in fields ? {} : { query: {} }),
+    ...('body' in fields || 'bodySha256' in fields ? {} : { body: '' }),
     ...fields,
   };
   const payloadPart = approvalModule.approvalPayload(payload);

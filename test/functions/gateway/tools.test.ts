@@ -247,7 +247,7 @@ describe('HTTP tools', () => {
       method: 'POST',
       body: body.toString('base64'),
       isBase64Encoded: true,
-      headers: { 'X-Governance-Approval': approve({}), 'content-type': 'application/json' },
+      headers: { 'X-Governance-Approval': approve({ body }), 'content-type': 'application/json' },
     }));
     expect([h.toolRequests[0].body.toString(), h.toolRequests[0].headers['content-length']]).toEqual(['{"title":"disk full"}', String(body.length)]);
   });
@@ -432,7 +432,7 @@ describe('the decision log', () => {
       method: 'POST',
       requestId: 'req-log',
       query: { draft: 'true' },
-      headers: { 'X-Governance-Approval': approve({ jti: 'approval-0000000000000001', tenant: 'acme' }), 'X-Governance-Tenant': 'acme' },
+      headers: { 'X-Governance-Approval': approve({ jti: 'approval-0000000000000001', tenant: 'acme', query: { draft: ['true'] } }), 'X-Governance-Tenant': 'acme' },
     }));
   });
 
