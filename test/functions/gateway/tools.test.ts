@@ -126,6 +126,70 @@ describe('break 5: the action comes from the method; method override is refused'
     expect([response.statusCode, h.vpCalls]).toEqual([400, []]);
   });
 
+  const FORM = 'application/x-www-form-urlencoded';
+  const multipart = (name: string, disposition = `form-data; name="${name}"`) => ({
+    body: `--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: ${disposition}\r\n\r\nDELETE\r\n--XyZ--\r\n`,
+    headers: { 'Content-Type': 'multipart/form-data; boundary=XyZ' },
+  });
+
+  it.each([
+    ['_method=DELETE', FORM, '_method'],
+    ['title=x&_method=DELETE', `${FORM}; charset=UTF-8`, '_method'],
+    ['%5Fmethod=DELETE', 'Application/X-WWW-Form-Urlencoded', '_method'],
+    ['_METHOD=DELETE', FORM, '_METHOD'],
+    ['.method=DELETE', FORM, '.method'],
+    ['_method[]=DELETE', FORM, '_method[]'],
+    ['x-http-method-override=DELETE', FORM, 'x-http-method-override'],
+  ])('form method override: POST with a form body %s (%s) is refused (400, not forwarded)', async (body, contentType, name) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body, headers: { 'Content-Type': contentType } }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override form field ${name} is refused; send the request with the method itself`, [], []]);
+  });
+
+  it('form method override: a base64-encoded form body with _method is refused', async () => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body: Buffer.from('_method=DELETE').toString('base64'), isBase64Encoded: true, headers: { 'Content-Type': FORM } }));
+    expect([response.statusCode, h.toolRequests]).toEqual([400, []]);
+  });
+
+  it.each([
+    ['a quoted name', multipart('_method'), '_method'],
+    ['an unquoted name', multipart('_method', 'form-data; name=_method'), '_method'],
+    ['a name in another case', multipart('_Method'), '_Method'],
+    ['an RFC 5987 name*', multipart('_method', "form-data; name*=UTF-8''%5Fmethod"), '_method'],
+  ])('form method override: POST with a multipart field _method (%s) is refused (400, not forwarded)', async (_name, o, name) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', ...o }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override form field ${name} is refused; send the request with the method itself`, [], []]);
+  });
+
+  it('form method override: a form body the gateway cannot read (content-encoding) is refused', async () => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body: 'H4sIAAAAAAAA', isBase64Encoded: true, headers: { 'Content-Type': FORM, 'Content-Encoding': 'gzip' } }));
+    expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([400, 'a form body with content-encoding gzip is refused: the gateway cannot see whether it overrides the method', []]);
+  });
+
+  it.each(['x-http-method-override', 'X-HTTP-Method-Override', 'x-http-method', 'X-Method-Override', 'x_http_method_override', '_Method', '.method', ' _method'])(
+    'form method override: a query parameter named %s is refused (400, not forwarded)', async (name) => {
+      const h = harness();
+      const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', query: { [name]: 'DELETE' } }));
+      expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override query parameter ${name} is refused; send the request with the method itself`, [], []]);
+    });
+
+  it('a form body without an override field is forwarded as sent', async () => {
+    const h = harness();
+    const body = 'title=disk+full&method_note=x&_methods=1';
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'tickets', { method: 'POST', body, headers: { 'Content-Type': FORM, 'X-Governance-Approval': approve({ body }) } }));
+    expect([response.statusCode, h.toolRequests[0].body.toString()]).toEqual([200, body]);
+  });
+
+  it('a JSON body with a _method property is not a form: forwarded', async () => {
+    const h = harness();
+    const body = '{"_method":"note"}';
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'tickets', { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Governance-Approval': approve({ body }) } }));
+    expect(response.statusCode).toBe(200);
+  });
+
   it('break 5: DELETE is decided as delete, which the grant does not give', async () => {
     const h = harness();
     const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'DELETE' }));
