@@ -19,7 +19,10 @@ const { bodyBytes } = require('./body');
  *   body with a content-encoding is refused too: the gateway cannot see inside it.
  * - The tool path stays below the tool's base URL: no `.` or `..` segment, no backslash, no empty
  *   segment, and no percent-encoded `/`, `\`, `.` or `%` in the raw path, which a tool server could
- *   decode into one of those after the gateway looked.
+ *   decode into one of those after the gateway looked. Nor what some servers read as one of those:
+ *   a `;` (matrix parameters: Tomcat and Spring read `..;` as `..`), a segment made only of dots
+ *   and whitespace once NFKC-normalized (`.. `, `...`, full-width `．．`: servers that trim or
+ *   normalize read `..`), or one that normalizes to a `/` or `\` (full-width `／`).
  */
 
 /** @type {Readonly<Record<string, 'read' | 'write' | 'delete'>>} */
@@ -153,6 +156,47 @@ function checkToolPath(proxy, rawPath) {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(proxy)) throw new Refusal(400, 'the tool path has a control character');
+  for (const path of [proxy, percentDecoded(raw.replace(/^\//, ''))]) for (const segment of path.split('/')) checkSegmentForm(segment);
+}
+
+/**
+ * Refuses a segment some server could read as `.`, `..` or a separator although it is neither.
+ * @param {string} segment percent-decoded
+ * @throws {Refusal} 400
+ */
+function checkSegmentForm(segment) {
+  const normalized = segment.normalize('NFKC');
+  if (segment.includes(';') || normalized.includes(';')) {
+    throw new Refusal(400, `the tool path has a ; in segment ${shownSegment(segment)} (a matrix parameter); send the path without it`);
+  }
+  if (/[/\\]/.test(normalized)) throw new Refusal(400, `the tool path has the segment ${shownSegment(segment)}, which normalizes (NFKC) to a / or \\`);
+  // \s is Unicode whitespace; the zero-width and soft-hyphen characters some servers strip too.
+  if (segment !== '' && /^[.\s\u00ad\u180e\u200b-\u200d\u2060]+$/u.test(normalized)) {
+    throw new Refusal(400, `the tool path has the segment ${shownSegment(segment)} of only dots and whitespace`);
+  }
+}
+
+/** @param {string} segment */
+function shownSegment(segment) {
+  return JSON.stringify(segment.length > 64 ? `${segment.slice(0, 61)}...` : segment);
+}
+
+/**
+ * The raw path percent-decoded where it is valid UTF-8 percent-encoding, as a tool server would.
+ * @param {string} raw
+ */
+function percentDecoded(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
 }
 
 /**

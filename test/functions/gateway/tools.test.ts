@@ -225,6 +225,30 @@ describe('path safety: a tool is called only below its base URL', () => {
     expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, reason, [], []]);
   });
 
+  const T = '/agents/triage/tools/runbooks/';
+  it.each([
+    ['a ..; segment (Tomcat and Spring read it as ..)', '..;/admin/users', `${T}..;/admin/users`, 'the tool path has a ; in segment "..;" (a matrix parameter); send the path without it'],
+    ['a matrix parameter', 'items;jsessionid=x/1', `${T}items;jsessionid=x/1`, 'the tool path has a ; in segment "items;jsessionid=x" (a matrix parameter); send the path without it'],
+    ['a percent-encoded ;', 'items/..;x', `${T}items/..%3Bx`, 'the tool path has a ; in segment "..;x" (a matrix parameter); send the path without it'],
+    ['a .. with a trailing space', '.. /admin', `${T}..%20/admin`, 'the tool path has the segment ".. " of only dots and whitespace'],
+    ['a .. after a no-break space', '\u00a0../admin', `${T}%C2%A0../admin`, 'the tool path has the segment "\u00a0.." of only dots and whitespace'],
+    ['a full-width ．．', '．．/admin', `${T}%EF%BC%8E%EF%BC%8E/admin`, 'the tool path has the segment "．．" of only dots and whitespace'],
+    ['a one-dot leader ․․', 'items/․․/admin', `${T}items/%E2%80%A4%E2%80%A4/admin`, 'the tool path has the segment "․․" of only dots and whitespace'],
+    ['...', 'items/.../admin', `${T}items/.../admin`, 'the tool path has the segment "..." of only dots and whitespace'],
+    ['a segment of only spaces', 'items/ /x', `${T}items/%20/x`, 'the tool path has the segment " " of only dots and whitespace'],
+    ['a full-width solidus', 'items..／admin', `${T}items..%EF%BC%8Fadmin`, 'the tool path has the segment "items..／admin", which normalizes (NFKC) to a / or \\'],
+  ])('matrix and dot-like path: fails when the path has %s (400)', async (_name, proxy, rawPath, reason) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'runbooks', proxy, { path: rawPath }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, reason, [], []]);
+  });
+
+  it.each(['v1.2/items', 'a..b/c', 'items/.well-known', 'what is this'])('accepts the path %s', async (proxy) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'runbooks', proxy, { path: `${T}${proxy.split('/').map(encodeURIComponent).join('/')}` }));
+    expect(response.statusCode).toBe(200);
+  });
+
   it('calls base URL (trailing / trimmed) + / + the path, with the query, and the method as received', async () => {
     const h = harness();
     h.clock.now = TUESDAY_10;
