@@ -270,8 +270,8 @@ export function harness(opts: { triageRevoked?: boolean } = {}): Harness {
     lambdaEvents: [] as any[],
     secrets: new Map<string, string>([[TICKETING_SECRET, TICKETING_CREDENTIAL], [RUNBOOKS_SECRET, RUNBOOKS_CREDENTIAL]]),
     dns: new Map<string, string[]>([
-      ['tickets.internal.example.com', ['203.0.113.10']],
-      ['runbooks.internal.example.com', ['203.0.113.20', '2001:db8::20']],
+      ['tickets.internal.example.com', ['3.248.10.10']],
+      ['runbooks.internal.example.com', ['3.248.10.20', '2a05:d018:1:2::20']],
     ]),
     servers: new Map<string, ToolServer>(),
     toolRequests: [] as ToolServerRequest[],

@@ -396,9 +396,16 @@ describe('HTTP tools', () => {
   it('break 8: a host that resolves to one public and one private address is refused (when node asks for all addresses)', async () => {
     const h = harness();
     h.lookupMode = 'all';
-    h.dns.set('runbooks.internal.example.com', ['203.0.113.20', 'fd00:ec2::254']);
+    h.dns.set('runbooks.internal.example.com', ['3.248.10.20', 'fd00:ec2::254']);
     const response = await h.handler(toolEvent('triage', 'runbooks', 'q'));
     expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([502, expect.stringContaining('resolves to fd00:ec2::254, a unique local'), []]);
+  });
+
+  it.each(['2002:a9fe:a9fe::1', '64:ff9b:1::a9fe:a9fe', '198.18.0.1'])('embedded IPv4 SSRF: a tool host resolving to %s is refused at connect time', async (address) => {
+    const h = harness();
+    h.dns.set('runbooks.internal.example.com', [address]);
+    const response = await h.handler(toolEvent('triage', 'runbooks', 'q'));
+    expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([502, expect.stringContaining(`resolves to ${address}, a `), []]);
   });
 
   it('break 8: DNS rebinding: a host that was public on the first call and private on the second is refused on the second', async () => {
