@@ -192,7 +192,9 @@ function guardrailRule(scope) {
   const shape = record({
     arn: arns.guardrailArn,
     id: matches(/^[a-z0-9]{1,64}$/, 'a guardrail id'),
-    version: matches(/^(?:[1-9][0-9]{0,7}|DRAFT)$/, 'a guardrail version'),
+    // A published version: DRAFT is whatever the guardrail's owner last edited, so an entry naming
+    // it could have its checks loosened without touching the entry (the constructs refuse it too).
+    version: matches(/^[1-9][0-9]{0,7}$/, 'a published guardrail version (never DRAFT)'),
   });
   return /** @type {Rule} */ ((value, path) => {
     const problem = shape(value, path);

@@ -189,6 +189,15 @@ describe('shadow workload: an entry reaches only what its own workload owns', ()
     expect([response.statusCode, h.last().reason, h.stsCalls]).toEqual([500, `route entry ${ROUTE_PREFIX}fraud-scoring is invalid: entry has the unknown property "integrationRoleArn"`, []]);
   });
 
+  it.each([
+    ['a service', () => withServiceEntry('support-chat', (e) => (e.guardrail = { ...e.guardrail, version: 'DRAFT' })), () => workloadEvent('support-chat'), 'support-chat', ROUTE_PREFIX],
+    ['an agent', () => withAgentEntry((e) => (e.guardrail = { ...e.guardrail, version: 'DRAFT' })), () => agentModelEvent('triage', MODEL_KEY), 'triage', AGENT_PREFIX],
+  ])('shadow workload: fails when %s entry names the guardrail\'s DRAFT, which its owner can edit at any time (500, no session)', async (_kind, make, event, name, prefix) => {
+    const h = make();
+    const response = await h.handler(event());
+    expect([response.statusCode, h.last().reason, h.stsCalls]).toEqual([500, `route entry ${prefix}${name} is invalid: entry.guardrail.version "DRAFT" is not a published guardrail version (never DRAFT)`, []]);
+  });
+
   it('shadow workload: the integration role assumed is <ROLE_NAME_PREFIX><name>-gw under INTEGRATION_ROLE_PATH, for services and agents alike', async () => {
     const h = harness();
     await h.handler(workloadEvent('fraud-scoring'));
