@@ -71,7 +71,8 @@ describe('an approval lets one call through', () => {
   it('a write without an approval is denied by Cedar', async () => {
     const h = harness();
     const response = await h.handler(write(undefined));
-    expect([response.statusCode, h.last().reason]).toEqual([403, 'no policy permits this call']);
+    // The approval forbid decides (a restriction is a forbid, so no added permit lifts it).
+    expect([response.statusCode, h.last().reason, h.last().determiningPolicies]).toEqual([403, 'a policy forbids this call', ['approval.triage.ticketing.write']]);
   });
 });
 
@@ -160,7 +161,7 @@ describe('break 4: approvals are single use and bound to the call', () => {
   it('a registered approver the policy does not name is denied by Cedar, and the approval is not consumed', async () => {
     const h = harness();
     const response = await h.handler(write(approve({}, APPROVERS.other)));
-    expect([response.statusCode, h.last().reason, h.last().approvedBy, h.ddb.calls]).toEqual([403, 'no policy permits this call', APPROVERS.other.email, []]);
+    expect([response.statusCode, h.last().reason, h.last().approvedBy, h.ddb.calls]).toEqual([403, 'a policy forbids this call', APPROVERS.other.email, []]);
   });
 
   it('an approval is consumed only after Cedar allowed: a call outside the window leaves it unused', async () => {
