@@ -71,7 +71,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   KubernetesNoDefaultServiceAccount,
   KubernetesNamespaceDefaultDeny,
   ModelInvocationLogging,
+  DirectModelAccess,
   ModelAccessGuardrail,
   ModelAndToolAccessSeparated,
-  DirectModelAccess,
 ];
