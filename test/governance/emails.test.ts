@@ -88,10 +88,8 @@ describe('e-mails are lower-cased once, everywhere they are written', () => {
 
   it('in the Cedar approval condition', () => {
     const tools = resolve([{ ...TRIAGE_TOOLS[0], approval: { approvers: ['OnCall-Lead@Example.com'] } }]);
-    // Grants are unconditional permits; the approval is the exception of a forbid on the write.
-    const approval = agentPolicies({ environment: ENV, agent: 'triage', tools, models: [] }).find((p) => p.id === 'approval.triage.ticketing.write')!;
-    expect(approval.statement).toMatch(/^forbid \(/);
-    expect(approval.statement).toContain('["oncall-lead@example.com"].contains(context.approvedBy)');
+    const write = agentPolicies({ environment: ENV, agent: 'triage', tools, models: [] }).find((p) => p.id.startsWith('approval.') && p.id.endsWith('.write'))!;
+    expect(write.statement).toContain('["oncall-lead@example.com"].contains(context.approvedBy)');
   });
 
   it('on the synthesized role, the budget subscribers and an agent', () => {

@@ -71,8 +71,8 @@ describe('an approval lets one call through', () => {
   it('a write without an approval is denied by Cedar', async () => {
     const h = harness();
     const response = await h.handler(write(undefined));
-    // The approval forbid (grants are unconditional permits, restrictions forbid ... unless).
-    expect([response.statusCode, h.last().reason]).toEqual([403, 'a policy forbids this call']);
+    // The approval forbid decides (a restriction is a forbid, so no added permit lifts it).
+    expect([response.statusCode, h.last().reason, h.last().determiningPolicies]).toEqual([403, 'a policy forbids this call', ['approval.triage.ticketing.write']]);
   });
 });
 
