@@ -62,6 +62,8 @@ export interface IGovernedEnvironment extends IConstruct {
    * governed secrets and use the key through AWS services at deploy time; workloads may not.
    */
   readonly deployerRoleArns: readonly string[];
+  /** Product teams' deployment roles (issue 15): team slug → role ARN. Absent when the environment declares no teams. */
+  readonly deploymentRoleArns?: Readonly<Record<string, string>>;
   readonly network: {
     readonly vpcId: string;
     readonly vpcCidr: string;

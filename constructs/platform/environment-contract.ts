@@ -51,6 +51,7 @@ export function publishContract(scope: Construct, id: string, env: IGovernedEnvi
       rotationFunctionArn: env.rotationFunctionArn,
       rotationRoleArn: env.rotationRoleArn,
       deployerRoleArns: env.deployerRoleArns,
+      deploymentRoleArns: env.deploymentRoleArns ?? {},
       network: env.network,
       vpcEndpoints: env.vpcEndpoints,
       gateway: env.gateway,

@@ -15,7 +15,8 @@ import { AccountSettings, claimAccountSettings } from './account-settings';
 import { AgentPolicyStore } from './agent-policy-store';
 import { ApproverKeys } from './approver-keys';
 import { AuditSink } from './audit-sink';
-import { ContractEnvironment, publishContract, type ContractOptions } from './environment-contract';
+import { DeploymentRoles } from './deployment-roles';
+import { ContractEnvironment, contractParameterName, publishContract, type ContractOptions } from './environment-contract';
 import { EnvironmentKey } from './environment-key';
 import {
   checkEnvironmentProps, DEFAULT_ROTATION_DAYS, isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD, type GovernedEnvironmentProps,
@@ -80,6 +81,9 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   public readonly rotationFunctionArn: string;
   public readonly rotationRoleArn: string;
   public readonly deployerRoleArns: readonly string[];
+  public readonly deploymentRoleArns?: Readonly<Record<string, string>>;
+  /** Product teams' deployment roles, when `deploymentTeams` is given (issue 15). */
+  public readonly deploymentRoles?: DeploymentRoles;
   public readonly network: IGovernedEnvironment['network'];
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
   public readonly gateway: IGatewayContract;
@@ -118,7 +122,6 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.iamNamePrefix = iamNamePrefix(props.name, props.region);
     this.rolePath = `/governed/${props.name}/`;
     this.integrationRolePath = `/governed/${props.name}/integration/`;
-    this.deployerRoleArns = [...props.deployerRoleArns];
     this.quotaTiers = props.quotaTiers ?? DEFAULT_QUOTA_TIERS;
     this.allowedToolTargets = {
       credentialSecrets: [...(props.allowedToolTargets?.credentialSecrets ?? [])],
@@ -145,6 +148,17 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'account').accountId;
     const vpc = new DataAwsVpc(this, 'vpc', { id: props.network.vpcId });
     const common = { envName: props.name, region: props.region, accountId: this.accountId, tags };
+
+    // --- Deployment roles per product team (issue 15): created before the key, whose policy names
+    // them as deployers (KMS refuses principals that do not exist); permissions granted at the end.
+    if (props.deploymentTeams !== undefined) {
+      this.deploymentRoles = new DeploymentRoles(this, 'deployment-roles', {
+        envName: props.name, region: props.region, accountId: this.accountId, iamNamePrefix: this.iamNamePrefix, teams: props.deploymentTeams,
+        stateBackend: props.stateBackend, kubernetesClusterName: props.kubernetes?.clusterName, tags,
+      });
+      this.deploymentRoleArns = this.deploymentRoles.roleArns;
+    }
+    this.deployerRoleArns = [...props.deployerRoleArns, ...Object.values(this.deploymentRoleArns ?? {})];
 
     this.key = new EnvironmentKey(this, 'key', {
       ...common,
@@ -300,6 +314,15 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     });
     this.rotationFunctionArn = rotation.arn;
     this.rotationRoleArn = rotation.roleArn;
+
+    // --- Deployment roles per product team (issue 15): their permissions, now that every piece exists.
+    this.deploymentRoles?.grantEnvironment({
+      envName: props.name, region: props.region, accountId: this.accountId, iamNamePrefix: this.iamNamePrefix, rolePath: this.rolePath,
+      integrationRolePath: this.integrationRolePath, permissionBoundaryArn: this.permissionBoundaryArn, integrationBoundaryArn: this.integrationBoundaryArn,
+      kmsKeyArn: this.kmsKeyArn, contractParameterArn: `arn:aws:ssm:${props.region}:${this.accountId}:parameter${contractParameterName(props.name)}`,
+      rotationFunctionArn: this.rotationFunctionArn, policyStoreArn: this.agentPolicyStore.arn, auditArchiveBucket: this.auditArchiveBucket,
+      vpcId: props.network.vpcId, kubernetesClusterName: props.kubernetes?.clusterName, stateBackend: props.stateBackend,
+    });
 
     publishContract(this, 'contract', this, tags);
   }
