@@ -256,8 +256,17 @@ export function platformFences(f: DeploymentFacts): PolicyStatement[] {
  * hand or by mistake. The team statements for the whole environment's name space (every workload
  * name, without the team's tag conditions), and the platform fences.
  */
-export function deployerBoundary(f: DeploymentFacts): PolicyStatement[] {
-  const { accountId: a, region: r, envName: e } = f;
+export function deployerBoundary(facts: DeploymentFacts): PolicyStatement[] {
+  const { accountId: a, region: r, envName: e } = facts;
+  // The roles carry the boundary and the key's policy names the roles: the boundary cannot name the
+  // key, the rotation function or the store (each depends on the key). Patterns of the account and
+  // Region stand in; the identity policies name the exact resources.
+  const f: DeploymentFacts = {
+    ...facts,
+    kmsKeyArn: `arn:aws:kms:${r}:${a}:key/*`,
+    rotationFunctionArn: `arn:aws:lambda:${r}:${a}:function:*`,
+    policyStoreArn: `arn:aws:verifiedpermissions::${a}:policy-store/*`,
+  };
   const env = teamResources({ team: '*', ci: [], workloadPrefix: '' }, f);
   const cluster = f.kubernetesClusterName ? [`arn:aws:eks:${r}:${a}:cluster/${f.kubernetesClusterName}`, `arn:aws:eks:${r}:${a}:podidentityassociation/${f.kubernetesClusterName}/*`] : [];
   const state = f.stateBackend ? [{ Sid: 'StateBucket', Effect: 'Allow' as const, Action: [...STATE_LIST, ...STATE_OBJECTS], Resource: [`arn:aws:s3:::${f.stateBackend.bucket}`, `arn:aws:s3:::${f.stateBackend.bucket}/${f.stateBackend.keyPrefix ?? ''}*`] }] : [];
