@@ -1,11 +1,15 @@
 import type { Finding, Rule } from '../constructs/policy-engine/rule-engine';
 import { controlLabel } from '../constructs/policy-engine/frameworks';
 import { EXCEPTION_RULE_IDS } from '../constructs/policy-engine/rule-engine';
+import { FINGERPRINT_KEY } from '../constructs/policy-engine/fingerprint';
 
 /**
  * SARIF 2.1.0 (the format code-scanning tools read). One result per finding; an excepted finding
  * carries a suppression with the exception's reason, approver and expiry, so it is shown as
- * reviewed rather than hidden.
+ * reviewed rather than hidden. Each result has `partialFingerprints` (fingerprint.ts) so a tool
+ * tracks it across runs; rules carry their framework controls (published id and title, with the
+ * guidance's label) as tags. With `--baseline`, only new results are written, as baselineState "new".
+ * Validated against the SARIF 2.1.0 schema in test/cli/sarif.test.ts.
  */
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -20,7 +24,7 @@ const EXCEPTION_RULES = [
   { id: EXCEPTION_RULE_IDS.stale, summary: 'An exception no longer matches any finding.', level: 'warning' },
 ] as const;
 
-export function toSarif(findings: readonly { finding: Finding; uri: string }[], rules: readonly Rule[], version: string): object {
+export function toSarif(findings: readonly { finding: Finding; uri: string }[], rules: readonly Rule[], version: string, options: { baseline?: boolean } = {}): object {
   const descriptors = [
     ...rules.map((r) => ({
       id: r.id,
@@ -52,6 +56,8 @@ export function toSarif(findings: readonly { finding: Finding; uri: string }[], 
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId) ?? -1,
           level: f.level,
+          partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+          ...(options.baseline ? { baselineState: 'new' } : {}),
           message: { text: `${f.message}. Fix: ${f.fix}` },
           locations: [
             {

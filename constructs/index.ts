@@ -26,6 +26,8 @@ export * from './agent-authorization/tool-grants';
 export * from './agent-authorization/cedar-policies';
 // rules, exceptions, report, plan review
 export * from './policy-engine/governed-app';
+export * from './policy-engine/governed-synth';
+export * from './policy-engine/ensure-governed';
 export * from './policy-engine/governance';
 export * from './policy-engine/exceptions';
 export * from './policy-engine/rule-engine';
@@ -50,6 +52,10 @@ export * from './primitives/route-entry';
 // platform
 export * from './platform/audit-sink';
 export * from './platform/environment-contract';
+export * from './platform/contract-schema';
+export * from './platform/contract-revision';
+export * from './platform/contract-postconditions';
+export * from './platform/pinned-contract';
 export * from './platform/environment-key';
 export * from './platform/environment-props';
 export * from './platform/gateway';
@@ -63,6 +69,9 @@ export * from './platform/integration-boundary';
 export * from './platform/platform-boundary';
 export * from './platform/permission-boundary';
 export * from './platform/rotation-function';
+export * from './platform/ci-identities';
+export * from './platform/deployment-teams';
+export * from './platform/deployment-roles';
 
 // workloads
 export * from './workloads/governed-inference-service';

@@ -29,6 +29,8 @@ export function incidentTriageApp(scope: Construct): WorkloadStack {
     name: 'incident-triage',
     owner: sre,
     dataClassification: 'confidential',
+    // A tool call for another tenant (header x-governance-tenant) is denied by Cedar.
+    tenants: ['acme'],
     runtime: {
       kubernetes: {
         image: 'ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d',
@@ -52,7 +54,8 @@ export function incidentTriageApp(scope: Construct): WorkloadStack {
         target: { kind: 'http', url: 'https://tickets.example.com/api/v2' },
         actions: ['write'],
         sensitivity: 'high',
-        timeWindow: 'Mon-Fri 07:00-19:00',
+        // Working hours, and the Saturday-night maintenance window (across midnight, UTC).
+        timeWindow: ['Mon-Fri 07:00-19:00', 'Sat 22:00-02:00'],
         approval: { approvers: ['incident-commander@example.com', 'sre-lead@example.com'] },
         credential: { secretArn: TICKETING_API_TOKEN, rotationDays: 30 },
       },

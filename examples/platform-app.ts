@@ -45,6 +45,18 @@ export const EXAMPLE_DEPLOYMENT_TEAMS: DeploymentTeam[] = [
   },
 ];
 
+/** Tenants the example environments serve: each workload names the ones whose data it handles. */
+export const EXAMPLE_TENANTS = ['acme', 'globex'];
+
+/**
+ * Where images may come from: the model team's ECR repository (SageMaker pulls only from ECR in
+ * the endpoint's region) and the example organisation's registry on GitHub.
+ */
+export const EXAMPLE_IMAGE_SOURCES = [
+  { ecr: { accountId: EXAMPLE_ACCOUNT, region: EXAMPLE_REGION, repositories: ['fraud-model'] } },
+  { registry: 'ghcr.io/example' },
+];
+
 /** The platform team's app: one stack per environment. */
 export function platformApp(scope: Construct): { dev: PlatformStack; prod: PlatformStack } {
   const common = {
@@ -65,6 +77,8 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
       credentialSecrets: [`arn:aws:secretsmanager:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:secret:ticketing/*`],
       functions: [`arn:aws:lambda:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:function:runbook-*`],
     },
+    tenants: EXAMPLE_TENANTS,
+    imageSources: EXAMPLE_IMAGE_SOURCES,
     kubernetes: {
       clusterName: 'ai-workloads',
       gatewayNamespace: 'ai-gateway',
@@ -79,6 +93,7 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
     // dev and prod share the account and Region: prod owns the account's settings, so every
     // prompt and answer of the account lands in prod's sink, never prod's in dev's.
     accountSettings: 'owned-elsewhere',
+    tier: 'non-production',
     network: (stack) => exampleNetwork(stack, '10.20.0.0/16', EXAMPLE_REGION),
     // Each product team deploys with its own role: only its own workloads, only with dev's boundaries.
     deploymentTeams: EXAMPLE_DEPLOYMENT_TEAMS,
@@ -86,6 +101,8 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
   const prod = new PlatformStack(scope, 'platform-prod', {
     ...common,
     name: 'prod',
+    // Chosen, never guessed from the name: 30-day key and secret windows, prevent_destroy, COMPLIANCE lock.
+    tier: 'production',
     // Shorter than default would fail: prod keeps logs at least a year.
     logRetentionDays: 731,
     secretRotationDays: 30,

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { ContractOptions } from '../constructs/platform/environment-contract';
 import { GovernedInferenceService } from '../constructs/workloads/governed-inference-service';
 import { WorkloadStack } from '../stacks/workload-stack';
 import { EXAMPLE_REGION } from './platform-app';
@@ -13,11 +14,11 @@ const supportTeam = {
 
 /**
  * A product team's app: three inference workloads in the dev environment, each one construct.
- * The environment comes from the contract the platform stack published, as it would in another
- * repository.
+ * The environment comes from the contract the platform stack published: read live next to the
+ * platform stack (main.ts), or from a pinned copy (`contract.file`), as in a product repository.
  */
-export function productApp(scope: Construct): WorkloadStack {
-  const stack = new WorkloadStack(scope, 'product-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { kubernetes: 'from-contract' } });
+export function productApp(scope: Construct, contract: ContractOptions = {}): WorkloadStack {
+  const stack = new WorkloadStack(scope, 'product-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { kubernetes: 'from-contract', ...contract } });
   const environment = stack.environment;
 
   const chat = new GovernedInferenceService(stack, 'support-chat', {
@@ -25,6 +26,7 @@ export function productApp(scope: Construct): WorkloadStack {
     name: 'support-chat',
     owner: supportTeam,
     dataClassification: 'confidential',
+    tenants: ['acme', 'globex'],
     model: { bedrock: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } },
     budget: { monthlyUsd: 500, alertEmails: ['maria.chen@example.com'] },
   });
@@ -34,6 +36,7 @@ export function productApp(scope: Construct): WorkloadStack {
     name: 'fraud-scoring',
     owner: { ...supportTeam, team: 'risk-ml', accountable: 'ken.ito@example.com' },
     dataClassification: 'restricted',
+    tenants: ['acme'],
     model: {
       sageMaker: {
         image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
@@ -47,6 +50,7 @@ export function productApp(scope: Construct): WorkloadStack {
     name: 'ticket-summarizer',
     owner: supportTeam,
     dataClassification: 'confidential',
+    tenants: ['acme', 'globex'],
     model: {
       kubernetes: {
         image: 'ghcr.io/example/summarizer@sha256:9b2a4c3f7e8d1a0b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b',

@@ -36,9 +36,18 @@ export const APPROVERS = [
 ];
 export const DIGEST = 'sha256:' + 'a'.repeat(64);
 
+/** Image sources of the test environment: the example account's ECR, the example registry, and Docker Hub's library (`r@sha256:...`). */
+export const IMAGE_SOURCES: GovernedEnvironmentProps['imageSources'] = [
+  { ecr: { accountId: '123456789012', region: 'eu-west-1', repositories: ['*'] } },
+  { registry: 'ghcr.io/example' },
+  { registry: 'docker.io/library' },
+];
+
 export function envProps(overrides: Partial<GovernedEnvironmentProps> = {}): GovernedEnvironmentProps {
   return {
     name: 'dev',
+    tier: 'non-production',
+    imageSources: IMAGE_SOURCES,
     owner: OWNER,
     network: { vpcId: 'vpc-0abc12345678', privateSubnetIds: ['subnet-0aaa11112222', 'subnet-0bbb33334444'] },
     region: 'eu-west-1',
@@ -85,7 +94,7 @@ export function serviceProps(env: GovernedInferenceServiceProps['environment'], 
 }
 
 /** The synthesized Terraform JSON of a stack, parsed. */
-export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any };
+export type TfJson = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: any; output?: Record<string, any> };
 
 export function synth(stack: TerraformStack): TfJson {
   return JSON.parse(Testing.synth(stack));

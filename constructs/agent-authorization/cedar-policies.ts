@@ -1,5 +1,8 @@
-import { describeTimeWindow, type TimeWindow } from './time-window';
+import { Fn } from 'cdktf';
+import { crossesMidnight, describeTimeWindow, nextDays, type TimeWindow, type Weekday } from './time-window';
 import { TOOL_ACTIONS, type ResolvedToolGrant, type ToolAction } from './tool-grants';
+import { isEmail, normalizeEmail } from '../governance/emails';
+import { isUnresolved } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
 
 /**
@@ -25,12 +28,24 @@ export const MODEL_ACTION = 'invokeModel';
 export const TOOL_ACTION_GROUP = 'toolAction';
 export const MODEL_ACTION_GROUP = 'modelAction';
 
-/** Context attributes the gateway authorizer sends with every tool request. */
+/**
+ * Context attributes the gateway function sends with every tool request:
+ * `{ dayOfWeek: 'Mon'..'Sun', hourUtc: 0..23, minuteOfDay: 0..1439, approvedBy?, approvalId?, tenant? }`,
+ * all from API Gateway's request time in UTC.
+ */
 export const TOOL_CONTEXT = {
   /** UTC hour of API Gateway's request time, 0..23. */
   hourUtc: 'hourUtc',
   /** UTC weekday of the request time, Mon..Sun. */
   dayOfWeek: 'dayOfWeek',
+  /**
+   * Minute of the UTC day of the request time, 0..1439: what time windows compare. Required: the
+   * schema (validation mode STRICT) refuses a request without it, so no window is decided on a
+   * coarser clock.
+   */
+  minuteOfDay: 'minuteOfDay',
+  /** Present when the call names a tenant (header `x-governance-tenant`), already checked by the gateway function against the agent's tenants. */
+  tenant: 'tenant',
   /** Present only when the request carried a valid signed approval: the approver's e-mail. */
   approvedBy: 'approvedBy',
   /** Present with approvedBy: the approval's id, for the action log. */
@@ -61,6 +76,12 @@ export interface AgentAuthorizationInput {
   readonly tools: readonly ResolvedToolGrant[];
   readonly models: readonly ModelGrant[];
   readonly revoked?: Revocation;
+  /**
+   * Tenants the agent may act for (tenants.ts); a Terraform list when they come from a contract.
+   * A tool call whose `context.tenant` is not one of them is forbidden; `[]` forbids every call that names a tenant.
+   * @default - no tenant policy (the agent serves every tenant of an environment that does not publish them)
+   */
+  readonly tenants?: readonly string[];
 }
 
 /** One Cedar policy: a Verified Permissions static policy (one statement each). */
@@ -98,8 +119,10 @@ export function cedarSchema(): Record<string, unknown> {
           attributes: {
             [TOOL_CONTEXT.hourUtc]: { type: 'Long', required: true },
             [TOOL_CONTEXT.dayOfWeek]: { type: 'String', required: true },
+            [TOOL_CONTEXT.minuteOfDay]: { type: 'Long', required: true },
             [TOOL_CONTEXT.approvedBy]: { type: 'String', required: false },
             [TOOL_CONTEXT.approvalId]: { type: 'String', required: false },
+            [TOOL_CONTEXT.tenant]: { type: 'String', required: false },
           },
         },
         ModelRequestContext: {
@@ -118,7 +141,8 @@ export function cedarSchema(): Record<string, unknown> {
 
 /**
  * Every Cedar policy of one agent: a permit per (tool, action) with its window and approval
- * conditions, a permit per model, and, when revoked, a forbid on everything that overrides them.
+ * conditions, a permit per model, a forbid on tool calls for tenants the agent does not serve,
+ * and, when revoked, a forbid on everything that overrides them.
  */
 export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
   const { environment, agent } = input;
@@ -130,9 +154,9 @@ export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
     for (const action of tool.actions) {
       const conditions: string[] = [];
       const notes: string[] = [`${tool.sensitivity} sensitivity`];
-      if (tool.timeWindow) {
-        conditions.push(timeWindowCondition(tool.timeWindow));
-        notes.push(describeTimeWindow(tool.timeWindow));
+      if (tool.timeWindows?.length) {
+        conditions.push(timeWindowsCondition(tool.timeWindows));
+        notes.push(tool.timeWindows.map(describeTimeWindow).join(' or '));
       }
       if (tool.approval?.actions.includes(action)) {
         conditions.push(approvalCondition(tool.approval.approvers));
@@ -156,8 +180,27 @@ export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
     });
   });
 
+  // Only tool calls carry a tenant: an agent without tools needs no tenant policy.
+  if (input.tenants !== undefined && input.tools.length > 0) {
+    const tenants = input.tenants;
+    const known = !isUnresolved(tenants);
+    const served = known ? (tenants.length ? `[${tenants.map(cedarString).join(', ')}]` : undefined) : Fn.jsonencode(tenants);
+    policies.push({
+      id: `tenants.${agent}`,
+      effect: 'forbid',
+      description: known
+        ? `${environment}/${agent} acts for ${tenants.length ? `tenants ${tenants.join(', ')} only` : 'no tenant'}: tool calls for any other tenant are denied`
+        : `${environment}/${agent} acts for the tenants of ${environment} only: tool calls for any other tenant are denied`,
+      // A JSON list of slugs is a Cedar set literal: a contract's list is written in by Terraform.
+      statement: statement('forbid', principal, `in ${actionRef(TOOL_ACTION_GROUP)}`, undefined, [
+        served ? `context has ${TOOL_CONTEXT.tenant} && !${served}.contains(context.${TOOL_CONTEXT.tenant})` : `context has ${TOOL_CONTEXT.tenant}`,
+      ]),
+    });
+  }
+
   if (input.revoked) {
-    const { by, at, reason } = input.revoked;
+    const { at, reason } = input.revoked;
+    const by = isEmail(input.revoked.by) ? normalizeEmail(input.revoked.by) : input.revoked.by;
     policies.push({
       id: `revoked.${agent}`,
       effect: 'forbid',
@@ -169,12 +212,39 @@ export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
   return policies;
 }
 
-function timeWindowCondition(window: TimeWindow): string {
-  const days = `[${window.days.map(cedarString).join(', ')}]`;
-  const hours = [`context.${TOOL_CONTEXT.hourUtc} >= ${window.startHourUtc}`];
-  // endHourUtc 24 is "until midnight": every hour 0..23 is below it, so no upper bound is needed.
-  if (window.endHourUtc < 24) hours.push(`context.${TOOL_CONTEXT.hourUtc} < ${window.endHourUtc}`);
-  return `${days}.contains(context.${TOOL_CONTEXT.dayOfWeek}) && ${hours.join(' && ')}`;
+/**
+ * Inside any of the windows (time-window.ts `isInsideWindow` is the same rule in TypeScript), on
+ * dayOfWeek and minuteOfDay.
+ */
+function timeWindowsCondition(windows: readonly TimeWindow[]): string {
+  return anyOf(windows.flatMap((w) => windowParts(w, TOOL_CONTEXT.minuteOfDay, 1)));
+}
+
+function anyOf(parts: readonly string[]): string {
+  return parts.length === 1 ? `(${parts[0]})` : `(${parts.map((p) => `(${p})`).join(' || ')})`;
+}
+
+/**
+ * One window as day-and-time ranges on `attribute` (in units of `unit` minutes): a same-day
+ * window is one range; a window across midnight is the evening of its days and the morning of the
+ * days after them (Sun's morning after is Mon's).
+ */
+function windowParts(window: TimeWindow, attribute: string, unit: number): string[] {
+  const start = window.startMinuteUtc / unit;
+  const end = window.endMinuteUtc / unit;
+  const day = MINUTES_PER_DAY / unit;
+  if (!crossesMidnight(window)) return [dayRange(window.days, attribute, start, end, day)];
+  return [dayRange(window.days, attribute, start, day, day), dayRange(nextDays(window.days), attribute, 0, end, day)];
+}
+
+const MINUTES_PER_DAY = 1440;
+
+function dayRange(days: readonly Weekday[], attribute: string, from: number, to: number, day: number): string {
+  const conditions = [`[${days.map(cedarString).join(', ')}].contains(context.${TOOL_CONTEXT.dayOfWeek})`];
+  // 0 and the end of the day bound every time of the day: no comparison needed.
+  if (from > 0) conditions.push(`context.${attribute} >= ${from}`);
+  if (to < day) conditions.push(`context.${attribute} < ${to}`);
+  return conditions.join(' && ');
 }
 
 function approvalCondition(approvers: readonly string[]): string {
@@ -182,10 +252,11 @@ function approvalCondition(approvers: readonly string[]): string {
   return `context has ${TOOL_CONTEXT.approvedBy} && [${approvers.map(cedarString).join(', ')}].contains(context.${TOOL_CONTEXT.approvedBy})`;
 }
 
+/** `action` is an action reference (`action == ...`) or a group constraint starting with `in `. */
 function statement(effect: 'permit' | 'forbid', principal: string, action: string | undefined, resource: string | undefined, conditions: readonly string[]): string {
   const scope = [
     `  principal == ${principal},`,
-    action ? `  action == ${action},` : '  action,',
+    action ? (action.startsWith('in ') ? `  action ${action},` : `  action == ${action},`) : '  action,',
     resource ? `  resource == ${resource}` : '  resource',
   ];
   const when = conditions.map((c) => `\nwhen { ${c} }`).join('');
@@ -196,7 +267,7 @@ function entityRef(type: string, id: string): string {
   return `${type}::${cedarString(id)}`;
 }
 
-function actionRef(action: ToolAction | typeof MODEL_ACTION): string {
+function actionRef(action: ToolAction | typeof MODEL_ACTION | typeof TOOL_ACTION_GROUP): string {
   return entityRef(CEDAR_TYPES.action, action);
 }
 

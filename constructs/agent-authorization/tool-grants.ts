@@ -1,5 +1,7 @@
-import { isEmail, isSlug } from '../governance/accountability';
+import { isSlug } from '../governance/accountability';
+import { checkEmailList } from '../governance/emails';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
+import { checkToolUrl } from './tool-target-urls';
 import { isTimeWindow, parseTimeWindow, TIME_WINDOW_ALLOWED, type TimeWindow, type TimeWindowInput } from './time-window';
 
 /**
@@ -10,7 +12,7 @@ import { isTimeWindow, parseTimeWindow, TIME_WINDOW_ALLOWED, type TimeWindow, ty
 
 /**
  * The actions a tool grant can name. The gateway authorizer derives the action of a request from
- * its HTTP method (functions/tool-authorizer/route.js keeps the same map), so an agent cannot
+ * its HTTP method (functions/gateway keeps the same map; a test holds them equal), so an agent cannot
  * call a write "read" by choosing a path.
  */
 export const TOOL_ACTIONS = ['read', 'write', 'delete'] as const;
@@ -66,7 +68,7 @@ export interface ToolCredential {
 
 /** Step-up approval: who may approve, and which actions need it. */
 export interface ToolApproval {
-  /** E-mail addresses of the people whose signed approval lets a call through. */
+  /** E-mail addresses of the people whose signed approval lets a call through; lower-cased once, each once. */
   readonly approvers: readonly string[];
   /** Actions that need an approval. @default - every granted action except `read` */
   readonly actions?: readonly ToolAction[];
@@ -80,8 +82,12 @@ export interface ToolGrant {
   readonly actions: readonly ToolAction[];
   /** Risk of the tool's actions. `high` needs an approval with named approvers. */
   readonly sensitivity: ToolSensitivity;
-  /** When the tool may be used. @default - at any time */
-  readonly timeWindow?: TimeWindowInput;
+  /**
+   * When the tool may be used (UTC): one window or several (a call inside any of them is inside).
+   * A window may run across midnight: `'Mon-Fri 22:00-06:00'`.
+   * @default - at any time
+   */
+  readonly timeWindow?: TimeWindowInput | readonly TimeWindowInput[];
   /** Human approval for sensitive actions. @default - none; required when sensitivity is `high` */
   readonly approval?: ToolApproval;
   /** The tool-side credential; required for `http` and `governed-service` targets, not used for `lambda`. */
@@ -94,7 +100,8 @@ export interface ResolvedToolGrant {
   readonly target: ToolTarget;
   readonly actions: readonly ToolAction[];
   readonly sensitivity: ToolSensitivity;
-  readonly timeWindow?: TimeWindow;
+  /** The windows the tool may be used in; absent when it may be used at any time. */
+  readonly timeWindows?: readonly TimeWindow[];
   readonly approval?: { readonly approvers: readonly string[]; readonly actions: readonly ToolAction[] };
   readonly credential?: ToolCredential & { readonly header: string };
 }
@@ -105,6 +112,16 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 const ACTIONS_ALLOWED = `one or more of ${TOOL_ACTIONS.join(', ')}`;
+
+/** A literal Secrets Manager secret ARN (a token is not: Terraform knows it). */
+export function isSecretArn(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_ARN.test(value);
+}
+
+/** A literal Lambda function ARN, optionally with a qualifier. */
+export function isLambdaFunctionArn(value: unknown): value is string {
+  return typeof value === 'string' && LAMBDA_ARN.test(value);
+}
 
 /**
  * Checks every tool grant and returns the resolved grants (only meaningful when no problem was
@@ -122,7 +139,7 @@ export function checkToolGrants(problems: ProblemCollector, prop: string, tools:
     const at = `${prop}[${index}]${typeof tool?.name === 'string' ? ` (${tool.name})` : ''}`;
     const r = checkToolGrant(problems, at, tool);
     if (typeof tool?.name === 'string') {
-      problems.check(!seen.has(tool.name), `${at}.name`, tool.name, 'a tool name used once per agent', 'merge the two grants into one or rename one tool');
+      problems.check(!seen.has(tool.name), `${at}.name`, tool.name, 'a tool name used once per agent', 'merge the two grants into one (one grant may carry several windows: timeWindow: [\'Mon-Fri 08:00-18:00\', \'Sat 10:00-14:00\']) or rename one tool');
       seen.add(tool.name);
     }
     if (r) resolved.push(r);
@@ -153,12 +170,7 @@ function checkToolGrant(problems: ProblemCollector, at: string, tool: ToolGrant)
   );
   checkTarget(problems, `${at}.target`, tool.target);
 
-  let timeWindow: TimeWindow | undefined;
-  if (tool.timeWindow !== undefined) {
-    const parsed = parseTimeWindow(tool.timeWindow);
-    if (isTimeWindow(parsed)) timeWindow = parsed;
-    else problems.add(`${at}.timeWindow`, tool.timeWindow, TIME_WINDOW_ALLOWED, `write the window as e.g. 'Mon-Fri 08:00-18:00' (problem: ${parsed.error})`);
-  }
+  const timeWindows = checkTimeWindows(problems, `${at}.timeWindow`, tool.timeWindow);
 
   const approval = checkApproval(problems, at, tool, actions);
   const credential = checkCredential(problems, at, tool);
@@ -167,10 +179,35 @@ function checkToolGrant(problems: ProblemCollector, at: string, tool: ToolGrant)
     target: tool.target,
     actions,
     sensitivity: tool.sensitivity,
-    ...(timeWindow ? { timeWindow } : {}),
+    ...(timeWindows.length ? { timeWindows } : {}),
     ...(approval ? { approval } : {}),
     ...(credential ? { credential } : {}),
   };
+}
+
+/** One window or a list of them; several windows of one tool are one grant, never two grants of one name. */
+function checkTimeWindows(problems: ProblemCollector, at: string, input: TimeWindowInput | readonly TimeWindowInput[] | undefined): TimeWindow[] {
+  if (input === undefined) return [];
+  const list = Array.isArray(input) ? (input as readonly TimeWindowInput[]) : [input as TimeWindowInput];
+  if (list.length === 0) {
+    problems.add(at, input, `${TIME_WINDOW_ALLOWED} (at least one)`, 'remove timeWindow to allow the tool at any time, or list its windows');
+    return [];
+  }
+  const windows: TimeWindow[] = [];
+  const seen = new Set<string>();
+  list.forEach((w, i) => {
+    const where = Array.isArray(input) ? `${at}[${i}]` : at;
+    const parsed = parseTimeWindow(w);
+    if (!isTimeWindow(parsed)) {
+      problems.add(where, w, TIME_WINDOW_ALLOWED, `write the window as e.g. 'Mon-Fri 08:00-18:00' or 'Mon-Fri 22:00-06:00' (problem: ${parsed.error})`);
+      return;
+    }
+    const key = JSON.stringify(parsed);
+    if (seen.has(key)) problems.add(where, w, 'each window once', `remove ${where}`);
+    seen.add(key);
+    windows.push(parsed);
+  });
+  return windows;
 }
 
 function checkActions(problems: ProblemCollector, at: string, actions: readonly unknown[] | undefined, fixWhenEmpty: string): ToolAction[] {
@@ -196,7 +233,8 @@ function checkTarget(problems: ProblemCollector, at: string, target: ToolTarget 
     return;
   }
   if (target.kind === 'http') {
-    problems.check(isHttpsUrl(target.url), `${at}.url`, target.url, 'an https:// URL', 'point the tool at its HTTPS endpoint; the gateway never calls tools in clear text');
+    // One check of the URL (https, no credentials, no internal host), showing it redacted.
+    checkToolUrl(problems, `${at}.url`, target.url);
   } else if (target.kind === 'lambda') {
     problems.check(
       typeof target.functionArn === 'string' && (isUnresolved(target.functionArn) || LAMBDA_ARN.test(target.functionArn)),
@@ -228,9 +266,13 @@ function checkApproval(problems: ProblemCollector, at: string, tool: ToolGrant, 
     );
     return undefined;
   }
-  const approvers = approval.approvers;
-  if (!Array.isArray(approvers) || approvers.length === 0 || !approvers.every(isEmail)) {
-    problems.add(`${at}.approval.approvers`, approvers, 'a non-empty list of e-mail addresses of named people', 'name who approves, e.g. ["oncall-lead@example.com"]');
+  const given = approval.approvers;
+  let approvers: string[] = [];
+  if (!Array.isArray(given) || given.length === 0) {
+    problems.add(`${at}.approval.approvers`, given, 'a non-empty list of e-mail addresses of named people', 'name who approves, e.g. ["oncall-lead@example.com"]');
+  } else {
+    // Lower-cased once: Cedar compares the approver of a signed approval with these, case-sensitively.
+    approvers = checkEmailList(problems, `${at}.approval.approvers`, given, 'name who approves by e-mail, e.g. "oncall-lead@example.com"');
   }
   let actions: ToolAction[];
   if (approval.actions === undefined) {
@@ -248,7 +290,7 @@ function checkApproval(problems: ProblemCollector, at: string, tool: ToolGrant, 
       problems.check(granted.includes(a), `${at}.approval.actions`, a, `actions the tool grants (${granted.join(', ')})`, `grant ${a} in actions or drop it from approval.actions`);
     }
   }
-  return { approvers: Array.isArray(approvers) ? [...approvers] : [], actions };
+  return { approvers, actions };
 }
 
 function checkCredential(problems: ProblemCollector, at: string, tool: ToolGrant): ResolvedToolGrant['credential'] {
@@ -288,12 +330,3 @@ function checkCredential(problems: ProblemCollector, at: string, tool: ToolGrant
   return { ...credential, header };
 }
 
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (isUnresolved(value)) return true;
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

@@ -52,7 +52,8 @@ export function checkToolUrl(problems: ProblemCollector, prop: string, url: unkn
   try {
     parsed = new URL(String(url));
   } catch {
-    problems.add(prop, url, 'an absolute https URL like "https://tickets.example.com/api/v2"', 'write the full URL of the tool API');
+    // Unparseable, but it may still carry a password or a key: shown redacted by its text.
+    problems.add(prop, typeof url === 'string' ? redactText(url) : url, 'an absolute https URL like "https://tickets.example.com/api/v2"', 'write the full URL of the tool API');
     return;
   }
   const shown = redact(parsed);
@@ -77,6 +78,11 @@ function redact(url: URL): string {
   if (copy.password) copy.password = 'REDACTED';
   for (const key of [...copy.searchParams.keys()]) copy.searchParams.set(key, 'REDACTED');
   return copy.toString();
+}
+
+/** A string that did not parse as a URL, with anything that looks like userinfo or a query value replaced. */
+function redactText(text: string): string {
+  return text.replace(/\/\/[^/?#]*@/, '//REDACTED@').replace(/([?&;][^=&#;]*=)[^&#;]*/g, '$1REDACTED');
 }
 
 /** IAM-style ARN pattern match: `*` any characters, `?` one. */

@@ -1,5 +1,8 @@
 import { daysBetween, parseIsoDate } from './clock';
+import { EMAIL_SHAPE, isEmail, normalizeEmail } from './emails';
 import type { ProblemCollector } from './errors';
+
+export { isEmail } from './emails';
 
 /**
  * Who answers for a non-human identity. The seeds ask for a named owner, an approver of its
@@ -25,12 +28,7 @@ export interface WorkloadAccountability extends Accountability {
 /** Access is reviewed at least yearly. */
 export const MAX_REVIEW_HORIZON_DAYS = 366;
 
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export function isEmail(value: unknown): value is string {
-  return typeof value === 'string' && EMAIL.test(value);
-}
 
 export function isSlug(value: unknown, maxLength = 63): value is string {
   return typeof value === 'string' && value.length <= maxLength && SLUG.test(value);
@@ -44,8 +42,18 @@ export function checkAccountability(problems: ProblemCollector, prop: string, va
   }
   problems.check(isSlug(value.team), `${prop}.team`, value.team, 'a lowercase slug of letters, digits and dashes (at most 63)', `set ${prop}.team to the owning team, e.g. "ml-platform"`);
   for (const role of ['accountable', 'approver', 'revoker'] as const) {
-    problems.check(isEmail(value[role]), `${prop}.${role}`, value[role], 'an e-mail address of a named person', `set ${prop}.${role} to the ${role} person's e-mail address`);
+    problems.check(isEmail(value[role]), `${prop}.${role}`, value[role], `an e-mail address of a named person, ${EMAIL_SHAPE}`, `set ${prop}.${role} to the ${role} person's e-mail address`);
   }
+}
+
+/**
+ * The same accountability with its e-mail addresses lower-cased (emails.ts): what tags, labels,
+ * Cedar policies and reports carry. Call after the checks passed; anything that is not a string
+ * (an unresolved token from a contract) is kept as it is.
+ */
+export function normalizeAccountability<T extends Accountability>(value: T): T {
+  const lower = (v: string) => (isEmail(v) ? normalizeEmail(v) : v);
+  return { ...value, accountable: lower(value.accountable), approver: lower(value.approver), revoker: lower(value.revoker) };
 }
 
 /** Checks a workload's accountability, including review-by against today. */

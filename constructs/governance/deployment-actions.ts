@@ -16,6 +16,10 @@ export const IAM_ROLE_SETTINGS = ['iam:UpdateRole', 'iam:UpdateRoleDescription',
 export const IAM_ROLE_UNTAG = ['iam:UntagRole'] as const;
 export const IAM_ROLE_READ = ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRoleTags'] as const;
 export const IAM_PASS_ROLE = ['iam:PassRole'] as const;
+/** Rewriting who may act as a role. */
+export const IAM_TRUST_CHANGE = ['iam:UpdateAssumeRolePolicy'] as const;
+/** Acting as a role (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html): a deployment role never needs it. */
+export const STS_ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity'] as const;
 /** A boundary is set once, at CreateRole: changing or removing it is the platform's. */
 export const IAM_BOUNDARY_CHANGE = ['iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary'] as const;
 /** Every IAM write a product team never needs on what the platform owns (its roles, boundaries, users). */

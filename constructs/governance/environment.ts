@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Accountability } from './accountability';
 import type { Quotas } from './quota-tiers';
+import type { EnvironmentTier } from './tier';
 
 /**
  * What a workload needs to know about its environment. `GovernedEnvironment` implements it from
@@ -11,11 +12,26 @@ import type { Quotas } from './quota-tiers';
 export interface IGovernedEnvironment extends IConstruct {
   readonly name: string;
   readonly isProduction: boolean;
+  /**
+   * The production tier the platform team chose (tier.ts). `isProduction` is `tier === 'production'`.
+   * @default - not published (an environment read from a contract that predates tiers)
+   */
+  readonly tier?: EnvironmentTier;
+  /**
+   * Tenants the environment may serve (tenants.ts): a literal list for a `GovernedEnvironment`
+   * (empty when it serves none), a Terraform list for a contract (checked at plan).
+   * @default - not published: workloads' tenants are checked for shape only
+   */
+  readonly tenants?: readonly string[];
+  /**
+   * Allowed image sources as patterns (image-sources.ts): literal for a `GovernedEnvironment`,
+   * a Terraform list for a contract (checked at plan).
+   * @default - not published: images are checked for a digest only
+   */
+  readonly imageSourcePatterns?: readonly string[];
   readonly region: string;
   readonly accountId: string;
   readonly accountability: Accountability;
-  /** Regions workloads may call. */
-  readonly allowedRegions: readonly string[];
   /** Customer managed key that encrypts everything in the environment. */
   readonly kmsKeyArn: string;
   /** The boundary every workload identity (pod, SageMaker endpoint, Bedrock agent runtime) carries. */
@@ -33,7 +49,8 @@ export interface IGovernedEnvironment extends IConstruct {
   };
   /**
    * Prefix of every IAM name of the environment, `<env>-<region code>-` (IAM names are
-   * account-wide across Regions). Always a literal: names are checked against AWS limits at synth.
+   * account-wide across Regions). A literal for a GovernedEnvironment and a pinned contract (names
+   * are then checked against AWS limits at synth); a Terraform value for a live contract.
    */
   readonly iamNamePrefix: string;
   /** IAM path of workload identities (the roles that call the gateway): `/governed/<env>/`. */
@@ -51,6 +68,8 @@ export interface IGovernedEnvironment extends IConstruct {
    */
   readonly allowedModels: readonly string[];
   readonly allowedModelsKnown: boolean;
+  /** Regions workloads may call (the permission boundary denies every other); a workload stack deploys to one of them. */
+  readonly allowedRegions: readonly string[];
   readonly guardrail: { readonly arn: string; readonly id: string; readonly version: string };
   /** Name of the audit archive bucket (object-locked, SSE-KMS): where captured model data lands. */
   readonly auditArchiveBucket: string;
@@ -62,8 +81,8 @@ export interface IGovernedEnvironment extends IConstruct {
    * governed secrets and use the key through AWS services at deploy time; workloads may not.
    */
   readonly deployerRoleArns: readonly string[];
-  /** Product teams' deployment roles (issue 15): team slug → role ARN. Absent when the environment declares no teams. */
-  readonly deploymentRoleArns?: Readonly<Record<string, string>>;
+  /** CloudWatch log group that receives the account's Bedrock model invocation logs (prompts and answers). */
+  readonly invocationLogGroupName: string;
   readonly network: {
     readonly vpcId: string;
     readonly vpcCidr: string;

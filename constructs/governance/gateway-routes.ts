@@ -60,3 +60,13 @@ export function executeApiArns(executionArn: string, methods: readonly GrantMeth
   }
   return methods.map((m) => `${executionArn}/${GATEWAY_STAGE}/${m}/${path}`);
 }
+
+/** SSM path under which services publish their route entries (read by the gateway function). */
+export function routeParameterPrefix(environment: string): string {
+  return `/governance/${environment}/routes/`;
+}
+
+/** SSM path under which agents publish their route entries. */
+export function agentParameterPrefix(environment: string): string {
+  return `/governance/${environment}/agents/`;
+}

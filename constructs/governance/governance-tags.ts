@@ -1,6 +1,11 @@
-import type { Accountability } from './accountability';
+import { normalizeAccountability, type Accountability } from './accountability';
 import type { DataClassification } from './classification';
+import { isEmail, normalizeEmail } from './emails';
 import { K8S_PREFIX, TAG_KEYS } from './tags';
+import { tenantLabels, tenantsTagValue, type WorkloadTenants } from './tenants';
+
+/** What a governed workload is: the `governance:kind` tag. */
+export type WorkloadKind = 'inference-service' | 'agent';
 
 /** The facts every governed resource carries. */
 export interface GovernanceFacts {
@@ -11,6 +16,10 @@ export interface GovernanceFacts {
   readonly dataClassification: DataClassification;
   readonly reviewBy: string;
   readonly revocation?: Revocation;
+  /** @default - no kind tag (the environment's shared pieces) */
+  readonly kind?: WorkloadKind;
+  /** Tenants whose data the workload handles. @default - none: no tenants tag */
+  readonly tenants?: WorkloadTenants;
 }
 
 /** A revoked identity: who revoked it, when (ISO timestamp) and why. */
@@ -29,20 +38,30 @@ export interface Revocation {
   readonly scheduled?: boolean;
 }
 
-/** The facts of one workload from its props: what its tags, labels and report say. */
-export function workloadFacts(environment: string, props: {
-  readonly name: string;
-  readonly owner: Accountability & { readonly reviewBy: string };
-  readonly dataClassification: DataClassification;
-  readonly revoked?: Revocation;
-}): GovernanceFacts {
+/**
+ * The facts of one workload from its props: what its tags, labels and report say. E-mail
+ * addresses are lower-cased here (emails.ts), once for every tag, label and report.
+ */
+export function workloadFacts(
+  environment: string,
+  props: {
+    readonly name: string;
+    readonly owner: Accountability & { readonly reviewBy: string };
+    readonly dataClassification: DataClassification;
+    readonly revoked?: Revocation;
+    readonly tenants?: WorkloadTenants;
+  },
+  kind?: WorkloadKind,
+): GovernanceFacts {
   return {
     environment,
     workload: props.name,
-    accountability: props.owner,
+    accountability: normalizeAccountability(props.owner),
     dataClassification: props.dataClassification,
     reviewBy: props.owner.reviewBy,
-    revocation: props.revoked,
+    revocation: props.revoked ? { ...props.revoked, by: isEmail(props.revoked.by) ? normalizeEmail(props.revoked.by) : props.revoked.by } : undefined,
+    ...(kind ? { kind } : {}),
+    ...(props.tenants !== undefined ? { tenants: props.tenants } : {}),
   };
 }
 
@@ -55,7 +74,7 @@ function tagValue(value: string): string {
 }
 
 export function governanceTags(facts: GovernanceFacts): Record<string, string> {
-  const a = facts.accountability;
+  const a = normalizeAccountability(facts.accountability);
   const tags: Record<string, string> = {
     [TAG_KEYS.owner]: a.team,
     [TAG_KEYS.accountable]: a.accountable,
@@ -66,6 +85,8 @@ export function governanceTags(facts: GovernanceFacts): Record<string, string> {
     [TAG_KEYS.dataClassification]: facts.dataClassification,
     [TAG_KEYS.reviewBy]: facts.reviewBy,
   };
+  if (facts.kind) tags[TAG_KEYS.kind] = facts.kind;
+  if (facts.tenants !== undefined) tags[TAG_KEYS.tenants] = tenantsTagValue(facts.tenants);
   if (facts.revocation) {
     tags[TAG_KEYS.revokedBy] = tagValue(facts.revocation.by);
     tags[TAG_KEYS.revokedAt] = tagValue(facts.revocation.at);
@@ -81,7 +102,8 @@ const ANNOTATION_ONLY = new Set<string>([TAG_KEYS.reviewBy, TAG_KEYS.revokedAt, 
 
 /**
  * Kubernetes carries the same facts: as labels where the value is a valid label value (63
- * characters, alphanumerics, `-_.`), as annotations otherwise (e-mails) and for dates and reasons.
+ * characters, alphanumerics, `-_.`), as annotations otherwise (e-mails, tenant lists) and for
+ * dates and reasons; plus one label per tenant, `tenant.governance.ai/<tenant>: "true"`.
  */
 export function kubernetesMetadata(facts: GovernanceFacts): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels: Record<string, string> = {};
@@ -91,5 +113,6 @@ export function kubernetesMetadata(facts: GovernanceFacts): { labels: Record<str
     if (!ANNOTATION_ONLY.has(key) && value.length <= 63 && LABEL_VALUE.test(value)) labels[k8sKey] = value;
     else annotations[k8sKey] = value;
   }
+  Object.assign(labels, tenantLabels(facts.tenants));
   return { labels, annotations };
 }

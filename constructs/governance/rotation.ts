@@ -2,7 +2,7 @@ import { functionModule } from '../package-files';
 
 /** The shape of functions/secret-rotation/strategy.js. */
 export interface RotationStrategyModule {
-  readonly ROTATION_TAG_KEYS: { readonly strategy: string; readonly usagePlanId: string; readonly keyOwnerSecret: string; readonly keyVersion: string };
+  readonly ROTATION_TAG_KEYS: { readonly strategy: string; readonly quotaTier: string; readonly keyOwnerSecret: string; readonly keyVersion: string };
   readonly ROTATION_STRATEGIES: { readonly generatedToken: 'generated-token'; readonly apiGatewayKey: 'api-gateway-key' };
 }
 
@@ -14,8 +14,8 @@ const { ROTATION_TAG_KEYS } = functionModule<RotationStrategyModule>('secret-rot
  * alone as the Lambda asset); the constructs read them from there.
  */
 export const ROTATION_STRATEGY_TAG = ROTATION_TAG_KEYS.strategy;
-/** On a caller's gateway-key secret: the quota tier whose usage plan its keys go on. */
-export const QUOTA_TIER_TAG = 'governance:quota-tier';
+/** On a caller's gateway-key secret: the quota tier whose usage plan its keys go on (the function maps it to a plan; a tag never names a plan). */
+export const QUOTA_TIER_TAG = ROTATION_TAG_KEYS.quotaTier;
 
 /** `generated-token`: a random token. `api-gateway-key`: a new gateway API key on the workload's usage plan. */
 export type RotationStrategy = 'generated-token' | 'api-gateway-key';

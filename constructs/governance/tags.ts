@@ -12,6 +12,13 @@ export const TAG_KEYS = {
   workload: 'governance:workload',
   dataClassification: 'governance:data-classification',
   reviewBy: 'governance:review-by',
+  /**
+   * Workload kind: `inference-service` or `agent` (the environment's shared pieces carry workload
+   * `platform` and no kind). Lets the inventory tell agents from services in any input.
+   */
+  kind: 'governance:kind',
+  /** Tenants whose data the workload handles: tenant ids sorted, separated by spaces, or `all` (tenants.ts). */
+  tenants: 'governance:tenants',
   /** Set only on revoked workloads: who revoked, when and why. */
   revokedBy: 'governance:revoked-by',
   revokedAt: 'governance:revoked-at',
@@ -20,7 +27,7 @@ export const TAG_KEYS = {
 
 export type TagKey = (typeof TAG_KEYS)[keyof typeof TAG_KEYS];
 
-/** Tags every governed AWS resource must carry (the revocation tags are conditional). */
+/** Tags every governed AWS resource must carry (kind, tenants and the revocation tags are conditional). */
 export const REQUIRED_TAG_KEYS: readonly TagKey[] = [
   TAG_KEYS.owner,
   TAG_KEYS.accountable,

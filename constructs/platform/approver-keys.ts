@@ -1,4 +1,3 @@
-import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -25,8 +24,6 @@ export interface ApproverKeysProps {
   readonly verifierRoleArn: string;
   readonly deletionWindowDays: number;
   readonly preventDestroy: boolean;
-  /** KMS rejects a key policy naming a principal that does not exist yet: the verifier's role. */
-  readonly dependsOn: ITerraformDependable[];
   readonly tags: Record<string, string>;
 }
 
@@ -61,11 +58,22 @@ export class ApproverKeys extends Construct {
           // account can grant signing (a key policy must allow a use for IAM policies to grant it).
           { Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: root }, Action: KMS_ADMIN.filter((a) => a !== 'kms:CreateGrant'), Resource: '*' },
           { Sid: 'OnlyTheApproverSigns', Effect: 'Allow', Principal: { AWS: approver.principalArn }, Action: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'], Resource: '*' },
-          { Sid: 'GatewayVerifies', Effect: 'Allow', Principal: { AWS: props.verifierRoleArn }, Action: ['kms:Verify', 'kms:GetPublicKey', 'kms:DescribeKey'], Resource: '*' },
+          {
+            // The account with a condition on the caller's ARN, not the role as principal: KMS
+            // refuses a key policy naming a role that does not exist yet, and the keys must exist
+            // before the role, whose permission boundary names them. The role's own policy (and
+            // boundary) must allow kms:Verify too, and KMS_ADMIN above grants no use, so no other
+            // principal of the account can verify (or sign) with the key.
+            Sid: 'GatewayVerifies',
+            Effect: 'Allow',
+            Principal: { AWS: root },
+            Action: ['kms:Verify', 'kms:GetPublicKey', 'kms:DescribeKey'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:PrincipalArn': props.verifierRoleArn } },
+          },
         ]),
         tags: { ...props.tags, 'governance:approver-of': email },
         lifecycle: { preventDestroy: props.preventDestroy },
-        dependsOn: props.dependsOn,
       });
       new KmsAlias(this, `alias-${keyId}`, { name: approverKeyAlias(props.envName, email), targetKeyId: key.keyId });
       this.keyArns[email] = key.arn;

@@ -1,14 +1,16 @@
+import { Token } from 'cdktf';
 import {
   API_GATEWAY_WRITE, ARCHIVE_WRITE, BUDGET_MANAGE, CEDAR_POLICY_MANAGE, CEDAR_STORE_WRITE, EKS_CLUSTER_READ, IAM_BOUNDARY_CHANGE, IAM_PASS_ROLE,
-  IAM_POLICY_WRITE, IAM_ROLE_CHANGE, IAM_ROLE_CREATE, IAM_ROLE_READ, IAM_ROLE_SETTINGS, IAM_ROLE_UNTAG, IAM_WRITE, LAMBDA_WRITE, LOG_GROUP_CREATE,
+  IAM_POLICY_WRITE, IAM_ROLE_CHANGE, IAM_TRUST_CHANGE, IAM_ROLE_CREATE, IAM_ROLE_READ, IAM_ROLE_SETTINGS, IAM_ROLE_UNTAG, IAM_WRITE, LAMBDA_WRITE, LOG_GROUP_CREATE,
   LOG_GROUP_MANAGE, LOG_GROUP_READ, LOG_GROUP_UNTAG, LOG_GROUP_WRITE, PARAMETER_MANAGE, PARAMETER_PUT, PARAMETER_READ, PARAMETER_UNTAG,
   PARAMETER_WRITE, POD_IDENTITY_CREATE, POD_IDENTITY_MANAGE, ROTATION_INVOKE, SAGEMAKER_CREATE, SAGEMAKER_MANAGE, SAGEMAKER_READ, SECRET_CREATE,
   SECRET_DESCRIBE, SECRET_MANAGE, SECRET_UNTAG, SECURITY_GROUP_CREATE, SECURITY_GROUP_MANAGE, SECURITY_GROUP_TAG_ON_CREATE, STATE_LIST,
-  STATE_OBJECTS, UNSCOPABLE_READS,
+  STATE_OBJECTS, STS_ASSUME, UNSCOPABLE_READS,
 } from '../governance/deployment-actions';
 import { KMS_ADMIN, KMS_SERVICE_USE } from '../governance/iam-actions';
 import { BEDROCK_AGENT_SUFFIX, INTEGRATION_SUFFIX } from '../governance/names';
 import type { PolicyStatement } from '../governance/policy-document';
+import { rotationFunctionName } from '../governance/rotation';
 import { TAG_KEYS } from '../governance/tags';
 import type { DeploymentTeam, StateBackend } from './deployment-teams';
 
@@ -134,7 +136,13 @@ export function teamPolicies(team: DeploymentTeam, f: DeploymentFacts): Record<P
       Resource: env.integrationRoles,
       Condition: { StringEquals: { 'iam:PermissionsBoundary': f.integrationBoundaryArn, ...ownedBy(t) } },
     },
-    { Sid: 'PassOwnRolesToTheirRuntimes', Effect: 'Allow', Action: [...IAM_PASS_ROLE], Resource: envRoles, Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO_SERVICES, ...ownedBy(t) } } },
+    // Workload roles only: an integration identity is never passed to a service (the gateway
+    // function assumes it), so passing one could only hand its model and tool access to something else.
+    { Sid: 'PassOwnRolesToTheirRuntimes', Effect: 'Allow', Action: [...IAM_PASS_ROLE], Resource: env.workloadRoles, Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO_SERVICES, ...ownedBy(t) } } },
+    // A trust policy names who may act as the role: only the team's own workloads' roles may get a
+    // new one (and those only with their boundary, above). Another team's integration identity
+    // could otherwise be made to trust this team.
+    { Sid: 'DenyTrustChangesOutsideOwnRoles', Effect: 'Deny', Action: [...IAM_TRUST_CHANGE], NotResource: [...own.workloadRoles, ...own.integrationRoles] },
   ];
 
   const creation: PolicyStatement[] = [
@@ -148,10 +156,12 @@ export function teamPolicies(team: DeploymentTeam, f: DeploymentFacts): Record<P
     {
       Sid: 'CreateOwnResourcesTagged',
       Effect: 'Allow',
-      Action: [...PARAMETER_PUT, ...LOG_GROUP_CREATE, ...SAGEMAKER_CREATE, ...SECURITY_GROUP_CREATE, ...(cluster ? POD_IDENTITY_CREATE : [])],
-      Resource: [...own.routeEntries, ...own.logGroups, ...own.sageMaker.models, ...own.sageMaker.endpointConfigs, ...own.sageMaker.endpoints, securityGroups, ...(cluster ? [cluster, ...associations] : [])],
+      Action: [...PARAMETER_PUT, ...LOG_GROUP_CREATE, ...SAGEMAKER_CREATE, ...(cluster ? POD_IDENTITY_CREATE : [])],
+      Resource: [...own.routeEntries, ...own.logGroups, ...own.sageMaker.models, ...own.sageMaker.endpointConfigs, ...own.sageMaker.endpoints, ...(cluster ? [cluster, ...associations] : [])],
       Condition: created,
     },
+    // Security group ids are AWS's choice: no name to scope by, only the tags at creation.
+    { Sid: 'CreateSecurityGroupsTagged', Effect: 'Allow', Action: [...SECURITY_GROUP_CREATE], Resource: securityGroups, Condition: created },
     {
       Sid: 'TagSecurityGroupsOnCreate',
       Effect: 'Allow',
@@ -167,11 +177,12 @@ export function teamPolicies(team: DeploymentTeam, f: DeploymentFacts): Record<P
       Effect: 'Allow',
       Action: [
         ...IAM_ROLE_SETTINGS, ...SECRET_MANAGE.filter((x) => x !== 'secretsmanager:PutResourcePolicy'), ...PARAMETER_MANAGE, ...LOG_GROUP_MANAGE,
-        ...SAGEMAKER_MANAGE, ...SECURITY_GROUP_MANAGE, ...(cluster ? POD_IDENTITY_MANAGE : []),
+        ...SAGEMAKER_MANAGE, ...(cluster ? POD_IDENTITY_MANAGE : []),
       ],
-      Resource: [...envRoles, ...env.secrets, ...env.routeEntries, ...env.logGroups, ...envSageMaker, securityGroups, ...associations],
+      Resource: [...envRoles, ...env.secrets, ...env.routeEntries, ...env.logGroups, ...envSageMaker, ...associations],
       Condition: { StringEquals: ownedBy(t), ...retagsWithinTeam(t, e) },
     },
+    { Sid: 'ManageOwnSecurityGroups', Effect: 'Allow', Action: [...SECURITY_GROUP_MANAGE], Resource: securityGroups, Condition: { StringEquals: ownedBy(t), ...retagsWithinTeam(t, e) } },
     {
       Sid: 'UntagOwnResourcesKeepingGovernanceTags',
       Effect: 'Allow',
@@ -233,6 +244,10 @@ export function platformFences(f: DeploymentFacts): PolicyStatement[] {
   const log = (name: string) => `arn:aws:logs:${r}:${a}:log-group:${name}`;
   return [
     { Sid: 'DenyBoundaryChanges', Effect: 'Deny', Action: [...IAM_BOUNDARY_CHANGE], Resource: '*' },
+    // A deployment role deploys; it never acts as an identity. Integration identities are trusted by
+    // the gateway function role only: even one whose trust a team rewrote cannot be assumed or passed.
+    { Sid: 'DenyAssumingGovernedIdentities', Effect: 'Deny', Action: [...STS_ASSUME], Resource: [`arn:aws:iam::${a}:role/governed/*`, `arn:aws:iam::${a}:role/governed-platform/*`, `arn:aws:iam::${a}:role/governed-deploy/*`] },
+    { Sid: 'DenyPassingIntegrationIdentities', Effect: 'Deny', Action: [...IAM_PASS_ROLE], Resource: `arn:aws:iam::${a}:role${f.integrationRolePath}*` },
     { Sid: 'DenyPlatformAndDeploymentIdentities', Effect: 'Deny', Action: [...IAM_WRITE], Resource: [`arn:aws:iam::${a}:role/governed-platform/*`, `arn:aws:iam::${a}:role/governed-deploy/*`] },
     { Sid: 'DenyManagedPolicyWrites', Effect: 'Deny', Action: [...IAM_POLICY_WRITE], Resource: `arn:aws:iam::${a}:policy/*` },
     { Sid: 'DenyContractWrites', Effect: 'Deny', Action: [...PARAMETER_WRITE], Resource: f.contractParameterArn },
@@ -256,48 +271,41 @@ export function platformFences(f: DeploymentFacts): PolicyStatement[] {
  * hand or by mistake. The team statements for the whole environment's name space (every workload
  * name, without the team's tag conditions), and the platform fences.
  */
-export function deployerBoundary(facts: DeploymentFacts): PolicyStatement[] {
-  const { accountId: a, region: r, envName: e } = facts;
-  // The roles carry the boundary and the key's policy names the roles: the boundary cannot name the
-  // key, the rotation function or the store (each depends on the key). Patterns of the account and
-  // Region stand in; the identity policies name the exact resources.
-  const f: DeploymentFacts = {
-    ...facts,
-    kmsKeyArn: `arn:aws:kms:${r}:${a}:key/*`,
-    rotationFunctionArn: `arn:aws:lambda:${r}:${a}:function:*`,
-    policyStoreArn: `arn:aws:verifiedpermissions::${a}:policy-store/*`,
-  };
+export function deployerBoundary(f: DeploymentFacts): PolicyStatement[] {
+  const { accountId: a, region: r, envName: e } = f;
   const env = teamResources({ team: '*', ci: [], workloadPrefix: '' }, f);
   const cluster = f.kubernetesClusterName ? [`arn:aws:eks:${r}:${a}:cluster/${f.kubernetesClusterName}`, `arn:aws:eks:${r}:${a}:podidentityassociation/${f.kubernetesClusterName}/*`] : [];
   const state = f.stateBackend ? [{ Sid: 'StateBucket', Effect: 'Allow' as const, Action: [...STATE_LIST, ...STATE_OBJECTS], Resource: [`arn:aws:s3:::${f.stateBackend.bucket}`, `arn:aws:s3:::${f.stateBackend.bucket}/${f.stateBackend.keyPrefix ?? ''}*`] }] : [];
   const uniq = (...lists: ReadonlyArray<readonly string[]>) => [...new Set(lists.flat())];
   // One statement per service over the environment's workload name space: a boundary is one managed policy.
   return [
-    { Sid: 'WorkloadRoles', Effect: 'Allow', Action: uniq(IAM_ROLE_CREATE, IAM_ROLE_CHANGE, IAM_ROLE_SETTINGS, IAM_ROLE_UNTAG, IAM_ROLE_READ, IAM_PASS_ROLE), Resource: [...env.workloadRoles, ...env.integrationRoles] },
-    { Sid: 'WorkloadSecrets', Effect: 'Allow', Action: uniq(SECRET_CREATE, SECRET_MANAGE, SECRET_UNTAG, SECRET_DESCRIBE), Resource: env.secrets },
-    { Sid: 'RouteEntries', Effect: 'Allow', Action: uniq(PARAMETER_PUT, PARAMETER_MANAGE, PARAMETER_UNTAG, PARAMETER_READ), Resource: env.routeEntries },
-    { Sid: 'ReadTheContract', Effect: 'Allow', Action: [...PARAMETER_READ], Resource: f.contractParameterArn },
-    { Sid: 'WorkloadLogGroups', Effect: 'Allow', Action: uniq(LOG_GROUP_CREATE, LOG_GROUP_MANAGE, LOG_GROUP_UNTAG, LOG_GROUP_READ), Resource: env.logGroups },
-    { Sid: 'WorkloadModels', Effect: 'Allow', Action: uniq(SAGEMAKER_CREATE, SAGEMAKER_MANAGE, SAGEMAKER_READ), Resource: [...env.sageMaker.models, ...env.sageMaker.endpointConfigs, ...env.sageMaker.endpoints] },
-    { Sid: 'SecurityGroups', Effect: 'Allow', Action: uniq(SECURITY_GROUP_CREATE, SECURITY_GROUP_MANAGE), Resource: [`arn:aws:ec2:${r}:${a}:security-group/*`, `arn:aws:ec2:${r}:${a}:vpc/${f.vpcId}`] },
+    { Sid: 'Roles', Effect: 'Allow', Action: uniq(IAM_ROLE_CREATE, IAM_ROLE_CHANGE, IAM_ROLE_SETTINGS, IAM_ROLE_UNTAG, IAM_ROLE_READ), Resource: [...env.workloadRoles, ...env.integrationRoles] },
+    // Integration identities are assumed by the gateway function, never passed to a service.
+    { Sid: 'PassRoles', Effect: 'Allow', Action: [...IAM_PASS_ROLE], Resource: env.workloadRoles },
+    { Sid: 'Secrets', Effect: 'Allow', Action: uniq(SECRET_CREATE, SECRET_MANAGE, SECRET_UNTAG, SECRET_DESCRIBE), Resource: env.secrets },
+    { Sid: 'Routes', Effect: 'Allow', Action: uniq(PARAMETER_PUT, PARAMETER_MANAGE, PARAMETER_UNTAG, PARAMETER_READ), Resource: env.routeEntries },
+    { Sid: 'Contract', Effect: 'Allow', Action: [...PARAMETER_READ], Resource: f.contractParameterArn },
+    { Sid: 'LogGroups', Effect: 'Allow', Action: uniq(LOG_GROUP_CREATE, LOG_GROUP_MANAGE, LOG_GROUP_UNTAG, LOG_GROUP_READ), Resource: env.logGroups },
+    { Sid: 'SageMaker', Effect: 'Allow', Action: uniq(SAGEMAKER_CREATE, SAGEMAKER_MANAGE, SAGEMAKER_READ), Resource: [...env.sageMaker.models, ...env.sageMaker.endpointConfigs, ...env.sageMaker.endpoints] },
+    { Sid: 'SGs', Effect: 'Allow', Action: uniq(SECURITY_GROUP_CREATE, SECURITY_GROUP_MANAGE), Resource: [`arn:aws:ec2:${r}:${a}:security-group/*`, `arn:aws:ec2:${r}:${a}:vpc/${f.vpcId}`] },
     ...(cluster.length ? [{ Sid: 'PodIdentity', Effect: 'Allow' as const, Action: uniq(POD_IDENTITY_CREATE, POD_IDENTITY_MANAGE, EKS_CLUSTER_READ), Resource: cluster }] : []),
     { Sid: 'Budgets', Effect: 'Allow', Action: [...BUDGET_MANAGE], Resource: env.budgets },
     { Sid: 'CedarPolicies', Effect: 'Allow', Action: [...CEDAR_POLICY_MANAGE], Resource: f.policyStoreArn },
     { Sid: 'Revocation', Effect: 'Allow', Action: [...ROTATION_INVOKE], Resource: f.rotationFunctionArn },
     { Sid: 'Reads', Effect: 'Allow', Action: [...UNSCOPABLE_READS], Resource: '*' },
     {
-      Sid: 'EnvironmentKeyThroughServices',
+      Sid: 'KeyViaServices',
       Effect: 'Allow',
       Action: [...KMS_SERVICE_USE],
       Resource: f.kmsKeyArn,
       Condition: { StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 'logs'].map((x) => `${x}.${r}.amazonaws.com`) } },
     },
-    { Sid: 'EnvironmentKeyGrants', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: f.kmsKeyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+    { Sid: 'KeyGrants', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: f.kmsKeyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
     ...state,
     // The log-group name space covers the audit sinks' names: they are carved out.
     // (only the log actions the ceiling allows need carving out).
-    { Sid: 'DenyAuditWrites', Effect: 'Deny', Action: uniq(LOG_GROUP_CREATE, LOG_GROUP_MANAGE, LOG_GROUP_UNTAG), Resource: [`arn:aws:logs:${r}:${a}:log-group:/governed/${e}/audit/*`, `arn:aws:logs:${r}:${a}:log-group:/governed/${e}/gateway/*`] },
-    { Sid: 'DenyBoundaryChanges', Effect: 'Deny', Action: [...IAM_BOUNDARY_CHANGE], Resource: '*' },
+    { Sid: 'DenyAudit', Effect: 'Deny', Action: uniq(LOG_GROUP_CREATE, LOG_GROUP_MANAGE, LOG_GROUP_UNTAG), Resource: [`arn:aws:logs:${r}:${a}:log-group:/governed/${e}/audit/*`, `arn:aws:logs:${r}:${a}:log-group:/governed/${e}/gateway/*`] },
+    { Sid: 'DenyBoundaries', Effect: 'Deny', Action: [...IAM_BOUNDARY_CHANGE], Resource: '*' },
   ];
 }
 
@@ -316,11 +324,12 @@ export function longestFacts(envName: string, region: string, iamNamePrefix: str
     integrationBoundaryArn: `arn:aws:iam::${acct}:policy/governed/${envName}/integration/${iamNamePrefix}integration-boundary`,
     kmsKeyArn: `arn:aws:kms:${region}:${acct}:key/mrk-00000000000000000000000000000000`,
     contractParameterArn: `arn:aws:ssm:${region}:${acct}:parameter/governance/${envName}/contract`,
-    rotationFunctionArn: `arn:aws:lambda:${region}:${acct}:function:${'x'.repeat(64)}`,
+    rotationFunctionArn: `arn:aws:lambda:${region}:${acct}:function:${rotationFunctionName(envName)}`,
     policyStoreArn: `arn:aws:verifiedpermissions::${acct}:policy-store/${'x'.repeat(22)}`,
     auditArchiveBucket: 'x'.repeat(63),
     vpcId: `vpc-${'0'.repeat(17)}`,
-    kubernetesClusterName: kubernetesClusterName === undefined ? undefined : 'x'.repeat(100),
+    // A cluster name given as a Terraform value may be up to 100 characters (EKS).
+    kubernetesClusterName: kubernetesClusterName === undefined ? undefined : Token.isUnresolved(kubernetesClusterName) ? 'x'.repeat(100) : kubernetesClusterName,
     stateBackend,
   };
 }

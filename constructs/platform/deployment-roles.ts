@@ -1,4 +1,4 @@
-import { Lazy } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -14,6 +14,12 @@ import {
 import {
   ciIdentitiesOf, claimsOutsideTeams, deploymentRoleName, deploymentRolePath, validateDeploymentTeams, type DeploymentTeam, type StateBackend,
 } from './deployment-teams';
+
+/**
+ * Name of the platform stack's Terraform output that hands each team its deployment role: a map of
+ * team slug to role ARN (`terraform output -json deployment-roles`).
+ */
+export const DEPLOYMENT_ROLES_OUTPUT = 'deployment-roles';
 
 export interface DeploymentRolesProps {
   readonly envName: string;
@@ -37,16 +43,18 @@ export interface DeploymentRolesProps {
  * `/governed-deploy/<env>/`, named `<prefix>platform-deploy-<team>`, with one-hour sessions and
  * the deployer boundary.
  *
- * Created in two steps: the roles first (the environment key's policy names them as deployers, and
- * KMS refuses principals that do not exist), their permissions once the environment's pieces exist
- * ({@link DeploymentRoles.grantEnvironment}).
+ * Created in two steps: the roles first, their permissions once the environment's pieces exist
+ * ({@link DeploymentRoles.grantEnvironment}). The environment key names the roles by
+ * `aws:PrincipalArn` ({@link DeploymentRoles.literalRoleArns}), so the boundary names the key.
  *
  * @throws GovernanceValidationError for a bad team list (unknown CI identity form, duplicate team,
  *   invalid slug, overlapping names)
  */
 export class DeploymentRoles extends Construct {
-  /** Role ARN per team slug. */
+  /** Role ARN per team slug (Terraform references: what depends on them waits for the roles). */
   public readonly roleArns: Readonly<Record<string, string>>;
+  /** The same ARNs as literals from account, path and name (for policies that must not wait for the roles: the key's). */
+  public readonly literalRoleArns: readonly string[];
   public readonly roles: Readonly<Record<string, IamRole>>;
   private facts?: DeploymentFacts;
 
@@ -106,6 +114,13 @@ export class DeploymentRoles extends Construct {
     }
     this.roles = roles;
     this.roleArns = arns;
+    this.literalRoleArns = props.teams.map((t) => `arn:aws:iam::${props.accountId}:role${path}${deploymentRoleName(props.iamNamePrefix, t.team)}`);
+    // The handover: the platform team gives each team's CI its role ARN from this output.
+    const output = new TerraformOutput(this, 'output', {
+      value: arns,
+      description: `Deployment role ARN per product team in ${props.envName}: configure it in the team's CI (README: "Deployment roles for product teams")`,
+    });
+    output.overrideLogicalId(DEPLOYMENT_ROLES_OUTPUT);
 
     // Workloads of the same app deployed into this environment must belong to a listed team and use
     // a name it owns: the role would be denied at apply, so synth says so first.

@@ -1,7 +1,12 @@
 import { isEmail, isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
+import { dnsNameHint, isDnsName } from '../governance/dns-names';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
+import { checkImageSources, type ImageSource } from '../governance/image-sources';
 import { isLabelKey, isLabelValue } from '../governance/kubernetes-names';
+import { checkQuotas, checkThrottle } from '../governance/quotas';
 import { MAX_ROTATION_DAYS } from '../governance/rotation';
+import { checkEnvironmentTenants } from '../governance/tenants';
+import { checkTier, nameClaimsProduction, TIER_CONTROLS, type EnvironmentTier } from '../governance/tier';
 import { LOG_RETENTION_VALUES } from '../primitives/log-sink';
 import type { GatewayThrottle } from './gateway';
 import type { Approver } from './approver-keys';
@@ -47,7 +52,7 @@ export interface EnvironmentKubernetes {
   readonly gatewayPodLabels: Record<string, string>;
   /** API Gateway VPC link to the NLB in front of the in-cluster gateway (`abc123`). */
   readonly gatewayVpcLinkId: string;
-  /** DNS name of that NLB. */
+  /** DNS name of that NLB: a host name only (`ai-gateway-nlb.internal.example.com`), no scheme, port or path. */
   readonly gatewayNlbDnsName: string;
 }
 
@@ -64,14 +69,28 @@ export interface GovernedEnvironmentProps {
   /** Bedrock model ids workloads may use (`anthropic.claude-3-5-sonnet-20240620-v1:0`). */
   readonly allowedModels: readonly string[];
   /**
-   * Production environment: longer retention, recovery and deletion windows, COMPLIANCE object
-   * lock, `prevent_destroy` on the key and the archive.
-   * @default - true when the name is `prod`, `production` or starts with `prod-`
+   * The production tier, chosen explicitly (no default: a name must never decide it). Every control
+   * that differs by tier is in `TIER_CONTROLS` (constructs/governance/tier.ts) and the README's
+   * tier table. A name that says production (`prod`, `eu-prod`, `production-eu`, `prd2`) with
+   * `'non-production'` fails.
    */
-  readonly production?: boolean;
+  readonly tier: EnvironmentTier;
+  /**
+   * Tenants the environment may serve: lowercase slugs (at most 32 characters each). Every
+   * workload then declares the tenants whose data it handles, a subset (or `'all'`).
+   * @default - no tenants: workloads declare none
+   */
+  readonly tenants?: readonly string[];
+  /**
+   * Where SageMaker and Kubernetes images may come from: ECR repositories by account and region,
+   * or named registries. Images must also be pinned by digest. The permission boundary allows ECR
+   * pulls only from the ECR repositories named here.
+   * @default - none: no SageMaker or Kubernetes workload (or agent) can be deployed until the platform lists its sources
+   */
+  readonly imageSources?: readonly ImageSource[];
   /**
    * Days logs are kept, one of CloudWatch's retention values.
-   * @default - 365 in production, 90 elsewhere (also the floors)
+   * @default - the tier's floor: 365 in production, 90 in non-production (see TIER_CONTROLS)
    */
   readonly logRetentionDays?: number;
   /**
@@ -153,12 +172,16 @@ export interface GovernedEnvironmentProps {
 }
 
 export const DEFAULT_ROTATION_DAYS = 30;
-export const RETENTION_FLOOR_PROD = 365;
-export const RETENTION_FLOOR = 90;
+export const RETENTION_FLOOR_PROD = TIER_CONTROLS.production.logRetentionFloorDays;
+export const RETENTION_FLOOR = TIER_CONTROLS['non-production'].logRetentionFloorDays;
 export const MAX_ENV_NAME_LENGTH = 16;
 
+/**
+ * True when the name says production (tier.ts `nameClaimsProduction`): what an environment read
+ * from a contract without a published tier falls back to.
+ */
 export function isProductionName(name: string): boolean {
-  return name === 'prod' || name === 'production' || name.startsWith('prod-');
+  return nameClaimsProduction(name);
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -178,7 +201,7 @@ export function isModelId(value: unknown): value is string {
 /** Validates every prop of a GovernedEnvironment, collecting all problems. */
 export function checkEnvironmentProps(problems: ProblemCollector, props: GovernedEnvironmentProps, today: Date): void {
   if (!props || typeof props !== 'object') {
-    problems.add('props', props, 'an object GovernedEnvironmentProps { name, owner, network, region, allowedRegions, allowedModels }', 'pass the environment\'s props as the third argument');
+    problems.add('props', props, 'an object GovernedEnvironmentProps { name, tier, owner, network, region, allowedRegions, allowedModels }', 'pass the environment\'s props as the third argument');
     return;
   }
   problems.check(isSlug(props.name, MAX_ENV_NAME_LENGTH), 'name', props.name, `a lowercase slug of at most ${MAX_ENV_NAME_LENGTH} characters`, 'name the environment like "dev", "staging" or "prod"');
@@ -213,10 +236,12 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     models.forEach((m, i) => problems.check(isModelId(m), `allowedModels[${i}]`, m, 'a Bedrock model id like "anthropic.claude-3-haiku-20240307-v1:0"', 'use the model id from the Bedrock console'));
   }
 
-  // A truthy string ("no") must not silently make an environment production, or not.
-  problems.check(props.production === undefined || typeof props.production === 'boolean', 'production', props.production, 'true, false or nothing (decided by the name)', 'pass a boolean, or leave production out');
-  const production = props.production ?? (typeof props.name === 'string' && isProductionName(props.name));
-  const floor = production ? RETENTION_FLOOR_PROD : RETENTION_FLOOR;
+  // The tier is a choice, never a guess from the name; the old boolean is refused with the fix.
+  const legacy = (props as { production?: unknown }).production;
+  if (legacy !== undefined) problems.add('production', legacy, "nothing: replaced by tier", `remove production and set tier: ${legacy === true ? "'production'" : "'production' or 'non-production'"}`);
+  checkTier(problems, 'tier', props.tier, props.name);
+  const production = props.tier === 'production';
+  const floor = TIER_CONTROLS[production ? 'production' : 'non-production'].logRetentionFloorDays;
   if (props.logRetentionDays !== undefined) {
     const r = props.logRetentionDays;
     problems.check(r >= floor, 'logRetentionDays', r, `at least ${floor} days in ${production ? 'production' : 'this environment'}`, `set logRetentionDays to ${floor} or more, or leave it out for the default`);
@@ -226,11 +251,9 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
     const d = props.secretRotationDays;
     problems.check(Number.isInteger(d) && d >= 1 && d <= MAX_ROTATION_DAYS, 'secretRotationDays', d, `a whole number of days from 1 to ${MAX_ROTATION_DAYS}`, `rotate at least every ${MAX_ROTATION_DAYS} days; the default is ${DEFAULT_ROTATION_DAYS}`);
   }
-  if (props.gatewayThrottle) {
-    const t = props.gatewayThrottle;
-    // Infinity renders as null in Terraform JSON and API Gateway bursts are whole numbers.
-    problems.check(Number.isFinite(t.ratePerSecond) && t.ratePerSecond > 0 && Number.isInteger(t.burst) && t.burst >= 1, 'gatewayThrottle', t, 'a finite positive rate and a whole-number burst of at least 1', 'set gatewayThrottle to e.g. { ratePerSecond: 50, burst: 100 }');
-  }
+  if (props.gatewayThrottle !== undefined) checkThrottle(problems, 'gatewayThrottle', props.gatewayThrottle, 'for the whole stage');
+  checkEnvironmentTenants(problems, 'tenants', props.tenants);
+  checkImageSources(problems, 'imageSources', props.imageSources);
   checkPlatformDecisions(problems, props);
   const k = props.kubernetes;
   if (k) {
@@ -243,7 +266,8 @@ export function checkEnvironmentProps(problems: ProblemCollector, props: Governe
       problems.check(isLabelValue(value), `kubernetes.gatewayPodLabels["${key}"]`, value, 'a Kubernetes label value (at most 63 alphanumerics, "-", "_" or ".")', 'use the label value the gateway pods carry, e.g. "ai-gateway"');
     }
     problems.check(typeof k.gatewayVpcLinkId === 'string' && k.gatewayVpcLinkId.length > 0, 'kubernetes.gatewayVpcLinkId', k.gatewayVpcLinkId, 'an API Gateway VPC link id', 'pass the VPC link to the NLB in front of the in-cluster gateway');
-    problems.check(typeof k.gatewayNlbDnsName === 'string' && k.gatewayNlbDnsName.length > 0, 'kubernetes.gatewayNlbDnsName', k.gatewayNlbDnsName, 'a DNS name', 'pass the DNS name of the NLB in front of the in-cluster gateway');
+    // It becomes the host of an http:// integration URI: a scheme, port or path here would make a broken URI.
+    problems.check(isDnsName(k.gatewayNlbDnsName), 'kubernetes.gatewayNlbDnsName', k.gatewayNlbDnsName, 'a DNS host name (labels of letters, digits and inner dashes, at most 253 characters; no scheme, port or path)', dnsNameHint(k.gatewayNlbDnsName));
   }
 }
 
@@ -302,7 +326,7 @@ function checkPlatformDecisions(problems: ProblemCollector, props: GovernedEnvir
       problems.check(names.length <= MAX_QUOTA_TIERS, 'quotaTiers', names, `at most ${MAX_QUOTA_TIERS} tiers (each is a usage plan, 300 per account and Region)`, 'merge tiers');
       for (const [tier, q] of Object.entries(tiers)) {
         problems.check(isSlug(tier, 32), `quotaTiers["${tier}"]`, tier, 'a lowercase slug of at most 32 characters', 'name the tier like "standard" or "batch"');
-        checkQuotaValues(problems, `quotaTiers["${tier}"]`, q);
+        checkQuotas(problems, `quotaTiers["${tier}"]`, q);
       }
     }
   }
@@ -333,22 +357,6 @@ function checkPlatformDecisions(problems: ProblemCollector, props: GovernedEnvir
       (Array.isArray(ips) ? ips : []).forEach((ip, i) => problems.check(IPV4.test(ip), `network.interfaceEndpoints.endpointIps[${i}]`, ip, 'an IPv4 address', 'fix the address'));
     }
   }
-}
-
-/** A tier's limits: finite positive rate, a burst of at least the rate, a positive monthly quota. */
-function checkQuotaValues(problems: ProblemCollector, path: string, q: Quotas | undefined): void {
-  if (!q || typeof q !== 'object') {
-    problems.add(path, q, '{ ratePerSecond, burst, monthlyRequests }', 'give the tier its limits');
-    return;
-  }
-  // Infinity is not "no limit": it renders as null in Terraform JSON.
-  problems.check(Number.isFinite(q.ratePerSecond) && q.ratePerSecond > 0, `${path}.ratePerSecond`, q.ratePerSecond, 'a positive, finite number', 'set the steady request rate per caller');
-  problems.check(Number.isInteger(q.burst) && q.burst >= 1, `${path}.burst`, q.burst, 'a whole number of at least 1', 'set the burst per caller');
-  if (Number.isFinite(q.ratePerSecond) && Number.isInteger(q.burst) && q.burst < q.ratePerSecond) {
-    // A token bucket smaller than one second of the rate never lets the rate through.
-    problems.add(`${path}.burst`, q.burst, `at least the rate (${q.ratePerSecond})`, `set burst to ${Math.ceil(q.ratePerSecond)} or more, usually twice the rate`);
-  }
-  problems.check(Number.isInteger(q.monthlyRequests) && q.monthlyRequests >= 1, `${path}.monthlyRequests`, q.monthlyRequests, 'a whole number of at least 1', 'set the monthly request quota per caller');
 }
 
 /** The list a prop holds (empty when missing), or undefined after recording that it is not a list. */

@@ -2,9 +2,31 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LOGS_WRITE, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
+import { LOGS_WRITE } from '../governance/iam-actions';
 import type { PolicyStatement } from '../governance/policy-document';
-import { functionSource } from '../package-files';
+import { functionModule, functionSource } from '../package-files';
+
+/** A statement in the shape of Terraform's aws_iam_policy_document, as the function's permissions.js writes them. */
+interface DocumentStatement {
+  sid: string;
+  effect: 'Allow';
+  actions: string[];
+  resources: string[];
+  conditions: { test: string; variable: string; values: string[] }[];
+}
+
+const { gatewayStatements } = functionModule<{
+  gatewayStatements(input: {
+    region: string; accountId: string; roleNamePrefix: string; integrationRolePath: string; routeParameterPrefix: string;
+    agentParameterPrefix: string; policyStoreId: string; approvalTableArn: string; approverKeyArns: string[];
+  }): DocumentStatement[];
+}>('gateway', 'permissions.js');
+
+function toPolicyStatement(s: DocumentStatement): PolicyStatement {
+  const condition: Record<string, Record<string, string[]>> = {};
+  for (const c of s.conditions) (condition[c.test] ??= {})[c.variable] = c.values;
+  return { Sid: s.sid, Effect: s.effect, Action: s.actions, Resource: s.resources.length === 1 ? s.resources[0] : s.resources, ...(s.conditions.length ? { Condition: condition } : {}) };
+}
 import { LogSink } from '../primitives/log-sink';
 import { ServiceRole } from '../primitives/service-role';
 
@@ -34,12 +56,23 @@ export interface GatewayFunctionProps {
  * assume integration identities of this environment, read route entries, ask the agent policy
  * store, verify approvals, record each approval's single use, and write the decision log.
  */
+/** The gateway function's role name: `<env>-<region code>-platform-gateway`. */
+export function gatewayFunctionRoleName(iamNamePrefix: string): string {
+  return `${iamNamePrefix}platform-gateway`;
+}
+
+/** The gateway function's role ARN, known before the role exists (approver keys name it). */
+export function gatewayFunctionRoleArn(accountId: string, platformRolePath: string, iamNamePrefix: string): string {
+  return `arn:aws:iam::${accountId}:role${platformRolePath}${gatewayFunctionRoleName(iamNamePrefix)}`;
+}
+
 export class GatewayFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly functionName: string;
   public readonly roleArn: string;
   /** The role: approver keys name it, so they are created after it. */
   public readonly role: ServiceRole;
+  private readonly statementsFor: (approverKeyArns: string[]) => PolicyStatement[];
   public readonly decisionLog: LogSink;
   /** Single use of approvals: one item per approval id, expired by TTL. */
   public readonly approvalTable: DynamodbTable;
@@ -48,8 +81,8 @@ export class GatewayFunction extends Construct {
     super(scope, id);
     const { region, accountId: acct } = props;
     const name = `governed-${props.envName}-gateway`;
-    const roleName = `${props.iamNamePrefix}platform-gateway`;
-    this.roleArn = `arn:aws:iam::${acct}:role${props.platformRolePath}${roleName}`;
+    const roleName = gatewayFunctionRoleName(props.iamNamePrefix);
+    this.roleArn = gatewayFunctionRoleArn(acct, props.platformRolePath, props.iamNamePrefix);
 
     this.decisionLog = new LogSink(this, 'decision-log', {
       name: `/governed/${props.envName}/gateway/decisions`,
@@ -70,21 +103,22 @@ export class GatewayFunction extends Construct {
       tags: props.tags,
     });
 
+    // The function's own permission list, kept beside the calls it makes (functions/gateway/permissions.js).
+    const own = (approverKeyArns: string[]) =>
+      gatewayStatements({
+        region,
+        accountId: acct,
+        roleNamePrefix: props.iamNamePrefix,
+        integrationRolePath: props.integrationRolePath,
+        routeParameterPrefix: props.routeParameterPrefix,
+        agentParameterPrefix: props.agentParameterPrefix,
+        policyStoreId: props.policyStore.policyStoreId,
+        approvalTableArn: this.approvalTable.arn,
+        approverKeyArns,
+      }).map(toPolicyStatement);
+    this.statementsFor = own;
     const statements: PolicyStatement[] = [
-      {
-        Sid: 'ActAsIntegrationIdentities',
-        Effect: 'Allow',
-        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-        Resource: `arn:aws:iam::${acct}:role${props.integrationRolePath}*`,
-      },
-      {
-        Sid: 'ReadRouteEntries',
-        Effect: 'Allow',
-        Action: ['ssm:GetParameter'],
-        Resource: [props.routeParameterPrefix, props.agentParameterPrefix].map((p) => `arn:aws:ssm:${region}:${acct}:parameter${p}*`),
-      },
-      { Sid: 'AskAgentPolicyStore', Effect: 'Allow', Action: [...VERIFIED_PERMISSIONS_AUTHORIZE], Resource: props.policyStore.arn },
-      { Sid: 'RecordApprovalUse', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: this.approvalTable.arn },
+      ...own([]),
       {
         Sid: 'UseEnvironmentKeyThroughDynamoDb',
         Effect: 'Allow',
@@ -147,6 +181,6 @@ export class GatewayFunction extends Construct {
   useApproverKeys(keyArns: Readonly<Record<string, string>>): void {
     const arns = Object.values(keyArns);
     this.function.addOverride('environment.variables.APPROVER_KEYS', JSON.stringify(keyArns));
-    if (arns.length > 0) this.role.addStatements({ Sid: 'VerifyApprovals', Effect: 'Allow', Action: ['kms:Verify'], Resource: arns });
+    this.role.addStatements(...this.statementsFor(arns).filter((s) => s.Sid === 'VerifyApprovals'));
   }
 }

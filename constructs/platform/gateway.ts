@@ -82,8 +82,8 @@ export const IN_CLUSTER_HEADERS = {
  * environment's execute-api endpoint, with one stage and a fixed set of routes (SECURITY.md, "The
  * gateway design"). Every method is AWS_IAM and needs an API key; the resource policy admits only
  * the environment's workload identities through the endpoint, never a wildcard principal, and
- * denies integration identities. Product stacks add no resource here: the number of API Gateway
- * resources is the same for 1 or 1,000 workloads.
+ * denies every other principal, integration identities included. Product stacks add no resource
+ * here: the number of API Gateway resources is the same for 1 or 1,000 workloads.
  */
 export class Gateway extends Construct {
   public readonly api: ApiGatewayRestApi;
@@ -103,6 +103,9 @@ export class Gateway extends Construct {
       description: `Governed AI gateway of ${props.envName}: models and tools, IAM-authenticated, private`,
       endpointConfiguration: { types: ['PRIVATE'], vpcEndpointIds: [props.executeApiEndpointId] },
       apiKeySource: 'HEADER',
+      // Bodies reach the gateway function base64-encoded whatever their type (models take binary
+      // payloads, tools any content type); proxy integrations pass them through unchanged.
+      binaryMediaTypes: ['*/*'],
       tags: props.tags,
     });
     const restApiId = this.api.id;
@@ -133,6 +136,17 @@ export class Gateway extends Construct {
           Action: [...EXECUTE_API_INVOKE],
           Resource: `${exec}/*`,
           Condition: { StringNotEquals: { 'aws:SourceVpce': props.executeApiEndpointId } },
+        },
+        {
+          // In one account, API Gateway allows a call when the caller's own IAM policy allows it and
+          // the resource policy does not deny: an administrator or a neighbour with a broad
+          // execute-api grant would pass the Allow above without being named by it.
+          Sid: 'DenyAllButWorkloadIdentities',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: [...EXECUTE_API_INVOKE],
+          Resource: `${exec}/*`,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${acct}:role${props.rolePath}*` } },
         },
         {
           // What the gateway acts with for a workload never calls the gateway itself.
@@ -229,7 +243,9 @@ export class Gateway extends Construct {
           Fn.jsonencode([
             this.policy.policy,
             ...this.methods.map((m) => [m.id, m.httpMethod, m.authorization, m.apiKeyRequired]),
-            ...this.integrations.map((i) => [i.id, i.type, i.uri, i.connectionId, i.requestParameters, i.requestTemplates]),
+            // merge() reads an absent map the same before and after a refresh: the provider stores
+            // it as null right after create and as {} once refreshed, which would redeploy.
+            ...this.integrations.map((i) => [i.id, i.type, i.uri, i.connectionId, Fn.merge([i.requestParameters]), Fn.merge([i.requestTemplates])]),
             healthIntegrationResponse.id,
           ]),
         ),

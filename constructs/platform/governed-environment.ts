@@ -1,15 +1,18 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
-import type { WorkloadAccountability } from '../governance/accountability';
+import { normalizeAccountability, type WorkloadAccountability } from '../governance/accountability';
 import { today } from '../governance/clock';
 import type { IGatewayContract, IGovernedEnvironment, KubernetesRuntime } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
 import { governanceTags, PLATFORM_WORKLOAD } from '../governance/governance-tags';
-import { GATEWAY_STAGE } from '../governance/gateway-routes';
+import { agentParameterPrefix as agentPrefix, GATEWAY_STAGE, routeParameterPrefix as routePrefix } from '../governance/gateway-routes';
+import { imageSourcePatternsOf } from '../governance/image-sources';
 import { iamNamePrefix } from '../governance/names';
 import { DEFAULT_QUOTA_TIERS, type Quotas } from '../governance/quota-tiers';
 import { platformRolePath } from '../governance/rotation';
+import { TIER_CONTROLS, type EnvironmentTier } from '../governance/tier';
 import { Guardrail } from '../primitives/guardrail';
 import { AccountSettings, claimAccountSettings } from './account-settings';
 import { AgentPolicyStore } from './agent-policy-store';
@@ -17,12 +20,11 @@ import { ApproverKeys } from './approver-keys';
 import { AuditSink } from './audit-sink';
 import { DeploymentRoles } from './deployment-roles';
 import { ContractEnvironment, contractParameterName, publishContract, type ContractOptions } from './environment-contract';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
-import {
-  checkEnvironmentProps, DEFAULT_ROTATION_DAYS, isProductionName, RETENTION_FLOOR, RETENTION_FLOOR_PROD, type GovernedEnvironmentProps,
-} from './environment-props';
+import { checkEnvironmentProps, DEFAULT_ROTATION_DAYS, type GovernedEnvironmentProps } from './environment-props';
 import { Gateway } from './gateway';
-import { GatewayFunction } from './gateway-function';
+import { GatewayFunction, gatewayFunctionRoleArn } from './gateway-function';
 import { IntegrationBoundary } from './integration-boundary';
 import { claimVpcEndpoints, InterfaceEndpoints } from './interface-endpoints';
 import { PermissionBoundary } from './permission-boundary';
@@ -60,6 +62,9 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
 
   public readonly name: string;
   public readonly isProduction: boolean;
+  public readonly tier: EnvironmentTier;
+  public readonly tenants: readonly string[];
+  public readonly imageSourcePatterns: readonly string[];
   public readonly region: string;
   public readonly accountId: string;
   public readonly accountability: WorkloadAccountability;
@@ -103,22 +108,29 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   /** The account and Region's settings, when this environment owns them. */
   public readonly accountSettings?: AccountSettings;
   public readonly tags: Record<string, string>;
+  get invocationLogGroupName(): string { return this.auditSink.invocationLogs.name; }
 
   constructor(scope: Construct, id: string, props: GovernedEnvironmentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkEnvironmentProps(problems, props, today(this));
     problems.throwIfAny();
 
     this.name = props.name;
-    this.isProduction = props.production ?? isProductionName(props.name);
+    // Tier, tenants and image sources: the platform team's decisions (tier.ts, tenants.ts, image-sources.ts).
+    this.tier = props.tier;
+    this.isProduction = props.tier === 'production';
+    const controls = TIER_CONTROLS[props.tier];
+    this.tenants = [...(props.tenants ?? [])];
+    this.imageSourcePatterns = imageSourcePatternsOf(props.imageSources ?? []);
     this.region = props.region;
-    this.accountability = props.owner;
+    this.accountability = normalizeAccountability(props.owner);
     this.allowedModels = [...props.allowedModels];
     this.allowedRegions = [...props.allowedRegions];
-    this.logRetentionDays = props.logRetentionDays ?? (this.isProduction ? RETENTION_FLOOR_PROD : RETENTION_FLOOR);
+    this.logRetentionDays = props.logRetentionDays ?? controls.logRetentionFloorDays;
     this.secretRotationDays = props.secretRotationDays ?? DEFAULT_ROTATION_DAYS;
-    this.secretRecoveryDays = this.isProduction ? 30 : 7;
+    this.secretRecoveryDays = controls.secretRecoveryDays;
     this.iamNamePrefix = iamNamePrefix(props.name, props.region);
     this.rolePath = `/governed/${props.name}/`;
     this.integrationRolePath = `/governed/${props.name}/integration/`;
@@ -149,8 +161,9 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     const vpc = new DataAwsVpc(this, 'vpc', { id: props.network.vpcId });
     const common = { envName: props.name, region: props.region, accountId: this.accountId, tags };
 
-    // --- Deployment roles per product team (issue 15): created before the key, whose policy names
-    // them as deployers (KMS refuses principals that do not exist); permissions granted at the end.
+    // --- Deployment roles per product team (issue 15). They are deployers (published in the
+    // contract's deployerRoleArns); the key names them by aws:PrincipalArn, so their boundary can
+    // name the key, and their permissions are granted once every piece exists (below).
     if (props.deploymentTeams !== undefined) {
       this.deploymentRoles = new DeploymentRoles(this, 'deployment-roles', {
         envName: props.name, region: props.region, accountId: this.accountId, iamNamePrefix: this.iamNamePrefix, teams: props.deploymentTeams,
@@ -158,15 +171,17 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       });
       this.deploymentRoleArns = this.deploymentRoles.roleArns;
     }
-    this.deployerRoleArns = [...props.deployerRoleArns, ...Object.values(this.deploymentRoleArns ?? {})];
+    const teamDeployers = props.deploymentTeams === undefined ? [] : this.deploymentRoles!.literalRoleArns;
+    this.deployerRoleArns = [...props.deployerRoleArns, ...teamDeployers];
 
     this.key = new EnvironmentKey(this, 'key', {
       ...common,
       rolePath: this.rolePath,
       platformRolePath: platformPath,
-      deployerRoleArns: this.deployerRoleArns,
-      deletionWindowDays: this.isProduction ? 30 : 7,
-      preventDestroy: this.isProduction,
+      deployerRoleArns: props.deployerRoleArns,
+      deploymentRoleArns: teamDeployers,
+      deletionWindowDays: controls.keyDeletionWindowDays,
+      preventDestroy: controls.preventDestroy,
     });
     this.kmsKeyArn = this.key.arn;
 
@@ -174,13 +189,25 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       ...common,
       kmsKeyArn: this.kmsKeyArn,
       retentionDays: this.logRetentionDays,
-      objectLockMode: this.isProduction ? 'COMPLIANCE' : 'GOVERNANCE',
-      preventDestroy: this.isProduction,
+      objectLockMode: controls.auditObjectLockMode,
+      preventDestroy: controls.preventDestroy,
     });
     this.auditArchiveBucket = this.auditSink.archive.bucket;
 
+    // Before the platform boundary, which names them: the keys name the gateway function's role only
+    // in a condition, so they need not wait for it.
+    const approverKeys = new ApproverKeys(this, 'approvers', {
+      envName: props.name,
+      accountId: this.accountId,
+      approvers: props.approvers ?? [],
+      verifierRoleArn: gatewayFunctionRoleArn(this.accountId, platformPath, this.iamNamePrefix),
+      deletionWindowDays: controls.keyDeletionWindowDays,
+      preventDestroy: controls.preventDestroy,
+      tags,
+    });
     const platformBoundary = new PlatformBoundary(this, 'platform-boundary', {
       ...common,
+      approverKeyArns: Object.values(approverKeys.keyArns),
       iamNamePrefix: this.iamNamePrefix,
       platformRolePath: platformPath,
       integrationRolePath: this.integrationRolePath,
@@ -222,8 +249,8 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     const policyStore = new AgentPolicyStore(this, 'agent-policy-store', { environmentName: props.name, tags });
     this.agentPolicyStore = { policyStoreId: policyStore.policyStoreId, arn: policyStore.arn };
 
-    const routeParameterPrefix = `/governance/${props.name}/routes/`;
-    const agentParameterPrefix = `/governance/${props.name}/agents/`;
+    const routeParameterPrefix = routePrefix(props.name);
+    const agentParameterPrefix = agentPrefix(props.name);
     this.gatewayFunction = new GatewayFunction(this, 'gateway-function', {
       ...common,
       iamNamePrefix: this.iamNamePrefix,
@@ -236,16 +263,6 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       routeParameterPrefix,
       agentParameterPrefix,
       policyStore: this.agentPolicyStore,
-    });
-    const approverKeys = new ApproverKeys(this, 'approvers', {
-      envName: props.name,
-      accountId: this.accountId,
-      approvers: props.approvers ?? [],
-      verifierRoleArn: this.gatewayFunction.roleArn,
-      deletionWindowDays: this.isProduction ? 30 : 7,
-      preventDestroy: this.isProduction,
-      dependsOn: [this.gatewayFunction.role.role],
-      tags,
     });
     this.approvers = approverKeys.keyArns;
     this.gatewayFunction.useApproverKeys(approverKeys.keyArns);
@@ -286,6 +303,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       gatewayExecutionArn: this.gateway.executionArn,
       auditArchiveBucket: this.auditArchiveBucket,
       rolePath: this.rolePath,
+      imageSourcePatterns: this.imageSourcePatterns,
     });
     this.permissionBoundaryArn = this.boundary.arn;
     this.integrationBoundaryArn = new IntegrationBoundary(this, 'integration-boundary', {
@@ -325,5 +343,15 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     });
 
     publishContract(this, 'contract', this, tags);
+
+    // What the platform team configures outside Terraform: the in-cluster gateway must require the
+    // stage's client certificate, and callers need the gateway's URL.
+    new TerraformOutput(this, 'gateway-url-output', { value: this.gateway.invokeUrl, description: `The ${props.name} gateway's stage URL (private: through the execute-api endpoint)` }).overrideLogicalId(`${props.name}-gateway-url`);
+    if (this.gatewayApi.clientCertificatePem) {
+      new TerraformOutput(this, 'client-certificate-output', {
+        value: this.gatewayApi.clientCertificatePem,
+        description: `The certificate API Gateway presents to ${props.name}'s in-cluster gateway: require it there (public, not a secret)`,
+      }).overrideLogicalId(`${props.name}-gateway-client-certificate-pem`);
+    }
   }
 }

@@ -5,7 +5,8 @@ import {
   AUDIT_WRITE, BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, BOUNDARY_DENIED, ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE,
   LOGS_WRITE, METRICS_PUT, SECRETS_READ,
 } from '../governance/iam-actions';
-import { policyJson } from '../governance/policy-document';
+import { ecrRepositoryArnsOf } from '../governance/image-sources';
+import { policyJson, type PolicyStatement } from '../governance/policy-document';
 import { GATEWAY_STAGE } from '../governance/gateway-routes';
 import { TAG_KEYS } from '../governance/tags';
 
@@ -21,6 +22,11 @@ export interface PermissionBoundaryProps {
   /** SageMaker endpoints of the environment write captured invocations under `sagemaker/<endpoint>/`. */
   readonly auditArchiveBucket: string;
   readonly rolePath: string;
+  /**
+   * The environment's allowed image sources as patterns (image-sources.ts): ECR pulls are allowed
+   * from the ECR repositories among them only, whatever a workload's own policy says.
+   */
+  readonly imageSourcePatterns: readonly string[];
   readonly tags: Record<string, string>;
 }
 
@@ -66,7 +72,7 @@ export class PermissionBoundary extends Construct {
         // A Bedrock agent's runtime role calls its foundation model itself (with the guardrail).
         { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)) },
         { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${acct}:guardrail/*` },
-        { Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: `arn:aws:ecr:${region}:${acct}:repository/*` },
+        ...pullFromAllowedRepositories(props.imageSourcePatterns),
         // These two actions support no resource scoping (SageMaker needs them for its containers).
         { Sid: 'UnscopableRuntimeActions', Effect: 'Allow', Action: [...ECR_AUTH, ...METRICS_PUT], Resource: '*' },
         { Sid: 'DenyIdentityKeyAndAuditManagement', Effect: 'Deny', Action: [...BOUNDARY_DENIED], Resource: '*' },
@@ -97,4 +103,10 @@ export class PermissionBoundary extends Construct {
     });
     this.arn = this.policy.arn;
   }
+}
+
+/** ECR pulls from the allowed ECR repositories only; none at all when the environment allows no ECR source. */
+function pullFromAllowedRepositories(patterns: readonly string[]): PolicyStatement[] {
+  const repositories = ecrRepositoryArnsOf(patterns);
+  return repositories.length ? [{ Sid: 'PullModelImages', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositories }] : [];
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { BOUNDARY_DENIED, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, SECRETS_ROTATE, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
+import { BOUNDARY_DENIED, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, SECRET_VALUE_WRITE, SECRETS_ROTATE, VERIFIED_PERMISSIONS_AUTHORIZE } from '../governance/iam-actions';
 import { policyJson } from '../governance/policy-document';
 
 export interface PlatformBoundaryProps {
@@ -12,6 +12,8 @@ export interface PlatformBoundaryProps {
   readonly integrationRolePath: string;
   readonly allowedRegions: readonly string[];
   readonly kmsKeyArn: string;
+  /** The approvers' signing keys: the gateway function verifies approvals with these and no other key. */
+  readonly approverKeyArns: readonly string[];
   readonly tags: Record<string, string>;
 }
 
@@ -43,7 +45,7 @@ export class PlatformBoundary extends Construct {
         },
         { Sid: 'ReadRouteEntries', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: `arn:aws:ssm:${region}:${acct}:parameter/governance/${envName}/*` },
         { Sid: 'AskAgentPolicyStore', Effect: 'Allow', Action: [...VERIFIED_PERMISSIONS_AUTHORIZE], Resource: `arn:aws:verifiedpermissions::${acct}:policy-store/*` },
-        { Sid: 'VerifyApprovals', Effect: 'Allow', Action: ['kms:Verify', 'kms:GetPublicKey'], Resource: `arn:aws:kms:${region}:${acct}:key/*` },
+        ...(props.approverKeyArns.length ? [{ Sid: 'VerifyApprovals', Effect: 'Allow' as const, Action: ['kms:Verify', 'kms:GetPublicKey'], Resource: [...props.approverKeyArns] }] : []),
         { Sid: 'RecordApprovalUse', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: `arn:aws:dynamodb:${region}:${acct}:table/governed-${envName}-*` },
         { Sid: 'RotateEnvironmentSecrets', Effect: 'Allow', Action: [...SECRETS_ROTATE, 'secretsmanager:ListSecretVersionIds'], Resource: `arn:aws:secretsmanager:${region}:${acct}:secret:governed/${envName}/*` },
         { Sid: 'GenerateSecretValues', Effect: 'Allow', Action: ['secretsmanager:GetRandomPassword'], Resource: '*' },
@@ -72,7 +74,14 @@ export class PlatformBoundary extends Construct {
           Action: ['logs:CreateLogGroup', ...LOGS_WRITE, ...LOGS_DESCRIBE, 'logs:DescribeLogGroups'],
           Resource: [logGroup(`/governed/${envName}/*`), logGroup('API-Gateway-Execution-Logs_*'), logGroup(`/aws/lambda/governed-${envName}-*`)],
         },
-        { Sid: 'DenyIdentityKeyAndAuditManagement', Effect: 'Deny', Action: [...BOUNDARY_DENIED], Resource: '*' },
+        {
+          // Less the value writes: the rotation function, a platform role, is the one writer of
+          // governed secret values (each secret's own policy admits no other principal).
+          Sid: 'DenyIdentityKeyAndAuditManagement',
+          Effect: 'Deny',
+          Action: BOUNDARY_DENIED.filter((a) => !(SECRET_VALUE_WRITE as readonly string[]).includes(a)),
+          Resource: '*',
+        },
         {
           Sid: 'DenyOutsideAllowedRegions',
           Effect: 'Deny',

@@ -13,7 +13,7 @@ import { functionModule, functionSource } from '../package-files';
 // The function's own permission list, kept beside the calls it allows (shipped as the asset).
 const { ROTATION_STRATEGIES } = functionModule<RotationStrategyModule>('secret-rotation', 'strategy.js');
 const { rotationStatements } = functionModule<{
-  rotationStatements(input: { strategies: readonly string[]; environment: string; region: string; accountId: string; kmsKeyArn: string }): DocumentStatement[];
+  rotationStatements(input: { strategies: readonly string[]; environment: string; region: string; accountId: string; kmsKeyArn: string; usagePlanIds?: readonly string[] }): DocumentStatement[];
 }>('secret-rotation', 'permissions.js');
 
 export interface RotationFunctionProps {
@@ -59,6 +59,7 @@ export class RotationFunction extends Construct {
       region: props.region,
       accountId: props.accountId,
       kmsKeyArn: props.kmsKeyArn,
+      usagePlanIds: Object.values(props.usagePlanIds),
     }).map(toPolicyStatement);
     statements.push({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE], Resource: `${logs.arn}:log-stream:*` });
 

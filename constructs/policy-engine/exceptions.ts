@@ -1,4 +1,4 @@
-import { parseIsoDate } from '../governance/clock';
+import { parseIsoDate } from '../governance/iso-date';
 import type { ExceptionRecord } from './terraform-json';
 
 /**
@@ -103,4 +103,44 @@ export function exceptionCovers(e: ExceptionRecord, ruleId: string, constructPat
   if (e.constructPath === address) return true;
   if (!constructPath) return false;
   return constructPath === e.constructPath || constructPath.startsWith(`${e.constructPath}/`);
+}
+
+/** Edit distance (insert, delete, substitute), case-insensitive: for "did you mean". */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length];
+}
+
+/** The known id nearest to `id` (fewest edits, case-insensitive). */
+export function nearestRuleId(id: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = distance(id, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/**
+ * The problem with an exception whose rule id names no rule of the pack, or undefined. An exception
+ * for a rule that does not exist excepts nothing and usually hides a typo that leaves the real
+ * finding failing, or worse, an exception meant for a rule added later.
+ */
+export function unknownRuleProblem(ruleId: string, known: readonly string[]): ExceptionProblem | undefined {
+  if (known.includes(ruleId)) return undefined;
+  const nearest = nearestRuleId(ruleId, known);
+  return {
+    prop: 'ruleId',
+    value: ruleId,
+    allowed: `one of the rule ids: ${known.join(', ')}`,
+    fix: nearest ? `use "${nearest}" (the nearest rule id), or the id printed with the finding` : 'use the id printed with the finding',
+  };
 }

@@ -1,5 +1,5 @@
 import { identitiesOf } from './report';
-import { evaluateApp, Finding, Rule } from './rule-engine';
+import { evaluateApp, Finding, Rule, StackEvaluation } from './rule-engine';
 import { TAG_KEYS } from '../governance/tags';
 import { blocks, ExceptionRecord, fromPlanJson, isObject, StackModel } from './terraform-json';
 
@@ -63,12 +63,13 @@ const key = (f: Finding): string => `${f.ruleId} ${f.address}`;
 export function planDiff(
   plan: unknown,
   rules: readonly Rule[],
-  options: { now?: Date; synth?: StackModel; baseExceptions?: readonly ExceptionRecord[]; stackName?: string } = {},
-): { after: StackModel; before: StackModel; diff: PlanDiff } {
+  options: { now?: Date; synth?: StackModel; baseExceptions?: readonly ExceptionRecord[]; stackName?: string; strict?: boolean } = {},
+): { after: StackModel; before: StackModel; diff: PlanDiff; evaluation: StackEvaluation } {
   const after = fromPlanJson(plan, options.stackName, options.synth, 'after');
   const before = fromPlanJson(plan, options.stackName, options.synth, 'before');
   const now = options.now ?? new Date();
-  const [afterEval] = evaluateApp([after], rules, { now });
+  // The planned side with the caller's strictness: the review's findings (introduced/resolved compare rule and address only).
+  const [afterEval] = evaluateApp([after], rules, { now, strict: options.strict });
   const [beforeEval] = evaluateApp([before], rules, { now });
   const beforeKeys = new Set(beforeEval.findings.map(key));
   const afterKeys = new Set(afterEval.findings.map(key));
@@ -107,6 +108,7 @@ export function planDiff(
   return {
     after,
     before,
+    evaluation: afterEval,
     diff: {
       changes,
       permissions,

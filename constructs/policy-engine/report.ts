@@ -1,8 +1,9 @@
 import { AWS_TAGGABLE_TYPES } from './aws-taggable-types';
 import { controlLabel, FRAMEWORKS, FrameworkControl } from './frameworks';
-import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam-policy';
+import { documents, identityPolicies, lookupPolicy, PolicyLookup } from './iam';
 import type { Finding, Rule, StackEvaluation } from './rule-engine';
 import { TAG_KEYS } from '../governance/tags';
+import { parseTenantsTag } from '../governance/tenants';
 import { blocks, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -11,7 +12,7 @@ import { blocks, StackModel, TfResource } from './terraform-json';
  * Values the engine could not resolve are shown as their expression (`${...}`).
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** File names of the report, next to each stack's cdk.tf.json. */
 export const REPORT_JSON = 'governance.json';
@@ -26,6 +27,10 @@ export interface WorkloadEntry {
   readonly revoker: string;
   readonly reviewBy: string;
   readonly dataClassification: string;
+  /** `inference-service`, `agent`, or '' (the environment's shared pieces). */
+  readonly kind: string;
+  /** Tenants whose data the workload handles (`governance:tenants`), or `['all']`. */
+  readonly tenants: readonly string[];
   readonly revoked: boolean;
   readonly resources: number;
 }
@@ -122,8 +127,14 @@ export type CoverageStatus = 'met' | 'not met' | 'unverified' | 'not exercised';
 
 export interface CoverageEntry {
   readonly framework: string;
+  /** The published id (`NHI7:2025`, `ASI03`, `GOVERN 2.1`, `GV.RR-02`, MAESTRO layer `L4`). */
   readonly control: string;
-  readonly meaning: string;
+  /** The published title. */
+  readonly title: string;
+  /** The label the seed guidance gives the control, where it cites one ("NHI-03", "A2", "TRUST"). */
+  readonly citedAs: string | null;
+  /** Where the framework publishes the control. */
+  readonly source: string;
   readonly rules: readonly string[];
   /** not met: an error finding remains; unverified: only cannot-verify or excepted; not exercised: no resource to check. */
   readonly status: CoverageStatus;
@@ -189,6 +200,8 @@ function workloads(stack: StackModel): WorkloadEntry[] {
       revoker: text(t[TAG_KEYS.revoker]),
       reviewBy: text(t[TAG_KEYS.reviewBy]),
       dataClassification: text(t[TAG_KEYS.dataClassification]),
+      kind: text(t[TAG_KEYS.kind]),
+      tenants: parseTenantsTag(t[TAG_KEYS.tenants]),
       revoked: text(t[TAG_KEYS.revokedBy]) !== '',
       resources: 1,
     });
@@ -209,7 +222,16 @@ function permissionsFrom(label: string, lookup: PolicyLookup): PermissionEntry[]
   );
 }
 
+const IDENTITIES = new WeakMap<StackModel, IdentityEntry[]>();
+
+/** Every role of a stack with its trust and effective permissions (read once per stack: the review diff and the report both ask). */
 export function identitiesOf(stack: StackModel): IdentityEntry[] {
+  let identities = IDENTITIES.get(stack);
+  if (!identities) IDENTITIES.set(stack, (identities = readIdentities(stack)));
+  return identities;
+}
+
+function readIdentities(stack: StackModel): IdentityEntry[] {
   return stack.ofType('aws_iam_role').map((role) => {
     const labelled: { label: string; lookup: PolicyLookup }[] = identityPolicies(stack, role).map((lookup) => ({
       label: `${role.address} inline_policy`,
@@ -218,11 +240,16 @@ export function identitiesOf(stack: StackModel): IdentityEntry[] {
     for (const p of stack.referencing('aws_iam_role_policy', 'role', role)) labelled.push({ label: p.address, lookup: lookupPolicy(stack, p, 'policy') });
     for (const a of stack.referencing('aws_iam_role_policy_attachment', 'role', role)) {
       const refs = [...(a.references.get('policy_arn') ?? [])].map((x) => stack.byAddress(x)).filter((x): x is TfResource => x?.type === 'aws_iam_policy');
-      if (refs.length === 0) labelled.push({ label: text(a.values.policy_arn), lookup: { kind: 'unresolved', attribute: 'policy_arn', reason: `managed policy ${text(a.values.policy_arn)}` } });
+      // An AWS managed policy is read from its document; one the engine cannot read is listed as unreadable.
+      if (refs.length === 0) for (const lookup of identityPolicies(stack, a)) labelled.push({ label: text(a.values.policy_arn), lookup });
       for (const p of refs) labelled.push({ label: p.address, lookup: lookupPolicy(stack, p, 'policy') });
     }
     const trust = documents([lookupPolicy(stack, role, 'assume_role_policy')]).flatMap((d) =>
-      d.statements.flatMap((s) => (s.principals === '*' ? ['*'] : Object.entries(s.principals ?? {}).flatMap(([t, ids]) => ids.map((id) => `${t}:${id}`)))),
+      d.statements.flatMap((s) => [
+        ...(s.principals === '*' ? ['*'] : Object.entries(s.principals ?? {}).flatMap(([t, ids]) => ids.map((id) => `${t}:${id}`))),
+        // NotPrincipal in an Allow trusts everyone but these: say so rather than list nobody.
+        ...(s.notPrincipals === undefined ? [] : s.notPrincipals === '*' ? ['NOT *'] : Object.entries(s.notPrincipals).flatMap(([t, ids]) => ids.map((id) => `NOT ${t}:${id}`))),
+      ]),
     );
     return {
       address: role.address,
@@ -319,7 +346,7 @@ function coverage(evaluation: StackEvaluation, rules: readonly Rule[]): Coverage
         return t && (t.cannotVerify > 0 || t.excepted > 0);
       });
       const status: CoverageStatus = ids.some((id) => failing.has(id)) ? 'not met' : !exercised ? 'not exercised' : unverified ? 'unverified' : 'met';
-      return { framework: control.framework, control: control.id, meaning: control.meaning, rules: ids, status };
+      return { framework: control.framework, control: control.id, title: control.title, citedAs: control.citedAs ?? null, source: control.source, rules: ids, status };
     });
 }
 
@@ -419,8 +446,8 @@ export function reportMarkdown(r: GovernanceReport): string {
       `**${r.summary.passed ? 'passed' : 'failed'}**: ${r.summary.errors} errors, ${r.summary.warnings} warnings, ${r.summary.excepted} excepted\n`,
   );
   out.push('## Workloads\n');
-  out.push(table(['workload', 'environment', 'owner', 'accountable', 'approver', 'revoker', 'review-by', 'classification', 'revoked', 'resources'],
-    r.workloads.map((w) => [w.workload, w.environment, w.owner, w.accountable, w.approver, w.revoker, w.reviewBy, w.dataClassification, w.revoked ? 'yes' : 'no', w.resources])));
+  out.push(table(['workload', 'kind', 'environment', 'owner', 'accountable', 'approver', 'revoker', 'review-by', 'classification', 'tenants', 'revoked', 'resources'],
+    r.workloads.map((w) => [w.workload, w.kind, w.environment, w.owner, w.accountable, w.approver, w.revoker, w.reviewBy, w.dataClassification, w.tenants.join(' '), w.revoked ? 'yes' : 'no', w.resources])));
   out.push('## Identities and effective permissions\n');
   if (r.identities.length === 0) out.push('_none_\n');
   for (const id of r.identities) {
@@ -453,7 +480,7 @@ export function reportMarkdown(r: GovernanceReport): string {
   out.push(table(['rule', 'level', 'compliant', 'non-compliant', 'cannot verify', 'excepted', 'not applicable', 'summary'],
     r.ruleResults.map((x) => [x.ruleId, x.level, x.compliant, x.nonCompliant, x.cannotVerify, x.excepted, x.notApplicable, x.summary])));
   out.push('## Framework coverage\n');
-  out.push(table(['framework', 'control', 'status', 'rules', 'meaning'],
-    r.frameworkCoverage.map((c) => [c.framework, c.control, c.status, c.rules.join(', '), c.meaning])));
+  out.push(table(['framework', 'control', 'title', 'cited as', 'status', 'rules'],
+    r.frameworkCoverage.map((c) => [c.framework, c.control, c.title, c.citedAs ?? '', c.status, c.rules.join(', ')])));
   return out.join('\n');
 }

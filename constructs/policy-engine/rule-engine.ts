@@ -1,5 +1,6 @@
 import { controlLabel, FrameworkControl } from './frameworks';
-import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired } from './exceptions';
+import { describeExceptionProblem, exceptionProblems, exceptionCovers, isExpired, unknownRuleProblem } from './exceptions';
+import { findingFingerprint } from './fingerprint';
 import type { ExceptionRecord, StackModel, TfResource } from './terraform-json';
 
 /**
@@ -61,6 +62,8 @@ export interface Finding {
   readonly frameworks: readonly string[];
   /** Set when an active exception covers the finding: it is reported but does not count. */
   readonly exceptedBy?: ExceptionRecord;
+  /** Stable identity across runs (fingerprint.ts): SARIF partialFingerprints and `--baseline` use it. */
+  readonly fingerprint: string;
 }
 
 export interface RuleTally {
@@ -124,8 +127,10 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   const tallies = new Map<string, RuleTally>(
     rules.map((r) => [r.id, { ruleId: r.id, compliant: 0, nonCompliant: 0, cannotVerify: 0, notApplicable: 0, excepted: 0 }]),
   );
+  const ruleIds = rules.map((r) => r.id);
   const exceptionStates = stack.exceptions.map((record) => {
-    const problems = exceptionProblems(record, now).map(describeExceptionProblem);
+    const unknownRule = unknownRuleProblem(record.ruleId, ruleIds);
+    const problems = [...(unknownRule ? [unknownRule] : []), ...exceptionProblems(record, now)].map(describeExceptionProblem);
     const state: ExceptionState = problems.length ? 'invalid' : isExpired(record, now) ? 'expired' : 'active';
     return { record, state, covered: 0, problems };
   });
@@ -151,18 +156,20 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
           cover.covered++;
           tally.excepted++;
         }
-        findings.push({
-          ruleId: rule.id,
-          level: outcome.status === 'cannot-verify' && !options.strict ? 'warning' : rule.level,
-          status: outcome.status,
-          stackName: stack.stackName,
-          address: resource.address,
-          constructPath: resource.constructPath,
-          message: outcome.message,
-          fix: rule.fix,
-          frameworks: labels(rule),
-          exceptedBy: cover?.record,
-        });
+        findings.push(
+          withFingerprint({
+            ruleId: rule.id,
+            level: outcome.status === 'cannot-verify' && !options.strict ? 'warning' : rule.level,
+            status: outcome.status,
+            stackName: stack.stackName,
+            address: resource.address,
+            constructPath: resource.constructPath,
+            message: outcome.message,
+            fix: rule.fix,
+            frameworks: labels(rule),
+            exceptedBy: cover?.record,
+          }),
+        );
       }
     }
   }
@@ -173,32 +180,32 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
   for (const e of exceptions) {
     const base = { stackName: stack.stackName, address: '-', constructPath: e.record.constructPath, frameworks: [] as string[] };
     if (e.state === 'invalid') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.invalid,
         level: 'error',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} is not acceptable: ${e.problems.join('; ')}`,
-        fix: 'Give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
-      });
+        fix: 'Name a rule of the pack, and give the exception a reason of at least 20 characters, an approver, a ticket and an expiry date (YYYY-MM-DD) at most 90 days ahead.',
+      }));
     } else if (e.state === 'expired') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.expired,
         level: 'error',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} expired on ${e.record.expires} (approver ${e.record.approver}, ticket ${e.record.ticket})`,
         fix: 'Fix the finding and remove the exception, or have the approver renew it with a new expiry date.',
-      });
+      }));
     } else if (e.state === 'stale') {
-      findings.push({
+      findings.push(withFingerprint({
         ...base,
         ruleId: EXCEPTION_RULE_IDS.stale,
         level: 'warning',
         status: 'non-compliant',
         message: `exception for ${e.record.ruleId} no longer matches any finding under ${e.record.constructPath}`,
         fix: 'Remove the exception: the rule it excepts no longer fires here.',
-      });
+      }));
     }
   }
 
@@ -213,6 +220,11 @@ export function evaluateStack(stack: StackModel, rules: readonly Rule[], options
     errors: counting.filter((f) => f.level === 'error'),
     warnings: counting.filter((f) => f.level === 'warning'),
   };
+}
+
+function withFingerprint(f: Omit<Finding, 'fingerprint'>): Finding {
+  (f as { fingerprint?: string }).fingerprint = findingFingerprint(f);
+  return f as Finding;
 }
 
 /** Evaluates stacks together (cross-stack facts such as account-wide invocation logging). */

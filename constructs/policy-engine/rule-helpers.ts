@@ -1,5 +1,5 @@
 import type { FrameworkControl } from './frameworks';
-import { documents, ParsedPolicy, PolicyLookup, unresolvedReasons } from './iam-policy';
+import { documents, ParsedPolicy, PolicyLookup, unresolvedReasons } from './iam';
 import { cannotVerify, compliant, nonCompliant, Rule, RuleContext, RuleLevel, RuleOutcome } from './rule-engine';
 import type { TfResource } from './terraform-json';
 

@@ -46,12 +46,26 @@ export interface ExceptionRecord {
   readonly constructPath: string;
 }
 
+/** An environment contract a stack reads, as recorded in its `//` metadata (ContractEnvironment writes it). */
+export interface ContractReadRecord {
+  readonly environment: string;
+  readonly parameter: string;
+  /** `pinned`: the stack's values are literals of a pinned copy whose revision plan checks live; `live`: references. */
+  readonly source: 'pinned' | 'live';
+  readonly file?: string;
+  readonly revision?: string;
+  /** Pinned contracts: the log group where the environment's account logs Bedrock invocations. */
+  readonly invocationLogGroupName?: string;
+}
+
 export interface StackModel {
   readonly input: InputKind;
   readonly stackName: string;
   /** Managed resources and data sources, in input order. */
   readonly resources: readonly TfResource[];
   readonly exceptions: readonly ExceptionRecord[];
+  /** The environment contracts the stack reads (synth metadata; a plan reviewed with --synth has them too). */
+  readonly contracts: readonly ContractReadRecord[];
   byAddress(address: string): TfResource | undefined;
   ofType(type: string): readonly TfResource[];
   /**
@@ -205,10 +219,6 @@ class SynthResource implements TfResource {
   }
 }
 
-function stripIndex(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, '');
-}
-
 function literalIds(r: TfResource): string[] {
   const ids: string[] = [];
   for (const key of ['id', 'arn', 'name', 'bucket']) {
@@ -228,6 +238,7 @@ class Model implements StackModel {
     readonly stackName: string,
     readonly resources: readonly TfResource[],
     readonly exceptions: readonly ExceptionRecord[],
+    readonly contracts: readonly ContractReadRecord[] = [],
   ) {
     for (const r of resources) {
       this.index.set(r.address, r);
@@ -243,7 +254,7 @@ class Model implements StackModel {
   }
 
   withResources(resources: readonly TfResource[]): StackModel {
-    return new Model(this.input, this.stackName, resources, this.exceptions);
+    return new Model(this.input, this.stackName, resources, this.exceptions, this.contracts);
   }
 
   ofType(type: string): readonly TfResource[] {
@@ -265,7 +276,10 @@ class Model implements StackModel {
       }
       this.referenceIndex.set(key, index);
     }
+    // A reference with an instance key (`aws_s3_bucket.some[0]`) matches that instance only; one
+    // without (a resource with no count, or a splat over all of them) matches every instance.
     const found = new Set<TfResource>(index.get(target.baseAddress) ?? []);
+    if (target.address !== target.baseAddress) for (const r of index.get(target.address) ?? []) found.add(r);
     for (const id of literalIds(target)) for (const r of index.get(`=${id}`) ?? []) found.add(r);
     return [...found];
   }
@@ -336,57 +350,241 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
   }
   const governance = isObject(meta.governance) ? meta.governance : {};
   const exceptions = Array.isArray(governance.exceptions) ? (governance.exceptions as ExceptionRecord[]) : [];
-  return new Model('synth', stackName, resources, exceptions);
+  const contracts = Array.isArray(governance.contracts) ? (governance.contracts as ContractReadRecord[]).filter(isObject) : [];
+  return new Model('synth', stackName, resources, exceptions, contracts);
 }
 
 // ---------------------------------------------------------------------------------------------
 // terraform show -json <planfile>
 
+/**
+ * A top-level attribute that is unknown in the plan but that the configuration never set is one
+ * the provider computes (`object_lock_enabled`, `policy` of a bucket, `managed_policy_arns` of a
+ * role): it is not configured, so it reads as absent rather than as an unknown value. Returns the
+ * after_unknown tree with those attributes marked absent (`null`).
+ */
+function notConfiguredAsAbsent(unknown: unknown, configured: Json | undefined): unknown {
+  if (!configured || !isObject(unknown)) return unknown;
+  const out: Json = {};
+  for (const k in unknown) out[k] = unknown[k] === true && !(k in configured) ? ABSENT : unknown[k];
+  return out;
+}
+
+const ABSENT = Symbol('absent');
+
 /** Replaces the unknown parts of `after` (marked true in after_unknown) by UNKNOWN_VALUE. */
 function withUnknowns(after: unknown, unknown: unknown): unknown {
   if (unknown === true) return UNKNOWN_VALUE;
+  if (unknown === ABSENT) return null;
+  // Terraform writes `{}`, `[]` and `false` for every known part: copy only where something is unknown.
+  if (!marksUnknown(unknown)) return after;
   if (Array.isArray(unknown)) {
     const list = Array.isArray(after) ? [...after] : [];
-    unknown.forEach((u, i) => {
-      list[i] = withUnknowns(list[i], u);
-    });
+    for (let i = 0; i < unknown.length; i++) list[i] = withUnknowns(list[i], unknown[i]);
     return list;
   }
-  if (isObject(unknown)) {
-    const obj: Json = isObject(after) ? { ...after } : {};
-    for (const [k, u] of Object.entries(unknown)) obj[k] = withUnknowns(obj[k], u);
-    return obj;
-  }
-  return after;
+  const obj: Json = isObject(after) ? { ...after } : {};
+  for (const k in unknown as Json) obj[k] = withUnknowns(obj[k], (unknown as Json)[k]);
+  return obj;
 }
 
-/** Collects the references of a configuration `expressions` tree per top-level argument. */
-function planExpressionReferences(expressions: unknown): Map<string, Set<string>> {
-  const refs = new Map<string, Set<string>>();
-  const walk = (node: unknown, into: Set<string>): void => {
-    if (Array.isArray(node)) {
-      for (const n of node) walk(n, into);
-    } else if (isObject(node)) {
-      if (Array.isArray(node.references)) {
-        for (const ref of node.references) {
-          if (typeof ref !== 'string') continue;
-          // "aws_kms_key.k.arn" and "aws_kms_key.k" both appear; keep the address part.
-          const parts = ref.split('.');
-          const address = parts[0] === 'data' ? parts.slice(0, 3).join('.') : parts.slice(0, 2).join('.');
-          into.add(stripIndex(address));
+function marksUnknown(u: unknown): boolean {
+  if (u === true || u === ABSENT) return true;
+  if (Array.isArray(u)) {
+    for (const x of u) if (marksUnknown(x)) return true;
+    return false;
+  }
+  if (isObject(u)) {
+    for (const k in u) if (marksUnknown(u[k])) return true;
+  }
+  return false;
+}
+
+/**
+ * A plan address split into its module instance (`module.a[0].module.b["k"]`, or ''), its
+ * configuration module path (`module.a.module.b`: what `configuration` is keyed by), the
+ * resource's base address within the module and its instance key (`[1]`, `["k"]`, or '').
+ */
+export interface PlanAddress {
+  readonly moduleInstance: string;
+  readonly modulePath: string;
+  readonly local: string;
+  readonly key: string;
+}
+
+/** Splits on dots outside brackets and quotes (for_each keys may hold dots). */
+function addressSegments(address: string): string[] {
+  if (!address.includes('"')) {
+    if (!address.includes('[')) return address.split('.');
+  }
+  const out: string[] = [];
+  let current = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i];
+    if (quoted) {
+      current += c;
+      if (c === '\\') current += address[++i] ?? '';
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    if (c === '.' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += c;
+  }
+  out.push(current);
+  return out;
+}
+
+const KEY = /(\[[^\]]*\])$/;
+
+export function parsePlanAddress(address: string): PlanAddress {
+  // Most addresses are root resources without an instance key.
+  if (!address.startsWith('module.') && !address.includes('[')) return { moduleInstance: '', modulePath: '', local: address, key: '' };
+  const segments = addressSegments(address);
+  const instance: string[] = [];
+  const path: string[] = [];
+  while (segments[0] === 'module' && segments.length > 2) {
+    const name = segments[1];
+    instance.push(`module.${name}`);
+    path.push(`module.${name.replace(KEY, '')}`);
+    segments.splice(0, 2);
+  }
+  const last = segments[segments.length - 1] ?? '';
+  const key = KEY.exec(last)?.[1] ?? '';
+  segments[segments.length - 1] = key ? last.slice(0, -key.length) : last;
+  return { moduleInstance: instance.join('.'), modulePath: path.join('.'), local: segments.join('.'), key };
+}
+
+const NOT_RESOURCES = new Set(['var', 'local', 'count', 'each', 'path', 'terraform', 'self', 'module']);
+
+const REFERENCED = new Map<string, { base: string; key: string } | undefined>();
+
+/** The resource a configuration reference names (`aws_x.y[0].id` -> base `aws_x.y`, key `[0]`), or undefined. */
+function referencedResource(ref: string): { base: string; key: string } | undefined {
+  // The same references recur across thousands of resources: parse each once.
+  if (REFERENCED.has(ref)) return REFERENCED.get(ref);
+  const parsed = parseReference(ref);
+  if (REFERENCED.size > 100_000) REFERENCED.clear();
+  REFERENCED.set(ref, parsed);
+  return parsed;
+}
+
+function parseReference(ref: string): { base: string; key: string } | undefined {
+  const segments = addressSegments(ref);
+  if (NOT_RESOURCES.has(segments[0]) || segments.length < 2) return undefined;
+  const n = segments[0] === 'data' ? 3 : 2;
+  if (segments.length < n) return undefined;
+  const last = segments[n - 1];
+  const key = KEY.exec(last)?.[1] ?? '';
+  const base = [...segments.slice(0, n - 1), key ? last.slice(0, -key.length) : last].join('.');
+  return { base, key };
+}
+
+/**
+ * The addresses each top-level argument of a planned resource instance refers to, resolved as
+ * Terraform resolves them: relative to the resource's module instance, with the instance key kept
+ * (`aws_s3_bucket.some[0]` is not `aws_s3_bucket.some[1]`), and `x[count.index]` / `x[each.key]`
+ * / `each.value` of `for_each = x` read as the instance with the referring resource's own key.
+ * A reference to a whole counted resource without a key (a splat, `element(...)`) stays the base
+ * address and matches every instance.
+ */
+class PlanReferences extends Map<string, Set<string>> {
+  private readonly scanned = new Set<string>();
+  private forEachBases?: Set<string>;
+
+  constructor(
+    private readonly config: Json | undefined,
+    private readonly self: PlanAddress,
+    private readonly planned: ReadonlySet<string>,
+  ) {
+    super();
+  }
+
+  override get(attr: string): Set<string> | undefined {
+    if (!this.scanned.has(attr)) {
+      this.scanned.add(attr);
+      const expressions = this.config && isObject(this.config.expressions) ? this.config.expressions : undefined;
+      if (expressions && attr in expressions) {
+        const set = new Set<string>();
+        this.walk(expressions[attr], set);
+        if (set.size) super.set(attr, set);
+      }
+    }
+    return super.get(attr);
+  }
+
+  override has(attr: string): boolean {
+    return this.get(attr) !== undefined;
+  }
+
+  private prefix(): string {
+    return this.self.moduleInstance ? `${this.self.moduleInstance}.` : '';
+  }
+
+  /** `for_each = aws_x.y`: `each.value` then stands for the instance of aws_x.y with the same key. */
+  private eachValueBases(): Set<string> {
+    if (!this.forEachBases) {
+      this.forEachBases = new Set();
+      const fe = this.config?.for_each_expression;
+      if (isObject(fe) && Array.isArray(fe.references)) {
+        for (const r of fe.references) {
+          const target = typeof r === 'string' ? referencedResource(r) : undefined;
+          if (target && !target.key) this.forEachBases.add(target.base);
         }
       }
-      for (const [k, v] of Object.entries(node)) if (k !== 'references' && k !== 'constant_value') walk(v, into);
     }
-  };
-  if (isObject(expressions)) {
-    for (const [attr, expr] of Object.entries(expressions)) {
-      const set = new Set<string>();
-      walk(expr, set);
-      if (set.size) refs.set(attr, set);
+    return this.forEachBases;
+  }
+
+  private resolve(base: string, key: string): string {
+    const withKey = `${this.prefix()}${base}${key}`;
+    return key === '' || this.planned.has(withKey) ? withKey : `${this.prefix()}${base}`;
+  }
+
+  private walk(node: unknown, into: Set<string>): void {
+    if (Array.isArray(node)) {
+      for (const n of node) this.walk(n, into);
+      return;
+    }
+    if (!isObject(node)) return;
+    if (Array.isArray(node.references)) {
+      const list = node.references.filter((r): r is string => typeof r === 'string');
+      const ownKey = list.some((r) => r === 'count.index' || r === 'each.key');
+      const keyed = new Map<string, Set<string>>();
+      for (const r of list) {
+        const target = referencedResource(r);
+        if (!target) continue;
+        const keys = keyed.get(target.base) ?? new Set<string>();
+        if (target.key) keys.add(target.key);
+        keyed.set(target.base, keys);
+      }
+      for (const [base, keys] of keyed) {
+        if (keys.size) for (const k of keys) into.add(this.resolve(base, k));
+        else into.add(ownKey && this.self.key ? this.resolve(base, this.self.key) : `${this.prefix()}${base}`);
+      }
+      if (this.self.key && list.some((r) => r === 'each.value' || r.startsWith('each.value.'))) {
+        for (const base of this.eachValueBases()) into.add(this.resolve(base, this.self.key));
+      }
+    }
+    for (const k in node) if (k !== 'references' && k !== 'constant_value') this.walk(node[k], into);
+  }
+}
+
+/** Configuration resources by module path + address (`module.a.module.b.aws_x.y`). */
+function configurationResources(module: unknown, path: string, out: Map<string, Json>): void {
+  if (!isObject(module)) return;
+  for (const r of blocks(module.resources)) if (typeof r.address === 'string') out.set(path ? `${path}.${r.address}` : r.address, r);
+  if (isObject(module.module_calls)) {
+    for (const [name, call] of Object.entries(module.module_calls)) {
+      if (isObject(call)) configurationResources(call.module, path ? `${path}.module.${name}` : `module.${name}`, out);
     }
   }
-  return refs;
 }
 
 function planModuleResources(module: unknown, out: Json[]): void {
@@ -418,11 +616,8 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
     if (typeof rc.address === 'string') unknownByAddress.set(rc.address, change.after_unknown);
   }
   const config = isObject(plan.configuration) ? plan.configuration : {};
-  const rootConfig = isObject(config.root_module) ? config.root_module : {};
-  const refsByAddress = new Map<string, Map<string, Set<string>>>();
-  for (const r of blocks(rootConfig.resources)) {
-    if (typeof r.address === 'string') refsByAddress.set(r.address, planExpressionReferences(r.expressions));
-  }
+  const configByAddress = new Map<string, Json>();
+  configurationResources(config.root_module, '', configByAddress);
   const providerDefaults = new Map<string, Record<string, unknown>>();
   for (const [key, p] of Object.entries(isObject(config.provider_config) ? config.provider_config : {})) {
     if (!isObject(p) || !isObject(p.expressions)) continue;
@@ -451,11 +646,15 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
   const seen = new Set(raw.map((r) => r.address));
   for (const r of priorResources) if (r.mode === 'data' && !seen.has(r.address)) raw.push(r);
 
+  const planned = new Set(raw.map((r) => String(r.address)));
   const resources: TfResource[] = raw.map((r) => {
     const address = String(r.address);
-    const baseAddress = stripIndex(address);
+    const parsed = parsePlanAddress(address);
+    const baseAddress = `${parsed.moduleInstance ? `${parsed.moduleInstance}.` : ''}${parsed.local}`;
     const type = String(r.type);
-    const values = withUnknowns(isObject(r.values) ? r.values : {}, unknownByAddress.get(address)) as Json;
+    const resourceConfig = configByAddress.get(parsed.modulePath ? `${parsed.modulePath}.${parsed.local}` : parsed.local);
+    const configured = resourceConfig && isObject(resourceConfig.expressions) ? resourceConfig.expressions : undefined;
+    const values = withUnknowns(isObject(r.values) ? r.values : {}, notConfiguredAsAbsent(unknownByAddress.get(address), configured)) as Json;
     const providerName = typeof r.provider_name === 'string' ? r.provider_name.split('/').pop()! : type.split('_')[0];
     const fromSynth = synth?.byAddress(baseAddress);
     // A plan cannot render a policy whose JSON embeds an ARN created in the same plan: the whole
@@ -478,13 +677,13 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       type,
       name: String(r.name),
       values,
-      references: refsByAddress.get(baseAddress) ?? new Map(),
+      references: new PlanReferences(resourceConfig, parsed, planned),
       constructPath: fromSynth?.constructPath,
       effectiveTags: tags.tags,
       tagsUnresolved: tags.unresolved,
     } satisfies TfResource;
   });
-  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? []);
+  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? [], synth?.contracts ?? []);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
-import { isEmail } from '../governance/accountability';
+import { checkEmailList } from '../governance/emails';
 import { ProblemCollector } from '../governance/errors';
 import { TAG_KEYS } from '../governance/tags';
 
@@ -9,6 +9,7 @@ export interface BudgetProps {
   readonly workload: string;
   /** Monthly limit in USD. */
   readonly monthlyUsd: number;
+  /** Lower-cased once (emails.ts); the same address twice in any case is refused. */
   readonly alertEmails: readonly string[];
   readonly tags: Record<string, string>;
 }
@@ -35,7 +36,9 @@ export class Budget extends Construct {
     const problems = new ProblemCollector(this.node.path);
     problems.check(typeof props.monthlyUsd === 'number' && Number.isFinite(props.monthlyUsd) && props.monthlyUsd > 0, 'monthlyUsd', props.monthlyUsd, 'a finite positive amount in USD (a number)', 'set the monthly budget, e.g. 200');
     const emails = props.alertEmails;
-    problems.check(Array.isArray(emails) && emails.length >= 1 && emails.length <= MAX_ALERT_EMAILS && emails.every(isEmail), 'alertEmails', emails, `a list of 1 to ${MAX_ALERT_EMAILS} e-mail addresses (the AWS Budgets limit)`, 'name who is alerted; alert a team mailing list rather than many people');
+    const countOk = Array.isArray(emails) && emails.length >= 1 && emails.length <= MAX_ALERT_EMAILS;
+    problems.check(countOk, 'alertEmails', emails, `a list of 1 to ${MAX_ALERT_EMAILS} e-mail addresses (the AWS Budgets limit)`, 'name who is alerted; alert a team mailing list rather than many people');
+    const subscribers = countOk ? checkEmailList(problems, 'alertEmails', emails, 'fix the address') : [];
     problems.throwIfAny();
     this.budget = new BudgetsBudget(this, 'budget', {
       name: props.name,
@@ -49,7 +52,7 @@ export class Budget extends Construct {
         threshold: a.threshold,
         thresholdType: 'PERCENTAGE',
         notificationType: a.type,
-        subscriberEmailAddresses: [...props.alertEmails],
+        subscriberEmailAddresses: subscribers,
       })),
       tags: props.tags,
     });

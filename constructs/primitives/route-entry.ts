@@ -1,4 +1,4 @@
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { checkDerivedName } from '../governance/names';
@@ -12,8 +12,11 @@ export interface GatewayRouteEntryProps {
   readonly prefix: string;
   /** The workload or agent name: the last path segment. */
   readonly name: string;
-  /** The entry's fields (ARNs may be Terraform references): `schema` is added. */
-  readonly entry: Record<string, unknown>;
+  /**
+   * The entry's fields (ARNs may be Terraform references): `schema` is added. A function is read
+   * at synth, after every grant (a service's `callers` grow with `grantInvoke`).
+   */
+  readonly entry: Record<string, unknown> | (() => Record<string, unknown>);
   readonly tags: Record<string, string>;
 }
 
@@ -39,7 +42,7 @@ export class GatewayRouteEntry extends Construct {
       type: 'String',
       // Agents with many tools outgrow the 4 KB of a standard parameter; SSM picks the tier.
       tier: 'Intelligent-Tiering',
-      value: Fn.jsonencode({ schema: ROUTE_ENTRY_SCHEMA, ...props.entry }),
+      value: Lazy.stringValue({ produce: () => Fn.jsonencode({ schema: ROUTE_ENTRY_SCHEMA, ...(typeof props.entry === 'function' ? props.entry() : props.entry) }) }),
       tags: props.tags,
     });
   }

@@ -4,18 +4,20 @@ import type { DataClassification } from '../governance/classification';
 import type { IGovernedEnvironment } from '../governance/environment';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import type { Revocation } from '../governance/governance-tags';
-import type { ResolvedToolGrant, ToolGrant } from '../agent-authorization/tool-grants';
-import { arnMatches, checkToolUrl } from '../agent-authorization/tool-target-urls';
+import { isLambdaFunctionArn, isSecretArn, type ResolvedToolGrant, type ToolGrant } from '../agent-authorization/tool-grants';
+import { arnMatches } from '../agent-authorization/tool-target-urls';
 import { Token } from 'cdktf';
+import { checkImage } from '../governance/image-sources';
+import type { WorkloadTenants } from '../governance/tenants';
 import { claimWorkloadName, workloadClaims } from '../governance/workload-registry';
 import type { ContainerResources } from '../primitives/kubernetes-workload';
 import type { GovernedInferenceService } from './governed-inference-service';
 import { isModelId } from '../platform/environment-props';
-import { checkOwnNamespace, DIGEST_PINNED, isPositiveQuantity } from './inference-service-props';
+import { checkOwnNamespace, isPositiveQuantity } from './inference-service-props';
 
 /** The agent's container on the environment's EKS cluster (hardened like an inference service). */
 export interface AgentKubernetesRuntime {
-  /** Image pinned by digest (`repo@sha256:<64 hex>`). */
+  /** Image pinned by digest (`registry/repo@sha256:<64 hex>`), from one of the environment's `imageSources`. */
   readonly image: string;
   /** @default 1 */
   readonly replicas?: number;
@@ -51,6 +53,13 @@ export interface GovernedAgentProps {
   readonly name: string;
   readonly owner: WorkloadAccountability;
   readonly dataClassification: DataClassification;
+  /**
+   * Tenants whose data the agent handles: some of the environment's tenants, or `'all'`. Required
+   * when the environment names tenants. A tool call that names another tenant (header
+   * `x-governance-tenant`) is denied by a Cedar `forbid`.
+   * @default - none (only in an environment without tenants): a tool call that names any tenant is denied
+   */
+  readonly tenants?: WorkloadTenants;
   readonly runtime: AgentRuntime;
   /** Model access: what the agent may call for inference. Never implies any tool. */
   readonly models: readonly AgentModel[];
@@ -83,7 +92,7 @@ export function checkAgentRuntime(problems: ProblemCollector, env: IGovernedEnvi
     problems.add('runtime.kubernetes', k, '{ image, resources, replicas? } of the agent container', 'describe the agent container: runtime: { kubernetes: { image: "<repo>@sha256:...", resources: { cpu, memory } } }');
   } else {
     if (env && !env.kubernetes) problems.add('runtime.kubernetes', `environment ${env.name}`, 'an environment with a Kubernetes runtime', `set kubernetes on the GovernedEnvironment ${env.name}, or deploy the agent to one that has it`);
-    problems.check(!isUnresolved(k.image) && DIGEST_PINNED.test(k.image), 'runtime.kubernetes.image', k.image, 'an image pinned by digest: <repository>@sha256:<64 hex>', 'use the image digest, not a tag (e.g. `crane digest <image>`)');
+    checkImage(problems, 'runtime.kubernetes.image', k.image, env);
     if (k.replicas !== undefined) {
       problems.check(Number.isInteger(k.replicas) && k.replicas >= 1 && k.replicas <= MAX_AGENT_REPLICAS, 'runtime.kubernetes.replicas', k.replicas, `a whole number from 1 to ${MAX_AGENT_REPLICAS}`, 'set replicas; to stop the agent, revoke it');
     }
@@ -190,11 +199,11 @@ export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnviro
   for (const t of tools) {
     const at = `tools (${t.name})`;
     const target = t.target;
-    if (target.kind === 'http') checkToolUrl(problems, `${at}.target.url`, target.url);
     if (target.kind === 'governed-service') {
       problems.add(`${at}.target`, target, 'an http or lambda tool', `call the service as a model instead (models: [${target.service?.name ?? 'service'}]): the gateway decides tool calls outside the VPC, where governed services are not reachable`);
     }
-    if (target.kind === 'lambda' && !isUnresolved(target.functionArn)) {
+    // A malformed ARN was already reported by the grant's own check: one problem per fault.
+    if (target.kind === 'lambda' && isLambdaFunctionArn(target.functionArn)) {
       const region = target.functionArn.split(':')[3];
       if (regions && !regions.includes(region)) problems.add(`${at}.target.functionArn`, target.functionArn, `a function in one of ${env.name}'s allowed regions ${JSON.stringify(regions)}`, 'use the tool function of an allowed region');
       if (literal(targets.functions) && !targets.functions.some((p) => arnMatches(p, target.functionArn))) {
@@ -202,7 +211,7 @@ export function checkAgentTools(problems: ProblemCollector, env: IGovernedEnviro
       }
     }
     const credential = t.credential;
-    if (credential && !isUnresolved(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
+    if (credential && isSecretArn(credential.secretArn) && literal(targets.credentialSecrets) && !targets.credentialSecrets.some((p) => arnMatches(p, credential.secretArn))) {
       problems.add(`${at}.credential.secretArn`, credential.secretArn, `a secret on ${env.name}'s allowedToolTargets.credentialSecrets ${JSON.stringify(targets.credentialSecrets)}`, `ask the platform team (${env.accountability.approver}) to allow the tool's credential, or use an allowed one`);
     }
     if (credential?.kmsKeyArn && !isUnresolved(credential.kmsKeyArn) && literal(targets.credentialKeys) && !targets.credentialKeys.some((p) => arnMatches(p, credential.kmsKeyArn!))) {

@@ -4,16 +4,20 @@ import { BedrockagentAgent } from '@cdktf/provider-aws/lib/bedrockagent-agent';
 import { bedrockModelArn, eksClusterArn } from '../governance/arns';
 import { bedrockModelAccessStatements } from '../governance/bedrock-grants';
 import { agentPolicies, governedServiceModelId, type CedarPolicy, type ModelGrant } from '../agent-authorization/cedar-policies';
+import { imagePlanCheck } from '../governance/image-sources';
+import { addPlanChecks } from '../governance/plan-checks';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { checkToolGrants, type ResolvedToolGrant } from '../agent-authorization/tool-grants';
 import { today } from '../governance/clock';
 import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { ProblemCollector } from '../governance/errors';
-import { executeApiArns, HTTP_GRANT_METHODS, modelPathId, routePaths } from '../governance/gateway-routes';
+import { agentParameterPrefix, executeApiArns, HTTP_GRANT_METHODS, modelPathId, routePaths } from '../governance/gateway-routes';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, EXECUTE_API_INVOKE, KMS_USE, LAMBDA_INVOKE, LOGS_DESCRIBE, LOGS_WRITE } from '../governance/iam-actions';
 import { BEDROCK_AGENT_SUFFIX, INTEGRATION_SUFFIX } from '../governance/names';
 import type { PolicyStatement } from '../governance/policy-document';
 import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
+import { recordModelUse } from '../governance/model-use';
 import { revokedNow } from '../governance/revocation';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { addAgentPolicies } from '../primitives/agent-policies';
@@ -24,6 +28,7 @@ import { GatewayRouteEntry } from '../primitives/route-entry';
 import { WorkloadIdentity } from '../primitives/workload-identity';
 import { checkAgentModels, checkAgentRuntime, checkAgentTools, claimAgentIdentity, isGovernedService, type GovernedAgentProps } from './agent-props';
 import { checkWorkloadBasics, isEnvironment } from './inference-service-props';
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /** IAM policy concerns: model access and tool access never share a document. */
 export const AGENT_CONCERNS = { modelAccess: 'model-access', toolAccess: 'tool-access', gatewayKey: 'gateway-key', logs: 'logs' } as const;
@@ -69,6 +74,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
 
   constructor(scope: Construct, id: string, props: GovernedAgentProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (!props || typeof props !== 'object') problems.throwIfAny();
@@ -104,7 +110,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     this.tools = tools;
     this.quotaTier = props.quotaTier ?? DEFAULT_QUOTA_TIER;
     this.isRevoked = revokedNow(props.revoked, today(this));
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'agent');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const rt = env.kubernetes!;
@@ -118,6 +124,11 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     });
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      imagePlanCheck(this.node.path, 'runtime.kubernetes.image', props.runtime.kubernetes.image, env),
+    ]);
 
     this.logs = new LogSink(this, 'logs', { name: `/governed/${env.name}/${props.name}`, kmsKeyArn: env.kmsKeyArn, retentionDays: env.logRetentionDays, tags });
     this.identity.addToPolicy(AGENT_CONCERNS.logs, [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: [...LOGS_WRITE, ...LOGS_DESCRIBE], Resource: `${this.logs.arn}:log-stream:*` }]);
@@ -179,7 +190,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
     }
 
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
-      prefix: env.gateway.agentParameterPrefix,
+      prefix: agentParameterPrefix(env.name),
       name: props.name,
       entry: {
         agent: props.name,
@@ -194,7 +205,7 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
             },
           ]),
         ),
-        tenants: [],
+        tenants: servedTenants(props.tenants, env) ?? [],
         revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null,
       },
       tags,
@@ -210,7 +221,8 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
       );
     }
 
-    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked });
+    for (const m of bedrockModels) recordModelUse(this, m);
+    this.cedarPolicies = agentPolicies({ environment: env.name, agent: props.name, tools, models: modelGrants, revoked: props.revoked, tenants: servedTenants(props.tenants, env) });
     addAgentPolicies(this, env.agentPolicyStore.policyStoreId, this.cedarPolicies);
 
     this.kubernetesWorkload = new KubernetesWorkload(this, 'kubernetes', {
@@ -257,7 +269,9 @@ export class GovernedAgent extends Construct implements IGatewayCaller {
 
   private outputs(): void {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, `${id}-output`, { value, description }).overrideLogicalId(`${this.name}-${id}`);
-    out('gateway-url', `${this.environment.gateway.invokeUrl}/agents/${this.name}`, `Base of ${this.name}'s model and tool routes`);
+    // A URL read from the contract parameter, whose value the provider marks sensitive: it is no secret,
+    // and Terraform refuses a root output of a sensitive value.
+    out('gateway-url', Fn.nonsensitive(`${this.environment.gateway.invokeUrl}/agents/${this.name}`), `Base of ${this.name}'s model and tool routes`);
     out('role-arn', this.roleArn, `${this.name}'s own identity (its pods')`);
     if (this.integrationIdentity) out('integration-role-arn', this.integrationIdentity.roleArn, `What the gateway function acts with for ${this.name}`);
     out('gateway-key-secret-arn', this.gatewayKey.secretArn, `Secret holding ${this.name}'s gateway API key`);

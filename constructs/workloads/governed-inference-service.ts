@@ -7,14 +7,16 @@ import { today } from '../governance/clock';
 import type { IGatewayCaller, IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { isGatewayCaller } from '../governance/environment';
 import { GovernanceValidationError, ProblemCollector } from '../governance/errors';
-import { executeApiArns, HTTP_GRANT_METHODS, routePaths, type GrantMethod } from '../governance/gateway-routes';
+import { executeApiArns, HTTP_GRANT_METHODS, routeParameterPrefix, routePaths, type GrantMethod } from '../governance/gateway-routes';
 import { governanceTags, kubernetesMetadata, workloadFacts, type GovernanceFacts } from '../governance/governance-tags';
-import {
-  ECR_AUTH, ECR_PULL, EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE,
-} from '../governance/iam-actions';
+import { EXECUTE_API_INVOKE, KMS_USE, LOGS_DESCRIBE, LOGS_WRITE, METRICS_PUT, SAGEMAKER_INVOKE } from '../governance/iam-actions';
+import { imagePlanCheck, sageMakerImagePullStatements } from '../governance/image-sources';
 import { INTEGRATION_SUFFIX } from '../governance/names';
+import { addPlanChecks } from '../governance/plan-checks';
+import { servedTenants, tenantPlanCheck } from '../governance/tenants';
 import { sid, type PolicyStatement } from '../governance/policy-document';
 import { DEFAULT_QUOTA_TIER } from '../governance/quota-tiers';
+import { recordModelUse } from '../governance/model-use';
 import { revokedNow } from '../governance/revocation';
 import { claimWorkloadName } from '../governance/workload-registry';
 import { Budget } from '../primitives/budget';
@@ -33,6 +35,7 @@ interface ServiceRoute {
   /** The URL callers use, below the stage: `.../workloads/<name>/invoke` or `.../workloads/<name>/http`. */
   readonly urlPath: string;
 }
+import { ensureGoverned } from '../policy-engine/ensure-governed';
 
 /**
  * A governed AI inference workload in one environment, from one construct: its identities, its
@@ -77,10 +80,12 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   private readonly route: ServiceRoute;
   private readonly kind: 'bedrock' | 'sageMaker' | 'kubernetes';
   private gatewayKeySecret?: RotatingSecret;
+  private readonly callerRoleNames: string[] = [];
   private readonly props: GovernedInferenceServiceProps;
 
   constructor(scope: Construct, id: string, props: GovernedInferenceServiceProps) {
     super(scope, id);
+    ensureGoverned(this);
     const problems = new ProblemCollector(this.node.path);
     checkWorkloadBasics(problems, props, today(this));
     if (props && typeof props === 'object') {
@@ -105,7 +110,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     this.name = props.name;
     this.environment = env;
     this.quotaTier = props.quotaTier ?? DEFAULT_QUOTA_TIER;
-    this.facts = workloadFacts(env.name, props);
+    this.facts = workloadFacts(env.name, props, 'inference-service');
     const tags = governanceTags(this.facts);
     this.tags = tags;
     const model = props.model;
@@ -137,6 +142,7 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
       });
       this.identity.addToPolicy('model-access', bedrockModelAccessStatements(env, 'InvokeNamedModelWithGuardrail', modelArn, guardrail));
       entry = { kind: 'bedrock', modelId: model.bedrock.modelId, modelArn, guardrail };
+      recordModelUse(this, model.bedrock.modelId);
       this.route = { path: routePaths.workloadInvoke(props.name), methods: ['POST'], urlPath: routePaths.workloadInvoke(props.name) };
     } else if (model.sageMaker) {
       const endpointName = `${env.name}-${props.name}`;
@@ -203,11 +209,18 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
     }
     this.roleArn = this.identity.roleArn;
     this.roleName = this.identity.roleName;
+    // Tenants and image sources a contract publishes as Terraform values: checked at plan (tenants.ts, image-sources.ts).
+    const image = model.sageMaker?.image ?? model.kubernetes?.image;
+    addPlanChecks(this.identity.role, [
+      tenantPlanCheck(this.node.path, env, props.tenants),
+      image !== undefined ? imagePlanCheck(this.node.path, model.sageMaker ? 'model.sageMaker.image' : 'model.kubernetes.image', image, env) : undefined,
+    ]);
 
     this.routeEntry = new GatewayRouteEntry(this, 'route-entry', {
-      prefix: env.gateway.routeParameterPrefix,
+      prefix: routeParameterPrefix(env.name),
       name: props.name,
-      entry: { workload: props.name, ...entry, tenants: [], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null },
+      // callers: the service's side of every grant; the gateway function refuses any other caller.
+      entry: () => ({ workload: props.name, ...entry, tenants: servedTenants(props.tenants, env) ?? [], callers: [...this.callerRoleNames], revoked: props.revoked ? { ...props.revoked, scheduled: props.revoked.scheduled ?? false } : null }),
       tags,
     });
     if (model.bedrock && !env.allowedModelsKnown) {
@@ -254,8 +267,10 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   /**
    * Lets another workload call this service: `execute-api:Invoke` on this service's route only,
    * one ARN per method, from the environment's execute-api endpoint only; the caller presents its
-   * own API key (created on its first grant). A revoked service grants nothing: the grant becomes
-   * an explicit deny, so a caller that was granted it before is refused at once.
+   * own API key (created on its first grant). The grant has two sides: the caller's identity
+   * policy names the route, and the service's route entry names the caller (the gateway function
+   * refuses callers the service did not grant, whatever their own policy says). A revoked service
+   * grants nothing: the grant becomes an explicit deny, so a caller granted before is refused at once.
    * @throws GovernanceValidationError when the grantee runs no code of its own (a Bedrock- or
    *   SageMaker-backed service cannot call anything)
    */
@@ -280,7 +295,9 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
         ...(this.isRevoked ? {} : { Condition: { StringEquals: { 'aws:SourceVpce': env.vpcEndpoints.executeApi } } }),
       },
     ]);
-    if (!this.isRevoked && isGatewayCaller(grantee)) grantee.ensureGatewayKey();
+    if (this.isRevoked) return;
+    this.callerRoleNames.push(grantee.roleName);
+    if (isGatewayCaller(grantee)) grantee.ensureGatewayKey();
   }
 
   /**
@@ -319,7 +336,9 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
   /** The handles a product team needs after apply, as Terraform outputs named after the service. */
   private outputs(): void {
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, `${id}-output`, { value, description }).overrideLogicalId(`${this.name}-${id}`);
-    out('route-url', this.routeUrl, `Where callers reach ${this.name} (SigV4 with their own role, x-api-key with their own key)`);
+    // A URL read from the contract parameter, whose value the provider marks sensitive: it is no secret,
+    // and Terraform refuses a root output of a sensitive value.
+    out('route-url', Fn.nonsensitive(this.routeUrl), `Where callers reach ${this.name} (SigV4 with their own role, x-api-key with their own key)`);
     out('role-arn', this.roleArn, `${this.name}'s own identity`);
     if (this.integrationIdentity) out('integration-role-arn', this.integrationIdentity.roleArn, `What the gateway function acts with for ${this.name}`);
     if (this.serviceToken) out('service-token-secret-arn', this.serviceToken.secretArn, `${this.name}'s own generated token`);
@@ -329,12 +348,10 @@ export class GovernedInferenceService extends Construct implements IGatewayCalle
 
 /** What a SageMaker execution role needs to pull its image and write its logs, metrics and capture. */
 function sageMakerRuntimeStatements(env: IGovernedEnvironment, endpointName: string, image: string): PolicyStatement[] {
-  const repo = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@:]+)/.exec(image);
-  const repositoryArn = repo ? `arn:aws:ecr:${repo[2]}:${repo[1]}:repository/${repo[3]}` : `arn:aws:ecr:${env.region}:${env.accountId}:repository/${endpointName}`;
   return [
-    { Sid: 'PullModelImage', Effect: 'Allow', Action: [...ECR_PULL], Resource: repositoryArn },
-    // GetAuthorizationToken and PutMetricData support no resource; the metric namespace is pinned.
-    { Sid: 'EcrAuthorization', Effect: 'Allow', Action: [...ECR_AUTH], Resource: '*' },
+    // The image's own repository only, from an allowed source (image-sources.ts).
+    ...sageMakerImagePullStatements(image, env.imageSourcePatterns),
+    // PutMetricData supports no resource; the metric namespace is pinned.
     { Sid: 'PublishEndpointMetrics', Effect: 'Allow', Action: [...METRICS_PUT], Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } } },
     {
       Sid: 'WriteEndpointLogs',

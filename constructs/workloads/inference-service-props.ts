@@ -1,9 +1,12 @@
-import { checkWorkloadAccountability, isEmail, isSlug, type WorkloadAccountability } from '../governance/accountability';
+import { checkWorkloadAccountability, isSlug, type WorkloadAccountability } from '../governance/accountability';
 import { DATA_CLASSIFICATIONS, type DataClassification } from '../governance/classification';
+import { checkEmailList } from '../governance/emails';
 import type { IGovernedEnvironment, IGrantee } from '../governance/environment';
 import { Token } from 'cdktf';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
 import { PLATFORM_WORKLOAD, type Revocation } from '../governance/governance-tags';
+import { checkImage } from '../governance/image-sources';
+import { checkWorkloadTenants, type WorkloadTenants } from '../governance/tenants';
 import { RESERVED_NAMESPACES } from '../governance/kubernetes-names';
 import { checkRevocation } from '../governance/revocation';
 import { reservedWorkloadName } from '../governance/names';
@@ -20,7 +23,10 @@ export interface BedrockModel {
 
 /** A SageMaker real-time endpoint in the environment's VPC. */
 export interface SageMakerModel {
-  /** Container image pinned by digest (`<account>.dkr.ecr.<region>.amazonaws.com/repo@sha256:...`). */
+  /**
+   * Container image pinned by digest (`<account>.dkr.ecr.<region>.amazonaws.com/repo@sha256:...`),
+   * in ECR in the environment's region, from one of the environment's `imageSources`.
+   */
   readonly image: string;
   /** `ml.g5.xlarge` and the like. */
   readonly instanceType: string;
@@ -30,7 +36,7 @@ export interface SageMakerModel {
 
 /** A model served from the environment's EKS cluster. */
 export interface KubernetesModel {
-  /** Container image pinned by digest (`repo@sha256:<64 hex>`). */
+  /** Container image pinned by digest (`registry/repo@sha256:<64 hex>`), from one of the environment's `imageSources`. */
   readonly image: string;
   /** @default 2 */
   readonly replicas?: number;
@@ -52,6 +58,7 @@ export interface WorkloadBudget {
   /** Monthly limit in USD. */
   readonly monthlyUsd: number;
   /** Who is alerted at 80 % and 100 % of actual spend and at 100 % of forecast. */
+  /** Lower-cased once; the same address twice (in any case) is refused. */
   readonly alertEmails: readonly string[];
 }
 
@@ -61,6 +68,13 @@ export interface GovernedInferenceServiceProps {
   readonly name: string;
   readonly owner: WorkloadAccountability;
   readonly dataClassification: DataClassification;
+  /**
+   * Tenants whose data the service handles: some of the environment's tenants, or `'all'`.
+   * Required when the environment names tenants; carried as the `governance:tenants` tag and
+   * `tenant.governance.ai/<tenant>` labels.
+   * @default - none (only in an environment without tenants)
+   */
+  readonly tenants?: WorkloadTenants;
   readonly model: InferenceModel;
   /**
    * Identities allowed to call the service through the gateway (more with `grantInvoke`).
@@ -111,8 +125,8 @@ function isGrantee(value: unknown): value is IGrantee {
   return !!g && typeof g === 'object' && typeof g.addToPolicy === 'function' && g.roleArn !== undefined;
 }
 
-/** Checks name, owner, classification, quotas, budget and revocation: what every governed workload has. */
-export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'quotaTier' | 'budget' | 'revoked'>, today: Date): void {
+/** Checks name, owner, classification, tenants, quotas, budget and revocation: what every governed workload has. */
+export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<GovernedInferenceServiceProps, 'environment' | 'name' | 'owner' | 'dataClassification' | 'tenants' | 'quotaTier' | 'budget' | 'revoked'>, today: Date): void {
   if (!props || typeof props !== 'object') {
     problems.add('props', props, 'an object of props { environment, name, owner, dataClassification, ... }', 'pass the workload\'s props as the third argument');
     return;
@@ -126,15 +140,19 @@ export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<Gove
   if (props.name === 'audit' || props.name === 'gateway') problems.add('name', props.name, 'a name other than "audit" and "gateway" (the environment\'s audit and decision log groups live under those names)', 'name the workload after what it does');
   checkWorkloadAccountability(problems, 'owner', props.owner, today);
   problems.check((DATA_CLASSIFICATIONS as readonly string[]).includes(props.dataClassification), 'dataClassification', props.dataClassification, DATA_CLASSIFICATIONS.join(', '), 'classify the data the workload processes');
+  checkWorkloadTenants(problems, 'tenants', props.tenants, isEnvironment(props.environment) ? props.environment : undefined);
   const legacyQuotas = (props as { quotas?: unknown }).quotas;
   if (legacyQuotas !== undefined) {
     problems.add('quotas', legacyQuotas, 'nothing: quotas are per caller now, by tier (the environment\'s quotaTiers)', `remove quotas and set quotaTier to one of the environment's tiers (default "${DEFAULT_QUOTA_TIER}"); ask the platform team for a tier with these limits if none fits`);
   }
-  if (props.quotaTier !== undefined) {
+  {
     const env = isEnvironment(props.environment) ? props.environment : undefined;
     // A contract read at plan holds the tiers as a Terraform value: checked by a precondition then.
     const tiers = env && !Token.isUnresolved(env.quotaTiers) ? Object.keys(env.quotaTiers) : undefined;
-    if (typeof props.quotaTier !== 'string') problems.add('quotaTier', props.quotaTier, 'the name of one of the environment\'s quota tiers', 'set quotaTier to a tier name like "standard"');
+    if (props.quotaTier === undefined) {
+      // The default tier must exist too: a key on a tier without a usage plan fails its first rotation.
+      if (tiers && !tiers.includes(DEFAULT_QUOTA_TIER)) problems.add('quotaTier', props.quotaTier, `one of ${env!.name}'s quota tiers ${JSON.stringify(tiers)} (it has no "${DEFAULT_QUOTA_TIER}" tier, the default)`, 'set quotaTier to one of them');
+    } else if (typeof props.quotaTier !== 'string') problems.add('quotaTier', props.quotaTier, 'the name of one of the environment\'s quota tiers', 'set quotaTier to a tier name like "standard"');
     else if (tiers && !tiers.includes(props.quotaTier)) problems.add('quotaTier', props.quotaTier, `one of ${env!.name}'s quota tiers ${JSON.stringify(tiers)}`, `pick one of them, or ask the platform team (${env!.accountability.approver}) for a new tier`);
   }
   if (props.budget) {
@@ -148,7 +166,7 @@ export function checkWorkloadBasics(problems: ProblemCollector, props: Pick<Gove
       // AWS Budgets accepts at most 10 e-mail subscribers per notification; more fails at apply.
       problems.add('budget.alertEmails', b.alertEmails, `at most ${MAX_ALERT_EMAILS} e-mail addresses (the AWS Budgets limit)`, 'alert a team mailing list instead of many people');
     } else {
-      b.alertEmails.forEach((e, i) => problems.check(isEmail(e), `budget.alertEmails[${i}]`, e, 'an e-mail address', 'fix the address'));
+      checkEmailList(problems, 'budget.alertEmails', b.alertEmails, 'fix the address');
     }
   }
   const env = isEnvironment(props.environment) ? props.environment : undefined;
@@ -197,14 +215,14 @@ export function checkModel(problems: ProblemCollector, env: IGovernedEnvironment
   }
   if (m.sageMaker) {
     const s = m.sageMaker;
-    problems.check(DIGEST_PINNED.test(s.image), 'model.sageMaker.image', s.image, 'an image pinned by digest: <repository>@sha256:<64 hex>', 'use the image digest, not a tag');
+    checkImage(problems, 'model.sageMaker.image', s.image, env, { sageMaker: true });
     problems.check(INSTANCE_TYPE.test(s.instanceType), 'model.sageMaker.instanceType', s.instanceType, 'a SageMaker instance type like "ml.g5.xlarge"', 'pick an ml.* instance type');
     if (s.instanceCount !== undefined) problems.check(Number.isInteger(s.instanceCount) && s.instanceCount >= 1 && s.instanceCount <= 20, 'model.sageMaker.instanceCount', s.instanceCount, 'a whole number from 1 to 20', 'set the number of instances');
   }
   if (m.kubernetes) {
     const k = m.kubernetes;
     if (env && !env.kubernetes) problems.add('model.kubernetes', 'environment without kubernetes', `an environment with a Kubernetes runtime (${env.name} has none)`, 'set kubernetes on the GovernedEnvironment, or use model.bedrock or model.sageMaker');
-    problems.check(!isUnresolved(k.image) && DIGEST_PINNED.test(k.image), 'model.kubernetes.image', k.image, 'an image pinned by digest: <repository>@sha256:<64 hex>', 'use the image digest, not a tag (e.g. `crane digest <image>`)');
+    checkImage(problems, 'model.kubernetes.image', k.image, env);
     if (k.replicas !== undefined) problems.check(Number.isInteger(k.replicas) && k.replicas >= 1 && k.replicas <= 100, 'model.kubernetes.replicas', k.replicas, 'a whole number from 1 to 100', 'set the number of replicas');
     if (!k.resources) problems.add('model.kubernetes.resources', k.resources, '{ cpu, memory } as Kubernetes quantities', 'set resources, e.g. { cpu: "2", memory: "8Gi" }');
     else {

@@ -30,6 +30,7 @@ const { RotationError, awsErrorName, redact } = require('./rotation-error');
  * @property {Set<string>} sensitive secret values seen in this invocation; redacted from logs and errors
  * @property {RotationClients} clients
  * @property {Logger} log
+ * @property {import('./secret-scope').RotationConfig} config the function's configuration (ENVIRONMENT, USAGE_PLANS)
  */
 
 /**

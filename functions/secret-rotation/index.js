@@ -2,9 +2,10 @@
 'use strict';
 
 /**
- * The Lambda entry point (handler setting `index.handler`, runtime nodejs20.x, whose bundled AWS
+ * The Lambda entry point (handler setting `index.handler`, runtime nodejs22.x, whose bundled AWS
  * SDK v3 provides the clients, so the asset carries no node_modules). Clients are built once per
- * execution environment and reused across invocations.
+ * execution environment and reused across invocations; the configuration (ENVIRONMENT,
+ * USAGE_PLANS) is read from the environment on every invocation.
  */
 const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');
 const { APIGatewayClient } = require('@aws-sdk/client-api-gateway');
@@ -16,4 +17,4 @@ function defaultClients() {
 }
 
 exports.defaultClients = defaultClients;
-exports.handler = createHandler(defaultClients());
+exports.handler = createHandler({ ...defaultClients(), env: process.env });

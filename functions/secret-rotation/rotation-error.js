@@ -12,12 +12,15 @@
 class RotationError extends Error {
   /**
    * @param {{ secretArn: string, step: string, token: string, sensitive?: Set<string> }} where
+   *   step `revoke` (the revocation entry point, which has no version) reads "Revocation of secret ..."
    * @param {string} problem what was wrong, and the fix
    * @param {{ awsErrorName?: string }} [details]
    */
   constructor(where, problem, details = {}) {
-    super(redact(`Rotation of secret ${where.secretArn} (version ${where.token}), step ${where.step}: ${problem}`,
-      where.sensitive));
+    super(redact(where.step === 'revoke'
+      ? `Revocation of secret ${where.secretArn}: ${problem}`
+      : `Rotation of secret ${where.secretArn} (version ${where.token}), step ${where.step}: ${problem}`,
+    where.sensitive));
     this.name = 'RotationError';
     this.secretArn = where.secretArn;
     this.step = where.step;

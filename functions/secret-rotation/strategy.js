@@ -10,7 +10,17 @@
 const ROTATION_TAG_KEYS = Object.freeze({
   /** On the secret: which strategy rotates it, one of ROTATION_STRATEGIES. */
   strategy: 'governance:rotation-strategy',
-  /** On an api-gateway-key secret: the id of the usage plan every new key is attached to. */
+  /**
+   * On an api-gateway-key secret: the quota tier of the calling workload, a key of the function's
+   * USAGE_PLANS. The usage plan is looked up there, never read from a tag.
+   */
+  quotaTier: 'governance:quota-tier',
+  /**
+   * Formerly the usage plan id on an api-gateway-key secret. **No longer read**: a secret could name
+   * any plan (issue 12 item 7). Kept so that constructs still writing it keep compiling; remove
+   * when they stop.
+   * @deprecated
+   */
   usagePlanId: 'governance:usage-plan-id',
   /** On every API key the function issues: the ARN of the secret that owns the key. */
   keyOwnerSecret: 'governance:rotation-secret',
@@ -26,10 +36,21 @@ const ROTATION_STRATEGIES = Object.freeze({
   apiGatewayKey: 'api-gateway-key',
 });
 
+/**
+ * Governance tags the function checks on an api-gateway-key secret. They equal TAG_KEYS in
+ * constructs/governance/tags.ts (a test holds them equal); repeated because this directory ships alone.
+ */
+const GOVERNANCE_TAG_KEYS = Object.freeze({
+  environment: 'governance:environment',
+  workload: 'governance:workload',
+  /** Set when the workload is revoked: the secret no longer rotates, and `revoke` disables its keys. */
+  revokedAt: 'governance:revoked-at',
+});
+
 /** Tags with this prefix are the governance facts; they are copied onto the API keys a secret owns. */
 const GOVERNANCE_TAG_PREFIX = 'governance:';
 
 /** The four steps of the Secrets Manager rotation contract, in the order Secrets Manager calls them. */
 const ROTATION_STEPS = Object.freeze(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
 
-module.exports = { ROTATION_TAG_KEYS, ROTATION_STRATEGIES, GOVERNANCE_TAG_PREFIX, ROTATION_STEPS };
+module.exports = { ROTATION_TAG_KEYS, ROTATION_STRATEGIES, GOVERNANCE_TAG_KEYS, GOVERNANCE_TAG_PREFIX, ROTATION_STEPS };

@@ -10,7 +10,7 @@ import { transformFileSync } from '@swc/core';
  */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUILD_DIR = path.join(REPO_ROOT, '.bench', 'build');
-const SOURCES = ['constructs', 'stacks', 'examples', 'functions', 'scripts/bench', 'main.ts'];
+const SOURCES = ['constructs', 'stacks', 'examples', 'functions', 'scripts/bench', 'cli', 'main.ts', 'package.json'];
 
 function walk(entry: string, visit: (file: string) => void): void {
   const stat = fs.statSync(entry);

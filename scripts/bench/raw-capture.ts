@@ -1,5 +1,5 @@
 /**
- * Records every provider-class instantiation (class, scope, id, config) and every addOverride
+ * Records every provider-class, asset and output instantiation (class, scope, id, config) and every addOverride
  * while the examples are built, so generate-raw.ts can write a plain cdktf program that calls the
  * same provider classes with the same config. Used only to (re)generate scripts/bench/raw/.
  */
@@ -48,8 +48,9 @@ export function installRecorder(): Recorder {
     }
   };
 
-  // TerraformAsset is re-exported by cdktf's index through a getter that reads this module.
+  // TerraformAsset and TerraformOutput are re-exported by cdktf's index through getters that read these modules.
   wrap(require('cdktf/lib/terraform-asset'), 'cdktf');
+  wrap(require('cdktf/lib/terraform-output'), 'cdktf');
 
   const moduleWithLoad = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const originalLoad = moduleWithLoad._load;

@@ -4,7 +4,7 @@
  * .bench/results.md and .bench/results.json). BENCHMARKS.md explains the method.
  *
  * Environment: BENCH_RUNS (default 5), BENCH_SCALE_RUNS (3), BENCH_TEST_RUNS (1),
- * BENCH_ONLY (comma list of: import,synth,scale,rules,test,cost).
+ * BENCH_ONLY (comma list of: import,cli,synth,scale,rules,review,test,cost).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,9 +16,10 @@ import { lastJsonLine, median, run, Sample } from './measure';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE_RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,synth,scale,rules,test,cost').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'import,cli,synth,scale,rules,review,test,cost').split(','));
 const SCALE_COUNTS = [1, 10, 100, 1000];
 const RULE_RESOURCES = 10_000;
+const REVIEW_RESOURCES = 10_000;
 
 interface Row {
   section: string;
@@ -46,24 +47,63 @@ function interleaved(runs: number, commands: Record<string, () => Sample>): Reco
 const med = (samples: Sample[], pick: (s: Sample) => number) => median(samples.map(pick));
 const reported = (s: Sample, key: string) => Number(lastJsonLine(s.stdout)?.[key]);
 
+/** The published build (`npm run build`: tsc, then the lazy index), which the import and CLI measurements load. */
+function buildPackage(): void {
+  log('npm run build (dist/: the package as published)');
+  run('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT });
+}
+
 function measureImport(): void {
-  log(`import: ${RUNS} runs each of cdktf and the package entry`);
+  log(`import: ${RUNS} runs each of cdktf, the built package entry, and the entry with a product app's exports used`);
   const s = interleaved(RUNS, {
     cdktf: () => run(process.execPath, [child('import'), 'cdktf'], { cwd: REPO_ROOT }),
     library: () => run(process.execPath, [child('import'), 'library'], { cwd: REPO_ROOT }),
+    used: () => run(process.execPath, [child('import'), 'library-used'], { cwd: REPO_ROOT }),
   });
   const requireMs = (k: string) => med(s[k], (x) => reported(x, 'ms'));
   const rss = (k: string) => med(s[k], (x) => x.maxRssKb);
   const modules = (k: string) => med(s[k], (x) => reported(x, 'modules'));
   const timeRatio = ratio(requireMs('library'), requireMs('cdktf'));
   const memRatio = ratio(rss('library'), rss('cdktf'));
-  results.import = { requireMs: { cdktf: requireMs('cdktf'), library: requireMs('library') }, maxRssKb: { cdktf: rss('cdktf'), library: rss('library') }, modules: { cdktf: modules('cdktf'), library: modules('library') }, timeRatio, memRatio };
+  const usedRatio = ratio(requireMs('used'), requireMs('cdktf'));
+  results.import = {
+    requireMs: { cdktf: requireMs('cdktf'), library: requireMs('library'), libraryUsed: requireMs('used') },
+    maxRssKb: { cdktf: rss('cdktf'), library: rss('library'), libraryUsed: rss('used') },
+    modules: { cdktf: modules('cdktf'), library: modules('library'), libraryUsed: modules('used') },
+    timeRatio,
+    memRatio,
+    usedRatio,
+  };
   rows.push(
     { section: '1 import', measure: 'require time: cdktf alone', value: `${fmtMs(requireMs('cdktf'))} (${modules('cdktf')} modules)` },
-    { section: '1 import', measure: 'require time: package entry (constructs/index)', value: `${fmtMs(requireMs('library'))} (${modules('library')} modules)` },
+    { section: '1 import', measure: 'require time: built entry (dist/constructs/index.js, lazy)', value: `${fmtMs(requireMs('library'))} (${modules('library')} modules)` },
     { section: '1 import', measure: 'ratio, time', value: `${timeRatio.toFixed(2)}x`, target: '<= 1.5x', verdict: verdict(timeRatio <= 1.5) },
     { section: '1 import', measure: 'peak RSS: cdktf / entry', value: `${fmtMb(rss('cdktf'))} / ${fmtMb(rss('library'))}` },
     { section: '1 import', measure: 'ratio, peak memory', value: `${memRatio.toFixed(2)}x`, target: '<= 1.5x', verdict: verdict(memRatio <= 1.5) },
+    { section: '1 import', measure: 'entry + GovernedApp, WorkloadStack, GovernedInferenceService, GovernedAgent used', value: `${fmtMs(requireMs('used'))} (${modules('used')} modules) = ${usedRatio.toFixed(2)}x cdktf, ${fmtMb(rss('used'))}` },
+  );
+}
+
+/**
+ * CLI cold start: `check` on the synthesized examples with the compiled bin (dist/cli/bin.js), and
+ * the same command as it ran before the package was built (cli/main.ts through ts-node
+ * --transpile-only, what the old cli/bin.js registered).
+ */
+function measureCli(): void {
+  const out = path.join(scratch, 'cli-examples.out');
+  run(process.execPath, [path.join(BUILD_DIR, 'main.js')], { cwd: BUILD_DIR, env: { CDKTF_OUTDIR: out } });
+  log(`cli: ${RUNS} runs each of the compiled bin and ts-node, check on the examples`);
+  const s = interleaved(RUNS, {
+    compiled: () => run(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'bin.js'), 'check', out], { cwd: REPO_ROOT }),
+    tsNode: () => run(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', path.join(REPO_ROOT, 'cli', 'main.ts'), 'check', out], { cwd: REPO_ROOT }),
+  });
+  const wall = (x: Sample[]) => med(x, (y) => y.wallMs);
+  const cliRatio = ratio(wall(s.compiled), wall(s.tsNode));
+  results.cli = { compiled: { wallMs: wall(s.compiled), maxRssKb: med(s.compiled, (y) => y.maxRssKb) }, tsNode: { wallMs: wall(s.tsNode), maxRssKb: med(s.tsNode, (y) => y.maxRssKb) }, ratio: cliRatio };
+  rows.push(
+    { section: '1 cli', measure: 'before: `check` on the examples, cli/main.ts via ts-node --transpile-only', value: `${fmtMs(wall(s.tsNode))}, ${fmtMb(med(s.tsNode, (y) => y.maxRssKb))}` },
+    { section: '1 cli', measure: 'after: the same with the compiled bin (node dist/cli/bin.js)', value: `${fmtMs(wall(s.compiled))}, ${fmtMb(med(s.compiled, (y) => y.maxRssKb))}` },
+    { section: '1 cli', measure: 'ratio, cold start', value: `${cliRatio.toFixed(2)}x`, target: '<= 0.5x', verdict: verdict(cliRatio <= 0.5) },
   );
 }
 
@@ -144,6 +184,34 @@ function measureRules(): void {
   );
 }
 
+/**
+ * `review` of a plan of about 10,000 resources: the workload fleet's synthesized stack in plan
+ * shape (plan-from-synth.ts), reviewed by the compiled CLI as a user runs it (whole process: Node
+ * start-up, module loading, reading and modelling the plan, both sides of the diff, the rules, the
+ * report), and in-process (run() only), interleaved.
+ */
+function measureReview(): void {
+  log(`review: a plan of ${REVIEW_RESOURCES.toLocaleString('en-US')} resources, ${RUNS} runs each of the CLI process and run() in-process`);
+  const planFile = path.join(scratch, 'review-plan.json');
+  const prepared = lastJsonLine(run(process.execPath, [child('review-plan'), String(REVIEW_RESOURCES), path.join(scratch, 'review-synth'), planFile], { cwd: REPO_ROOT }).stdout)!;
+  const out = path.join(scratch, 'review-out.json');
+  // Exit 1 (error findings) is a completed review, not a failed measurement.
+  const codes = [0, 1];
+  const s = interleaved(RUNS, {
+    process: () => run(process.execPath, [path.join(BUILD_DIR, 'cli', 'bin.js'), 'review', planFile, '--format', 'json', '--output', out], { cwd: REPO_ROOT, exitCodes: codes }),
+    inProcess: () => run(process.execPath, [child('review'), planFile, out], { cwd: REPO_ROOT }),
+  });
+  const wall = med(s.process, (x) => x.wallMs);
+  const inProcess = med(s.inProcess, (x) => reported(x, 'reviewMs'));
+  const cpu = med(s.process, (x) => x.cpuMs);
+  results.review = { resources: prepared.resources, planBytes: prepared.planBytes, processWallMs: wall, processCpuMs: cpu, processMaxRssKb: med(s.process, (x) => x.maxRssKb), inProcessMs: inProcess };
+  rows.push(
+    { section: '4 review', measure: `\`review\` of a plan of ${prepared.resources} resources (${fmtMb(Number(prepared.planBytes) / 1024)} JSON): whole CLI process, wall`, value: `${fmtMs(wall)}, ${fmtMb(med(s.process, (x) => x.maxRssKb))}`, target: '< 1 s', verdict: verdict(wall < 1000) },
+    { section: '4 review', measure: 'the same, CPU time (user + system; less sensitive to other load)', value: fmtMs(cpu) },
+    { section: '4 review', measure: 'the same, run() in-process (no Node start-up or module loading)', value: fmtMs(inProcess) },
+  );
+}
+
 function measureTests(): void {
   log(`npm test: ${TEST_RUNS} run(s)`);
   const samples = Array.from({ length: TEST_RUNS }, () => run('npm', ['test', '--silent'], { cwd: REPO_ROOT }));
@@ -189,10 +257,13 @@ function main(): void {
   const started = Date.now();
   log('transpiling the sources to .bench/build (swc)');
   buildForBench();
+  if (ONLY.has('import') || ONLY.has('cli')) buildPackage();
   if (ONLY.has('import')) measureImport();
+  if (ONLY.has('cli')) measureCli();
   if (ONLY.has('synth')) measureSynth();
   const scale = ONLY.has('scale') ? measureScale() : undefined;
   if (ONLY.has('rules')) measureRules();
+  if (ONLY.has('review')) measureReview();
   if (ONLY.has('test')) measureTests();
   if (ONLY.has('cost')) measureCost(scale);
   const table = printTable();

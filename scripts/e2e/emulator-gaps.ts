@@ -34,6 +34,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   { types: ['aws_bedrock_guardrail', 'aws_bedrock_guardrail_version'], reason: 'moto does not serve Bedrock guardrails' },
   { types: ['aws_budgets_budget', 'aws_budgets_budget_action'], reason: 'moto does not serve Budgets ListTagsForResource' },
   {
+    types: ['aws_api_gateway_client_certificate'],
+    reason: 'moto does not serve API Gateway client certificates (GenerateClientCertificate answers HTTP 404 "Not yet implemented")',
+  },
+  {
     types: ['aws_api_gateway_rest_api_policy'],
     reason: "moto returns the REST API policy unescaped; the provider fails on refresh (invalid character 'S')",
   },
@@ -77,7 +81,25 @@ export function emulatorGapFor(block: Block, json: TerraformJson = {}, gaps: rea
 export const EMULATOR_ECHO_GAPS: ReadonlyArray<{ type: string; attributes: string[]; reason: string }> = [
   { type: 'aws_kms_key', attributes: ['rotation_period_in_days'], reason: 'moto GetKeyRotationStatus returns no RotationPeriodInDays' },
   { type: 'aws_lambda_function', attributes: ['kms_key_arn', 'logging_config'], reason: 'moto GetFunction returns no KMSKeyArn or LoggingConfig' },
+  { type: 'aws_api_gateway_rest_api', attributes: ['binary_media_types'], reason: 'moto CreateRestApi drops binaryMediaTypes and GetRestApi returns none' },
   { type: 'aws_api_gateway_integration', attributes: ['connection_id'], reason: 'moto GetIntegration returns no connectionId (VPC link integrations)' },
+  {
+    type: 'aws_api_gateway_stage',
+    attributes: ['client_certificate_id'],
+    reason: 'moto has no client certificates: CreateStage drops clientCertificateId and GetStage returns none',
+  },
+];
+
+/**
+ * Resources moto applies and re-plans cleanly but whose effect it does not emulate. They are
+ * applied (Terraform's side is verified) and each is printed, so nobody reads the apply as proof
+ * of the effect.
+ */
+export const EMULATED_WITHOUT_EFFECT: ReadonlyArray<{ type: string; note: string }> = [
+  {
+    type: 'aws_lambda_invocation',
+    note: "moto runs Lambda without Docker: Invoke returns the input and the function's code does not run, so what the invocation does (revoking gateway keys) is not verified here",
+  },
 ];
 
 export interface ResourceChange {

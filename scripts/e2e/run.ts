@@ -5,8 +5,10 @@
  * the end destroy. Kubernetes objects are validated as manifests against the OpenAPI schemas, and
  * the applied policies are evaluated as an access matrix. Ends with `N passed, N failed`.
  *
- * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]
- *   (default: synthesize the examples' main.ts into a scratch directory)
+ * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep] [--save-state DIR]
+ *   (default: synthesize the examples' main.ts into a scratch directory; --save-state writes each
+ *   applied stack's `terraform show -json` state to DIR/<stack>.state.json before destroy, the real
+ *   states the inventory tests read: test/fixtures/make-state-fixtures.sh)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,26 +16,26 @@ import * as path from 'node:path';
 import { runAccessMatrix } from './access/matrix';
 import type { WorldResource } from './access/policy-world';
 import { dependencyOrder, readStacks, type StackEntry } from './cdktf-out';
+import { dependenciesOf } from './terraform-json';
 import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-manifest';
 import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
+import { pinnedContractPhase } from './pinned-contract';
 import { preflight } from './preflight';
 import { prepareStack, type PreparedStack } from './scratch-stack';
-import { classifyChanges, type ResourceChange } from './emulator-gaps';
-import { planStandIns, putParameter } from './stand-ins';
+import { classifyChanges, EMULATED_WITHOUT_EFFECT, type ResourceChange } from './emulator-gaps';
 import { secretFindings, sensitiveSchema, stateResources, type SensitiveSchema, type ShowJson } from './state-secrets';
 import { Tally } from './tally';
 import { cliConfig, runCommand, terraformEnv, type RunResult } from './terraform-cli';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const MIRROR = process.env.E2E_TF_MIRROR ?? '/opt/tf-plugins';
-/** moto's default account: STS GetCallerIdentity answers with it. */
-const MOTO_ACCOUNT = '123456789012';
 
 interface Args {
   app?: string;
   outdir?: string;
   keep: boolean;
+  saveState?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -42,7 +44,8 @@ function parseArgs(argv: string[]): Args {
     if (argv[i] === '--app') args.app = argv[++i];
     else if (argv[i] === '--outdir') args.outdir = argv[++i];
     else if (argv[i] === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${argv[i]}; usage: run.ts [--app FILE | --outdir CDKTF_OUT] [--keep]`);
+    else if (argv[i] === '--save-state') args.saveState = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}; usage: run.ts [--app FILE | --outdir CDKTF_OUT] [--keep] [--save-state DIR]`);
   }
   return args;
 }
@@ -59,7 +62,6 @@ interface StackRun {
   resourcesApplied: number;
   world: WorldResource[];
   stateAddresses: string[];
-  standIns: string[];
   seconds: number;
 }
 
@@ -70,12 +72,16 @@ class E2eRun {
   private env: NodeJS.ProcessEnv = {};
   manifestsValidated = 0;
 
-  readonly motoEndpoint: string;
+  /** Where applied states are written (--save-state), or undefined. */
+  saveStateDir?: string;
 
   constructor(moto: Moto) {
-    this.motoEndpoint = moto.endpoint;
     fs.writeFileSync(this.cliConfigFile, cliConfig(MIRROR));
     this.env = terraformEnv({ cliConfigFile: this.cliConfigFile, awsEndpoint: moto.endpoint, scratch: this.scratch });
+  }
+
+  get terraformEnvironment(): NodeJS.ProcessEnv {
+    return this.env;
   }
 
   tf(run: StackRun, args: string[]): Promise<RunResult> {
@@ -84,7 +90,7 @@ class E2eRun {
 
   async verify(stack: StackEntry): Promise<StackRun> {
     const started = Date.now();
-    const run: StackRun = { stack, initialized: false, applied: false, resourcesApplied: 0, world: [], stateAddresses: [], standIns: [], seconds: 0 };
+    const run: StackRun = { stack, initialized: false, applied: false, resourcesApplied: 0, world: [], stateAddresses: [], seconds: 0 };
     console.log(`\n== stack ${stack.name}`);
     const t = this.tally;
     try {
@@ -97,7 +103,13 @@ class E2eRun {
     for (const r of p.removed) console.log(`  removed from the Terraform run: ${r.address} (${r.reason})`);
     for (const o of p.removedOutputs) console.log(`  removed output ${o} (references a removed Kubernetes object)`);
     for (const l of p.leftOut) console.log(`  left out of apply: ${l.address} (${l.reason})`);
-    console.log(`  ${p.targets.length} resources to apply, ${p.leftOut.length} left out, ${p.removed.length} removed (Kubernetes)`);
+    for (const s of p.standIns) {
+      console.log(`  stand-in in ${s.address}: ${s.value ? `${s.reference} = ${s.value.length > 100 ? `${s.value.slice(0, 100)}...` : s.value}` : `${s.reference} dropped`} (${s.why})`);
+    }
+    for (const e of EMULATED_WITHOUT_EFFECT) {
+      for (const a of p.targets.filter((t) => t.startsWith(`${e.type}.`))) console.log(`  applied without its effect: ${a} (${e.note})`);
+    }
+    console.log(`  ${p.targets.length} resources to apply, ${p.leftOut.length} left out, ${p.standIns.length} stand-in references, ${p.removed.length} removed (Kubernetes)`);
     await this.terraformSteps(run);
     // After apply, so values the Kubernetes objects take from the contract can be evaluated.
     await this.validateKubernetes(run);
@@ -129,6 +141,7 @@ class E2eRun {
     if (!t.check(`${stack.name}: terraform apply against moto`, run.applied, tail(apply), `${applySummary} ${apply.seconds.toFixed(1)} s`)) return;
 
     await this.secondPlan(run, targets);
+    if (this.saveStateDir) await this.saveState(run);
 
     // The whole configuration planned against the applied state: left-out resources resolve to
     // their planned values (the REST API policy, the contract), and prior_state is the state.
@@ -155,7 +168,14 @@ class E2eRun {
         .filter((r) => leftOut.has(r.address))
         .map((r) => ({ stack: stack.name, address: r.address, type: r.type, values: r.values ?? {}, planned: true })),
     ];
-    await this.writeStandIns(run);
+  }
+
+  /** The applied state as `terraform show -json` prints it (--save-state). */
+  async saveState(run: StackRun): Promise<void> {
+    const show = await this.tf(run, ['show', '-json']);
+    if (!this.tally.check(`${run.stack.name}: state saved (terraform show -json)`, show.code === 0, tail(show))) return;
+    fs.mkdirSync(this.saveStateDir!, { recursive: true });
+    fs.writeFileSync(path.join(this.saveStateDir!, `${run.stack.name}.state.json`), `${JSON.stringify(JSON.parse(show.stdout), null, 1)}\n`);
   }
 
   private schema?: SensitiveSchema;
@@ -197,39 +217,6 @@ class E2eRun {
       `${real.map((v) => `${v.address}: ${v.actions.join('/')} ${v.attributes.join(', ')}`).join('\n')}\n${tail(replan, 60)}`,
       `${verdicts.length} emulator echo gaps tolerated`,
     );
-  }
-
-  /**
-   * Stand-ins (see stand-ins.ts): a left-out contract parameter a later stack reads is written to
-   * the emulator; a left-out role policy is evaluated so the access matrix can include it.
-   */
-  async writeStandIns(run: StackRun): Promise<void> {
-    const p = run.prepared!;
-    const region = String(p.json.provider?.aws?.[0]?.region ?? 'us-east-1');
-    for (const plan of planStandIns(p.json, p.leftOut, region, MOTO_ACCOUNT)) {
-      const what =
-        plan.resourceType === 'aws_ssm_parameter'
-          ? `${run.stack.name}: stand-in for ${plan.address} (${plan.name}) written to the emulator`
-          : `${run.stack.name}: stand-in policy ${plan.address} for the access matrix`;
-      const r = await runCommand('terraform', ['console', '-no-color'], p.dir, this.env, path.join(p.dir, 'e2e.log'), `${plan.expression}\n`);
-      if (r.code !== 0) {
-        this.tally.fail(what, tail(r));
-        continue;
-      }
-      try {
-        const value = JSON.parse(r.stdout.trim()) as string;
-        if (plan.resourceType === 'aws_ssm_parameter') await putParameter(this.motoEndpoint, region, plan.name, value, plan.type);
-        else {
-          const entry = run.world.find((w) => w.address === plan.address);
-          if (!entry) throw new Error(`${plan.address} is not in the plan`);
-          entry.values = { ...entry.values, policy: value };
-        }
-        this.tally.pass(what, `stand-in values: ${plan.substitutions.join('; ')}`);
-        run.standIns.push(plan.address);
-      } catch (e) {
-        this.tally.fail(what, (e as Error).message);
-      }
-    }
   }
 
   /**
@@ -304,15 +291,27 @@ class E2eRun {
   }
 
   async destroy(run: StackRun): Promise<void> {
-    const kept = run.prepared!.protectedFromDestroy.filter((a) => run.stateAddresses.includes(a));
-    for (const a of kept) console.log(`  kept by lifecycle.prevent_destroy (as the example intends; gone when moto stops): ${a}`);
-    const targets = kept.length > 0 ? run.stateAddresses.filter((a) => !kept.includes(a)).map((a) => `-target=${a}`) : [];
+    // What is in state, also when apply stopped half-way (then nothing was read back by show).
+    const list = await this.tf(run, ['state', 'list']);
+    const inState = list.code === 0 ? list.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('data.')) : run.stateAddresses;
+    if (inState.length === 0) {
+      this.tally.pass(`${run.stack.name}: terraform destroy`, 'nothing in state');
+      return;
+    }
+    const protectedHere = run.prepared!.protectedFromDestroy.filter((p) => inState.includes(p.address));
+    const protectedKept = protectedHere.map((p) => p.address);
+    // Destroying what a protected resource depends on would destroy the protected resource first.
+    const needed = dependenciesOf(run.prepared!.json, new Set(protectedKept));
+    for (const p of protectedHere) console.log(`  kept by ${p.reason} (as the example intends; gone when moto stops): ${p.address}`);
+    for (const a of inState.filter((x) => needed.has(x))) console.log(`  kept because a protected resource depends on it: ${a}`);
+    const kept = [...protectedKept, ...inState.filter((x) => needed.has(x))];
+    const targets = kept.length > 0 ? inState.filter((a) => !kept.includes(a)).map((a) => `-target=${a}`) : [];
     const destroy = await this.tf(run, ['destroy', '-input=false', '-auto-approve', '-refresh=false', '-parallelism=10', ...targets]);
     this.tally.check(
       `${run.stack.name}: terraform destroy`,
       destroy.code === 0,
       tail(destroy),
-      `${destroy.seconds.toFixed(1)} s${kept.length ? `, ${kept.length} kept by prevent_destroy` : ''}`,
+      `${destroy.seconds.toFixed(1)} s${kept.length ? `, ${protectedKept.length} kept as protected (${kept.length - protectedKept.length} more they depend on)` : ''}`,
     );
   }
 }
@@ -360,6 +359,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stopOnSignal);
 
   const e2e = new E2eRun(moto);
+  e2e.saveStateDir = args.saveState;
   const runs: StackRun[] = [];
   try {
     console.log(`moto_server at ${moto.endpoint}; scratch ${e2e.scratch}`);
@@ -377,11 +377,17 @@ async function main(): Promise<number> {
       if (!run.applied || e2e.tally.failed > before) failed.add(stack.name);
     }
 
+    const platformDev = runs.find((r) => r.stack.name === 'platform-dev');
+    if (!args.app && !args.outdir && platformDev?.applied) {
+      console.log('\n== pinned contract (a product repository: pinned copy at synth, live contract at plan)');
+      await pinnedContractPhase({ tally: e2e.tally, motoEndpoint: moto.endpoint, env: e2e.terraformEnvironment, scratch: e2e.scratch, region: String(platformDev.prepared?.json.provider?.aws?.[0]?.region ?? 'us-east-1') });
+    }
+
     console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');
-    const access = await runAccessMatrix(
-      runs.flatMap((r) => r.world),
-      e2e.tally,
-    );
+    const world = runs.flatMap((r) => r.world);
+    // Kept with the logs: what the matrix evaluated, to re-run it without Terraform.
+    fs.writeFileSync(path.join(e2e.scratch, 'access-world.json'), JSON.stringify(world));
+    const access = await runAccessMatrix(world, e2e.tally);
 
     console.log('\n== destroy (reverse dependency order)');
     for (const run of [...runs].reverse()) if (run.initialized) await e2e.destroy(run);
@@ -394,7 +400,11 @@ async function main(): Promise<number> {
     console.log(`resources applied: ${runs.reduce((n, r) => n + r.resourcesApplied, 0)}`);
     console.log(`resources left out of apply: ${leftOut.length}`);
     console.log(`Kubernetes objects validated as manifests: ${e2e.manifestsValidated}`);
-    console.log(`access requests: ${access.tried} tried, ${access.asExpected} as expected (${access.allowed} allowed, ${access.denied} denied)`);
+    console.log(
+      `access requests: ${access.tried} tried, ${access.asExpected} as expected (${access.allowed} allowed, ${access.denied} denied), ${access.limitations} evaluator limitations (listed above)`,
+    );
+    console.log(`  by concern: ${access.concerns.map((c) => `${c.concern} ${c.rows}`).join(', ')}`);
+    console.log(`revoked: ${access.revoked.names.join(', ') || 'none'} denied ${access.revoked.denied}/${access.revoked.tried}`);
     console.log(`time: ${minutes.toFixed(1)} min`);
     if (e2e.tally.failed > 0) console.log(`logs kept in ${e2e.scratch} (e2e.log per stack)`);
   } finally {

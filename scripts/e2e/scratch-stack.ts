@@ -5,12 +5,15 @@
  *    because the offline mirror has no kubernetes provider; they are returned for validation as
  *    manifests instead;
  *  - an override file points the AWS provider at the emulator and keeps state local;
- *  - resources moto cannot serve (and their dependents) are computed as "left out", so the
- *    apply targets everything else.
+ *  - references to resources moto cannot serve are replaced by stand-in values where the
+ *    referencing resource only names them (stand-ins.ts), so it can be applied;
+ *  - resources moto cannot serve (and what still depends on them) are computed as "left out", so
+ *    the apply targets everything else.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emulatorGapFor } from './emulator-gaps';
+import { substituteEchoGapReads, substituteStandIns, type StandIn } from './stand-ins';
 import { blocksOf, dependencyClosure, outputsReferencing, referencesIn, type Block, type LeftOut, type TerraformJson } from './terraform-json';
 
 export const OVERRIDE_FILE = 'zz_e2e_override.tf.json';
@@ -27,10 +30,12 @@ export interface PreparedStack {
   leftOut: LeftOut[];
   /** Left-out blocks that are emulator gaps themselves (not dependents of one). */
   gapSeeds: Set<string>;
+  /** References to left-out blocks replaced by stand-in values in the scratch copy. */
+  standIns: StandIn[];
   /** `-target` addresses: every managed resource not left out. */
   targets: string[];
-  /** Managed resources with lifecycle.prevent_destroy: destroy leaves them (in the emulator only). */
-  protectedFromDestroy: string[];
+  /** Managed resources the example protects from destroy (prevent_destroy, deletion protection), with why: destroy leaves them. */
+  protectedFromDestroy: LeftOut[];
   /** The scratch configuration as Terraform sees it. */
   json: TerraformJson;
 }
@@ -92,16 +97,25 @@ export function providersMissingFromMirror(json: TerraformJson): string[] {
   return Object.keys(json.terraform?.required_providers ?? {}).filter((p) => p !== 'aws');
 }
 
-export function emulatorLeftOut(json: TerraformJson): LeftOut[] {
+/** Emulator gaps of a stack: address -> reason. */
+export function emulatorGaps(json: TerraformJson): Map<string, string> {
   const seeds = new Map<string, string>();
   for (const b of blocksOf(json)) {
     const reason = emulatorGapFor(b, json);
     if (reason) seeds.set(b.address, reason);
   }
-  return dependencyClosure(json, seeds);
+  return seeds;
 }
 
-export function prepareStack(sourceDir: string, scratchDir: string): PreparedStack {
+/** The emulator gaps and everything that still references one (after stand-ins, if substituted). */
+export function emulatorLeftOut(json: TerraformJson): LeftOut[] {
+  return dependencyClosure(json, emulatorGaps(json));
+}
+
+/** moto's default account: STS GetCallerIdentity answers with it, and stand-in ARNs carry it. */
+export const MOTO_ACCOUNT = '123456789012';
+
+export function prepareStack(sourceDir: string, scratchDir: string, account = MOTO_ACCOUNT): PreparedStack {
   fs.cpSync(sourceDir, scratchDir, { recursive: true });
   const file = path.join(scratchDir, 'cdk.tf.json');
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as TerraformJson;
@@ -110,16 +124,24 @@ export function prepareStack(sourceDir: string, scratchDir: string): PreparedSta
   if (missing.length > 0) {
     throw new Error(`${sourceDir}: provider(s) ${missing.join(', ')} are not in the offline mirror; only hashicorp/aws 5.100.0 can be installed here`);
   }
-  const leftOut = emulatorLeftOut(json);
-  const gapSeeds = new Set(blocksOf(json).filter((b) => emulatorGapFor(b, json) !== undefined).map((b) => b.address));
+  const gaps = emulatorGaps(json);
+  const gapSeeds = new Set(gaps.keys());
+  const region = String(json.provider?.aws?.[0]?.region ?? 'us-east-1');
+  const standIns = [...substituteStandIns(json, gapSeeds, region, account), ...substituteEchoGapReads(json)];
+  const leftOut = dependencyClosure(json, gaps);
   const protectedFromDestroy = blocksOf(json)
-    .filter((b) => b.mode === 'managed' && (b.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
-    .map((b) => b.address);
+    .filter((b) => b.mode === 'managed')
+    .flatMap((b): LeftOut[] => {
+      if ((b.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true) return [{ address: b.address, reason: 'lifecycle.prevent_destroy' }];
+      // AWS itself refuses the delete (a DynamoDB table with deletion protection, as production sets it).
+      if (b.body.deletion_protection_enabled === true) return [{ address: b.address, reason: 'deletion_protection_enabled' }];
+      return [];
+    });
   const leftOutSet = new Set(leftOut.map((l) => l.address));
   const targets = blocksOf(json)
     .filter((b) => b.mode === 'managed' && !leftOutSet.has(b.address))
     .map((b) => b.address);
   fs.writeFileSync(file, JSON.stringify(json, null, 2));
   fs.writeFileSync(path.join(scratchDir, OVERRIDE_FILE), JSON.stringify(overrideFor(json), null, 2));
-  return { dir: scratchDir, kubernetesBlocks, removed, removedOutputs, leftOut, gapSeeds, targets, protectedFromDestroy, json };
+  return { dir: scratchDir, kubernetesBlocks, removed, removedOutputs, leftOut, gapSeeds, standIns, targets, protectedFromDestroy, json };
 }

@@ -104,3 +104,25 @@ export function outputsReferencing(json: TerraformJson, addresses: ReadonlySet<s
     .filter(([, body]) => referencesIn(body, addresses).size > 0)
     .map(([name]) => name);
 }
+
+/**
+ * What `addresses` depend on, transitively (references and depends_on), without `addresses`
+ * themselves: destroying any of these would force destroying one of `addresses` first.
+ */
+export function dependenciesOf(json: TerraformJson, addresses: ReadonlySet<string>): Set<string> {
+  const blocks = blocksOf(json);
+  const known = new Set(blocks.map((b) => b.address));
+  const byAddress = new Map(blocks.map((b) => [b.address, b]));
+  const found = new Set<string>();
+  const queue = [...addresses];
+  while (queue.length > 0) {
+    const b = byAddress.get(queue.pop()!);
+    if (!b) continue;
+    for (const r of referencesIn(b.body, known)) {
+      if (found.has(r) || addresses.has(r)) continue;
+      found.add(r);
+      queue.push(r);
+    }
+  }
+  return found;
+}

@@ -222,7 +222,7 @@ describe('the installed bin', () => {
 
 describe('review --strict', () => {
   test('counts cannot-verify findings as errors', async () => {
-    const plan = planJson([{ address: 'aws_iam_role.r', values: { name: 'r', assume_role_policy: TRUST, tags_all: GOVERNANCE_TAGS }, unknown: { max_session_duration: true } }]);
+    const plan = planJson([{ address: 'aws_iam_role.r', values: { name: 'r', assume_role_policy: TRUST, tags_all: GOVERNANCE_TAGS }, unknown: { max_session_duration: true }, references: { max_session_duration: ['aws_ssm_parameter.session.value'] } }]);
     const lenient = await cli('review', planFile(plan));
     const strict = await cli('review', planFile(plan), '--strict');
     expect([lenient.code, strict.code]).toEqual([EXIT.passed, EXIT.failed]);

@@ -1,6 +1,7 @@
 import { emulatorGapFor } from '../../scripts/e2e/emulator-gaps';
-import { emulatorLeftOut, overrideFor, providersMissingFromMirror, removeKubernetes } from '../../scripts/e2e/scratch-stack';
-import { blocksOf, dependencyClosure, referencesIn, type TerraformJson } from '../../scripts/e2e/terraform-json';
+import { emulatorGaps, emulatorLeftOut, overrideFor, providersMissingFromMirror, removeKubernetes } from '../../scripts/e2e/scratch-stack';
+import { substituteStandIns } from '../../scripts/e2e/stand-ins';
+import { blocksOf, dependenciesOf, dependencyClosure, referencesIn, type TerraformJson } from '../../scripts/e2e/terraform-json';
 
 const known = new Set(['aws_kms_key.env-key', 'aws_iam_role.chat', 'data.aws_ssm_parameter.contract']);
 
@@ -74,6 +75,17 @@ describe('emulator gaps', () => {
     expect(emulatorGapFor(blocksOf(json)[0], json)).toBeUndefined();
   });
 
+  test('leaves out an API Gateway client certificate (GenerateClientCertificate answers 404)', () => {
+    expect(emulatorGapFor(block('aws_api_gateway_client_certificate'))).toMatch(/client certificates .*404/);
+  });
+
+  test.each(['aws_lambda_invocation', 'aws_dynamodb_table', 'aws_lambda_permission', 'aws_ssm_parameter', 'aws_kms_key', 'aws_api_gateway_stage', 'aws_api_gateway_usage_plan'])(
+    'applies %s (measured: moto serves it)',
+    (type) => {
+      expect(emulatorGapFor(block(type))).toBeUndefined();
+    },
+  );
+
   test('applies an IAM role', () => {
     expect(emulatorGapFor(block('aws_iam_role'))).toBeUndefined();
   });
@@ -93,6 +105,90 @@ describe('dependency closure', () => {
     expect(emulatorLeftOut(JSON.parse(JSON.stringify(stack))).map((l) => l.address).sort()).toEqual(
       ['aws_api_gateway_rest_api.with_policy', 'aws_budgets_budget.b', 'aws_eks_pod_identity_association.pi', 'aws_sns_topic.t', 'aws_ssm_parameter.budget_name'].sort(),
     );
+  });
+});
+
+/**
+ * The platform stack's shape after the gateway redesign, reduced to the references that decide
+ * what is applied: the contract names the guardrail and the policy store, the gateway function
+ * reads the store, the stage names the client certificate, the deployment hashes the REST API
+ * policy, the usage plans hang off the stage and the rotation function reads the usage plans.
+ */
+const platformShape = (): TerraformJson => ({
+  resource: {
+    aws_bedrock_guardrail: { guardrail: { name: 'g' } },
+    aws_bedrock_guardrail_version: { version: { guardrail_arn: '${aws_bedrock_guardrail.guardrail.guardrail_arn}' } },
+    aws_verifiedpermissions_policy_store: { store: { description: 's' } },
+    aws_verifiedpermissions_schema: { schema: { policy_store_id: '${aws_verifiedpermissions_policy_store.store.policy_store_id}' } },
+    aws_api_gateway_client_certificate: { cert: { description: 'c' } },
+    aws_api_gateway_rest_api: { api: { name: 'governed-dev' } },
+    aws_api_gateway_rest_api_policy: { policy: { rest_api_id: '${aws_api_gateway_rest_api.api.id}', policy: '{"Resource":"${aws_api_gateway_rest_api.api.execution_arn}/v1/*"}' } },
+    aws_api_gateway_deployment: {
+      deployment: {
+        rest_api_id: '${aws_api_gateway_rest_api.api.id}',
+        triggers: { redeployment: '${sha1(jsonencode([aws_api_gateway_rest_api_policy.policy.policy]))}' },
+        depends_on: ['aws_api_gateway_rest_api_policy.policy'],
+      },
+    },
+    aws_api_gateway_stage: { stage: { deployment_id: '${aws_api_gateway_deployment.deployment.id}', client_certificate_id: '${aws_api_gateway_client_certificate.cert.id}', stage_name: 'v1' } },
+    aws_api_gateway_usage_plan: { standard: { api_stages: [{ stage: '${aws_api_gateway_stage.stage.stage_name}' }] } },
+    aws_iam_role_policy: { gateway: { policy: '{"Resource":"${aws_verifiedpermissions_policy_store.store.arn}"}' } },
+    aws_lambda_function: {
+      gateway: { environment: { variables: { POLICY_STORE_ID: '${aws_verifiedpermissions_policy_store.store.policy_store_id}' } } },
+      rotation: { environment: { variables: { USAGE_PLANS: '${jsonencode({"standard" = aws_api_gateway_usage_plan.standard.id})}' } } },
+    },
+    aws_ssm_parameter: {
+      contract: {
+        name: '/governance/dev/contract',
+        value:
+          '${jsonencode({"guardrail" = {"arn" = aws_bedrock_guardrail.guardrail.guardrail_arn, "version" = aws_bedrock_guardrail_version.version.version}, "agentPolicyStore" = aws_verifiedpermissions_policy_store.store.arn, "rotationFunctionArn" = aws_lambda_function.rotation.arn})}',
+      },
+    },
+  },
+});
+
+describe('the redesigned platform stack against moto', () => {
+  const prepared = () => {
+    const json = platformShape();
+    const gaps = emulatorGaps(json);
+    const standIns = substituteStandIns(json, new Set(gaps.keys()), 'eu-west-1', '123456789012');
+    return { json, standIns, leftOut: dependencyClosure(json, gaps) };
+  };
+
+  test('leaves out only what moto does not serve: guardrail, its version, policy store, schema, client certificate, REST API policy', () => {
+    expect(prepared().leftOut.map((l) => l.address).sort()).toEqual(
+      [
+        'aws_api_gateway_client_certificate.cert',
+        'aws_api_gateway_rest_api_policy.policy',
+        'aws_bedrock_guardrail.guardrail',
+        'aws_bedrock_guardrail_version.version',
+        'aws_verifiedpermissions_policy_store.store',
+        'aws_verifiedpermissions_schema.schema',
+      ].sort(),
+    );
+  });
+
+  test('applies the contract, the gateway function, the stage, the usage plans and the rotation function with stand-ins', () => {
+    expect([...new Set(prepared().standIns.map((s) => s.address))].sort()).toEqual(
+      ['aws_api_gateway_deployment.deployment', 'aws_api_gateway_stage.stage', 'aws_iam_role_policy.gateway', 'aws_lambda_function.gateway', 'aws_ssm_parameter.contract'].sort(),
+    );
+  });
+
+  test('names the reason of every left-out resource', () => {
+    expect(prepared().leftOut.find((l) => l.address === 'aws_api_gateway_rest_api_policy.policy')?.reason).toMatch(/unescaped/);
+  });
+});
+
+describe('dependencies of resources kept by prevent_destroy', () => {
+  test('finds what a protected resource depends on, transitively, through references and depends_on', () => {
+    const json: TerraformJson = {
+      resource: {
+        aws_iam_policy: { boundary: { name: 'b' } },
+        aws_iam_role: { gateway: { permissions_boundary: '${aws_iam_policy.boundary.arn}' } },
+        aws_kms_key: { approver: { depends_on: ['aws_iam_role.gateway'] }, other: {} },
+      },
+    };
+    expect([...dependenciesOf(json, new Set(['aws_kms_key.approver']))].sort()).toEqual(['aws_iam_policy.boundary', 'aws_iam_role.gateway']);
   });
 });
 

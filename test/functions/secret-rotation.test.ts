@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { createHandler } from '../../functions/secret-rotation/handler';
-import { ROTATION_STRATEGIES, ROTATION_TAG_KEYS } from '../../functions/secret-rotation/strategy';
+import { GOVERNANCE_TAG_KEYS, ROTATION_STRATEGIES, ROTATION_TAG_KEYS } from '../../functions/secret-rotation/strategy';
 import { MIN_TOKEN_LENGTH } from '../../functions/secret-rotation/generated-token';
 import { redactingLogger } from '../../functions/secret-rotation/context';
 import {
@@ -35,6 +35,11 @@ interface SentCommand { name: string; input: any }
 const SECRET_NAME = 'governed/dev/chat/gateway-key';
 const SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SECRET_NAME}-AbCdEf`;
 const USAGE_PLAN_ID = 'plan123';
+const PREMIUM_PLAN_ID = 'plan456';
+/** Another workload's usage plan in the same account: no key of this secret may land on it. */
+const VICTIM_PLAN_ID = 'victimplan';
+const USAGE_PLANS = { standard: USAGE_PLAN_ID, premium: PREMIUM_PLAN_ID };
+const ROTATION_ENV = { ENVIRONMENT: 'dev', USAGE_PLANS: JSON.stringify(USAGE_PLANS) };
 const GOVERNANCE_TAGS = {
   [TAG_KEYS.owner]: 'team-chat',
   [TAG_KEYS.environment]: 'dev',
@@ -46,10 +51,12 @@ class FakeSecretsManager {
   /** Shared with the other fake, so a test sees the order of calls across both clients. */
   journal: SentCommand[] = [];
   rotationEnabled = true;
+  /** Smaller than Secrets Manager's 100 to exercise paging in tests that set it. */
+  pageSize = 100;
   readonly versions = new Map<string, { value?: string; stages: Set<string> }>();
   private readonly failures = new Map<string, Error>();
 
-  constructor(public tags: Record<string, string>, readonly arn = SECRET_ARN, readonly name = SECRET_NAME) {}
+  constructor(public tags: Record<string, string>, public arn = SECRET_ARN, public name = SECRET_NAME) {}
 
   /** What Secrets Manager does when rotation starts: a version with no value, staged AWSPENDING. */
   startRotation(token: string): void {
@@ -118,6 +125,14 @@ class FakeSecretsManager {
         for (const stage of input.VersionStages ?? ['AWSCURRENT']) this.moveStage(stage, input.ClientRequestToken);
         return { ARN: this.arn, VersionId: input.ClientRequestToken };
       }
+      case 'ListSecretVersionIds': {
+        const all = [...this.versions]
+          .filter(([, version]) => input.IncludeDeprecated === true || version.stages.size > 0)
+          .map(([VersionId, version]) => ({ VersionId, VersionStages: [...version.stages] }));
+        const start = Number(input.NextToken ?? 0);
+        const end = start + Math.min(input.MaxResults ?? 100, this.pageSize);
+        return { ARN: this.arn, Versions: all.slice(start, end), ...(end < all.length ? { NextToken: String(end) } : {}) };
+      }
       case 'UpdateSecretVersionStage': {
         const holder = [...this.versions].find(([, version]) => version.stages.has(input.VersionStage))?.[0];
         if (holder && holder !== input.MoveToVersionId && holder !== input.RemoveFromVersionId) {
@@ -150,9 +165,9 @@ class FakeApiGateway {
   journal: SentCommand[] = [];
   readonly keys = new Map<string, FakeKey>();
   readonly attachments = new Set<string>();
-  readonly usagePlans = new Set<string>([USAGE_PLAN_ID]);
-  /** Smaller than API Gateway's 500 to exercise paging in tests that set it. */
-  pageSize = 500;
+  readonly usagePlans = new Set<string>([USAGE_PLAN_ID, PREMIUM_PLAN_ID, VICTIM_PLAN_ID]);
+  /** Every key ever created, deleted or not (values included), for tests that look for leaks. */
+  readonly created: FakeKey[] = [];
   private counter = 0;
   private readonly failures = new Map<string, Error>();
 
@@ -166,8 +181,13 @@ class FakeApiGateway {
     return full;
   }
 
-  isAttached(keyId: string): boolean {
-    return this.attachments.has(`${USAGE_PLAN_ID}/${keyId}`);
+  isAttached(keyId: string, usagePlanId = USAGE_PLAN_ID): boolean {
+    return this.attachments.has(`${usagePlanId}/${keyId}`);
+  }
+
+  /** The usage plans a key is on. */
+  plansOf(keyId: string): string[] {
+    return [...this.attachments].filter((a) => a.endsWith(`/${keyId}`)).map((a) => a.split('/')[0]).sort();
   }
 
   async send(command: any): Promise<any> {
@@ -189,16 +209,24 @@ class FakeApiGateway {
       return key;
     };
     switch (name) {
-      case 'CreateApiKey':
-        return view(this.addKey({ name: input.name, enabled: input.enabled === true, tags: { ...input.tags } }), true);
-      case 'GetApiKeys': {
-        const all = [...this.keys.values()].filter((key) => !input.nameQuery || key.name.startsWith(input.nameQuery));
-        const start = Number(input.position ?? 0);
-        const end = start + Math.min(input.limit ?? 25, this.pageSize);
-        return {
-          items: all.slice(start, end).map((key) => view(key, input.includeValues === true)),
-          ...(end < all.length ? { position: String(end) } : {}),
-        };
+      case 'CreateApiKey': {
+        const key = this.addKey({ name: input.name, enabled: input.enabled === true, tags: { ...input.tags } });
+        this.created.push(key);
+        return view(key, true);
+      }
+      case 'UpdateApiKey': {
+        const key = requireKey(input.apiKey);
+        for (const op of input.patchOperations ?? []) {
+          if (op.op !== 'replace' || op.path !== '/enabled' || !['true', 'false'].includes(op.value)) throw new AwsError('BadRequestException', 'Invalid patch operation');
+          key.enabled = op.value === 'true';
+        }
+        return view(key, false);
+      }
+      case 'DeleteUsagePlanKey': {
+        const attachment = `${input.usagePlanId}/${input.keyId}`;
+        if (!this.attachments.has(attachment)) throw new AwsError('NotFoundException', 'Invalid Usage Plan Key identifier specified');
+        this.attachments.delete(attachment);
+        return {};
       }
       case 'GetApiKey':
         return view(requireKey(input.apiKey), input.includeValue === true);
@@ -235,8 +263,10 @@ interface Harness {
   secretsManager: FakeSecretsManager;
   apiGateway: FakeApiGateway;
   logLines: string[];
-  run(step: string, token: string): Promise<void>;
+  env: Record<string, string | undefined>;
+  run(step: string, token: string): Promise<unknown>;
   rotate(token: string): Promise<void>;
+  revoke(): Promise<any>;
   /** Commands sent to either client, in order, since the last call to `sent`. */
   sent(): SentCommand[];
 }
@@ -244,16 +274,18 @@ interface Harness {
 function harness(strategy: string | undefined, extraTags: Record<string, string> = {}): Harness {
   const tags: Record<string, string> = { ...GOVERNANCE_TAGS, ...extraTags };
   if (strategy !== undefined) tags[ROTATION_TAG_KEYS.strategy] = strategy;
-  if (strategy === ROTATION_STRATEGIES.apiGatewayKey && !(ROTATION_TAG_KEYS.usagePlanId in extraTags)) {
-    tags[ROTATION_TAG_KEYS.usagePlanId] = USAGE_PLAN_ID;
+  if (strategy === ROTATION_STRATEGIES.apiGatewayKey && !(ROTATION_TAG_KEYS.quotaTier in extraTags)) {
+    tags[ROTATION_TAG_KEYS.quotaTier] = 'standard';
   }
   const secretsManager = new FakeSecretsManager(tags);
   const apiGateway = new FakeApiGateway();
   apiGateway.journal = secretsManager.journal;
   const logLines: string[] = [];
+  const env: Record<string, string | undefined> = { ...ROTATION_ENV };
   const handler = createHandler({
     secretsManager,
     apiGateway,
+    env,
     logger: {
       info: (message, fields) => logLines.push(JSON.stringify({ message, ...fields })),
       error: (message, fields) => logLines.push(JSON.stringify({ message, ...fields })),
@@ -264,11 +296,13 @@ function harness(strategy: string | undefined, extraTags: Record<string, string>
     secretsManager,
     apiGateway,
     logLines,
+    env,
     run: (step, token) => handler({ SecretId: SECRET_ARN, ClientRequestToken: token, Step: step }),
     async rotate(token) {
       secretsManager.startRotation(token);
       for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) await h.run(step, token);
     },
+    revoke: () => handler({ action: 'revoke', secretId: SECRET_ARN }),
     sent() {
       const commands = secretsManager.journal;
       const fresh = commands.slice(seen);
@@ -279,7 +313,7 @@ function harness(strategy: string | undefined, extraTags: Record<string, string>
   return h;
 }
 
-const WRITES = new Set(['PutSecretValue', 'UpdateSecretVersionStage', 'CreateApiKey', 'DeleteApiKey', 'CreateUsagePlanKey']);
+const WRITES = new Set(['PutSecretValue', 'UpdateSecretVersionStage', 'CreateApiKey', 'DeleteApiKey', 'CreateUsagePlanKey', 'UpdateApiKey', 'DeleteUsagePlanKey']);
 const writesIn = (commands: SentCommand[]) => commands.filter((command) => WRITES.has(command.name));
 const TOKEN_1 = 'a1b2c3d4-0000-4000-8000-000000000001';
 const TOKEN_2 = 'a1b2c3d4-0000-4000-8000-000000000002';
@@ -298,7 +332,7 @@ describe('rotation contract checks (every strategy)', () => {
 
   test('fails when the event lacks SecretId, ClientRequestToken or Step', async () => {
     const h = harness(ROTATION_STRATEGIES.generatedToken);
-    const handler = createHandler({ secretsManager: h.secretsManager, apiGateway: h.apiGateway, logger: { info() {}, error() {} } });
+    const handler = createHandler({ secretsManager: h.secretsManager, apiGateway: h.apiGateway, env: ROTATION_ENV, logger: { info() {}, error() {} } });
     await expect(handler({ SecretId: SECRET_ARN })).rejects.toThrow(/the event lacks ClientRequestToken, Step/);
   });
 
@@ -463,18 +497,16 @@ describe('generated-token strategy', () => {
     expect(update.input).not.toHaveProperty('RemoveFromVersionId');
   });
 });
-
 describe('api-gateway-key strategy', () => {
   const strategy = ROTATION_STRATEGIES.apiGatewayKey;
   const pendingOf = (h: Harness, token: string) => JSON.parse(h.secretsManager.versions.get(token)!.value!);
 
-  test('createSecret creates one enabled API key named from the secret name and the token', async () => {
+  test('createSecret creates one API key named from the secret name and the token, disabled until setSecret', async () => {
     const h = harness(strategy);
     h.secretsManager.startRotation(TOKEN_1);
     await h.run('createSecret', TOKEN_1);
     const creates = h.sent().filter((command) => command.name === 'CreateApiKey');
-    expect(creates.map((command) => [command.input.name, command.input.enabled]))
-      .toEqual([[`${SECRET_NAME}-${TOKEN_1}`, true]]);
+    expect(creates.map((command) => [command.input.name, command.input.enabled])).toEqual([[`${SECRET_NAME}-${TOKEN_1}`, false]]);
   });
 
   test('createSecret tags the key with the governance tags, the owning secret and the version, not the rotation settings', async () => {
@@ -483,6 +515,7 @@ describe('api-gateway-key strategy', () => {
     await h.run('createSecret', TOKEN_1);
     expect(h.sent().find((command) => command.name === 'CreateApiKey')!.input.tags).toEqual({
       ...GOVERNANCE_TAGS,
+      [ROTATION_TAG_KEYS.quotaTier]: 'standard',
       [ROTATION_TAG_KEYS.keyOwnerSecret]: SECRET_ARN,
       [ROTATION_TAG_KEYS.keyVersion]: TOKEN_1,
     });
@@ -506,30 +539,18 @@ describe('api-gateway-key strategy', () => {
     expect(writesIn(h.sent())).toEqual([]);
   });
 
-  test('createSecret reuses the key an earlier attempt created when storing it failed', async () => {
-    const h = harness(strategy);
-    h.secretsManager.startRotation(TOKEN_1);
-    h.secretsManager.failNext('PutSecretValue', new AwsError('InternalServiceError', 'try again'));
-    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/PutSecretValue failed/);
-    await h.run('createSecret', TOKEN_1);
-    const [key, ...others] = [...h.apiGateway.keys.values()];
-    expect([others.length, pendingOf(h, TOKEN_1).apiKeyId]).toEqual([0, key.id]);
-  });
-
-  test('fails when the secret has no usage-plan-id tag, before creating any key', async () => {
-    const h = harness(strategy, { [ROTATION_TAG_KEYS.usagePlanId]: '' });
-    h.secretsManager.startRotation(TOKEN_1);
-    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(
-      /step createSecret: the secret has no governance:usage-plan-id tag; an api-gateway-key secret must name the usage plan/);
-    expect(h.apiGateway.keys.size).toBe(0);
-  });
-
-  test('setSecret attaches the new key to the usage plan named by the tag', async () => {
+  test('setSecret attaches the new key to its tier\'s usage plan, then enables it', async () => {
     const h = harness(strategy);
     h.secretsManager.startRotation(TOKEN_1);
     await h.run('createSecret', TOKEN_1);
+    h.sent();
     await h.run('setSecret', TOKEN_1);
-    expect(h.apiGateway.isAttached(pendingOf(h, TOKEN_1).apiKeyId)).toBe(true);
+    const { apiKeyId } = pendingOf(h, TOKEN_1);
+    expect(writesIn(h.sent()).map((c) => [c.name, c.input])).toEqual([
+      ['CreateUsagePlanKey', { usagePlanId: USAGE_PLAN_ID, keyId: apiKeyId, keyType: 'API_KEY' }],
+      ['UpdateApiKey', { apiKey: apiKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'true' }] }],
+    ]);
+    expect([h.apiGateway.plansOf(apiKeyId), h.apiGateway.keys.get(apiKeyId)!.enabled]).toEqual([[USAGE_PLAN_ID], true]);
   });
 
   test('setSecret treats a key already on the usage plan as attached', async () => {
@@ -540,15 +561,14 @@ describe('api-gateway-key strategy', () => {
     await expect(h.run('setSecret', TOKEN_1)).resolves.toBeUndefined();
   });
 
-  test('testSecret accepts an enabled key on the usage plan', async () => {
+  test('testSecret accepts an enabled key on the usage plan, read by id', async () => {
     const h = harness(strategy);
     h.secretsManager.startRotation(TOKEN_1);
     await h.run('createSecret', TOKEN_1);
     await h.run('setSecret', TOKEN_1);
     h.sent();
     await h.run('testSecret', TOKEN_1);
-    expect(h.sent().map((command) => command.name)).toEqual(
-      ['DescribeSecret', 'GetSecretValue', 'GetApiKey', 'GetUsagePlanKey']);
+    expect(h.sent().map((command) => command.name)).toEqual(['DescribeSecret', 'GetSecretValue', 'GetApiKey', 'GetUsagePlanKey']);
   });
 
   test('fails when testSecret finds the key deleted', async () => {
@@ -560,20 +580,20 @@ describe('api-gateway-key strategy', () => {
       /step testSecret: API key key1, stored in the AWSPENDING version, does not exist; .*Remove the AWSPENDING label/);
   });
 
-  test('fails when testSecret finds the key disabled', async () => {
+  test('fails when testSecret finds the key disabled (setSecret did not run)', async () => {
     const h = harness(strategy);
     h.secretsManager.startRotation(TOKEN_1);
     await h.run('createSecret', TOKEN_1);
-    await h.run('setSecret', TOKEN_1);
-    h.apiGateway.keys.get('key1')!.enabled = false;
-    await expect(h.run('testSecret', TOKEN_1)).rejects.toThrow(/step testSecret: API key key1 is disabled/);
+    await expect(h.run('testSecret', TOKEN_1)).rejects.toThrow(/step testSecret: API key key1 is disabled; setSecret enables it/);
   });
 
   test('fails when testSecret finds the key off the usage plan', async () => {
     const h = harness(strategy);
     h.secretsManager.startRotation(TOKEN_1);
     await h.run('createSecret', TOKEN_1);
-    await expect(h.run('testSecret', TOKEN_1)).rejects.toThrow(/API key key1 is not on usage plan plan123/);
+    await h.run('setSecret', TOKEN_1);
+    h.apiGateway.attachments.clear();
+    await expect(h.run('testSecret', TOKEN_1)).rejects.toThrow(/API key key1 is not on usage plan plan123, the plan of the secret's quota tier/);
   });
 
   test('fails when testSecret finds a key value different from the stored one', async () => {
@@ -594,7 +614,6 @@ describe('api-gateway-key strategy', () => {
   test('finishSecret moves AWSCURRENT to the token and removes it from the old version', async () => {
     const h = harness(strategy);
     await h.rotate(TOKEN_1);
-    h.sent();
     h.secretsManager.startRotation(TOKEN_2);
     for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.run(step, TOKEN_2);
     h.sent();
@@ -604,56 +623,282 @@ describe('api-gateway-key strategy', () => {
     });
   });
 
-  test('finishSecret keeps the AWSPREVIOUS key alive for one rotation period', async () => {
-    const h = harness(strategy);
-    await h.rotate(TOKEN_1);
-    const firstKeyId = pendingOf(h, TOKEN_1).apiKeyId;
-    await h.rotate(TOKEN_2);
-    expect([h.apiGateway.keys.get(firstKeyId)?.enabled, h.apiGateway.isAttached(firstKeyId)]).toEqual([true, true]);
-  });
-
-  test('finishSecret deletes the key two rotations old', async () => {
-    const h = harness(strategy);
-    await h.rotate(TOKEN_1);
-    await h.rotate(TOKEN_2);
-    await h.rotate(TOKEN_3);
-    expect([...h.apiGateway.keys.keys()]).toEqual([pendingOf(h, TOKEN_2).apiKeyId, pendingOf(h, TOKEN_3).apiKeyId]);
-  });
-
-  test('finishSecret deletes keys of abandoned rotations but never another secret\'s keys', async () => {
-    const h = harness(strategy);
-    await h.rotate(TOKEN_1);
-    const otherSecretsKey = h.apiGateway.addKey({
-      name: `${SECRET_NAME}-other-${TOKEN_1}`,
-      tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: `${SECRET_ARN.slice(0, -7)}-other-XyZ123` },
-    });
-    const abandoned = h.apiGateway.addKey({
-      name: `${SECRET_NAME}-abandoned`,
-      tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: SECRET_ARN, [ROTATION_TAG_KEYS.keyVersion]: 'abandoned' },
-    });
-    await h.rotate(TOKEN_2);
-    expect([h.apiGateway.keys.has(abandoned.id), h.apiGateway.keys.has(otherSecretsKey.id)]).toEqual([false, true]);
-  });
-
-  test('finishSecret finds its keys across pages of GetApiKeys', async () => {
-    const h = harness(strategy);
-    h.apiGateway.pageSize = 1;
-    // Another secret's key fills the first page, so only paging reaches this secret's keys.
-    h.apiGateway.addKey({ name: `${SECRET_NAME}-x`, tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: 'another-secret' } });
-    await h.rotate(TOKEN_1);
-    await h.rotate(TOKEN_2);
-    await h.rotate(TOKEN_3);
-    expect(h.apiGateway.keys.size).toBe(3);
-  });
-
-  test('finishSecret deletes no key when the version that was current holds no API key id', async () => {
+  test('finishSecret retires nothing when the version that was current holds no API key id (a placeholder)', async () => {
     const h = harness(strategy);
     h.secretsManager.putVersion('placeholder', JSON.stringify({ note: 'set by rotation' }), ['AWSCURRENT']);
-    const stray = h.apiGateway.addKey({
-      name: `${SECRET_NAME}-stray`, tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: SECRET_ARN },
-    });
     await h.rotate(TOKEN_1);
-    expect(h.apiGateway.keys.has(stray.id)).toBe(true);
+    expect(writesIn(h.sent()).filter((c) => c.name.startsWith('Delete'))).toEqual([]);
+  });
+});
+
+describe('issue 12 item 7: each workload\'s own key, on its own tier\'s plan, retired at once', () => {
+  const strategy = ROTATION_STRATEGIES.apiGatewayKey;
+  const pendingOf = (h: Harness, token: string) => JSON.parse(h.secretsManager.versions.get(token)!.value!);
+
+  test('item 7: a secret tagged with another plan id gets a key only on its own tier\'s plan', async () => {
+    const h = harness(strategy, { [ROTATION_TAG_KEYS.usagePlanId]: VICTIM_PLAN_ID });
+    await h.rotate(TOKEN_1);
+    const { apiKeyId } = pendingOf(h, TOKEN_1);
+    expect([h.apiGateway.plansOf(apiKeyId), [...h.apiGateway.attachments].filter((a) => a.startsWith(`${VICTIM_PLAN_ID}/`))]).toEqual([[USAGE_PLAN_ID], []]);
+  });
+
+  test('item 7: the usage plan comes from USAGE_PLANS by the quota tier', async () => {
+    const h = harness(strategy, { [ROTATION_TAG_KEYS.quotaTier]: 'premium' });
+    await h.rotate(TOKEN_1);
+    expect(h.apiGateway.plansOf(pendingOf(h, TOKEN_1).apiKeyId)).toEqual([PREMIUM_PLAN_ID]);
+  });
+
+  test('item 7: fails when the quota tier is not a tier of USAGE_PLANS, before creating any key', async () => {
+    const h = harness(strategy, { [ROTATION_TAG_KEYS.quotaTier]: VICTIM_PLAN_ID });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(
+      /step createSecret: the secret's governance:quota-tier tag is "victimplan"; allowed: standard, premium \(the quota tiers of this environment\)/);
+    expect(h.apiGateway.created).toEqual([]);
+  });
+
+  test('item 7: fails when the quota tier tag is missing', async () => {
+    const h = harness(strategy, { [ROTATION_TAG_KEYS.quotaTier]: '' });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the secret's governance:quota-tier tag is ""; allowed: standard, premium/);
+  });
+
+  test('item 7: fails when the secret is tagged with another environment', async () => {
+    const h = harness(strategy, { [TAG_KEYS.environment]: 'prod' });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(
+      /step createSecret: the secret's governance:environment tag is "prod", but this function rotates the secrets of environment dev/);
+    expect(h.apiGateway.created).toEqual([]);
+  });
+
+  test('item 7: fails when the secret is named under another workload than its tag', async () => {
+    const h = harness(strategy);
+    h.secretsManager.name = 'governed/dev/victim/gateway-key';
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(
+      /the secret's governance:workload tag is "chat", but its name puts it under workload victim; name and tag must name the same workload/);
+    expect(h.apiGateway.created).toEqual([]);
+  });
+
+  test('item 7: fails when the secret is named outside governed/<environment>/<workload>/', async () => {
+    const h = harness(strategy);
+    h.secretsManager.name = 'governed/prod/chat/gateway-key';
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the secret's name "governed\/prod\/chat\/gateway-key" does not start with governed\/dev\/<workload>\//);
+  });
+
+  test('item 7: fails when USAGE_PLANS is unset', async () => {
+    const h = harness(strategy);
+    delete h.env.USAGE_PLANS;
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the function's USAGE_PLANS is unset; the platform stack sets USAGE_PLANS to \{"<quota tier>": "<usage plan id>"\}/);
+  });
+
+  test('item 7: fails when USAGE_PLANS maps a tier to something that is not a plan id', async () => {
+    const h = harness(strategy);
+    h.env.USAGE_PLANS = JSON.stringify({ standard: '*' });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the function's USAGE_PLANS maps "standard" to "\*"/);
+  });
+
+  test('item 7: fails when ENVIRONMENT is unset, for every strategy', async () => {
+    for (const s of Object.values(ROTATION_STRATEGIES)) {
+      const h = harness(s);
+      delete h.env.ENVIRONMENT;
+      h.secretsManager.startRotation(TOKEN_1);
+      await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the function's ENVIRONMENT is unset/);
+      expect(h.sent()).toEqual([]);
+    }
+  });
+
+  test('item 7: a generated-token secret of another environment is refused too', async () => {
+    const h = harness(ROTATION_STRATEGIES.generatedToken, { [TAG_KEYS.environment]: 'prod' });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the secret's governance:environment tag is "prod", but this function rotates the secrets of environment dev/);
+    expect(writesIn(h.sent())).toEqual([]);
+  });
+
+  test('item 7: a revoked workload\'s secret is not rotated', async () => {
+    const h = harness(strategy, { [GOVERNANCE_TAG_KEYS.revokedAt]: '2026-11-30T10:00:00Z' });
+    h.secretsManager.startRotation(TOKEN_1);
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/the secret's workload was revoked \(governance:revoked-at 2026-11-30T10:00:00Z\); a revoked workload's secrets are not rotated/);
+    expect(h.apiGateway.created).toEqual([]);
+  });
+
+  test('item 7: keys are read one by one by the ids the secret holds, never listed with their values', async () => {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    await h.rotate(TOKEN_2);
+    await h.rotate(TOKEN_3);
+    h.secretsManager.tags[GOVERNANCE_TAG_KEYS.revokedAt] = '2026-11-30T10:00:00Z';
+    await h.revoke();
+    const held = new Set([TOKEN_1, TOKEN_2, TOKEN_3].map((t) => pendingOf(h, t).apiKeyId));
+    const reads = h.apiGateway.commands.filter((c) => c.name.startsWith('GetApiKey'));
+    expect([reads.every((c) => c.name === 'GetApiKey' && held.has(c.input.apiKey)), h.apiGateway.commands.some((c) => c.name === 'GetApiKeys'), reads.length > 0])
+      .toEqual([true, false, true]);
+  });
+
+  test('item 7: the key is issued disabled and on no usage plan until setSecret', async () => {
+    const h = harness(strategy);
+    h.secretsManager.startRotation(TOKEN_1);
+    await h.run('createSecret', TOKEN_1);
+    const key = h.apiGateway.keys.get(pendingOf(h, TOKEN_1).apiKeyId)!;
+    expect([key.enabled, h.apiGateway.plansOf(key.id)]).toEqual([false, []]);
+  });
+
+  test('item 7: a key whose version could not be stored is deleted again', async () => {
+    const h = harness(strategy);
+    h.secretsManager.startRotation(TOKEN_1);
+    h.secretsManager.failNext('PutSecretValue', new AwsError('InternalServiceError', 'try again'));
+    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/storing the new key failed \(.*PutSecretValue failed with InternalServiceError: try again\); API key key1 was deleted again/);
+    await h.run('createSecret', TOKEN_1);
+    expect([h.apiGateway.created.length, [...h.apiGateway.keys.keys()], pendingOf(h, TOKEN_1).apiKeyId]).toEqual([2, ['key2'], 'key2']);
+  });
+
+  test('item 7: the previous key is retired in finishSecret as soon as the new one is current and tested', async () => {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    const first = pendingOf(h, TOKEN_1).apiKeyId;
+    h.secretsManager.startRotation(TOKEN_2);
+    for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.run(step, TOKEN_2);
+    expect([h.apiGateway.keys.get(first)?.enabled, h.apiGateway.plansOf(first)]).toEqual([true, [USAGE_PLAN_ID]]);
+    h.sent();
+    await h.run('finishSecret', TOKEN_2);
+    // Detached from every plan of the environment (NotFound on the plans it is not on), then deleted.
+    const writes = writesIn(h.sent()).map((c) => [c.name, c.input.usagePlanId ?? c.input.apiKey ?? c.input.VersionStage]);
+    expect(writes).toEqual([['UpdateSecretVersionStage', 'AWSCURRENT'], ['UpdateSecretVersionStage', 'AWSPENDING'],
+      ['DeleteUsagePlanKey', USAGE_PLAN_ID], ['DeleteUsagePlanKey', PREMIUM_PLAN_ID], ['DeleteApiKey', first]]);
+    expect([h.apiGateway.keys.has(first), h.apiGateway.plansOf(first), [...h.apiGateway.keys.keys()]]).toEqual([false, [], [pendingOf(h, TOKEN_2).apiKeyId]]);
+  });
+
+  test('item 7: after any number of rotations exactly one key is valid', async () => {
+    const h = harness(strategy);
+    for (const token of [TOKEN_1, TOKEN_2, TOKEN_3]) await h.rotate(token);
+    expect([[...h.apiGateway.keys.values()].map((k) => [k.id, k.enabled]), [...h.apiGateway.attachments]])
+      .toEqual([[[pendingOf(h, TOKEN_3).apiKeyId, true]], [`${USAGE_PLAN_ID}/${pendingOf(h, TOKEN_3).apiKeyId}`]]);
+  });
+
+  test('item 7: the previous key is removed from an earlier tier\'s plan too', async () => {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    const first = pendingOf(h, TOKEN_1).apiKeyId;
+    h.secretsManager.tags[ROTATION_TAG_KEYS.quotaTier] = 'premium';
+    await h.rotate(TOKEN_2);
+    expect([h.apiGateway.keys.has(first), h.apiGateway.plansOf(first), h.apiGateway.plansOf(pendingOf(h, TOKEN_2).apiKeyId)]).toEqual([false, [], [PREMIUM_PLAN_ID]]);
+  });
+
+  test('item 7: a finishSecret retried after the retirement failed retires the previous key', async () => {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    const first = pendingOf(h, TOKEN_1).apiKeyId;
+    h.secretsManager.startRotation(TOKEN_2);
+    for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.run(step, TOKEN_2);
+    h.apiGateway.failNext('DeleteApiKey', new AwsError('TooManyRequestsException', 'slow down'));
+    await expect(h.run('finishSecret', TOKEN_2)).rejects.toThrow(/DeleteApiKey failed with TooManyRequestsException/);
+    expect([h.secretsManager.stagesOf(TOKEN_2), h.apiGateway.keys.has(first)]).toEqual([['AWSCURRENT'], true]);
+    await h.run('finishSecret', TOKEN_2);
+    expect([h.apiGateway.keys.has(first), h.apiGateway.keys.has(pendingOf(h, TOKEN_2).apiKeyId)]).toEqual([false, true]);
+  });
+
+  test('item 7: a version naming a key another secret issued is refused, and that key is left unchanged', async () => {
+    const h = harness(strategy);
+    const victim = h.apiGateway.addKey({ name: 'governed/dev/victim/gateway-key-x', enabled: false, tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/victim/gateway-key-XyZ123' } });
+    h.secretsManager.putVersion(TOKEN_1, JSON.stringify({ apiKeyId: victim.id, value: victim.value }), ['AWSPENDING']);
+    await expect(h.run('setSecret', TOKEN_1)).rejects.toThrow(
+      /API key key1 was issued for secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed\/dev\/victim\/gateway-key-XyZ123, not this one .*Nothing was changed/);
+    expect([victim.enabled, h.apiGateway.plansOf(victim.id)]).toEqual([false, []]);
+  });
+});
+
+describe('issue 12 item 7: the revocation entry point', () => {
+  const strategy = ROTATION_STRATEGIES.apiGatewayKey;
+  const pendingOf = (h: Harness, token: string) => JSON.parse(h.secretsManager.versions.get(token)!.value!);
+
+  /** Two finished rotations and a third stopped after setSecret: one retired key, one current, one pending and attached. */
+  async function revokedWorkload() {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    await h.rotate(TOKEN_2);
+    h.secretsManager.startRotation(TOKEN_3);
+    await h.run('createSecret', TOKEN_3);
+    await h.run('setSecret', TOKEN_3);
+    h.secretsManager.tags[GOVERNANCE_TAG_KEYS.revokedAt] = '2026-11-30T10:00:00Z';
+    return h;
+  }
+
+  test('item 7: revoke disables every key the secret owns and removes each from its usage plan', async () => {
+    const h = await revokedWorkload();
+    const [k1, k2, k3] = [TOKEN_1, TOKEN_2, TOKEN_3].map((t) => pendingOf(h, t).apiKeyId);
+    const summary = await h.revoke();
+    expect(summary).toEqual({
+      action: 'revoke', secretArn: SECRET_ARN, environment: 'dev', workload: 'chat', revokedAt: '2026-11-30T10:00:00Z',
+      keys: [
+        { apiKeyId: k1, status: 'not-found', removedFromUsagePlans: [] },
+        { apiKeyId: k2, status: 'disabled', removedFromUsagePlans: [USAGE_PLAN_ID] },
+        { apiKeyId: k3, status: 'disabled', removedFromUsagePlans: [USAGE_PLAN_ID] },
+      ],
+    });
+    expect([[...h.apiGateway.keys.values()].filter((k) => k.enabled), [...h.apiGateway.attachments]]).toEqual([[], []]);
+  });
+
+  test('item 7: revoke is idempotent', async () => {
+    const h = await revokedWorkload();
+    await h.revoke();
+    const state = () => JSON.stringify([[...h.apiGateway.keys.values()], [...h.apiGateway.attachments]]);
+    const before = state();
+    h.sent();
+    const second = await h.revoke();
+    expect([second.keys.map((k: any) => [k.status, k.removedFromUsagePlans]), state() === before,
+      writesIn(h.sent()).filter((c) => c.name !== 'DeleteUsagePlanKey')]).toEqual([
+      [['not-found', []], ['already-disabled', []], ['already-disabled', []]], true, [],
+    ]);
+  });
+
+  test('item 7: revoke finds keys in deprecated versions across pages', async () => {
+    const h = await revokedWorkload();
+    const stray = h.apiGateway.addKey({ name: `${SECRET_NAME}-old`, tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: SECRET_ARN } });
+    h.apiGateway.attachments.add(`${PREMIUM_PLAN_ID}/${stray.id}`);
+    h.secretsManager.putVersion('deprecated-version', JSON.stringify({ apiKeyId: stray.id, value: stray.value }), []);
+    h.secretsManager.pageSize = 1;
+    const summary = await h.revoke();
+    expect([summary.keys.find((k: any) => k.apiKeyId === stray.id), stray.enabled]).toEqual([{ apiKeyId: stray.id, status: 'disabled', removedFromUsagePlans: [PREMIUM_PLAN_ID] }, false]);
+  });
+
+  test('item 7: revoke refuses a secret without the governance:revoked-at tag, changing nothing', async () => {
+    const h = harness(strategy);
+    await h.rotate(TOKEN_1);
+    h.sent();
+    await expect(h.revoke()).rejects.toThrow(/^Revocation of secret arn:aws:secretsmanager:\S+: the secret has no governance:revoked-at tag; .*Nothing was changed/);
+    expect(writesIn(h.sent())).toEqual([]);
+  });
+
+  test('item 7: revoke refuses a secret of another environment', async () => {
+    const h = harness(strategy, { [TAG_KEYS.environment]: 'prod', [GOVERNANCE_TAG_KEYS.revokedAt]: '2026-11-30T10:00:00Z' });
+    await expect(h.revoke()).rejects.toThrow(/the secret's governance:environment tag is "prod", but this function rotates the secrets of environment dev/);
+  });
+
+  test('item 7: revoke refuses a secret that holds no API keys (generated-token)', async () => {
+    const h = harness(ROTATION_STRATEGIES.generatedToken, { [GOVERNANCE_TAG_KEYS.revokedAt]: '2026-11-30T10:00:00Z' });
+    await expect(h.revoke()).rejects.toThrow(/the secret's governance:rotation-strategy tag is "generated-token"; only api-gateway-key secrets hold API keys to revoke/);
+  });
+
+  test('item 7: revoke disables the secret\'s own keys but leaves a key another secret owns unchanged, and fails loudly', async () => {
+    const h = await revokedWorkload();
+    const victim = h.apiGateway.addKey({ name: 'other', tags: { [ROTATION_TAG_KEYS.keyOwnerSecret]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/victim/k-XyZ123' } });
+    h.apiGateway.attachments.add(`${VICTIM_PLAN_ID}/${victim.id}`);
+    h.secretsManager.putVersion('tampered', JSON.stringify({ apiKeyId: victim.id, value: victim.value }), []);
+    await expect(h.revoke()).rejects.toThrow(/are disabled and off every usage plan, but a version of the secret names API key key\d+ \(issued for .*victim.*\), which this secret does not own; that key was left unchanged/);
+    expect([victim.enabled, h.apiGateway.plansOf(victim.id), [...h.apiGateway.keys.values()].filter((k) => k.enabled).map((k) => k.id)]).toEqual([true, [VICTIM_PLAN_ID], [victim.id]]);
+  });
+
+  test.each([
+    [{ action: 'delete', secretId: SECRET_ARN }],
+    [{ action: 'revoke' }],
+    [{ action: 'revoke', secretId: SECRET_ARN, usagePlanId: VICTIM_PLAN_ID }],
+  ])('fails when the event is neither a rotation step nor a revocation: %j', async (event) => {
+    const h = harness(strategy, { [GOVERNANCE_TAG_KEYS.revokedAt]: '2026-11-30T10:00:00Z' });
+    const handler = createHandler({ secretsManager: h.secretsManager, apiGateway: h.apiGateway, env: ROTATION_ENV, logger: { info() {}, error() {} } });
+    await expect(handler(event)).rejects.toThrow(/is neither a rotation step nor \{"action": "revoke", "secretId": "<secret ARN>"\}/);
+    expect(h.sent()).toEqual([]);
   });
 });
 
@@ -687,9 +932,7 @@ describe('secret values never reach the log or an error', () => {
   test('an AWS error message that echoes the value is redacted', async () => {
     const h = harness(ROTATION_STRATEGIES.apiGatewayKey);
     h.secretsManager.startRotation(TOKEN_1);
-    h.apiGateway.failNext('GetApiKeys', new AwsError('BadRequestException', 'boom'));
-    await expect(h.run('createSecret', TOKEN_1)).rejects.toThrow(/GetApiKeys failed with BadRequestException/);
-    // Now make PutSecretValue echo the value it was given, the way a validation message might.
+    // Make PutSecretValue echo the value it was given, the way a validation message might.
     const echo = { send: async (command: any) => {
       if (command.constructor.name === 'PutSecretValueCommand') {
         throw new AwsError('ValidationException', `Value '${command.input.SecretString}' failed to satisfy constraint`);
@@ -700,11 +943,12 @@ describe('secret values never reach the log or an error', () => {
     const handler = createHandler({
       secretsManager: echo,
       apiGateway: h.apiGateway,
+      env: ROTATION_ENV,
       logger: { info: (m, f) => lines.push(JSON.stringify({ m, f })), error: (m, f) => lines.push(JSON.stringify({ m, f })) },
     });
     const error: Error = await handler({ SecretId: SECRET_ARN, ClientRequestToken: TOKEN_1, Step: 'createSecret' })
       .then(() => new Error('no error'), (e: Error) => e);
-    const key = [...h.apiGateway.keys.values()][0];
+    const [key] = h.apiGateway.created;
     expect([error.message.includes('[REDACTED]'), error.message.includes(key.value),
       lines.some((line) => line.includes(key.value))]).toEqual([true, false, false]);
   });
@@ -722,7 +966,7 @@ describe('secret values never reach the log or an error', () => {
     const log = jest.spyOn(console, 'log').mockImplementation((line: string) => { output.push(line); });
     const err = jest.spyOn(console, 'error').mockImplementation((line: string) => { output.push(line); });
     try {
-      const handler = createHandler({ secretsManager: h.secretsManager, apiGateway: h.apiGateway });
+      const handler = createHandler({ secretsManager: h.secretsManager, apiGateway: h.apiGateway, env: ROTATION_ENV });
       h.secretsManager.startRotation(TOKEN_1);
       for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
         await handler({ SecretId: SECRET_ARN, ClientRequestToken: TOKEN_1, Step: step });
@@ -742,6 +986,8 @@ describe('permissions.js', () => {
     const h = harness(ROTATION_STRATEGIES.apiGatewayKey);
     await h.rotate(TOKEN_1);
     await h.rotate(TOKEN_2);
+    h.secretsManager.tags[GOVERNANCE_TAG_KEYS.revokedAt] = '2026-11-30T10:00:00Z';
+    await h.revoke();
     const used = new Set(h.secretsManager.commands.map((command) => `secretsmanager:${command.name}`));
     expect([...used].filter((action) => !SECRETS_MANAGER_ACTIONS.includes(action))).toEqual([]);
   });
@@ -751,9 +997,12 @@ describe('permissions.js', () => {
     await h.rotate(TOKEN_1);
     await h.rotate(TOKEN_2);
     await h.rotate(TOKEN_3);
+    h.secretsManager.tags[GOVERNANCE_TAG_KEYS.revokedAt] = '2026-11-30T10:00:00Z';
+    await h.revoke();
     const covered = new Set(API_GATEWAY_PERMISSIONS.flatMap((permission) => permission.calls));
     const used = new Set(h.apiGateway.commands.map((command) => command.name));
-    expect([[...used].filter((call) => !covered.has(call)), used.size]).toEqual([[], 6]);
+    expect([[...used].filter((call) => !covered.has(call)), [...used].sort()]).toEqual([[],
+      ['CreateApiKey', 'CreateUsagePlanKey', 'DeleteApiKey', 'DeleteUsagePlanKey', 'GetApiKey', 'GetUsagePlanKey', 'UpdateApiKey']]);
   });
 
   test('the generated-token strategy needs no API Gateway action', () => {
@@ -773,6 +1022,10 @@ describe('permissions.js', () => {
 
   test('the environment tag key is the one in constructs/governance/tags.ts', () => {
     expect(ENVIRONMENT_TAG_KEY).toBe(TAG_KEYS.environment);
+  });
+
+  test('the governance tag keys the function checks are the ones in constructs/governance/tags.ts', () => {
+    expect(GOVERNANCE_TAG_KEYS).toEqual({ environment: TAG_KEYS.environment, workload: TAG_KEYS.workload, revokedAt: TAG_KEYS.revokedAt });
   });
 
   const props = {
@@ -795,13 +1048,47 @@ describe('permissions.js', () => {
     ]);
   });
 
-  test('deleting API keys is limited to keys tagged with the environment', () => {
+  test('item 7: no statement allows listing API keys (GetApiKeys reads every key value of the Region)', () => {
+    const statements = rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey], usagePlanIds: [USAGE_PLAN_ID] });
+    const listing = statements.filter((s) => s.actions.includes('apigateway:GET') && s.resources.some((r) => r.endsWith('::/apikeys')));
+    expect([listing, API_GATEWAY_PERMISSIONS.flatMap((p) => p.calls).includes('GetApiKeys')]).toEqual([[], false]);
+  });
+
+  test('item 7: a new key must carry the environment tag', () => {
+    const issue = rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey], usagePlanIds: [USAGE_PLAN_ID] })
+      .find((s) => s.sid === 'IssueEnvironmentApiKeys')!;
+    expect([issue.actions, issue.resources, issue.conditions]).toEqual([['apigateway:POST'], ['arn:aws:apigateway:eu-west-1::/apikeys'],
+      [{ test: 'StringEquals', variable: 'aws:RequestTag/governance:environment', values: ['dev'] }]]);
+  });
+
+  test('item 7: reading, disabling and deleting keys is limited to keys tagged with the environment', () => {
+    const manage = rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey], usagePlanIds: [USAGE_PLAN_ID] })
+      .find((s) => s.sid === 'ManageEnvironmentApiKeys')!;
+    expect([manage.actions, manage.resources, manage.conditions]).toEqual([['apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'], ['arn:aws:apigateway:eu-west-1::/apikeys/*'],
+      [{ test: 'StringEquals', variable: 'aws:ResourceTag/governance:environment', values: ['dev'] }]]);
+  });
+
+  test('item 7: usage plan keys are reachable only on the environment\'s usage plans', () => {
+    const statements = rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey], usagePlanIds: [USAGE_PLAN_ID, PREMIUM_PLAN_ID] });
+    const plans = statements.filter((s) => s.resources.some((r) => r.includes('/usageplans/')));
+    expect(plans.map((s) => [s.sid, s.actions, s.resources, s.conditions])).toEqual([
+      ['AttachApiKeysToEnvironmentUsagePlans', ['apigateway:POST'],
+        ['arn:aws:apigateway:eu-west-1::/usageplans/plan123/keys', 'arn:aws:apigateway:eu-west-1::/usageplans/plan456/keys'], []],
+      ['ReadAndDetachEnvironmentUsagePlanKeys', ['apigateway:GET', 'apigateway:DELETE'],
+        ['arn:aws:apigateway:eu-west-1::/usageplans/plan123/keys/*', 'arn:aws:apigateway:eu-west-1::/usageplans/plan456/keys/*'], []],
+    ]);
+  });
+
+  test('without usage plan ids, usage plan keys stay scoped by the environment tag', () => {
     const statements = rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey] });
-    const deletes = statements.filter((statement) => statement.actions.includes('apigateway:DELETE'));
-    expect(deletes.map((statement) => [statement.resources, statement.conditions])).toEqual([[
-      ['arn:aws:apigateway:eu-west-1::/apikeys/*'],
-      [{ test: 'StringEquals', variable: 'aws:ResourceTag/governance:environment', values: ['dev'] }],
-    ]]);
+    const attach = statements.find((s) => s.sid === 'AttachApiKeysToEnvironmentUsagePlans')!;
+    expect([attach.resources, attach.conditions]).toEqual([['arn:aws:apigateway:eu-west-1::/usageplans/*/keys'],
+      [{ test: 'StringEquals', variable: 'aws:ResourceTag/governance:environment', values: ['dev'] }]]);
+  });
+
+  test('fails when a usage plan id is a wildcard', () => {
+    expect(() => rotationStatements({ ...props, strategies: [ROTATION_STRATEGIES.apiGatewayKey], usagePlanIds: ['*'] })).toThrow(
+      /functions\/secret-rotation\/permissions.js: usagePlanIds \["\*"\] must be a non-empty list of usage plan ids without wildcards/);
   });
 
   test('a generated-token-only function gets no API Gateway statement', () => {

@@ -22,7 +22,8 @@ function environmentPolicies(triageRevoked: boolean): CedarPolicy[] {
 
 function decide(c: MatrixCase): { decision: string; reason: string[] } {
   const call = parseCall(c);
-  const context: Record<string, cedar.CedarValueJson> = { hourUtc: c.hour, dayOfWeek: c.day };
+  // The gateway function's context: day, hour and minute of the UTC day (approval and tenant when present).
+  const context: Record<string, cedar.CedarValueJson> = call.kind === 'tool' ? { dayOfWeek: c.day, hourUtc: c.hour, minuteOfDay: c.hour * 60 } : { hourUtc: c.hour, dayOfWeek: c.day };
   if (c.approvedBy && call.kind === 'tool') {
     context.approvedBy = c.approvedBy;
     context.approvalId = 'apr-1';
@@ -92,8 +93,16 @@ describe('generated policy text', () => {
     expect(triage().map((p) => p.id)).toEqual(['tool.triage.ticketing.read', 'tool.triage.ticketing.write', 'tool.triage.runbooks.read', 'model.triage.0']);
   });
 
-  it('the time window becomes a when clause on dayOfWeek and hourUtc', () => {
-    expect(triage()[0].statement).toContain('when { ["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.hourUtc >= 8 && context.hourUtc < 18 }');
+  it('the time window becomes a when clause on dayOfWeek and minuteOfDay', () => {
+    expect(triage()[0].statement).toContain(
+      'when { (["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.minuteOfDay >= 480 && context.minuteOfDay < 1080) }',
+    );
+  });
+
+  it('a window across midnight is the evening of its days or the morning after (Sun is followed by Mon)', () => {
+    const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Fri,Sun 22:00-06:00' }]);
+    const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
+    expect(policy.statement).toContain('((["Fri", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || (["Mon", "Sat"].contains(context.dayOfWeek) && context.minuteOfDay < 360))');
   });
 
   it('a high-sensitivity write requires approvedBy from a named approver', () => {
@@ -120,10 +129,31 @@ describe('generated policy text', () => {
     ]);
   });
 
-  it('a window that runs until midnight has no upper hour bound', () => {
+  it('a window that runs until midnight has no upper bound', () => {
     const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Sat,Sun 06:00-24:00' }]);
     const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
-    expect(policy.statement).toContain('when { ["Sat", "Sun"].contains(context.dayOfWeek) && context.hourUtc >= 6 }');
+    expect(policy.statement).toContain('(["Sat", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 360)');
+  });
+
+  it('an agent with tenants gets one forbid on tool calls for any other tenant', () => {
+    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: ['acme', 'globex'] }).filter((p) => p.effect === 'forbid');
+    expect(forbid).toEqual([
+      {
+        id: 'tenants.triage',
+        effect: 'forbid',
+        description: 'prod/triage acts for tenants acme, globex only: tool calls for any other tenant are denied',
+        statement: 'forbid (\n  principal == Governance::Agent::"prod/triage",\n  action in Governance::Action::"toolAction",\n  resource\n)\nwhen { context has tenant && !["acme", "globex"].contains(context.tenant) };',
+      },
+    ]);
+  });
+
+  it('an agent without tenants forbids every tool call that names a tenant', () => {
+    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: [] }).find((p) => p.effect === 'forbid')!;
+    expect(forbid.statement).toContain('when { context has tenant };');
+  });
+
+  it('an agent without tools needs no tenant policy (only tool calls name a tenant)', () => {
+    expect(agentPolicies({ environment: ENV, agent: 'triage', tools: [], models: [{ model: MODEL }], tenants: [] }).map((p) => p.id)).toEqual(['model.triage.0']);
   });
 
   it('quotes and backslashes are escaped in Cedar strings', () => {

@@ -1,6 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Governance, EXCEPTION_METADATA_TYPE } from '../../constructs/policy-engine/governance';
+import { nearestRuleId } from '../../constructs/policy-engine/exceptions';
 import { evaluateStack, EXCEPTION_RULE_IDS } from '../../constructs/policy-engine/rule-engine';
 import { GOVERNANCE_RULES, RoleSessionAtMostOneHour } from '../../constructs/policy-engine/rules';
 import { fromSynthJson } from '../../constructs/policy-engine/terraform-json';
@@ -61,6 +62,19 @@ describe('exceptions in the engine', () => {
     const result = evaluateStack(longSessionStack([{ ...VALID, approver: '', constructPath: 'test-stack/role' }]), [RoleSessionAtMostOneHour], { now: NOW });
     expect(result.errors.find((f) => f.ruleId === EXCEPTION_RULE_IDS.invalid)!.message).toMatch(/approver "": allowed a non-empty name/);
     expect(result.errors.map((f) => f.ruleId)).toContain('RoleSessionAtMostOneHour');
+  });
+});
+
+describe('exceptions naming no rule', () => {
+  test('fails when a hand-edited exception names a rule id that does not exist, with the valid ids and the nearest match', () => {
+    const result = evaluateStack(longSessionStack([{ ...VALID, ruleId: 'RoleSessionAtMostOneHours', constructPath: 'test-stack/role' }]), GOVERNANCE_RULES, { now: NOW });
+    const invalid = result.errors.find((f) => f.ruleId === EXCEPTION_RULE_IDS.invalid)!;
+    expect(invalid.message).toMatch(/^exception for RoleSessionAtMostOneHours is not acceptable: ruleId "RoleSessionAtMostOneHours": allowed one of the rule ids: GovernanceTags, ReviewDueSoon, NoIamUsers, /);
+    expect(result.exceptions[0].problems[0]).toMatch(/ModelAndToolAccessSeparated$/);
+    expect(result.errors.map((f) => f.ruleId)).toContain('RoleSessionAtMostOneHour');
+  });
+  test('the nearest id ignores case: SagemakerEndpointDataCapture is SageMakerEndpointDataCapture', () => {
+    expect(nearestRuleId('SagemakerEndpointDataCapture', GOVERNANCE_RULES.map((r) => r.id))).toBe('SageMakerEndpointDataCapture');
   });
 });
 

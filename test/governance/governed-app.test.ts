@@ -90,6 +90,14 @@ describe('GovernedApp', () => {
     Governance.except(role, { ruleId: 'RoleSessionAtMostOneHour', reason: 'two hour batch jobs until they are split', approver: 'sec', expires: '2026-11-01', ticket: 'SEC-9' }, NOW);
     expect(() => app.synth()).toThrow(/\[ExceptionExpired\] platform-dev: platform-dev\/role \(-\): exception for RoleSessionAtMostOneHour expired on 2026-11-01/);
   });
+  test('fails synth when an exception names a rule id that does not exist, with the valid ids and the nearest match', () => {
+    const { app, role, stackDir } = makeApp();
+    Governance.except(role, { ruleId: 'SagemakerEndpointDataCapture', reason: 'capture is configured by the platform team later', approver: 'sec', expires: '2027-01-01', ticket: 'SEC-9' }, NOW);
+    expect(() => app.synth()).toThrow(
+      /Invalid governance props at 'platform-dev\/role' \(1 problem\):\n {2}- ruleId: got "SagemakerEndpointDataCapture"; allowed: one of the rule ids: GovernanceTags, .*SageMakerEndpointDataCapture, .*; fix: use "SageMakerEndpointDataCapture" \(the nearest rule id\)/,
+    );
+    expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(false);
+  });
   test('prints warnings (stale exception) without failing', () => {
     const warnings: string[] = [];
     const { app, role } = makeApp({ warn: (m) => warnings.push(m) });

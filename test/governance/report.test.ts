@@ -33,7 +33,7 @@ function reportOf(): GovernanceReport {
 describe('governance report', () => {
   const report = reportOf();
   test('schemaVersion, stack, input and generatedAt', () => {
-    expect([report.schemaVersion, report.stack, report.input, report.generatedAt]).toEqual([1, 'test-stack', 'synth', '2026-11-22T12:00:00.000Z']);
+    expect([report.schemaVersion, report.stack, report.input, report.generatedAt]).toEqual([2, 'test-stack', 'synth', '2026-11-22T12:00:00.000Z']);
   });
   test('summary counts the failing access key', () => {
     expect(report.summary).toEqual({ resources: 12, errors: 1, warnings: 0, excepted: 1, passed: false });
@@ -49,6 +49,8 @@ describe('governance report', () => {
         revoker: GOVERNANCE_TAGS[TAG_KEYS.revoker],
         reviewBy: '2027-02-01',
         dataClassification: GOVERNANCE_TAGS[TAG_KEYS.dataClassification],
+        kind: '',
+        tenants: [],
         revoked: false,
         resources: 8,
       },
@@ -118,11 +120,11 @@ describe('governance report', () => {
     ]);
   });
   test('framework coverage names each control with its rules and status', () => {
-    const nhi03 = report.frameworkCoverage.find((c) => c.control === 'NHI-03')!;
-    expect(nhi03).toMatchObject({ framework: 'OWASP Non-Human Identity Top 10', status: 'not met' });
-    expect(nhi03.rules).toContain('NoIamUsers');
+    const nhi7 = report.frameworkCoverage.find((c) => c.control === 'NHI7:2025')!;
+    expect(nhi7).toMatchObject({ framework: 'OWASP Non-Human Identities Top 10 (2025)', title: 'Long-Lived Secrets', citedAs: 'NHI-03', status: 'not met' });
+    expect(nhi7.rules).toContain('NoIamUsers');
     const frameworks = new Set(report.frameworkCoverage.map((c) => c.framework));
-    expect([...frameworks]).toEqual(['OWASP Non-Human Identity Top 10', 'OWASP Top 10 for Agentic Applications', 'NIST AI RMF', 'NIST CSF 2.0', 'CSA MAESTRO']);
+    expect([...frameworks]).toEqual(['OWASP Non-Human Identities Top 10 (2025)', 'OWASP Top 10 for Agentic Applications (2026)', 'NIST AI RMF 1.0', 'NIST CSF 2.0', 'CSA MAESTRO']);
   });
   test('markdown has a section per report part', () => {
     const headings = reportMarkdown(report).split('\n').filter((l) => l.startsWith('## '));

@@ -121,6 +121,35 @@ describe('SecretRotation', () => {
   });
 });
 
+describe('SecretValueNotInState: every secret argument with a write-only twin', () => {
+  test('fails for a database password in state, naming password_wo', () => {
+    const stack = synthStack({ resource: { aws_db_instance: { db: { engine: 'postgres', password: '${var.db_password}' } } } });
+    expect(evaluate(SecretValueNotInState, stack, 'aws_db_instance.db')).toEqual({
+      status: 'non-compliant',
+      message: 'password puts the secret value in Terraform state; use password_wo with password_wo_version',
+    });
+  });
+  test('fails for a SecureString parameter value, naming value_wo', () => {
+    const stack = synthStack({ resource: { aws_ssm_parameter: { p: { name: '/k', type: 'SecureString', value: '${var.key}' } } } });
+    expect(evaluate(SecretValueNotInState, stack, 'aws_ssm_parameter.p')).toMatchObject({ status: 'non-compliant', message: expect.stringMatching(/use value_wo with value_wo_version/) });
+  });
+  test('a SecureString parameter set through value_wo is compliant', () => {
+    const stack = synthStack({ resource: { aws_ssm_parameter: { p: { name: '/k', type: 'SecureString', value_wo: '${var.key}', value_wo_version: 1 } } } });
+    expect(evaluate(SecretValueNotInState, stack, 'aws_ssm_parameter.p').status).toBe('compliant');
+  });
+  test('a String parameter is configuration, not a secret', () => {
+    const stack = synthStack({ resource: { aws_ssm_parameter: { p: { name: '/contract', type: 'String', value: '{"a":1}' } } } });
+    expect(evaluate(SecretValueNotInState, stack, 'aws_ssm_parameter.p').status).toBe('not-applicable');
+  });
+  test('a parameter whose type is an expression is cannot-verify', () => {
+    const stack = synthStack({ resource: { aws_ssm_parameter: { p: { name: '/k', type: '${var.type}', value: 'x' } } } });
+    expect(evaluate(SecretValueNotInState, stack, 'aws_ssm_parameter.p').status).toBe('cannot-verify');
+  });
+  test('covers every type of the derived table', () => {
+    expect(['aws_db_instance', 'aws_docdb_cluster', 'aws_rds_cluster', 'aws_redshift_cluster', 'aws_redshiftserverless_namespace', 'aws_secretsmanager_secret_version', 'aws_ssm_parameter'].every((t) => SecretValueNotInState.appliesTo(t))).toBe(true);
+  });
+});
+
 describe('SecretValueNotInState', () => {
   test('compliant with secret_string_wo', () => {
     const stack = synthStack({ resource: { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string_wo: '${var.v}', secret_string_wo_version: 1 } } } });
@@ -130,7 +159,7 @@ describe('SecretValueNotInState', () => {
     const stack = synthStack({ resource: { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string: 'hunter2' } } } });
     expect(evaluate(SecretValueNotInState, stack, 'aws_secretsmanager_secret_version.v')).toEqual({
       status: 'non-compliant',
-      message: 'secret_string put the secret value in Terraform state',
+      message: 'secret_string puts the secret value in Terraform state; use secret_string_wo with secret_string_wo_version',
     });
   });
 });

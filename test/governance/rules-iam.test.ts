@@ -92,7 +92,7 @@ describe('NoWildcardResourcesOnDataActions', () => {
     const stack = rolePolicy([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }]);
     expect(evaluate(NoWildcardResourcesOnDataActions, stack, 'aws_iam_role_policy.p')).toEqual({
       status: 'non-compliant',
-      message: 'statement 1 allows secretsmanager:GetSecretValue on every resource',
+      message: 'statement 1 allows secretsmanager:GetSecretValue on every resource of a type (*)',
     });
   });
 });
@@ -210,7 +210,7 @@ describe('same answer on synth JSON and on a plan', () => {
     expect(evaluate(NoWildcardActions, plan, 'aws_iam_role_policy.p')).toMatchObject({ status: 'non-compliant', message: expect.stringMatching(/kms:\*/) });
   });
   test('an unknown max_session_duration in a plan cannot be verified, never passes', () => {
-    const plan = planStack([{ address: 'aws_iam_role.r', values: { ...role(), tags_all: GOVERNANCE_TAGS }, unknown: { max_session_duration: true } }]);
+    const plan = planStack([{ address: 'aws_iam_role.r', values: { ...role(), tags_all: GOVERNANCE_TAGS }, unknown: { max_session_duration: true }, references: { max_session_duration: ['aws_ssm_parameter.session.value'] } }]);
     expect(evaluate(RoleSessionAtMostOneHour, plan, 'aws_iam_role.r').status).toBe('cannot-verify');
   });
 });

@@ -71,6 +71,55 @@ describe('ApiMethodAuthorized', () => {
   });
 });
 
+describe('ApiMethodAuthorized: CORS preflight', () => {
+  const API = { rest_api_id: '${aws_api_gateway_rest_api.api.id}', resource_id: '${aws_api_gateway_resource.tools.id}' };
+  const rest = (integration: Record<string, unknown> | undefined, method: Record<string, unknown> = {}) =>
+    synthStack({
+      resource: {
+        aws_api_gateway_method: { options: { ...API, http_method: 'OPTIONS', authorization: 'NONE', ...method } },
+        ...(integration ? { aws_api_gateway_integration: { options: { ...API, http_method: 'OPTIONS', ...integration } } } : {}),
+      },
+    });
+  test('an OPTIONS method with a MOCK integration (matched by API, resource and method) is compliant', () => {
+    expect(evaluate(ApiMethodAuthorized, rest({ type: 'MOCK' }), 'aws_api_gateway_method.options').status).toBe('compliant');
+  });
+  test('fails when the unauthenticated OPTIONS method proxies to a backend (a way around the gateway check)', () => {
+    expect(evaluate(ApiMethodAuthorized, rest({ type: 'AWS_PROXY', uri: '${aws_lambda_function.tool.invoke_arn}' }), 'aws_api_gateway_method.options')).toEqual({
+      status: 'non-compliant',
+      message: 'OPTIONS method without authorization has a AWS_PROXY integration: the preflight reaches a backend unauthenticated',
+    });
+  });
+  test('an OPTIONS integration on another resource does not make the method a preflight', () => {
+    const stack = rest({ type: 'MOCK', resource_id: '${aws_api_gateway_resource.other.id}' });
+    expect(evaluate(ApiMethodAuthorized, stack, 'aws_api_gateway_method.options').status).toBe('cannot-verify');
+  });
+  test('an OPTIONS method whose integration is not in the stack is cannot-verify, never a pass', () => {
+    expect(evaluate(ApiMethodAuthorized, rest(undefined), 'aws_api_gateway_method.options')).toMatchObject({ status: 'cannot-verify', message: expect.stringMatching(/no aws_api_gateway_integration for it/) });
+  });
+  const http = (route: Record<string, unknown>, api: Record<string, unknown> = {}) =>
+    synthStack({
+      resource: {
+        aws_apigatewayv2_api: { http: { name: 'h', protocol_type: 'HTTP', ...api } },
+        aws_apigatewayv2_route: { r: { api_id: '${aws_apigatewayv2_api.http.id}', route_key: 'OPTIONS /{proxy+}', authorization_type: 'NONE', ...route } },
+      },
+    });
+  test('an HTTP API OPTIONS route with no target is compliant', () => {
+    expect(evaluate(ApiMethodAuthorized, http({}), 'aws_apigatewayv2_route.r').status).toBe('compliant');
+  });
+  test('an HTTP API OPTIONS route on an API with cors_configuration is compliant (API Gateway answers preflights)', () => {
+    expect(evaluate(ApiMethodAuthorized, http({ target: 'integrations/${aws_apigatewayv2_integration.i.id}' }, { cors_configuration: { allow_origins: ['https://app.example.com'] } }), 'aws_apigatewayv2_route.r').status).toBe('compliant');
+  });
+  test('fails when an HTTP API OPTIONS route sends preflights to a backend and the API has no CORS configuration', () => {
+    expect(evaluate(ApiMethodAuthorized, http({ target: 'integrations/${aws_apigatewayv2_integration.i.id}' }), 'aws_apigatewayv2_route.r')).toMatchObject({
+      status: 'non-compliant',
+      message: expect.stringMatching(/preflight requests reach the backend unauthenticated/),
+    });
+  });
+  test('fails for an unauthenticated GET beside the preflight', () => {
+    expect(evaluate(ApiMethodAuthorized, http({ route_key: 'GET /tools' }), 'aws_apigatewayv2_route.r').status).toBe('non-compliant');
+  });
+});
+
 const hardenedContainer = {
   name: 'app',
   image: 'app:1',

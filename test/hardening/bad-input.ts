@@ -25,6 +25,21 @@ export interface BadInput {
   readonly fix: RegExp;
   /** App context on top of the pinned today. */
   readonly context?: Record<string, unknown>;
+  /**
+   * Further faults of the same input, each its own problem in the same one error (a URL that both
+   * carries a key and points at localhost). Without it, the error has exactly one problem.
+   */
+  readonly also?: readonly ExpectedProblem[];
+  /** Values the input carries that the error must never echo (a password, a key in a query). */
+  readonly secrets?: readonly string[];
+}
+
+/** One more problem a {@link BadInput} must report: prop and value as rendered, what is allowed, the fix. */
+export interface ExpectedProblem {
+  readonly prop: string;
+  readonly value: string;
+  readonly allowed: RegExp;
+  readonly fix: RegExp;
 }
 
 export interface Outcome {

@@ -6,8 +6,9 @@ import { productApp } from '../../examples/product-app';
 import { DIGEST, envProps, resources, serviceProps, synth, testApp, testStack, type TfJson } from '../support';
 
 /**
- * Destroy protection: what holds data (the environment key, the audit archive, secrets) survives a
- * mistaken destroy or replacement. Production: 30-day windows, object lock in COMPLIANCE mode and
+ * Destroy protection: what holds data or proves identity (the environment key, approvers' signing
+ * keys, the audit archive, secrets, the approvals table) survives a mistaken destroy or
+ * replacement. Production: 30-day windows, object lock in COMPLIANCE mode, deletion protection and
  * Terraform prevent_destroy. Elsewhere: shorter windows, but never zero (no immediate deletion).
  */
 let platformProd: TfJson;
@@ -18,15 +19,23 @@ beforeAll(() => {
   platformDev = synth(dev);
 });
 
-/** A stack with an environment named `envName` and one Kubernetes service (gateway key and service token). */
-function workloadIn(envName: string, production?: boolean): TfJson {
+const kubernetesModel = { kubernetes: { image: `r@${DIGEST}`, resources: { cpu: '1', memory: '1Gi' } } };
+
+/**
+ * A stack with an environment named `envName` and two Kubernetes services, one calling the other:
+ * each has its service token, the caller its own gateway key too.
+ */
+function workloadIn(envName: string, tier: 'production' | 'non-production' = 'non-production'): TfJson {
   const stack = testStack();
-  const env = new GovernedEnvironment(stack, 'env', envProps({ name: envName, production, logRetentionDays: 731 }));
-  new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: { kubernetes: { image: `r@${DIGEST}`, resources: { cpu: '1', memory: '1Gi' } } } }));
+  const env = new GovernedEnvironment(stack, 'env', envProps({ name: envName, tier, logRetentionDays: 731 }));
+  const svc = new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: kubernetesModel }));
+  svc.grantInvoke(new GovernedInferenceService(stack, 'caller', serviceProps(env, { name: 'caller', model: kubernetesModel })));
   return synth(stack);
 }
 
-const kmsKeys = (json: TfJson) => resources(json, 'aws_kms_key').map(([, k]) => k);
+/** The environment's own key (not the approvers' signing keys). */
+const kmsKeys = (json: TfJson) => resources(json, 'aws_kms_key').filter(([n]) => n.startsWith('environment_key_') || n.startsWith('env_key_')).map(([, k]) => k);
+const approverKeys = (json: TfJson) => resources(json, 'aws_kms_key').filter(([n]) => n.includes('_approvers_key-')).map(([, k]) => k);
 const archives = (json: TfJson) => resources(json, 'aws_s3_bucket').map(([, b]) => b);
 const secrets = (json: TfJson) => resources(json, 'aws_secretsmanager_secret').map(([, s]) => s);
 
@@ -37,8 +46,30 @@ describe('the environment key', () => {
   test('in the dev example: 7-day deletion window (the shortest AWS allows, never immediate), no prevent_destroy', () => {
     expect(kmsKeys(platformDev).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy ?? false])).toEqual([[7, false]]);
   });
-  test('an environment marked production by the flag, not the name, is protected too', () => {
-    expect(kmsKeys(workloadIn('payments', true)).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy])).toEqual([[30, true]]);
+  test('an environment of the production tier whose name does not say so is protected too', () => {
+    expect(kmsKeys(workloadIn('payments', 'production')).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy])).toEqual([[30, true]]);
+  });
+});
+
+describe("approvers' signing keys", () => {
+  test('in the prod example: one per registered approver, 30-day deletion window and prevent_destroy', () => {
+    expect(approverKeys(platformProd).map((k) => [k.tags['governance:approver-of'], k.deletion_window_in_days, k.lifecycle?.prevent_destroy])).toEqual([
+      ['incident-commander@example.com', 30, true],
+      ['sre-lead@example.com', 30, true],
+    ]);
+  });
+  test('in the dev example: 7-day deletion window, no prevent_destroy', () => {
+    expect(approverKeys(platformDev).map((k) => [k.deletion_window_in_days, k.lifecycle?.prevent_destroy ?? false])).toEqual([[7, false], [7, false]]);
+  });
+});
+
+describe('the approvals table (single use of approvals)', () => {
+  const table = (json: TfJson) => resources(json, 'aws_dynamodb_table').map(([, t]) => [t.deletion_protection_enabled, t.point_in_time_recovery?.enabled]);
+  test('in the prod example: deletion protection and point-in-time recovery', () => {
+    expect(table(platformProd)).toEqual([[true, true]]);
+  });
+  test('in the dev example: point-in-time recovery, no deletion protection', () => {
+    expect(table(platformDev)).toEqual([[false, true]]);
   });
 });
 
@@ -58,12 +89,12 @@ describe('the audit archive', () => {
 
 describe('secrets', () => {
   test('in a prod environment: 30-day recovery window and prevent_destroy on every secret', () => {
-    const prod = secrets(workloadIn('prod'));
-    expect(prod).toHaveLength(2);
-    expect(prod.map((s) => [s.recovery_window_in_days, s.lifecycle?.prevent_destroy])).toEqual([[30, true], [30, true]]);
+    const prod = secrets(workloadIn('prod', 'production'));
+    expect(prod.map((s) => s.name_prefix).sort()).toEqual(['governed/prod/caller/gateway-api-key-', 'governed/prod/caller/service-token-', 'governed/prod/chat/service-token-']);
+    expect(prod.map((s) => [s.recovery_window_in_days, s.lifecycle?.prevent_destroy])).toEqual([[30, true], [30, true], [30, true]]);
   });
   test('in a non-prod environment: 7-day recovery window, no prevent_destroy', () => {
-    expect(secrets(workloadIn('staging')).map((s) => [s.recovery_window_in_days, s.lifecycle?.prevent_destroy ?? false])).toEqual([[7, false], [7, false]]);
+    expect(secrets(workloadIn('staging')).map((s) => [s.recovery_window_in_days, s.lifecycle?.prevent_destroy ?? false])).toEqual([[7, false], [7, false], [7, false]]);
   });
   test('in the product example (dev, from the contract): the recovery window is the one the platform published, never a literal 0', () => {
     const product = synth(productApp(testApp()));
@@ -73,9 +104,9 @@ describe('secrets', () => {
   });
   test('in a product stack targeting prod through its contract: prevent_destroy', () => {
     const stack = new TerraformStack(testApp(), 'product-prod');
-    const env = GovernedEnvironment.fromContract(stack, 'env', 'prod');
-    new GovernedInferenceService(stack, 'svc', serviceProps(env));
-    expect(secrets(synth(stack)).map((s) => s.lifecycle?.prevent_destroy)).toEqual([true]);
+    const env = GovernedEnvironment.fromContract(stack, 'env', 'prod', { kubernetes: 'from-contract' });
+    new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: kubernetesModel }));
+    expect(secrets(synth(stack)).map((s) => [s.name_prefix, s.lifecycle?.prevent_destroy])).toEqual([['governed/prod/chat/service-token-', true]]);
   });
   test('the platform publishes 30 days for prod and 7 elsewhere in its contract, never 0', () => {
     const recovery = (json: TfJson) => resources(json, 'aws_ssm_parameter').map(([, p]) => /"secretRecoveryDays"\s*=\s*(\d+)/.exec(p.value)?.[1]);

@@ -1,8 +1,11 @@
 import { DIGEST_PINNED } from '../../constructs/workloads/inference-service-props';
 import { MAX_SESSION_SECONDS } from '../../constructs/primitives/workload-identity';
 import { K8S_PREFIX, REQUIRED_TAG_KEYS } from '../../constructs/governance/tags';
-import { MAX_ROTATION_DAYS } from '../../constructs/governance/rotation';
-import { asArray, type TfJson } from '../support';
+import { MAX_ROTATION_DAYS, ROTATION_STRATEGY_TAG } from '../../constructs/governance/rotation';
+import { NAME_LIMITS } from '../../constructs/governance/names';
+import { TAG_KEYS } from '../../constructs/governance/tags';
+import { CREDENTIAL_QUERY_PARAMETERS } from '../../constructs/agent-authorization/tool-target-urls';
+import { asArray, TODAY, type TfJson } from '../support';
 
 /**
  * The invariants every synthesized governed stack keeps, whatever the (valid) props. Each check
@@ -64,31 +67,45 @@ export function unlabelledKubernetesObjects(json: TfJson): string[] {
 }
 
 /** Every policy document in the stack, parsed; an unreadable one is a violation, not a pass. */
-export function policies(json: TfJson): { where: string; doc?: any; error?: string }[] {
+export function policies(json: TfJson): { type: string; where: string; doc?: any; error?: string }[] {
   return allResources(json).flatMap(([type, name, config]) =>
     (['policy', 'assume_role_policy'] as const)
       .filter((attr) => config[attr] !== undefined)
       .map((attr) => {
         const where = `${type}.${name}.${attr}`;
         try {
-          return { where, doc: JSON.parse(config[attr]) };
+          return { type, where, doc: JSON.parse(config[attr]) };
         } catch {
-          return { where, error: `${where} is not a readable policy document: ${String(config[attr]).slice(0, 80)}` };
+          return { type, where, error: `${where} is not a readable policy document: ${String(config[attr]).slice(0, 80)}` };
         }
       }),
   );
 }
 
+const ENDPOINT_POLICY_TYPES = new Set(['aws_vpc_endpoint', 'aws_vpc_endpoint_policy']);
+
+/**
+ * The one statement allowed to name every principal and action: an interface endpoint's
+ * `NeighboursUnchanged`, exactly AWS's default endpoint policy (full access, no condition), which
+ * keeps the endpoint harmless to neighbours in the VPC. The statements after it deny the
+ * environment's governed identities anything outside the environment (the endpoint tests prove
+ * that). The same shape anywhere else, or with anything added or changed, is not exempt.
+ */
+export function isNeighbourStatement(type: string, s: any): boolean {
+  const keys = Object.keys(s).sort().join(',');
+  return ENDPOINT_POLICY_TYPES.has(type) && keys === 'Action,Effect,Principal,Resource,Sid' && s.Sid === 'NeighboursUnchanged' && s.Effect === 'Allow' && s.Principal === '*' && s.Action === '*' && s.Resource === '*';
+}
+
 /** No Allow statement grants every action, every action of a service, or everything but some (NotAction). */
 export function wildcardAllows(json: TfJson): string[] {
-  return policies(json).flatMap(({ where, doc, error }) => {
+  return policies(json).flatMap(({ type, where, doc, error }) => {
     if (error) return [error];
     return asArray<any>(doc.Statement)
-      .filter((s) => s.Effect === 'Allow')
+      .filter((s) => s.Effect === 'Allow' && !isNeighbourStatement(type, s))
       .flatMap((s) => {
         const bad = asArray<string>(s.Action).filter((a) => a === '*' || a.endsWith(':*'));
-        const notAction = s.NotAction !== undefined ? ['NotAction'] : [];
-        return [...bad, ...notAction].map((a) => `${where} statement ${s.Sid ?? '(no Sid)'} allows ${a}`);
+        const everythingBut = (['NotAction', 'NotResource'] as const).filter((k) => s[k] !== undefined);
+        return [...bad, ...everythingBut].map((a) => `${where} statement ${s.Sid ?? '(no Sid)'} allows ${a}`);
       });
   });
 }
@@ -100,15 +117,33 @@ export function wildcardAllows(json: TfJson): string[] {
  */
 const fromContract = (value: unknown, field: string) => typeof value === 'string' && new RegExp(`^\\$\\{jsondecode\\(data\\.aws_ssm_parameter\\.[^.]+\\.value\\)\\.${field}\\}$`).test(value);
 
-/** Every secret encrypted with a customer managed key, recoverable, and rotated within the maximum period. */
+/**
+ * Every secret encrypted with a customer managed key, recoverable, and rotated within the maximum
+ * period; except a revoked workload's (its tags say who revoked it and when), which must not rotate
+ * (a rotation would mint a fresh credential) and whose gateway keys an invocation of the rotation
+ * function revokes at apply.
+ */
 export function unprotectedSecrets(json: TfJson): string[] {
   const rotations = Object.values(json.resource?.aws_secretsmanager_secret_rotation ?? {});
+  const invocations = Object.values(json.resource?.aws_lambda_invocation ?? {});
   return Object.entries(json.resource?.aws_secretsmanager_secret ?? {}).flatMap(([name, s]) => {
     const problems: string[] = [];
     if (typeof s.kms_key_id !== 'string' || s.kms_key_id === '' || s.kms_key_id.includes('alias/aws/')) problems.push('no customer managed key');
     const recovery = s.recovery_window_in_days;
     if (!(recovery >= 7 && recovery <= 30) && !fromContract(recovery, 'secretRecoveryDays')) problems.push(`recovery window ${recovery}`);
     const rotation = rotations.find((r: any) => r.secret_id === `\${aws_secretsmanager_secret.${name}.id}`);
+    // In force when its time has come (a scheduled revocation keeps rotating until then).
+    const revokedAt = s.tags?.[TAG_KEYS.revokedAt];
+    const revoked = typeof revokedAt === 'string' && Date.parse(revokedAt) < Date.parse(`${TODAY}T00:00:00Z`) + 86_400_000;
+    if (revoked && rotation) problems.push('revoked, but still rotating (each rotation issues a fresh credential)');
+    if (revoked) {
+      const revokesKeys = invocations.some((i: any) => {
+        const input = JSON.parse(i.input ?? '{}');
+        return input.action === 'revoke' && input.secretId === `\${aws_secretsmanager_secret.${name}.arn}`;
+      });
+      if (s.tags?.[ROTATION_STRATEGY_TAG] === 'api-gateway-key' && !revokesKeys) problems.push('revoked gateway key whose issued keys nothing revokes');
+      return problems.map((p) => `aws_secretsmanager_secret.${name}: ${p}`);
+    }
     const days = rotation?.rotation_rules?.automatically_after_days;
     if (!rotation) problems.push('no rotation');
     else if (!(days >= 1 && days <= MAX_ROTATION_DAYS) && !fromContract(days, 'secretRotationDays')) problems.push(`rotation every ${days} days`);
@@ -117,14 +152,168 @@ export function unprotectedSecrets(json: TfJson): string[] {
   });
 }
 
-/** Every role: sessions of at most one hour; every workload role (`/governed/<env>/`): a permission boundary too. */
+/**
+ * Every role the library creates carries a permission boundary and sessions of at most one hour:
+ * workload roles (`/governed/<env>/`), integration identities (`/governed/<env>/integration/`) and
+ * platform roles (`/governed-platform/<env>/`) alike.
+ */
 export function unboundedRoles(json: TfJson): string[] {
   return Object.entries(json.resource?.aws_iam_role ?? {}).flatMap(([name, r]) => {
     const problems: string[] = [];
     if (r.max_session_duration !== MAX_SESSION_SECONDS) problems.push(`max_session_duration ${r.max_session_duration}`);
-    if (String(r.path).startsWith('/governed/') && !r.permissions_boundary) problems.push('workload role without permission boundary');
+    if (typeof r.permissions_boundary !== 'string' || r.permissions_boundary === '') problems.push(`role at path ${r.path} without permission boundary`);
     return problems.map((p) => `aws_iam_role.${name}: ${p}`);
   });
+}
+
+/** A principal that is everyone: `"*"`, `{ AWS: "*" }` or a list holding `"*"`. */
+function namesEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (principal && typeof principal === 'object') return Object.values(principal).some((v) => asArray<string>(v as string | string[]).includes('*'));
+  return false;
+}
+
+/** No Allow statement anywhere names every principal (`Principal: "*"`), but an endpoint's neighbour statement. */
+export function publicAllows(json: TfJson): string[] {
+  return policies(json).flatMap(({ type, where, doc, error }) => {
+    if (error) return [error];
+    return asArray<any>(doc.Statement)
+      .filter((s) => s.Effect === 'Allow' && (namesEveryone(s.Principal) || s.NotPrincipal !== undefined) && !isNeighbourStatement(type, s))
+      .map((s) => `${where} statement ${s.Sid ?? '(no Sid)'} allows ${s.NotPrincipal !== undefined ? 'NotPrincipal' : 'Principal "*"'}`);
+  });
+}
+
+/** Splits an execute-api resource into what follows the API: `[stage, method, ...path]`, or undefined when it is not one. */
+export function executeApiPath(resource: string): string[] | undefined {
+  const literal = /^arn:aws[a-z-]*:execute-api:[^:]*:[^:]*:([^/]*)\/(.*)$/.exec(resource);
+  if (literal) return literal[2].split('/');
+  if (!resource.startsWith('${')) return undefined;
+  // A Terraform reference to an API's execution ARN, then the path: find the reference's end.
+  let depth = 0;
+  let end = -1;
+  for (let i = 0; i < resource.length; i++) {
+    if (resource.startsWith('${', i)) {
+      depth++;
+      i++;
+    } else if (resource[i] === '}' && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  const reference = resource.slice(0, end + 1);
+  if (end < 0 || !/execution_arn|executionArn/.test(reference) || resource[end + 1] !== '/') return undefined;
+  return resource.slice(end + 2).split('/');
+}
+
+/**
+ * Managed policies used as permissions boundaries: referenced by a role's `permissions_boundary`,
+ * or published in the environment contract as a `...BoundaryArn` for product stacks' roles.
+ */
+function boundaryPolicies(json: TfJson): Set<string> {
+  const out = new Set<string>();
+  for (const r of Object.values(json.resource?.aws_iam_role ?? {})) {
+    const m = /^\$\{(aws_iam_policy\.[^.}]+)\.arn\}$/.exec(String((r as any).permissions_boundary));
+    if (m) out.add(`${m[1]}.policy`);
+  }
+  for (const [, text] of strings(json.resource?.aws_ssm_parameter ?? {}, '')) {
+    for (const m of text.matchAll(/"\w*[bB]oundaryArn" = (aws_iam_policy\.[^.\s,}]+)\.arn/g)) out.add(`${m[1]}.policy`);
+  }
+  return out;
+}
+
+/**
+ * execute-api ARNs match `*` across `/` (SECURITY.md, decision 2): no granted execute-api resource
+ * has a wildcard in its stage or method, or before its last path segment
+ * (`.../v1/GET/agents/<a>/tools/*` is the widest a grant may be). Deny statements only narrow and
+ * are not held to it. Two kinds of Allow grant nothing by themselves and are exempt: a resource
+ * policy's allowance to the API owner's own account (`Principal: { AWS: "arn:aws:iam::<account>:root" }`,
+ * which delegates to the account's IAM policies: "you delegate authority to the account",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts),
+ * and a permissions boundary (a ceiling: "does not grant permissions on its own",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). The identity
+ * policies those two defer to are the grants this check holds to the rule.
+ */
+export function executeApiWildcards(json: TfJson): string[] {
+  const isAccountDelegation = (s: any) => {
+    const p = s.Principal;
+    return !!p && typeof p === 'object' && Object.keys(p).join() === 'AWS' && asArray<string>(p.AWS).every((a) => /^arn:aws[a-z-]*:iam::(\d{12}|\$\{[^}]+\}):root$/.test(a));
+  };
+  const boundaries = boundaryPolicies(json);
+  return policies(json).flatMap(({ where, doc, error }) => {
+    if (error) return [error];
+    if (boundaries.has(where)) return [];
+    return asArray<any>(doc.Statement)
+      .filter((s) => s.Effect === 'Allow' && !isAccountDelegation(s))
+      .flatMap((s) =>
+        asArray<string>(s.Resource).flatMap((resource) => {
+          const path = typeof resource === 'string' ? executeApiPath(resource) : undefined;
+          if (!path) return [];
+          const [stage, method] = path;
+          const bad =
+            path.length < 2 ? 'no method' : stage.includes('*') ? 'a wildcard stage' : method.includes('*') ? 'a wildcard method' : path.slice(0, -1).some((seg) => seg.includes('*')) ? 'a wildcard before the last path segment' : undefined;
+          return bad ? [`${where} statement ${s.Sid ?? '(no Sid)'} grants ${resource} with ${bad}`] : [];
+        }),
+      );
+  });
+}
+
+/** Every IAM name the stack creates fits AWS's limit (roles 64, policies 128), and is a literal that can be checked. */
+export function iamNamesOverLimit(json: TfJson): string[] {
+  const limits: [string, string, number][] = [
+    ['aws_iam_role', 'name', NAME_LIMITS.iamRole],
+    ['aws_iam_policy', 'name', NAME_LIMITS.iamPolicy],
+    ['aws_iam_role_policy', 'name', NAME_LIMITS.iamPolicy],
+  ];
+  return limits.flatMap(([type, attr, limit]) =>
+    Object.entries(json.resource?.[type] ?? {}).flatMap(([name, r]) => {
+      const value = r[attr];
+      if (typeof value !== 'string' || value.includes('${')) return [`${type}.${name}: ${attr} ${JSON.stringify(value)} is not a literal name (its length cannot be checked)`];
+      return value.length > limit ? [`${type}.${name}: ${attr} "${value}" has ${value.length} characters (limit ${limit})`] : [];
+    }),
+  );
+}
+
+/** Every string value anywhere in a JSON document, with where it is. */
+function strings(value: unknown, where: string): [string, string][] {
+  if (typeof value === 'string') return [[where, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${where}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, where ? `${where}.${k}` : k));
+  return [];
+}
+
+/**
+ * No URL anywhere in the synthesized JSON carries a credential: no userinfo (`https://user:pass@`),
+ * no credential-like query parameter (`?api_key=`, `&token=`, `X-Amz-Signature`, ...). Terraform
+ * references inside a URL count as text.
+ */
+export function credentialsInUrls(json: unknown): string[] {
+  const out: string[] = [];
+  for (const [where, text] of strings(json, '')) {
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>\\`]+/gi)) {
+      const found = match[0];
+      let url: URL;
+      try {
+        url = new URL(found.replace(/\$\{[^}]*\}/g, 'tf-ref'));
+      } catch {
+        // Not parseable as a URL: still no `user:password@` or credential parameter by its text.
+        if (/:\/\/[^/?#]*@/.test(found)) out.push(`${where}: URL with userinfo`);
+        continue;
+      }
+      if (url.username || url.password) out.push(`${where}: URL with userinfo (${url.host})`);
+      const leaked = [...url.searchParams.keys()].filter((k) => (CREDENTIAL_QUERY_PARAMETERS as readonly string[]).includes(k.toLowerCase()));
+      if (leaked.length) out.push(`${where}: URL with credential query parameter(s) ${leaked.join(', ')} (${url.host})`);
+    }
+  }
+  return out;
+}
+
+/**
+ * No token cdktf failed to resolve: a `${TfToken[...]}` marker, or a reference nested in another
+ * (`${${...}}`), which is what a string with an embedded token becomes inside a Terraform function
+ * call such as the contract's jsonencode. Terraform would read such text literally (or not parse it).
+ */
+export function unresolvedTokens(json: unknown): string[] {
+  return strings(json, '').flatMap(([where, text]) => (/TfToken\[|\$\{\$\{/.test(text) ? [`${where}: unresolved token in ${JSON.stringify(text.slice(Math.max(0, text.search(/TfToken\[|\$\{\$\{/) - 40), text.search(/TfToken\[|\$\{\$\{/) + 40))}`] : []));
 }
 
 /** Every Deployment hardened, every Service cluster-internal, every namespace Pod Security restricted. */
@@ -166,5 +355,17 @@ export function unhardenedKubernetes(json: TfJson): string[] {
 
 /** Every invariant at once, labelled. */
 export function violations(json: TfJson): string[] {
-  return [...untaggedAwsResources(json), ...unlabelledKubernetesObjects(json), ...wildcardAllows(json), ...unprotectedSecrets(json), ...unboundedRoles(json), ...unhardenedKubernetes(json)];
+  return [
+    ...untaggedAwsResources(json),
+    ...unlabelledKubernetesObjects(json),
+    ...wildcardAllows(json),
+    ...publicAllows(json),
+    ...executeApiWildcards(json),
+    ...unprotectedSecrets(json),
+    ...unboundedRoles(json),
+    ...iamNamesOverLimit(json),
+    ...credentialsInUrls(json),
+    ...unhardenedKubernetes(json),
+    ...unresolvedTokens(json),
+  ];
 }

@@ -24,7 +24,7 @@ describe('GovernedEnvironment bad input', () => {
     expect(build({ logRetentionDays: 30 })).toThrow(/logRetentionDays: got 30; allowed: at least 90 days in this environment/);
   });
   test('fails when log retention is below the prod floor', () => {
-    expect(build({ name: 'prod', logRetentionDays: 180 })).toThrow(/logRetentionDays: got 180; allowed: at least 365 days in production/);
+    expect(build({ name: 'prod', tier: 'production', logRetentionDays: 180 })).toThrow(/logRetentionDays: got 180; allowed: at least 365 days in production/);
   });
   test('fails when log retention is not a CloudWatch value', () => {
     expect(build({ logRetentionDays: 100 })).toThrow(/logRetentionDays: got 100; allowed: one of CloudWatch's retention values 90, 120/);

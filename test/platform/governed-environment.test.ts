@@ -16,7 +16,7 @@ beforeAll(() => {
   environment(devStack);
   dev = synth(devStack);
   const prodStack = testStack(testApp(), 'prod');
-  environment(prodStack, { name: 'prod', kubernetes: undefined });
+  environment(prodStack, { name: 'prod', tier: 'production', kubernetes: undefined });
   prod = synth(prodStack);
 });
 
@@ -117,7 +117,7 @@ describe('account settings (issue 16: one owner per singleton)', () => {
   test('fails when production prompts would land in a non-production sink', () => {
     const app = testApp();
     environment(testStack(app, 'a'));
-    expect(() => environment(testStack(app, 'b'), { name: 'prod', network: OTHER_VPC, accountSettings: 'owned-elsewhere' })).toThrow(/production environment prod shares undeclared-account\/eu-west-1 with dev, which owns the account settings: production prompts and answers would land in a non-production sink/);
+    expect(() => environment(testStack(app, 'b'), { name: 'prod', tier: 'production', network: OTHER_VPC, accountSettings: 'owned-elsewhere' })).toThrow(/production environment prod shares undeclared-account\/eu-west-1 with dev, which owns the account settings: production prompts and answers would land in a non-production sink/);
   });
 });
 
@@ -245,7 +245,7 @@ describe('approver keys (issue 11 item 4)', () => {
       const s = statements(key.policy);
       const signers = s.filter((x) => asArray(x.Action).includes('kms:Sign'));
       expect(signers).toEqual([expect.objectContaining({ Sid: 'OnlyTheApproverSigns', Principal: { AWS: expect.stringMatching(/role\/approvers\//) } })]);
-      expect(s.find((x) => x.Sid === 'GatewayVerifies').Principal.AWS).toMatch(/role\/governed-platform\/dev\/dev-euw1-platform-gateway$/);
+      expect(s.find((x) => x.Sid === 'GatewayVerifies').Condition.ArnEquals['aws:PrincipalArn']).toMatch(/role\/governed-platform\/dev\/dev-euw1-platform-gateway$/);
       expect(s.find((x) => x.Sid === 'AccountAdministersKey').Action).not.toContain('kms:CreateGrant');
     }
   });
@@ -264,9 +264,10 @@ describe('gateway (issue 11 break 1, issue 16 scale and ordering)', () => {
   test('break 1: the resource policy allows no wildcard principal; workload identities through the endpoint; integration identities denied', () => {
     const s = statements(only(dev, 'aws_api_gateway_rest_api_policy').policy);
     expect(s.filter((x) => x.Effect === 'Allow' && (x.Principal === '*' || JSON.stringify(x.Principal).includes('"*"')))).toEqual([]);
-    const [allow, outside, integration] = s;
+    const [allow, outside, others, integration] = s;
     expect([allow.Resource, allow.Condition.ArnLike['aws:PrincipalArn'], allow.Condition.StringEquals['aws:SourceVpce']]).toEqual([expect.stringMatching(/execution_arn\}\/v1\/\*$/), expect.stringMatching(/role\/governed\/dev\/\*$/), expect.stringMatching(/execute-api/)]);
     expect(outside).toMatchObject({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:SourceVpce': expect.stringMatching(/execute-api/) } } });
+    expect(others).toMatchObject({ Sid: 'DenyAllButWorkloadIdentities', Effect: 'Deny', Condition: { ArnNotLike: { 'aws:PrincipalArn': expect.stringMatching(/role\/governed\/dev\/\*$/) } } });
     expect(integration).toMatchObject({ Sid: 'DenyIntegrationIdentities', Effect: 'Deny', Condition: { ArnLike: { 'aws:PrincipalArn': expect.stringMatching(/role\/governed\/dev\/integration\/\*$/) } } });
   });
   test('a fixed set of routes, every method AWS_IAM, every route method with an API key', () => {
@@ -341,9 +342,9 @@ describe('gateway function', () => {
   });
   test('acts only as integration identities of its environment, reads only route entries, asks only the policy store', () => {
     const bySid = Object.fromEntries(policy().map((x) => [x.Sid, x]));
-    expect(bySid.ActAsIntegrationIdentities).toMatchObject({ Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: expect.stringMatching(/:role\/governed\/dev\/integration\/\*$/) });
+    expect(bySid.AssumeIntegrationRoles).toMatchObject({ Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: expect.stringMatching(/:role\/governed\/dev\/integration\/dev-euw1-\*-gw$/), Condition: { Null: { 'sts:SourceIdentity': ['false'] } } });
     expect(bySid.ReadRouteEntries.Resource).toEqual([expect.stringMatching(/:parameter\/governance\/dev\/routes\/\*$/), expect.stringMatching(/:parameter\/governance\/dev\/agents\/\*$/)]);
-    expect(bySid.AskAgentPolicyStore.Resource).toMatch(/aws_verifiedpermissions_policy_store\./);
+    expect(bySid.DecideToolCalls.Resource).toMatch(/:policy-store\/\$\{aws_verifiedpermissions_policy_store\..*\.policy_store_id\}$/);
     expect(bySid.VerifyApprovals.Action).toEqual(['kms:Verify']);
     expect(policy().flatMap((x) => asArray(x.Action)).filter((a) => /^(bedrock|sagemaker|secretsmanager|lambda):/.test(a))).toEqual([]);
   });

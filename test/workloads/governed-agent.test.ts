@@ -58,7 +58,7 @@ describe('GovernedAgent: identity', () => {
 
   it('adds no API Gateway resource: its routes are the platform\'s, its entry is data', () => {
     const product = testStack(undefined, 'product');
-    agent(product, GovernedEnvironment.fromContract(product, 'env', 'dev', { region: 'eu-west-1', kubernetes: envProps().kubernetes }));
+    agent(product, GovernedEnvironment.fromContract(product, 'env', 'dev', { kubernetes: envProps().kubernetes }));
     const productJson = synth(product);
     expect(Object.keys(productJson.resource).filter((t) => t.startsWith('aws_api_gateway') || t === 'aws_lambda_function')).toEqual([]);
     expect(only(productJson, 'aws_ssm_parameter', 'agent_route-entry').name).toBe('/governance/dev/agents/triage');
@@ -163,7 +163,7 @@ describe('GovernedAgent: route entry and key', () => {
   });
 
   it('issue 10 item 7: its handles are Terraform outputs', () => {
-    expect(Object.keys((json as any).output).sort()).toEqual(['triage-gateway-key-secret-arn', 'triage-gateway-url', 'triage-integration-role-arn', 'triage-role-arn']);
+    expect(Object.keys((json as any).output).filter((o) => o.startsWith('triage-')).sort()).toEqual(['triage-gateway-key-secret-arn', 'triage-gateway-url', 'triage-integration-role-arn', 'triage-role-arn']);
   });
 });
 
@@ -181,6 +181,7 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
     const policies = resources(json, 'aws_verifiedpermissions_policy');
     expect(policies.map(([n, p]) => [n.replace(/_[0-9A-F]{8}$/, ''), p.policy_store_id]).sort()).toEqual([
       ['agent_cedar-model-triage-0', expect.stringMatching(/aws_verifiedpermissions_policy_store\.env_agent-policy-store_.*\.policy_store_id/)],
+      ['agent_cedar-tenants-triage', expect.anything()],
       ['agent_cedar-tool-triage-runbook-search-read', expect.anything()],
       ['agent_cedar-tool-triage-ticketing-read-read', expect.anything()],
       ['agent_cedar-tool-triage-ticketing-write-write', expect.anything()],
@@ -189,7 +190,7 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
 
   it('the write policy needs the window and a named approver', () => {
     const write = resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes('ticketing-write'))![1].definition[0].static[0].statement;
-    expect(write).toMatch(/context\.hourUtc >= 7 && context\.hourUtc < 19[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
+    expect(write).toMatch(/context\.minuteOfDay >= 420 && context\.minuteOfDay < 1140[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
   });
 
   it('the policy store is the platform\'s and carries the platform accountability', () => {
@@ -343,7 +344,7 @@ describe('GovernedAgent: bad input', () => {
   it('fails when the same agent name is used by two owners', () => {
     const stack = testStack();
     agent(stack, environment(stack));
-    const prod = new GovernedEnvironment(stack, 'env-prod', envProps({ name: 'prod', ...SECOND_ENV, accountId: '210987654321', accountSettings: 'owned-here', kubernetes: { ...envProps().kubernetes!, clusterName: 'ai-prod' } }));
+    const prod = new GovernedEnvironment(stack, 'env-prod', envProps({ name: 'prod', tier: 'production', ...SECOND_ENV, accountId: '210987654321', accountSettings: 'owned-here', kubernetes: { ...envProps().kubernetes!, clusterName: 'ai-prod' } }));
     expect(() => agent(stack, prod, { owner: { ...AGENT_OWNER, team: 'platform-sre' } }, 'other-team')).toThrow(/owner\.team: got "platform-sre"; allowed: team sre, which owns agent triage at 'test\/agent' \(dev\)/);
   });
 
@@ -372,7 +373,7 @@ describe('GovernedAgent: bad input', () => {
 
   it('issue 11 break 8: fails when a tool URL carries a user name and password, and does not echo them', () => {
     const tool = { ...agentTools()[0], target: { kind: 'http' as const, url: 'https://bot:s3cr3t@tickets.example.com/api' } };
-    expect(build({ tools: [tool] })).toThrow(/tools \(ticketing-read\)\.target\.url: got "https:\/\/REDACTED:REDACTED@tickets\.example\.com\/api"; allowed: a URL without user name or password/);
+    expect(build({ tools: [tool] })).toThrow(/tools\[0\] \(ticketing-read\)\.target\.url: got "https:\/\/REDACTED:REDACTED@tickets\.example\.com\/api"; allowed: a URL without user name or password/);
     expect(build({ tools: [tool] })).not.toThrow(/s3cr3t/);
   });
 

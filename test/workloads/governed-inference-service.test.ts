@@ -31,7 +31,7 @@ beforeAll(() => {
   json = synth(stack);
 
   const productStack = testStack(undefined, 'product');
-  const contract = GovernedEnvironment.fromContract(productStack, 'env', 'dev', { region: 'eu-west-1' });
+  const contract = GovernedEnvironment.fromContract(productStack, 'env', 'dev');
   new GovernedInferenceService(productStack, 'chat', serviceProps(contract));
   contractJson = synth(productStack);
 
@@ -124,7 +124,11 @@ describe('model access through the gateway', () => {
     const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
     expect(entry.name).toBe('/governance/dev/routes/chat');
     expect(entry.value).toMatch(/^\$\{jsonencode\(\{"schema" = 1, "workload" = "chat", "kind" = "bedrock", "modelId" = "anthropic\.claude-3-haiku-20240307-v1:0"/);
-    expect(entry.value).toMatch(/"guardrail" = \{"arn" = .*"version" = .*\}, "tenants" = \[\], "revoked" = null/);
+    expect(entry.value).toMatch(/"guardrail" = \{"arn" = .*"version" = .*\}, "tenants" = \[\], "callers" = \[\], "revoked" = null/);
+  });
+  test('callee consent: the route entry names the roles the service granted; the gateway function refuses any other', () => {
+    const entry = only(json, 'aws_ssm_parameter', 'chat_route-entry').value;
+    expect(entry).toMatch(/"callers" = \[aws_iam_role\.llm_identity_role_[0-9A-F]+\.name\]/);
   });
   test('the Bedrock integration identity may invoke only its named model, and only with the guardrail attached', () => {
     const s = statements(only(json, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy);
@@ -134,6 +138,21 @@ describe('model access through the gateway', () => {
   test('the SageMaker integration identity may invoke only that endpoint', () => {
     const s = statements(only(json, 'aws_iam_role_policy', 'scorer_integration-identity_policy-model-access').policy);
     expect(s).toEqual([expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], Resource: expect.stringMatching(/:endpoint\/dev-scorer$/) })]);
+  });
+  test('issue 16 item 4 (updates take effect): a new guardrail version changes the route entry and the integration grant in the same plan, with no stage to redeploy', () => {
+    const at = (version: string) => {
+      const stack = testStack();
+      const env = environment(stack);
+      new GovernedInferenceService(stack, 'chat', serviceProps(env, { guardrail: { arn: 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123', id: 'abc123', version } }));
+      const out = synth(stack);
+      return { entry: only(out, 'aws_ssm_parameter', 'chat_route-entry').value, grant: only(out, 'aws_iam_role_policy', 'chat_identity_policy-model-access').policy, gateway: JSON.stringify(Object.fromEntries(Object.entries(out.resource).filter(([t]) => t.startsWith('aws_api_gateway')))) };
+    };
+    const [v1, v2] = [at('1'), at('2')];
+    expect(v1.entry).toContain('"version" = "1"');
+    expect(v2.entry).toContain('"version" = "2"');
+    expect(JSON.parse(v2.grant).Statement[0].Condition.StringEquals['bedrock:GuardrailIdentifier']).toBe('arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123:2');
+    // The gateway serves routes, not versions: nothing of it changes, so no deployment can keep serving version 1.
+    expect(v2.gateway).toBe(v1.gateway);
   });
   test('against a contract environment, the allow-list is a Terraform precondition on the route entry', () => {
     const entry = only(contractJson, 'aws_ssm_parameter', 'chat_route-entry');
@@ -239,8 +258,8 @@ describe('grants on the gateway', () => {
     expect(() => other.grantInvoke(chat)).toThrow(/Invalid governance props at 'test\/other'.*grantInvoke\(grantee\): got "test\/chat"; allowed: a workload that runs code and calls the gateway.*fix: grant the workload that calls other, not chat/s);
   });
   test('exposes the route URL on the one stage', () => {
-    expect((json as any).output['chat-route-url'].value).toMatch(/^\$\{aws_api_gateway_stage\.env_gateway_stage_.*\.invoke_url\}\/workloads\/chat\/invoke$/);
-    expect((json as any).output['llm-route-url'].value).toMatch(/invoke_url\}\/workloads\/llm\/http$/);
+    expect((json as any).output["chat-route-url"].value).toMatch(/^\$\{nonsensitive\("\$\{aws_api_gateway_stage\.env_gateway_stage_.*\.invoke_url\}\/workloads\/chat\/invoke"\)\}$/);
+    expect((json as any).output['llm-route-url'].value).toMatch(/invoke_url\}\/workloads\/llm\/http"\)\}$/);
   });
   test('issue 10 item 7: the handles a product team needs are Terraform outputs named after the workload', () => {
     expect(Object.keys(contractJson.output ?? {}).sort()).toEqual(['chat-role-arn', 'chat-route-url']);

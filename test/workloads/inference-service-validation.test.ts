@@ -20,7 +20,7 @@ describe('GovernedInferenceService bad input', () => {
     expect(build({ owner: undefined as any })).toThrow(/at 'test\/svc'[\s\S]*owner: got nothing; allowed: an object \{ team, accountable, approver, revoker \}/);
   });
   test('fails when the approver is missing', () => {
-    expect(build({ owner: { ...PRODUCT_OWNER, approver: '' } })).toThrow(/owner\.approver: got ""; allowed: an e-mail address of a named person; fix: set owner\.approver/);
+    expect(build({ owner: { ...PRODUCT_OWNER, approver: '' } })).toThrow(/owner\.approver: got ""; allowed: an e-mail address of a named person, like "maria\.chen@example\.com" \(no spaces, no empty part between dots\); fix: set owner\.approver/);
   });
   test('fails when the revoker is missing', () => {
     expect(build({ owner: { ...PRODUCT_OWNER, revoker: undefined as any } })).toThrow(/owner\.revoker: got nothing; allowed: an e-mail address/);
@@ -50,7 +50,7 @@ describe('GovernedInferenceService bad input', () => {
     expect(build({ model: {} })).toThrow(/model: got \{\}; allowed: exactly one of/);
   });
   test('fails when the Kubernetes image is not pinned by digest', () => {
-    expect(build(k8s('ghcr.io/example/llm:latest'))).toThrow(/model\.kubernetes\.image: got "ghcr\.io\/example\/llm:latest"; allowed: an image pinned by digest: <repository>@sha256:<64 hex>; fix: use the image digest, not a tag/);
+    expect(build(k8s('ghcr.io/example/llm:latest'))).toThrow(/model\.kubernetes\.image: got "ghcr\.io\/example\/llm:latest"; allowed: an image pinned by digest: <registry>\/<repository>@sha256:<64 hex>; fix: use the image digest, not a tag/);
   });
   test('fails when the SageMaker image is not pinned by digest', () => {
     expect(build({ model: { sageMaker: { image: '1.dkr.ecr.eu-west-1.amazonaws.com/m:v1', instanceType: 'ml.m5.large' } } })).toThrow(/model\.sageMaker\.image: got ".*:v1"; allowed: an image pinned by digest/);
@@ -97,8 +97,8 @@ describe('GovernedInferenceService bad input', () => {
     const app = testApp();
     const a = testStack(app, 'a');
     const b = testStack(app, 'b');
-    new GovernedInferenceService(a, 'chat', serviceProps(GovernedEnvironment.fromContract(a, 'env', 'dev', { region: 'eu-west-1' })));
-    expect(() => new GovernedInferenceService(b, 'chat', serviceProps(GovernedEnvironment.fromContract(b, 'env', 'dev', { region: 'eu-west-1' })))).toThrow(/already used by GovernedInferenceService at 'a\/chat'/);
+    new GovernedInferenceService(a, 'chat', serviceProps(GovernedEnvironment.fromContract(a, 'env', 'dev')));
+    expect(() => new GovernedInferenceService(b, 'chat', serviceProps(GovernedEnvironment.fromContract(b, 'env', 'dev')))).toThrow(/already used by GovernedInferenceService at 'a\/chat'/);
   });
   test('fails when the quota tier is not one of the environment\'s', () => {
     expect(build({ ...k8s(`ghcr.io/x/y@${DIGEST}`), quotaTier: 'unlimited' })).toThrow(/quotaTier: got "unlimited"; allowed: one of dev's quota tiers \["standard"\]; fix: pick one of them, or ask the platform team \(sam\.ortiz@example\.com\) for a new tier/);
@@ -112,7 +112,7 @@ describe('GovernedInferenceService bad input', () => {
   });
   test('issue 16 item 3: at their maxima (16-character environment, 32-character workload, the longest suffix) every derived name fits its AWS limit', () => {
     const stack = testStack();
-    const env = environment(stack, { name: 'environment-long', region: 'ap-southeast-2', allowedRegions: ['ap-southeast-2'] });
+    const env = environment(stack, { name: 'environment-long', region: 'ap-southeast-2', allowedRegions: ['ap-southeast-2'], imageSources: [{ ecr: { accountId: '123456789012', region: 'ap-southeast-2', repositories: ['*'] } }, { registry: 'ghcr.io/example' }] });
     const name = 'a'.repeat(32);
     new GovernedInferenceService(stack, 'bedrock', serviceProps(env, { name }));
     new GovernedInferenceService(stack, 'sagemaker', serviceProps(env, { name: `b${'a'.repeat(31)}`, model: { sageMaker: { image: `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/m@${DIGEST}`, instanceType: 'ml.m5.large' } } }));
@@ -135,7 +135,15 @@ describe('GovernedInferenceService bad input', () => {
   test('does not reject an unresolved token for its shape', () => {
     const stack = testStack();
     const env = environment(stack);
+    const guardrail = { arn: env.guardrail.arn, id: env.guardrail.id, version: env.guardrail.version }; // tokens
+    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { guardrail }))).not.toThrow();
+  });
+  test('fails when an image is an unresolved token: its source must be checked at synth', () => {
+    const stack = testStack();
+    const env = environment(stack);
     const image = env.kmsKeyArn; // any token string
-    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: { sageMaker: { image, instanceType: 'ml.m5.large' } } }))).not.toThrow();
+    expect(() => new GovernedInferenceService(stack, 'svc', serviceProps(env, { model: { sageMaker: { image, instanceType: 'ml.m5.large' } } }))).toThrow(
+      /model\.sageMaker\.image: got "\$\{TfToken\[TOKEN\.\d+\]\}"; allowed: an image pinned by digest: <registry>\/<repository>@sha256:<64 hex>, written literally \(its source is checked at synth, not only at apply\); fix: write the image reference with its digest instead of a Terraform reference/,
+    );
   });
 });

@@ -16,6 +16,7 @@ import { ModelInvocationLogging } from './logging/ModelInvocationLogging';
 import { NoIamUsers } from './identity/NoIamUsers';
 import { NoWildcardActions } from './identity/NoWildcardActions';
 import { NoWildcardResourcesOnDataActions } from './identity/NoWildcardResourcesOnDataActions';
+import { ReviewDueSoon } from './governance/ReviewDueSoon';
 import { RevokedWorkloadDenied } from './identity/RevokedWorkloadDenied';
 import { RoleSessionAtMostOneHour } from './identity/RoleSessionAtMostOneHour';
 import { S3BucketKmsEncrypted } from './data-protection/S3BucketKmsEncrypted';
@@ -33,6 +34,7 @@ import { WorkloadRolePermissionBoundary } from './identity/WorkloadRolePermissio
 
 export const GOVERNANCE_RULES: readonly Rule[] = [
   GovernanceTags,
+  ReviewDueSoon,
   NoIamUsers,
   NoWildcardActions,
   NoWildcardResourcesOnDataActions,

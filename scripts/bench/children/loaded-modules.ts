@@ -6,11 +6,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { GovernedApp } from '../../../constructs/policy-engine/governed-app';
 import { allExamples } from '../../../examples/all-examples';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'loaded-modules-'));
-const app = new App({ outdir });
+// Governed as every app with governed constructs is; its lines stay off stdout, which carries the JSON.
+const app = new GovernedApp({ outdir, log: () => undefined, warn: () => undefined });
 allExamples(app);
 app.synth();
 fs.rmSync(outdir, { recursive: true, force: true });

@@ -1,16 +1,22 @@
+import * as path from 'path';
 import { App } from 'cdktf';
+import { packageRoot } from '../../../constructs/package-files';
 import { EXAMPLE_REGION } from '../../../examples/platform-app';
 import { appOptions } from '../../../stacks/app-options';
 import { WorkloadStack } from '../../../stacks/workload-stack';
 import { GovernedInferenceService } from '../../../constructs/workloads/governed-inference-service';
 
+/** dev's pinned contract (the e2e tier exported it from the platform example applied to moto). */
+const CONTRACT = path.join(packageRoot(), 'test', 'fixtures', 'contracts', 'dev.json');
+
 /**
- * N Bedrock inference services in one environment (dev, read from its contract), as a product
- * team would write them: the workload the scaling and rule-engine measurements grow.
+ * N Bedrock inference services in one environment (dev, read from its pinned contract), as a
+ * product team would write them in its own repository: the workload the scaling and rule-engine
+ * measurements grow. The app is a plain App, governed at synth like any app with governed constructs.
  */
 export function workloadFleet(outdir: string, count: number): { app: App; stack: WorkloadStack } {
   const app = new App({ ...appOptions(), outdir });
-  const stack = new WorkloadStack(app, 'fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION });
+  const stack = new WorkloadStack(app, 'fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { file: CONTRACT } });
   for (let i = 0; i < count; i++) {
     new GovernedInferenceService(stack, `svc-${i}`, {
       environment: stack.environment,

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
-import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
+import { ApiGatewayClientCertificate } from '@cdktf/provider-aws/lib/api-gateway-client-certificate';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
@@ -23,18 +23,21 @@ import { BedrockGuardrailVersion } from '@cdktf/provider-aws/lib/bedrock-guardra
 import { BedrockModelInvocationLoggingConfiguration } from '@cdktf/provider-aws/lib/bedrock-model-invocation-logging-configuration';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import { DataAwsNetworkInterface } from '@cdktf/provider-aws/lib/data-aws-network-interface';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -65,7 +68,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { App, AssetType, TerraformAsset, TerraformStack, Token } from 'cdktf';
+import { App, AssetType, TerraformAsset, TerraformOutput, TerraformStack, Token } from 'cdktf';
 
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -112,18 +115,369 @@ export function rawApp(app: App): void {
       Name: "governed-example-private-1",
     },
   });
-  const stack0e4 = new DataAwsCallerIdentity(stack0, "environment_account_F56A3F1A", undefined);
-  const stack0e5 = new DataAwsVpc(stack0, "environment_vpc_A38717F0", {
+  const stack0e4 = new DataAwsVpc(stack0, "environment_vpc_A38717F0", {
     id: "${aws_vpc.example-vpc.id}",
   });
-  const stack0e6 = new KmsKey(stack0, "environment_key_C094660B", {
+  const stack0e5 = new IamPolicy(stack0, "environment_deployment-roles_boundary_A202A22F", {
+    name: "dev-euw1-platform-deployer-boundary",
+    path: "/governed-deploy/dev/",
+    description: "Permission boundary of the product teams' deployment roles in dev",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Roles\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\",\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\",\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"iam:UntagRole\",\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"]},{\"Sid\":\"PassRoles\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"]},{\"Sid\":\"Secrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UntagResource\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"]},{\"Sid\":\"Routes\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"ssm:RemoveTagsFromResource\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\"]},{\"Sid\":\"Contract\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\"},{\"Sid\":\"LogGroups\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:UntagResource\",\"logs:UntagLogGroup\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"]},{\"Sid\":\"SageMaker\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:DeleteTags\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\"],\"Resource\":[\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\"]},{\"Sid\":\"SGs\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":[\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"]},{\"Sid\":\"PodIdentity\",\"Effect\":\"Allow\",\"Action\":[\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"]},{\"Sid\":\"Budgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-*\"]},{\"Sid\":\"CedarPolicies\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"Revocation\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"Reads\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"},{\"Sid\":\"KeyViaServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"KeyGrants\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"DenyAudit\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\"]},{\"Sid\":\"DenyBoundaries\",\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e6 = new IamPolicy(stack0, "environment_deployment-roles_fences_12E55377", {
+    name: "dev-euw1-platform-deploy-fences",
+    path: "/governed-deploy/dev/",
+    description: "What no deployment role of dev may do: the platform's resources and boundaries",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyBoundaryChanges\",\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAssumingGovernedIdentities\",\"Effect\":\"Deny\",\"Action\":[\"sts:AssumeRole\",\"sts:AssumeRoleWithWebIdentity\",\"sts:AssumeRoleWithSAML\",\"sts:TagSession\",\"sts:SetSourceIdentity\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/*\",\"arn:aws:iam::123456789012:role/governed-platform/*\",\"arn:aws:iam::123456789012:role/governed-deploy/*\"]},{\"Sid\":\"DenyPassingIntegrationIdentities\",\"Effect\":\"Deny\",\"Action\":[\"iam:PassRole\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"},{\"Sid\":\"DenyPlatformAndDeploymentIdentities\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateRole\",\"iam:DeleteRole\",\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:AttachRolePolicy\",\"iam:DetachRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"iam:UntagRole\",\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed-platform/*\",\"arn:aws:iam::123456789012:role/governed-deploy/*\"]},{\"Sid\":\"DenyManagedPolicyWrites\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreatePolicy\",\"iam:CreatePolicyVersion\",\"iam:DeletePolicy\",\"iam:DeletePolicyVersion\",\"iam:SetDefaultPolicyVersion\",\"iam:TagPolicy\",\"iam:UntagPolicy\"],\"Resource\":\"arn:aws:iam::123456789012:policy/*\"},{\"Sid\":\"DenyContractWrites\",\"Effect\":\"Deny\",\"Action\":[\"ssm:PutParameter\",\"ssm:DeleteParameter\",\"ssm:DeleteParameters\",\"ssm:AddTagsToResource\",\"ssm:RemoveTagsFromResource\",\"ssm:LabelParameterVersion\",\"ssm:UnlabelParameterVersion\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\"},{\"Sid\":\"DenyKeyAdministration\",\"Effect\":\"Deny\",\"Action\":[\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":[\"arn:aws:kms:eu-west-1:123456789012:key/*\",\"arn:aws:kms:eu-west-1:123456789012:alias/*\"]},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:UntagResource\",\"logs:TagLogGroup\",\"logs:UntagLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DeleteLogStream\",\"logs:PutSubscriptionFilter\",\"logs:DeleteSubscriptionFilter\",\"logs:PutMetricFilter\",\"logs:DeleteMetricFilter\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\"]},{\"Sid\":\"DenyArchiveWrites\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\",\"s3:PutBucketPolicy\",\"s3:DeleteBucketPolicy\",\"s3:PutBucketObjectLockConfiguration\",\"s3:PutLifecycleConfiguration\",\"s3:PutBucketVersioning\",\"s3:PutEncryptionConfiguration\",\"s3:DeleteBucket\"],\"Resource\":[\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/*\"]},{\"Sid\":\"DenyApiGatewayWrites\",\"Effect\":\"Deny\",\"Action\":[\"apigateway:POST\",\"apigateway:PUT\",\"apigateway:PATCH\",\"apigateway:DELETE\",\"apigateway:UpdateRestApiPolicy\"],\"Resource\":\"arn:aws:apigateway:eu-west-1::/*\"},{\"Sid\":\"DenyFunctionChanges\",\"Effect\":\"Deny\",\"Action\":[\"lambda:CreateFunction\",\"lambda:UpdateFunctionCode\",\"lambda:UpdateFunctionConfiguration\",\"lambda:DeleteFunction\",\"lambda:AddPermission\",\"lambda:RemovePermission\",\"lambda:PutFunctionConcurrency\",\"lambda:PublishVersion\",\"lambda:CreateAlias\",\"lambda:UpdateAlias\",\"lambda:TagResource\",\"lambda:UntagResource\"],\"Resource\":\"arn:aws:lambda:eu-west-1:123456789012:function:*\"},{\"Sid\":\"DenyPolicyStoreChanges\",\"Effect\":\"Deny\",\"Action\":[\"verifiedpermissions:DeletePolicyStore\",\"verifiedpermissions:UpdatePolicyStore\",\"verifiedpermissions:PutSchema\",\"verifiedpermissions:CreateIdentitySource\",\"verifiedpermissions:UpdateIdentitySource\",\"verifiedpermissions:DeleteIdentitySource\",\"verifiedpermissions:CreatePolicyTemplate\",\"verifiedpermissions:UpdatePolicyTemplate\",\"verifiedpermissions:DeletePolicyTemplate\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e7 = new IamRole(stack0, "environment_deployment-roles_customer-support_role_42E39FF6", {
+    name: "dev-euw1-platform-deploy-customer-support",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team customer-support's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitHubActions0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":\"sts.amazonaws.com\",\"token.actions.githubusercontent.com:sub\":\"repo:example-org/support-workloads:environment:dev\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "customer-support",
+    },
+  });
+  const stack0e8 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_fences_1C50D293", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e9 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_identities_8699F2B1", {
+    name: "dev-euw1-platform-deploy-customer-support-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier-bedrock\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-support-chat-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-ticket-summarizer-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-legacy-classifier-gw\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-support-chat-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-ticket-summarizer-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-legacy-classifier-gw\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e10 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_identities-attachment_FF4276E6", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_identities_8699F2B1.arn}",
+  });
+  const stack0e11 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_creation_99B4AC67", {
+    name: "dev-euw1-platform-deploy-customer-support-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/support-chat/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/ticket-summarizer/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/legacy-classifier/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/support-chat\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/support-chat\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/ticket-summarizer\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/ticket-summarizer\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/legacy-classifier\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/legacy-classifier\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/support-chat\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/support-chat:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/ticket-summarizer\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/ticket-summarizer:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/legacy-classifier\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/legacy-classifier:*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-support-chat-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-ticket-summarizer-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-legacy-classifier-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-support-chat-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-ticket-summarizer-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-legacy-classifier-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-support-chat\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-ticket-summarizer\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-legacy-classifier\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e12 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_creation-attachment_6CF51897", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_creation_99B4AC67.arn}",
+  });
+  const stack0e13 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_lifecycle_A90A7CFE", {
+    name: "dev-euw1-platform-deploy-customer-support-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e14 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_lifecycle-attachment_EA2A6DA1", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_lifecycle_A90A7CFE.arn}",
+  });
+  const stack0e15 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_operations_575B7814", {
+    name: "dev-euw1-platform-deploy-customer-support-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-support-chat\",\"arn:aws:budgets::123456789012:budget/dev-ticket-summarizer\",\"arn:aws:budgets::123456789012:budget/dev-legacy-classifier\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e16 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_operations-attachment_1815B78B", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_operations_575B7814.arn}",
+  });
+  const stack0e17 = new IamRole(stack0, "environment_deployment-roles_risk-ml_role_5B5024FB", {
+    name: "dev-euw1-platform-deploy-risk-ml",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team risk-ml's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitLab0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/gitlab.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"gitlab.com:aud\":\"https://gitlab.com\",\"gitlab.com:sub\":\"project_path:example-group/risk/fraud-models:ref_type:branch:ref:main\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "risk-ml",
+    },
+  });
+  const stack0e18 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_fences_B506DAF7", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e19 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_identities_C4D64DB1", {
+    name: "dev-euw1-platform-deploy-risk-ml-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-fraud-*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-fraud-*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-fraud-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-fraud-*\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e20 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_identities-attachment_EF2F237D", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_identities_C4D64DB1.arn}",
+  });
+  const stack0e21 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_creation_AC0C4155", {
+    name: "dev-euw1-platform-deploy-risk-ml-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/fraud-**\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/fraud-*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/fraud-*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-fraud-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e22 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_creation-attachment_92E1E9BC", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_creation_AC0C4155.arn}",
+  });
+  const stack0e23 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_lifecycle_17A85E23", {
+    name: "dev-euw1-platform-deploy-risk-ml-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e24 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_lifecycle-attachment_520EF284", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_lifecycle_17A85E23.arn}",
+  });
+  const stack0e25 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_operations_6406D882", {
+    name: "dev-euw1-platform-deploy-risk-ml-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-fraud-*\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e26 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_operations-attachment_D23FDFE4", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_operations_6406D882.arn}",
+  });
+  const stack0e27 = new IamRole(stack0, "environment_deployment-roles_sre_role_76965000", {
+    name: "dev-euw1-platform-deploy-sre",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team sre's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitHubActions0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":\"sts.amazonaws.com\",\"token.actions.githubusercontent.com:sub\":\"repo:example-org/sre-agents:environment:dev\"}}},{\"Sid\":\"TrustCiRole1\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/ci/buildkite-sre\"},\"Action\":[\"sts:AssumeRole\"]}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "sre",
+    },
+  });
+  const stack0e28 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_fences_AA5335FB", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e29 = new IamPolicy(stack0, "environment_deployment-roles_sre_identities_09EFBE82", {
+    name: "dev-euw1-platform-deploy-sre-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype-bedrock\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-incident-triage-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-triage-prototype-gw\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-incident-triage-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-triage-prototype-gw\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e30 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_identities-attachment_FC6B037D", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_identities_09EFBE82.arn}",
+  });
+  const stack0e31 = new IamPolicy(stack0, "environment_deployment-roles_sre_creation_6AAB3FAD", {
+    name: "dev-euw1-platform-deploy-sre-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/incident-triage/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/triage-prototype/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/incident-triage\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/incident-triage\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/triage-prototype\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/triage-prototype\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/incident-triage\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/incident-triage:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/triage-prototype\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/triage-prototype:*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-incident-triage-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-triage-prototype-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-incident-triage-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-triage-prototype-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-incident-triage\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-triage-prototype\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e32 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_creation-attachment_5B2DC0BA", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_creation_6AAB3FAD.arn}",
+  });
+  const stack0e33 = new IamPolicy(stack0, "environment_deployment-roles_sre_lifecycle_A4598592", {
+    name: "dev-euw1-platform-deploy-sre-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e34 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_lifecycle-attachment_06E276F3", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_lifecycle_A4598592.arn}",
+  });
+  const stack0e35 = new IamPolicy(stack0, "environment_deployment-roles_sre_operations_C0966A78", {
+    name: "dev-euw1-platform-deploy-sre-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-incident-triage\",\"arn:aws:budgets::123456789012:budget/dev-triage-prototype\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e36 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_operations-attachment_774719F0", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_operations_C0966A78.arn}",
+  });
+  const stack0e37 = new TerraformOutput(stack0, "deployment-roles", {
+    value: {
+      "customer-support": "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.arn}",
+      "risk-ml": "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.arn}",
+      sre: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.arn}",
+    },
+    description: "Deployment role ARN per product team in dev: configure it in the team's CI (README: \"Deployment roles for product teams\")",
+  });
+  const stack0e38 = new KmsKey(stack0, "environment_key_C094660B", {
     description: "Governed environment dev: secrets, logs, models, archive",
     enableKeyRotation: true,
     rotationPeriodInDays: 365,
     deletionWindowInDays: 7,
     keyUsage: "ENCRYPT_DECRYPT",
     customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:CreateGrant\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\",\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed-platform/dev/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"GrantsOnlyForAwsResources\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":true},\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\",\"arn:aws:iam::123456789012:role/platform-ci\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"]}}},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:123456789012:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeployersUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::123456789012:role/platform-ci\"]},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeploymentRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -138,11 +492,11 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e7 = new KmsAlias(stack0, "environment_key_alias_371EBA77", {
+  const stack0e39 = new KmsAlias(stack0, "environment_key_alias_371EBA77", {
     name: "alias/governed/dev",
     targetKeyId: "${aws_kms_key.environment_key_C094660B.key_id}",
   });
-  const stack0e8 = new CloudwatchLogGroup(stack0, "environment_audit_invocation-logs_log-group_8768D260", {
+  const stack0e40 = new CloudwatchLogGroup(stack0, "environment_audit_invocation-logs_log-group_8768D260", {
     name: "/governed/dev/audit/model-invocations",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -157,7 +511,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e9 = new CloudwatchLogGroup(stack0, "environment_audit_gateway-access-logs_log-group_70820027", {
+  const stack0e41 = new CloudwatchLogGroup(stack0, "environment_audit_gateway-access-logs_log-group_70820027", {
     name: "/governed/dev/audit/gateway-access",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -172,7 +526,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e10 = new S3Bucket(stack0, "environment_audit_archive_529848E9", {
+  const stack0e42 = new S3Bucket(stack0, "environment_audit_archive_529848E9", {
     bucketPrefix: "governed-dev-audit-",
     objectLockEnabled: true,
     forceDestroy: false,
@@ -190,26 +544,26 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e11 = new S3BucketOwnershipControls(stack0, "environment_audit_ownership_A14E7FCA", {
+  const stack0e43 = new S3BucketOwnershipControls(stack0, "environment_audit_ownership_A14E7FCA", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       objectOwnership: "BucketOwnerEnforced",
     },
   });
-  const stack0e12 = new S3BucketPublicAccessBlock(stack0, "environment_audit_public-access-block_F58365D5", {
+  const stack0e44 = new S3BucketPublicAccessBlock(stack0, "environment_audit_public-access-block_F58365D5", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  const stack0e13 = new S3BucketVersioningA(stack0, "environment_audit_versioning_9CB49E56", {
+  const stack0e45 = new S3BucketVersioningA(stack0, "environment_audit_versioning_9CB49E56", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     versioningConfiguration: {
       status: "Enabled",
     },
   });
-  const stack0e14 = new S3BucketServerSideEncryptionConfigurationA(stack0, "environment_audit_encryption_566A4FBF", {
+  const stack0e46 = new S3BucketServerSideEncryptionConfigurationA(stack0, "environment_audit_encryption_566A4FBF", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: [{
       applyServerSideEncryptionByDefault: {
@@ -219,7 +573,7 @@ export function rawApp(app: App): void {
       bucketKeyEnabled: true,
     }],
   });
-  const stack0e15 = new S3BucketObjectLockConfigurationA(stack0, "environment_audit_object-lock_C7A36699", {
+  const stack0e47 = new S3BucketObjectLockConfigurationA(stack0, "environment_audit_object-lock_C7A36699", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       defaultRetention: {
@@ -227,18 +581,67 @@ export function rawApp(app: App): void {
         days: 90,
       },
     },
-    dependsOn: [stack0e13],
+    dependsOn: [stack0e45],
   });
-  const stack0e16 = new S3BucketPolicy(stack0, "environment_audit_policy_E56BCB18", {
+  const stack0e48 = new S3BucketPolicy(stack0, "environment_audit_policy_E56BCB18", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
   });
-  const stack0e17 = new IamRole(stack0, "environment_invocation-logging_role_F76AAABA", {
-    name: "dev-bedrock-invocation-logging",
+  const stack0e49 = new KmsKey(stack0, "environment_approvers_key-incident-commander-example-com_7115F15F", {
+    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in dev",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 7,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "incident-commander@example.com",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack0e50 = new KmsAlias(stack0, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
+    name: "alias/governed/dev/approvers/incident-commander-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
+  });
+  const stack0e51 = new KmsKey(stack0, "environment_approvers_key-sre-lead-example-com_57794DF4", {
+    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in dev",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 7,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "sre-lead@example.com",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack0e52 = new KmsAlias(stack0, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
+    name: "alias/governed/dev/approvers/sre-lead-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
+  });
+  const stack0e53 = new IamPolicy(stack0, "environment_platform-boundary_policy_AA26B09E", {
+    name: "dev-euw1-platform-boundary",
     path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustBedrock\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:*\"}}}]}",
-    maxSessionDuration: 3600,
-    forceDetachPolicies: true,
+    description: "Permission boundary of the platform roles of dev",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-dev-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-dev-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -250,29 +653,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e18 = new IamRolePolicy(stack0, "environment_invocation-logging_role_policy_F12E7DDB", {
-    name: "permissions",
-    role: "${aws_iam_role.environment_invocation-logging_role_F76AAABA.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteInvocationLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}\",\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}:log-stream:*\"]}]}",
-  });
-  const stack0e19 = new BedrockModelInvocationLoggingConfiguration(stack0, "environment_invocation-logging_configuration_B1064A88", {
-    loggingConfig: {
-      cloudwatchConfig: {
-        logGroupName: "${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name}",
-        roleArn: "${aws_iam_role.environment_invocation-logging_role_F76AAABA.arn}",
-      },
-      s3Config: {
-        bucketName: "${aws_s3_bucket.environment_audit_archive_529848E9.bucket}",
-        keyPrefix: "bedrock",
-      },
-      textDataDeliveryEnabled: true,
-      imageDataDeliveryEnabled: true,
-      embeddingDataDeliveryEnabled: true,
-      videoDataDeliveryEnabled: true,
-    },
-    dependsOn: [stack0e17],
-  });
-  const stack0e20 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
+  const stack0e54 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
     name: "governed-dev-endpoints",
     description: "Interface endpoints of dev: HTTPS from the VPC only",
     vpcId: "${aws_vpc.example-vpc.id}",
@@ -296,14 +677,14 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e21 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
+  const stack0e55 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.bedrock-runtime",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedUseOnlyAllowedModelsAndGuardrails\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"bedrock:*\"],\"NotResource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\",\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -316,14 +697,20 @@ export function rawApp(app: App): void {
       Name: "governed-dev-bedrock-runtime",
     },
   });
-  const stack0e22 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
+  const stack0e56 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 0)}",
+  });
+  const stack0e57 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 1)}",
+  });
+  const stack0e58 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sagemaker.runtime",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/dev-*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedInvokeOnlyEnvironmentEndpoints\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"sagemaker:*\"],\"NotResource\":\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -336,14 +723,20 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sagemaker.runtime",
     },
   });
-  const stack0e23 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
+  const stack0e59 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 0)}",
+  });
+  const stack0e60 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 1)}",
+  });
+  const stack0e61 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.secretsmanager",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/dev/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedReadOnlyEnvironmentSecrets\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:*\"],\"NotResource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -356,14 +749,20 @@ export function rawApp(app: App): void {
       Name: "governed-dev-secretsmanager",
     },
   });
-  const stack0e24 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
+  const stack0e62 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 0)}",
+  });
+  const stack0e63 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 1)}",
+  });
+  const stack0e64 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.logs",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedWriteOnlyEnvironmentLogs\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"logs:*\"],\"NotResource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-*\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -376,14 +775,20 @@ export function rawApp(app: App): void {
       Name: "governed-dev-logs",
     },
   });
-  const stack0e25 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
+  const stack0e65 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-0_100FA81E", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 0)}",
+  });
+  const stack0e66 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-1_7720A55E", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 1)}",
+  });
+  const stack0e67 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sts",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AssumeEnvironmentRoles\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"sts:AssumeRole\"],\"Resource\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedAssumeNoRoles\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"sts:AssumeRole\",\"sts:AssumeRoleWithWebIdentity\",\"sts:AssumeRoleWithSAML\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}},\"Resource\":\"*\"}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -396,7 +801,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sts",
     },
   });
-  const stack0e26 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
+  const stack0e68 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-0_B481B654", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 0)}",
+  });
+  const stack0e69 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-1_AEC239B0", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 1)}",
+  });
+  const stack0e70 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.execute-api",
     vpcEndpointType: "Interface",
@@ -415,14 +826,20 @@ export function rawApp(app: App): void {
       Name: "governed-dev-execute-api",
     },
   });
-  const stack0e27 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
+  const stack0e71 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-0_EFD6C121", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 0)}",
+  });
+  const stack0e72 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-1_43A037D9", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 1)}",
+  });
+  const stack0e73 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.eks-auth",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PodIdentityForEnvironmentCluster\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"eks-auth:AssumeRoleForPodIdentity\"],\"Resource\":\"arn:aws:eks:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:cluster/ai-workloads\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -435,14 +852,17 @@ export function rawApp(app: App): void {
       Name: "governed-dev-eks-auth",
     },
   });
-  const stack0e28 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
-    name: "governed-dev",
-    description: "Governed AI gateway of dev: models and tools, IAM-authenticated, private",
-    endpointConfiguration: {
-      types: ["PRIVATE"],
-      vpcEndpointIds: ["${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}"],
-    },
-    apiKeySource: "HEADER",
+  const stack0e74 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-0_104EDD48", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 0)}",
+  });
+  const stack0e75 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 1)}",
+  });
+  const stack0e76 = new VerifiedpermissionsPolicyStore(stack0, "environment_agent-policy-store_55B1653C", {
+    description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
+    validationSettings: [{
+      mode: "STRICT",
+    }],
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -454,61 +874,64 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e29 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"AgentToolRoutesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*/*/agents/*/tools/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
-  });
-  const stack0e30 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
-    pathPart: "workloads",
-  });
-  const stack0e31 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
-    pathPart: "agents",
-  });
-  const stack0e32 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
-    pathPart: "health",
-  });
-  const stack0e33 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
-    httpMethod: "GET",
-    authorization: "AWS_IAM",
-  });
-  const stack0e34 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
-    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
-    type: "MOCK",
-    requestTemplates: {
-      "application/json": "{\"statusCode\": 200}",
+  const stack0e77 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
+    definition: {
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
-  const stack0e35 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
-    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
-    statusCode: "200",
-  });
-  const stack0e36 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
-    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
-    statusCode: "${aws_api_gateway_method_response.environment_gateway_health-response_DCBFBBB4.status_code}",
-    responseTemplates: {
-      "application/json": "{\"status\": \"ok\"}",
+  const stack0e78 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
+    name: "/governed/dev/gateway/decisions",
+    kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
+    retentionInDays: 90,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e34],
   });
-  const stack0e37 = new IamRole(stack0, "environment_gateway_cloudwatch-role_A73DEF42", {
-    name: "dev-apigateway-cloudwatch",
+  const stack0e79 = new DynamodbTable(stack0, "environment_gateway-function_approvals_37E14D3E", {
+    name: "governed-dev-approvals",
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "jti",
+    attribute: [{
+      name: "jti",
+      type: "S",
+    }],
+    ttl: {
+      attributeName: "expiresAt",
+      enabled: true,
+    },
+    serverSideEncryption: {
+      enabled: true,
+      kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
+    },
+    pointInTimeRecovery: {
+      enabled: true,
+    },
+    deletionProtectionEnabled: false,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e80 = new IamRole(stack0, "environment_gateway-function_role_977DC2DD", {
+    name: "dev-euw1-platform-gateway",
     path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-dev-gateway\"}}}]}",
     maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
     forceDetachPolicies: true,
     tags: {
       "governance:owner": "ai-platform",
@@ -521,30 +944,43 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e38 = new IamRolePolicy(stack0, "environment_gateway_cloudwatch-role_policy_39D88879", {
+  const stack0e81 = new IamRolePolicy(stack0, "environment_gateway-function_role_policy_929CB7CD", {
     name: "permissions",
-    role: "${aws_iam_role.environment_gateway_cloudwatch-role_A73DEF42.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:API-Gateway-Execution-Logs_*\"]}]}",
+    role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\"]},{\"Sid\":\"AssumeIntegrationRoles\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*-gw\",\"Condition\":{\"Null\":{\"sts:SourceIdentity\":[\"false\"]}}},{\"Sid\":\"DecideToolCalls\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}\"},{\"Sid\":\"RecordUsedApprovals\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughDynamoDb\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"dynamodb.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.arn}:log-stream:*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]}]}",
   });
-  const stack0e39 = new ApiGatewayAccount(stack0, "environment_gateway_account_83B55F2F", {
-    cloudwatchRoleArn: "${aws_iam_role.environment_gateway_cloudwatch-role_A73DEF42.arn}",
-  });
-  const stack0e40 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    description: "Platform routes",
-    lifecycle: {
-      createBeforeDestroy: true,
+  const stack0e82 = new TerraformAsset(stack0, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
+  const stack0e83 = new LambdaFunction(stack0, "environment_gateway-function_DEC45A27", {
+    functionName: "governed-dev-gateway",
+    description: "Acts for dev's workloads behind the gateway: models, tools (Cedar), approvals",
+    role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.arn}",
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    filename: "assets/environment_gateway-function_code_E127A91D/5C56E1C4EFA1B79847F3EC6D648C97B9/archive.zip",
+    sourceCodeHash: "5C56E1C4EFA1B79847F3EC6D648C97B9",
+    timeout: 29,
+    memorySize: 512,
+    kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
+    tracingConfig: {
+      mode: "Active",
     },
-    dependsOn: [stack0e33, stack0e34],
-  });
-  const stack0e41 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
-    stageName: "platform",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
+    environment: {
+      variables: {
+        ENVIRONMENT: "dev",
+        ACCOUNT_ID: "123456789012",
+        PARTITION: "aws",
+        ROLE_NAME_PREFIX: "dev-euw1-",
+        INTEGRATION_ROLE_PATH: "/governed/dev/integration/",
+        ROUTE_PARAMETER_PREFIX: "/governance/dev/routes/",
+        AGENT_PARAMETER_PREFIX: "/governance/dev/agents/",
+        POLICY_STORE_ID: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
+        APPROVAL_TABLE: "${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.name}",
+        APPROVER_KEYS: "{}",
+      },
+    },
+    loggingConfig: {
+      logFormat: "JSON",
+      logGroup: "${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.name}",
     },
     tags: {
       "governance:owner": "ai-platform",
@@ -556,9 +992,297 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e39],
+    dependsOn: [stack0e78, stack0e80],
   });
-  const stack0e42 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
+  stack0e83.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
+  const stack0e84 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
+    name: "governed-dev",
+    description: "Governed AI gateway of dev: models and tools, IAM-authenticated, private",
+    endpointConfiguration: {
+      types: ["PRIVATE"],
+      vpcEndpointIds: ["${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}"],
+    },
+    apiKeySource: "HEADER",
+    binaryMediaTypes: ["*/*"],
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e85 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyAllButWorkloadIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"}}}]}",
+  });
+  const stack0e86 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
+    pathPart: "health",
+  });
+  const stack0e87 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
+    httpMethod: "GET",
+    authorization: "AWS_IAM",
+    apiKeyRequired: false,
+  });
+  const stack0e88 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "MOCK",
+    requestTemplates: {
+      "application/json": "{\"statusCode\": 200}",
+    },
+  });
+  const stack0e89 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
+    statusCode: "200",
+  });
+  const stack0e90 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
+    statusCode: "${aws_api_gateway_method_response.environment_gateway_health-response_DCBFBBB4.status_code}",
+    responseTemplates: {
+      "application/json": "{\"status\": \"ok\"}",
+    },
+    dependsOn: [stack0e88],
+  });
+  const stack0e91 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
+    pathPart: "workloads",
+  });
+  const stack0e92 = new ApiGatewayResource(stack0, "environment_gateway_workload_44ECDA0A", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workloads_3378869E.id}",
+    pathPart: "{workload}",
+  });
+  const stack0e93 = new ApiGatewayResource(stack0, "environment_gateway_workload-invoke_5EE429D7", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
+    pathPart: "invoke",
+  });
+  const stack0e94 = new ApiGatewayMethod(stack0, "environment_gateway_workload-invoke-method_9BFB2E11", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
+    httpMethod: "POST",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.workload": true,
+    },
+  });
+  const stack0e95 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-invoke-integration_3A743CFC", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack0e96 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
+    pathPart: "agents",
+  });
+  const stack0e97 = new ApiGatewayResource(stack0, "environment_gateway_agent_1C826296", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id}",
+    pathPart: "{agent}",
+  });
+  const stack0e98 = new ApiGatewayResource(stack0, "environment_gateway_agent-models_2E112AAD", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
+    pathPart: "models",
+  });
+  const stack0e99 = new ApiGatewayResource(stack0, "environment_gateway_agent-model_4ACC0C10", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-models_2E112AAD.id}",
+    pathPart: "{model}",
+  });
+  const stack0e100 = new ApiGatewayResource(stack0, "environment_gateway_agent-model-invoke_33828F9E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-model_4ACC0C10.id}",
+    pathPart: "invoke",
+  });
+  const stack0e101 = new ApiGatewayMethod(stack0, "environment_gateway_agent-model-method_FB73435E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
+    httpMethod: "POST",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.agent": true,
+      "method.request.path.model": true,
+    },
+  });
+  const stack0e102 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-model-integration_49506952", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack0e103 = new ApiGatewayResource(stack0, "environment_gateway_agent-tools_86004D1F", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
+    pathPart: "tools",
+  });
+  const stack0e104 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool_C07F47E8", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-tools_86004D1F.id}",
+    pathPart: "{tool}",
+  });
+  const stack0e105 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool-proxy_0AFED3B4", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-tool_C07F47E8.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack0e106 = new ApiGatewayMethod(stack0, "environment_gateway_agent-tool-method_61ABB4EE", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
+    httpMethod: "ANY",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.agent": true,
+      "method.request.path.tool": true,
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack0e107 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-tool-integration_F9748C1D", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack0e108 = new ApiGatewayClientCertificate(stack0, "environment_gateway_client-certificate_98735D3A", {
+    description: "Proves to dev's in-cluster gateway that a request comes from API Gateway",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e109 = new ApiGatewayResource(stack0, "environment_gateway_workload-http_9582D197", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
+    pathPart: "http",
+  });
+  const stack0e110 = new ApiGatewayResource(stack0, "environment_gateway_workload-http-proxy_53FCC9CF", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload-http_9582D197.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack0e111 = new ApiGatewayMethod(stack0, "environment_gateway_workload-http-method_982CE06E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
+    httpMethod: "ANY",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.workload": true,
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack0e112 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-http-integration_C9128DCE", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "HTTP_PROXY",
+    integrationHttpMethod: "ANY",
+    connectionType: "VPC_LINK",
+    connectionId: "vl4example",
+    uri: "https://ai-gateway-nlb.internal.example.com/{proxy}",
+    tlsConfig: {
+      insecureSkipVerification: false,
+    },
+    requestParameters: {
+      "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.header.x-governance-workload": "method.request.path.workload",
+      "integration.request.header.x-governance-caller": "context.identity.userArn",
+      "integration.request.header.x-governance-request-id": "context.requestId",
+      "integration.request.header.x-api-key": "'removed-by-gateway'",
+      "integration.request.header.authorization": "'removed-by-gateway'",
+      "integration.request.header.x-amz-security-token": "'removed-by-gateway'",
+    },
+  });
+  const stack0e113 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-workloads_FD750D0D", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/workloads/*/invoke",
+    sourceAccount: "123456789012",
+  });
+  const stack0e114 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-models_02D4EC4A", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/agents/*/models/*/invoke",
+    sourceAccount: "123456789012",
+  });
+  const stack0e115 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-tools_3154D357", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*/agents/*/tools/*",
+    sourceAccount: "123456789012",
+  });
+  const stack0e116 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    description: "Governed routes",
+    triggers: {
+      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters), merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates)], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
+    },
+    lifecycle: {
+      createBeforeDestroy: true,
+    },
+    dependsOn: [stack0e85, stack0e87, stack0e94, stack0e101, stack0e106, stack0e111, stack0e88, stack0e95, stack0e102, stack0e107, stack0e112, stack0e90],
+  });
+  const stack0e117 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
+    stageName: "v1",
+    xrayTracingEnabled: true,
+    clientCertificateId: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.id}",
+    accessLogSettings: {
+      destinationArn: "${aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}",
+      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"method\":\"$context.httpMethod\",\"route\":\"$context.resourcePath\",\"path\":\"$context.path\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
+    },
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e118 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     stageName: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
     methodPath: "*/*",
@@ -570,15 +1294,21 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack0e43 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
-    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/dev/*\"}}}]}",
-  });
-  const stack0e44 = new IamPolicy(stack0, "environment_boundary_policy_F1CB72B3", {
-    name: "dev-workload-boundary",
-    path: "/governed/dev/",
-    description: "Permission boundary of every governed workload role in dev",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/dev-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/dev/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/dev/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/dev-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+  const stack0e119 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-standard_2BEC9B18", {
+    name: "governed-dev-standard",
+    description: "Quota tier standard of dev: applied to each caller's own API key",
+    apiStages: [{
+      apiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+      stage: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
+    }],
+    throttleSettings: {
+      rateLimit: 10,
+      burstLimit: 20,
+    },
+    quotaSettings: {
+      limit: 1000000,
+      period: "MONTH",
+    },
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -590,7 +1320,69 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e45 = new BedrockGuardrail(stack0, "environment_guardrail_A0A73A50", {
+  const stack0e120 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-interactive_AD302C79", {
+    name: "governed-dev-interactive",
+    description: "Quota tier interactive of dev: applied to each caller's own API key",
+    apiStages: [{
+      apiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+      stage: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
+    }],
+    throttleSettings: {
+      rateLimit: 20,
+      burstLimit: 40,
+    },
+    quotaSettings: {
+      limit: 2000000,
+      period: "MONTH",
+    },
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e121 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
+    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedCallOnlyTheEnvironmentGateway\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:*\"],\"NotResource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
+  });
+  const stack0e122 = new IamPolicy(stack0, "environment_boundary_policy_F1CB72B3", {
+    name: "dev-euw1-workload-boundary",
+    path: "/governed/dev/",
+    description: "Permission boundary of every governed workload identity in dev",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/dev-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/dev-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e123 = new IamPolicy(stack0, "environment_integration-boundary_policy_34B5873D", {
+    name: "dev-euw1-integration-boundary",
+    path: "/governed/dev/integration/",
+    description: "Permission boundary of every integration identity in dev",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"ReadAllowedToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"]},{\"Sid\":\"DecryptToolCredentialsThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"InvokeAllowedToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyGatewayCalls\",\"Effect\":\"Deny\",\"Action\":[\"execute-api:*\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e124 = new BedrockGuardrail(stack0, "environment_guardrail_A0A73A50", {
     name: "governed-dev-baseline",
     description: "Baseline guardrail of the governed environment",
     blockedInputMessaging: "This request was blocked by the governance guardrail.",
@@ -672,13 +1464,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e46 = new BedrockGuardrailVersion(stack0, "environment_guardrail_version_0497ED1E", {
+  const stack0e125 = new BedrockGuardrailVersion(stack0, "environment_guardrail_version_0497ED1E", {
     guardrailArn: "${aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn}",
     description: "Published baseline",
     skipDestroy: true,
   });
-  const stack0e47 = new CloudwatchLogGroup(stack0, "environment_rotation_logs_log-group_C8DC22FE", {
-    name: "/aws/lambda/dev-secret-rotation",
+  const stack0e126 = new CloudwatchLogGroup(stack0, "environment_rotation_logs_log-group_C8DC22FE", {
+    name: "/aws/lambda/governed-dev-secret-rotation",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
     tags: {
@@ -692,11 +1484,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e48 = new IamRole(stack0, "environment_rotation_role_4B1C9D70", {
-    name: "dev-secret-rotation",
+  const stack0e127 = new IamRole(stack0, "environment_rotation_role_4B1C9D70", {
+    name: "dev-euw1-platform-rotation",
     path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:function:dev-secret-rotation\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-dev-secret-rotation\"}}}]}",
     maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
     forceDetachPolicies: true,
     tags: {
       "governance:owner": "ai-platform",
@@ -709,20 +1502,20 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e49 = new IamRolePolicy(stack0, "environment_rotation_role_policy_D6DC317A", {
+  const stack0e128 = new IamRolePolicy(stack0, "environment_rotation_role_policy_D6DC317A", {
     name: "permissions",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"]},{\"Sid\":\"ListApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"]},{\"Sid\":\"ReadAndRetireEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\",\"apigateway:GET\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
   });
-  const stack0e50 = new TerraformAsset(stack0, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
-  const stack0e51 = new LambdaFunction(stack0, "environment_rotation_function_9A694139", {
-    functionName: "dev-secret-rotation",
+  const stack0e129 = new TerraformAsset(stack0, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
+  const stack0e130 = new LambdaFunction(stack0, "environment_rotation_function_9A694139", {
+    functionName: "governed-dev-secret-rotation",
     description: "Rotates the governed secrets of dev",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.arn}",
     runtime: "nodejs22.x",
     handler: "index.handler",
-    filename: "assets/environment_rotation_code_983BB124/D5CDCF253D6D689DB905D728FB14DC0B/archive.zip",
-    sourceCodeHash: "D5CDCF253D6D689DB905D728FB14DC0B",
+    filename: "assets/environment_rotation_code_983BB124/B188278F8D80475F9548226CCC56A754/archive.zip",
+    sourceCodeHash: "B188278F8D80475F9548226CCC56A754",
     timeout: 30,
     memorySize: 256,
     kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
@@ -733,6 +1526,12 @@ export function rawApp(app: App): void {
       logFormat: "JSON",
       logGroup: "${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.name}",
     },
+    environment: {
+      variables: {
+        ENVIRONMENT: "dev",
+        USAGE_PLANS: "${jsonencode({\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id})}",
+      },
+    },
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -743,20 +1542,21 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e47],
+    dependsOn: [stack0e126],
   });
-  const stack0e52 = new LambdaPermission(stack0, "environment_rotation_secretsmanager-invoke_20B284C2", {
+  const stack0e131 = new LambdaPermission(stack0, "environment_rotation_secretsmanager-invoke_20B284C2", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_rotation_function_9A694139.function_name}",
     principal: "secretsmanager.amazonaws.com",
-    sourceAccount: "${data.aws_caller_identity.environment_account_F56A3F1A.account_id}",
+    sourceAccount: "123456789012",
+    sourceArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*",
   });
-  const stack0e53 = new SsmParameter(stack0, "environment_contract_3499FA03", {
+  const stack0e132 = new SsmParameter(stack0, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
-    description: "Governed environment contract of dev (v1)",
+    description: "Governed environment contract of dev (v2)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 1, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/dev/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -767,6 +1567,18 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
+  });
+  const stack0e133 = new TerraformOutput(stack0, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of dev as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env dev",
+  });
+  const stack0e134 = new TerraformOutput(stack0, "dev-gateway-url", {
+    value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
+    description: "The dev gateway's stage URL (private: through the execute-api endpoint)",
+  });
+  const stack0e135 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
+    value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
+    description: "The certificate API Gateway presents to dev's in-cluster gateway: require it there (public, not a secret)",
   });
   const stack1 = new TerraformStack(app, "platform-prod");
   const stack1e0 = new AwsProvider(stack1, "aws", {
@@ -810,18 +1622,17 @@ export function rawApp(app: App): void {
       Name: "governed-example-private-1",
     },
   });
-  const stack1e4 = new DataAwsCallerIdentity(stack1, "environment_account_F56A3F1A", undefined);
-  const stack1e5 = new DataAwsVpc(stack1, "environment_vpc_A38717F0", {
+  const stack1e4 = new DataAwsVpc(stack1, "environment_vpc_A38717F0", {
     id: "${aws_vpc.example-vpc.id}",
   });
-  const stack1e6 = new KmsKey(stack1, "environment_key_C094660B", {
+  const stack1e5 = new KmsKey(stack1, "environment_key_C094660B", {
     description: "Governed environment prod: secrets, logs, models, archive",
     enableKeyRotation: true,
     rotationPeriodInDays: 365,
     deletionWindowInDays: 30,
     keyUsage: "ENCRYPT_DECRYPT",
     customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:CreateGrant\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\",\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed-platform/prod/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"GrantsOnlyForAwsResources\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":true},\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/prod/*\",\"arn:aws:iam::123456789012:role/governed-platform/prod/*\",\"arn:aws:iam::123456789012:role/platform-ci\"]}}},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:123456789012:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/prod/*\",\"arn:aws:iam::123456789012:role/governed-platform/prod/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeployersUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::123456789012:role/platform-ci\"]},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -836,11 +1647,11 @@ export function rawApp(app: App): void {
       preventDestroy: true,
     },
   });
-  const stack1e7 = new KmsAlias(stack1, "environment_key_alias_371EBA77", {
+  const stack1e6 = new KmsAlias(stack1, "environment_key_alias_371EBA77", {
     name: "alias/governed/prod",
     targetKeyId: "${aws_kms_key.environment_key_C094660B.key_id}",
   });
-  const stack1e8 = new CloudwatchLogGroup(stack1, "environment_audit_invocation-logs_log-group_8768D260", {
+  const stack1e7 = new CloudwatchLogGroup(stack1, "environment_audit_invocation-logs_log-group_8768D260", {
     name: "/governed/prod/audit/model-invocations",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 731,
@@ -855,7 +1666,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e9 = new CloudwatchLogGroup(stack1, "environment_audit_gateway-access-logs_log-group_70820027", {
+  const stack1e8 = new CloudwatchLogGroup(stack1, "environment_audit_gateway-access-logs_log-group_70820027", {
     name: "/governed/prod/audit/gateway-access",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 731,
@@ -870,7 +1681,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e10 = new S3Bucket(stack1, "environment_audit_archive_529848E9", {
+  const stack1e9 = new S3Bucket(stack1, "environment_audit_archive_529848E9", {
     bucketPrefix: "governed-prod-audit-",
     objectLockEnabled: true,
     forceDestroy: false,
@@ -888,26 +1699,26 @@ export function rawApp(app: App): void {
       preventDestroy: true,
     },
   });
-  const stack1e11 = new S3BucketOwnershipControls(stack1, "environment_audit_ownership_A14E7FCA", {
+  const stack1e10 = new S3BucketOwnershipControls(stack1, "environment_audit_ownership_A14E7FCA", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       objectOwnership: "BucketOwnerEnforced",
     },
   });
-  const stack1e12 = new S3BucketPublicAccessBlock(stack1, "environment_audit_public-access-block_F58365D5", {
+  const stack1e11 = new S3BucketPublicAccessBlock(stack1, "environment_audit_public-access-block_F58365D5", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  const stack1e13 = new S3BucketVersioningA(stack1, "environment_audit_versioning_9CB49E56", {
+  const stack1e12 = new S3BucketVersioningA(stack1, "environment_audit_versioning_9CB49E56", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     versioningConfiguration: {
       status: "Enabled",
     },
   });
-  const stack1e14 = new S3BucketServerSideEncryptionConfigurationA(stack1, "environment_audit_encryption_566A4FBF", {
+  const stack1e13 = new S3BucketServerSideEncryptionConfigurationA(stack1, "environment_audit_encryption_566A4FBF", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: [{
       applyServerSideEncryptionByDefault: {
@@ -917,7 +1728,7 @@ export function rawApp(app: App): void {
       bucketKeyEnabled: true,
     }],
   });
-  const stack1e15 = new S3BucketObjectLockConfigurationA(stack1, "environment_audit_object-lock_C7A36699", {
+  const stack1e14 = new S3BucketObjectLockConfigurationA(stack1, "environment_audit_object-lock_C7A36699", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       defaultRetention: {
@@ -925,17 +1736,84 @@ export function rawApp(app: App): void {
         days: 731,
       },
     },
-    dependsOn: [stack1e13],
+    dependsOn: [stack1e12],
   });
-  const stack1e16 = new S3BucketPolicy(stack1, "environment_audit_policy_E56BCB18", {
+  const stack1e15 = new S3BucketPolicy(stack1, "environment_audit_policy_E56BCB18", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
   });
-  const stack1e17 = new IamRole(stack1, "environment_invocation-logging_role_F76AAABA", {
-    name: "prod-bedrock-invocation-logging",
+  const stack1e16 = new KmsKey(stack1, "environment_approvers_key-incident-commander-example-com_7115F15F", {
+    description: "Signs incident-commander@example.com's approvals of sensitive tool actions in prod",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 30,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/incident-commander\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "incident-commander@example.com",
+    },
+    lifecycle: {
+      preventDestroy: true,
+    },
+  });
+  const stack1e17 = new KmsAlias(stack1, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
+    name: "alias/governed/prod/approvers/incident-commander-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
+  });
+  const stack1e18 = new KmsKey(stack1, "environment_approvers_key-sre-lead-example-com_57794DF4", {
+    description: "Signs sre-lead@example.com's approvals of sensitive tool actions in prod",
+    keyUsage: "SIGN_VERIFY",
+    customerMasterKeySpec: "ECC_NIST_P256",
+    deletionWindowInDays: 30,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"OnlyTheApproverSigns\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/approvers/sre-lead\"},\"Action\":[\"kms:Sign\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\"},{\"Sid\":\"GatewayVerifies\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:approver-of": "sre-lead@example.com",
+    },
+    lifecycle: {
+      preventDestroy: true,
+    },
+  });
+  const stack1e19 = new KmsAlias(stack1, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
+    name: "alias/governed/prod/approvers/sre-lead-at-example-com",
+    targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
+  });
+  const stack1e20 = new IamPolicy(stack1, "environment_platform-boundary_policy_AA26B09E", {
+    name: "prod-euw1-platform-boundary",
     path: "/governed-platform/prod/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustBedrock\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:*\"}}}]}",
+    description: "Permission boundary of the platform roles of prod",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayActsAsIntegrationIdentities\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"},{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/*\"},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\",\"kms:GetPublicKey\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]},{\"Sid\":\"RecordApprovalUse\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/governed-prod-*\"},{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\"},{\"Sid\":\"GenerateSecretValues\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetRandomPassword\"],\"Resource\":\"*\"},{\"Sid\":\"ManageGatewayApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:POST\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\",\"arn:aws:apigateway:eu-west-1::/apikeys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\",\"arn:aws:apigateway:eu-west-1::/tags/*\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"WriteEnvironmentAndGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\",\"logs:DescribeLogGroups\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/governed-prod-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\",\"iam:*\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e21 = new IamRole(stack1, "environment_account-settings_apigateway-cloudwatch-role_68D0F8D9", {
+    name: "prod-euw1-platform-apigateway-logs",
+    path: "/governed-platform/prod/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
     maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
     forceDetachPolicies: true,
     tags: {
       "governance:owner": "ai-platform",
@@ -948,16 +1826,42 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e18 = new IamRolePolicy(stack1, "environment_invocation-logging_role_policy_F12E7DDB", {
+  const stack1e22 = new IamRolePolicy(stack1, "environment_account-settings_apigateway-cloudwatch-role_policy_7FFB45F8", {
     name: "permissions",
-    role: "${aws_iam_role.environment_invocation-logging_role_F76AAABA.id}",
+    role: "${aws_iam_role.environment_account-settings_apigateway-cloudwatch-role_68D0F8D9.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteGatewayLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\"]}]}",
+  });
+  const stack1e23 = new ApiGatewayAccount(stack1, "environment_account-settings_apigateway-account_A9F10DF7", {
+    cloudwatchRoleArn: "${aws_iam_role.environment_account-settings_apigateway-cloudwatch-role_68D0F8D9.arn}",
+  });
+  const stack1e24 = new IamRole(stack1, "environment_account-settings_invocation-logging-role_525E8C3A", {
+    name: "prod-euw1-platform-invocation-logging",
+    path: "/governed-platform/prod/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustBedrock\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e25 = new IamRolePolicy(stack1, "environment_account-settings_invocation-logging-role_policy_304D53A4", {
+    name: "permissions",
+    role: "${aws_iam_role.environment_account-settings_invocation-logging-role_525E8C3A.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteInvocationLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}\",\"${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.arn}:log-stream:*\"]}]}",
   });
-  const stack1e19 = new BedrockModelInvocationLoggingConfiguration(stack1, "environment_invocation-logging_configuration_B1064A88", {
+  const stack1e26 = new BedrockModelInvocationLoggingConfiguration(stack1, "environment_account-settings_invocation-logging_31CF1997", {
     loggingConfig: {
       cloudwatchConfig: {
         logGroupName: "${aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name}",
-        roleArn: "${aws_iam_role.environment_invocation-logging_role_F76AAABA.arn}",
+        roleArn: "${aws_iam_role.environment_account-settings_invocation-logging-role_525E8C3A.arn}",
       },
       s3Config: {
         bucketName: "${aws_s3_bucket.environment_audit_archive_529848E9.bucket}",
@@ -968,9 +1872,9 @@ export function rawApp(app: App): void {
       embeddingDataDeliveryEnabled: true,
       videoDataDeliveryEnabled: true,
     },
-    dependsOn: [stack1e17],
+    dependsOn: [stack1e24],
   });
-  const stack1e20 = new SecurityGroup(stack1, "environment_endpoints_security-group_323A0E61", {
+  const stack1e27 = new SecurityGroup(stack1, "environment_endpoints_security-group_323A0E61", {
     name: "governed-prod-endpoints",
     description: "Interface endpoints of prod: HTTPS from the VPC only",
     vpcId: "${aws_vpc.example-vpc.id}",
@@ -994,14 +1898,14 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e21 = new VpcEndpoint(stack1, "environment_endpoints_bedrock-runtime_CC955C96", {
+  const stack1e28 = new VpcEndpoint(stack1, "environment_endpoints_bedrock-runtime_CC955C96", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.bedrock-runtime",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedUseOnlyAllowedModelsAndGuardrails\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"bedrock:*\"],\"NotResource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\",\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1014,14 +1918,20 @@ export function rawApp(app: App): void {
       Name: "governed-prod-bedrock-runtime",
     },
   });
-  const stack1e22 = new VpcEndpoint(stack1, "environment_endpoints_sagemaker-runtime_221FAA55", {
+  const stack1e29 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 0)}",
+  });
+  const stack1e30 = new DataAwsNetworkInterface(stack1, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 1)}",
+  });
+  const stack1e31 = new VpcEndpoint(stack1, "environment_endpoints_sagemaker-runtime_221FAA55", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sagemaker.runtime",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/prod-*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedInvokeOnlyEnvironmentEndpoints\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"sagemaker:*\"],\"NotResource\":\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/prod-*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1034,14 +1944,20 @@ export function rawApp(app: App): void {
       Name: "governed-prod-sagemaker.runtime",
     },
   });
-  const stack1e23 = new VpcEndpoint(stack1, "environment_endpoints_secretsmanager_5CA117E7", {
+  const stack1e32 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 0)}",
+  });
+  const stack1e33 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 1)}",
+  });
+  const stack1e34 = new VpcEndpoint(stack1, "environment_endpoints_secretsmanager_5CA117E7", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.secretsmanager",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/prod/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedReadOnlyEnvironmentSecrets\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:*\"],\"NotResource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1054,14 +1970,20 @@ export function rawApp(app: App): void {
       Name: "governed-prod-secretsmanager",
     },
   });
-  const stack1e24 = new VpcEndpoint(stack1, "environment_endpoints_logs_42B26811", {
+  const stack1e35 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 0)}",
+  });
+  const stack1e36 = new DataAwsNetworkInterface(stack1, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 1)}",
+  });
+  const stack1e37 = new VpcEndpoint(stack1, "environment_endpoints_logs_42B26811", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.logs",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/prod/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedWriteOnlyEnvironmentLogs\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"logs:*\"],\"NotResource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-*\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1074,14 +1996,20 @@ export function rawApp(app: App): void {
       Name: "governed-prod-logs",
     },
   });
-  const stack1e25 = new VpcEndpoint(stack1, "environment_endpoints_sts_7F6057CF", {
+  const stack1e38 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-0_100FA81E", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 0)}",
+  });
+  const stack1e39 = new DataAwsNetworkInterface(stack1, "environment_endpoints_logs-eni-1_7720A55E", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 1)}",
+  });
+  const stack1e40 = new VpcEndpoint(stack1, "environment_endpoints_sts_7F6057CF", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sts",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AssumeEnvironmentRoles\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"sts:AssumeRole\"],\"Resource\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedAssumeNoRoles\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"sts:AssumeRole\",\"sts:AssumeRoleWithWebIdentity\",\"sts:AssumeRoleWithSAML\"],\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}},\"Resource\":\"*\"}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1094,7 +2022,13 @@ export function rawApp(app: App): void {
       Name: "governed-prod-sts",
     },
   });
-  const stack1e26 = new VpcEndpoint(stack1, "environment_endpoints_execute-api_1D4FBEB9", {
+  const stack1e41 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-0_B481B654", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 0)}",
+  });
+  const stack1e42 = new DataAwsNetworkInterface(stack1, "environment_endpoints_sts-eni-1_AEC239B0", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 1)}",
+  });
+  const stack1e43 = new VpcEndpoint(stack1, "environment_endpoints_execute-api_1D4FBEB9", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.execute-api",
     vpcEndpointType: "Interface",
@@ -1113,14 +2047,20 @@ export function rawApp(app: App): void {
       Name: "governed-prod-execute-api",
     },
   });
-  const stack1e27 = new VpcEndpoint(stack1, "environment_endpoints_eks-auth_54A8DBD1", {
+  const stack1e44 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-0_EFD6C121", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 0)}",
+  });
+  const stack1e45 = new DataAwsNetworkInterface(stack1, "environment_endpoints_execute-api-eni-1_43A037D9", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 1)}",
+  });
+  const stack1e46 = new VpcEndpoint(stack1, "environment_endpoints_eks-auth_54A8DBD1", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.eks-auth",
     vpcEndpointType: "Interface",
     privateDnsEnabled: true,
     subnetIds: ["${aws_subnet.example-private-0.id}", "${aws_subnet.example-private-1.id}"],
     securityGroupIds: ["${aws_security_group.environment_endpoints_security-group_323A0E61.id}"],
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PodIdentityForEnvironmentCluster\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"eks-auth:AssumeRoleForPodIdentity\"],\"Resource\":\"arn:aws:eks:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:cluster/ai-workloads\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1133,7 +2073,150 @@ export function rawApp(app: App): void {
       Name: "governed-prod-eks-auth",
     },
   });
-  const stack1e28 = new ApiGatewayRestApi(stack1, "environment_gateway_api_8D05C824", {
+  const stack1e47 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-0_104EDD48", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 0)}",
+  });
+  const stack1e48 = new DataAwsNetworkInterface(stack1, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
+    id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 1)}",
+  });
+  const stack1e49 = new VerifiedpermissionsPolicyStore(stack1, "environment_agent-policy-store_55B1653C", {
+    description: "Agent tool authorization of prod: Cedar policies generated from tool grants",
+    validationSettings: [{
+      mode: "STRICT",
+    }],
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e50 = new VerifiedpermissionsSchema(stack1, "environment_agent-policy-store_schema_655E8A90", {
+    policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
+    definition: {
+      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
+    },
+  });
+  const stack1e51 = new CloudwatchLogGroup(stack1, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
+    name: "/governed/prod/gateway/decisions",
+    kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
+    retentionInDays: 731,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e52 = new DynamodbTable(stack1, "environment_gateway-function_approvals_37E14D3E", {
+    name: "governed-prod-approvals",
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "jti",
+    attribute: [{
+      name: "jti",
+      type: "S",
+    }],
+    ttl: {
+      attributeName: "expiresAt",
+      enabled: true,
+    },
+    serverSideEncryption: {
+      enabled: true,
+      kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
+    },
+    pointInTimeRecovery: {
+      enabled: true,
+    },
+    deletionProtectionEnabled: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e53 = new IamRole(stack1, "environment_gateway-function_role_977DC2DD", {
+    name: "prod-euw1-platform-gateway",
+    path: "/governed-platform/prod/",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-prod-gateway\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e54 = new IamRolePolicy(stack1, "environment_gateway-function_role_policy_929CB7CD", {
+    name: "permissions",
+    role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/prod/agents/*\"]},{\"Sid\":\"AssumeIntegrationRoles\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/prod/integration/prod-euw1-*-gw\",\"Condition\":{\"Null\":{\"sts:SourceIdentity\":[\"false\"]}}},{\"Sid\":\"DecideToolCalls\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}\"},{\"Sid\":\"RecordUsedApprovals\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughDynamoDb\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"dynamodb.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.arn}:log-stream:*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]}]}",
+  });
+  const stack1e55 = new TerraformAsset(stack1, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
+  const stack1e56 = new LambdaFunction(stack1, "environment_gateway-function_DEC45A27", {
+    functionName: "governed-prod-gateway",
+    description: "Acts for prod's workloads behind the gateway: models, tools (Cedar), approvals",
+    role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.arn}",
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    filename: "assets/environment_gateway-function_code_E127A91D/5C56E1C4EFA1B79847F3EC6D648C97B9/archive.zip",
+    sourceCodeHash: "5C56E1C4EFA1B79847F3EC6D648C97B9",
+    timeout: 29,
+    memorySize: 512,
+    kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
+    tracingConfig: {
+      mode: "Active",
+    },
+    environment: {
+      variables: {
+        ENVIRONMENT: "prod",
+        ACCOUNT_ID: "123456789012",
+        PARTITION: "aws",
+        ROLE_NAME_PREFIX: "prod-euw1-",
+        INTEGRATION_ROLE_PATH: "/governed/prod/integration/",
+        ROUTE_PARAMETER_PREFIX: "/governance/prod/routes/",
+        AGENT_PARAMETER_PREFIX: "/governance/prod/agents/",
+        POLICY_STORE_ID: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
+        APPROVAL_TABLE: "${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.name}",
+        APPROVER_KEYS: "{}",
+      },
+    },
+    loggingConfig: {
+      logFormat: "JSON",
+      logGroup: "${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.name}",
+    },
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+    dependsOn: [stack1e51, stack1e53],
+  });
+  stack1e56.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
+  const stack1e57 = new ApiGatewayRestApi(stack1, "environment_gateway_api_8D05C824", {
     name: "governed-prod",
     description: "Governed AI gateway of prod: models and tools, IAM-authenticated, private",
     endpointConfiguration: {
@@ -1141,6 +2224,7 @@ export function rawApp(app: App): void {
       vpcEndpointIds: ["${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}"],
     },
     apiKeySource: "HEADER",
+    binaryMediaTypes: ["*/*"],
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1152,47 +2236,39 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e29 = new ApiGatewayRestApiPolicy(stack1, "environment_gateway_policy_5C5AC1B3", {
+  const stack1e58 = new ApiGatewayRestApiPolicy(stack1, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GovernedRolesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"AgentToolRoutesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*/*/agents/*/tools/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyAllButWorkloadIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/integration/*\"}}}]}",
   });
-  const stack1e30 = new ApiGatewayResource(stack1, "environment_gateway_workloads_3378869E", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
-    pathPart: "workloads",
-  });
-  const stack1e31 = new ApiGatewayResource(stack1, "environment_gateway_agents_DB25B32A", {
-    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
-    pathPart: "agents",
-  });
-  const stack1e32 = new ApiGatewayResource(stack1, "environment_gateway_health_82CF5E83", {
+  const stack1e59 = new ApiGatewayResource(stack1, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "health",
   });
-  const stack1e33 = new ApiGatewayMethod(stack1, "environment_gateway_health-method_5151D499", {
+  const stack1e60 = new ApiGatewayMethod(stack1, "environment_gateway_health-method_5151D499", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "GET",
     authorization: "AWS_IAM",
+    apiKeyRequired: false,
   });
-  const stack1e34 = new ApiGatewayIntegration(stack1, "environment_gateway_health-integration_C555BEAB", {
+  const stack1e61 = new ApiGatewayIntegration(stack1, "environment_gateway_health-integration_C555BEAB", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
+    timeoutMilliseconds: 29000,
     type: "MOCK",
     requestTemplates: {
       "application/json": "{\"statusCode\": 200}",
     },
   });
-  const stack1e35 = new ApiGatewayMethodResponse(stack1, "environment_gateway_health-response_DCBFBBB4", {
+  const stack1e62 = new ApiGatewayMethodResponse(stack1, "environment_gateway_health-response_DCBFBBB4", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
     statusCode: "200",
   });
-  const stack1e36 = new ApiGatewayIntegrationResponse(stack1, "environment_gateway_health-integration-response_E0B0D671", {
+  const stack1e63 = new ApiGatewayIntegrationResponse(stack1, "environment_gateway_health-integration-response_E0B0D671", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -1200,25 +2276,125 @@ export function rawApp(app: App): void {
     responseTemplates: {
       "application/json": "{\"status\": \"ok\"}",
     },
-    dependsOn: [stack1e34],
+    dependsOn: [stack1e61],
   });
-  const stack1e37 = new ApiGatewayDeployment(stack1, "environment_gateway_deployment_A5DE883C", {
+  const stack1e64 = new ApiGatewayResource(stack1, "environment_gateway_workloads_3378869E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    description: "Platform routes",
-    lifecycle: {
-      createBeforeDestroy: true,
-    },
-    dependsOn: [stack1e33, stack1e34],
+    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
+    pathPart: "workloads",
   });
-  const stack1e38 = new ApiGatewayStage(stack1, "environment_gateway_stage_C820EA84", {
+  const stack1e65 = new ApiGatewayResource(stack1, "environment_gateway_workload_44ECDA0A", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
-    deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
-    stageName: "platform",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workloads_3378869E.id}",
+    pathPart: "{workload}",
+  });
+  const stack1e66 = new ApiGatewayResource(stack1, "environment_gateway_workload-invoke_5EE429D7", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
+    pathPart: "invoke",
+  });
+  const stack1e67 = new ApiGatewayMethod(stack1, "environment_gateway_workload-invoke-method_9BFB2E11", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
+    httpMethod: "POST",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.workload": true,
     },
+  });
+  const stack1e68 = new ApiGatewayIntegration(stack1, "environment_gateway_workload-invoke-integration_3A743CFC", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack1e69 = new ApiGatewayResource(stack1, "environment_gateway_agents_DB25B32A", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
+    pathPart: "agents",
+  });
+  const stack1e70 = new ApiGatewayResource(stack1, "environment_gateway_agent_1C826296", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id}",
+    pathPart: "{agent}",
+  });
+  const stack1e71 = new ApiGatewayResource(stack1, "environment_gateway_agent-models_2E112AAD", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
+    pathPart: "models",
+  });
+  const stack1e72 = new ApiGatewayResource(stack1, "environment_gateway_agent-model_4ACC0C10", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-models_2E112AAD.id}",
+    pathPart: "{model}",
+  });
+  const stack1e73 = new ApiGatewayResource(stack1, "environment_gateway_agent-model-invoke_33828F9E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-model_4ACC0C10.id}",
+    pathPart: "invoke",
+  });
+  const stack1e74 = new ApiGatewayMethod(stack1, "environment_gateway_agent-model-method_FB73435E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
+    httpMethod: "POST",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.agent": true,
+      "method.request.path.model": true,
+    },
+  });
+  const stack1e75 = new ApiGatewayIntegration(stack1, "environment_gateway_agent-model-integration_49506952", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack1e76 = new ApiGatewayResource(stack1, "environment_gateway_agent-tools_86004D1F", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
+    pathPart: "tools",
+  });
+  const stack1e77 = new ApiGatewayResource(stack1, "environment_gateway_agent-tool_C07F47E8", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-tools_86004D1F.id}",
+    pathPart: "{tool}",
+  });
+  const stack1e78 = new ApiGatewayResource(stack1, "environment_gateway_agent-tool-proxy_0AFED3B4", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_agent-tool_C07F47E8.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack1e79 = new ApiGatewayMethod(stack1, "environment_gateway_agent-tool-method_61ABB4EE", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
+    httpMethod: "ANY",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.agent": true,
+      "method.request.path.tool": true,
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack1e80 = new ApiGatewayIntegration(stack1, "environment_gateway_agent-tool-integration_F9748C1D", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
+  });
+  const stack1e81 = new ApiGatewayClientCertificate(stack1, "environment_gateway_client-certificate_98735D3A", {
+    description: "Proves to prod's in-cluster gateway that a request comes from API Gateway",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1230,7 +2406,105 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e39 = new ApiGatewayMethodSettings(stack1, "environment_gateway_stage-settings_B5288C1F", {
+  const stack1e82 = new ApiGatewayResource(stack1, "environment_gateway_workload-http_9582D197", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
+    pathPart: "http",
+  });
+  const stack1e83 = new ApiGatewayResource(stack1, "environment_gateway_workload-http-proxy_53FCC9CF", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    parentId: "${aws_api_gateway_resource.environment_gateway_workload-http_9582D197.id}",
+    pathPart: "{proxy+}",
+  });
+  const stack1e84 = new ApiGatewayMethod(stack1, "environment_gateway_workload-http-method_982CE06E", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
+    httpMethod: "ANY",
+    authorization: "AWS_IAM",
+    apiKeyRequired: true,
+    requestParameters: {
+      "method.request.path.workload": true,
+      "method.request.path.proxy": true,
+    },
+  });
+  const stack1e85 = new ApiGatewayIntegration(stack1, "environment_gateway_workload-http-integration_C9128DCE", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
+    httpMethod: "${aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method}",
+    timeoutMilliseconds: 29000,
+    type: "HTTP_PROXY",
+    integrationHttpMethod: "ANY",
+    connectionType: "VPC_LINK",
+    connectionId: "vl4example",
+    uri: "https://ai-gateway-nlb.internal.example.com/{proxy}",
+    tlsConfig: {
+      insecureSkipVerification: false,
+    },
+    requestParameters: {
+      "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.header.x-governance-workload": "method.request.path.workload",
+      "integration.request.header.x-governance-caller": "context.identity.userArn",
+      "integration.request.header.x-governance-request-id": "context.requestId",
+      "integration.request.header.x-api-key": "'removed-by-gateway'",
+      "integration.request.header.authorization": "'removed-by-gateway'",
+      "integration.request.header.x-amz-security-token": "'removed-by-gateway'",
+    },
+  });
+  const stack1e86 = new LambdaPermission(stack1, "environment_gateway_invoke-permission-workloads_FD750D0D", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/workloads/*/invoke",
+    sourceAccount: "123456789012",
+  });
+  const stack1e87 = new LambdaPermission(stack1, "environment_gateway_invoke-permission-agent-models_02D4EC4A", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/agents/*/models/*/invoke",
+    sourceAccount: "123456789012",
+  });
+  const stack1e88 = new LambdaPermission(stack1, "environment_gateway_invoke-permission-agent-tools_3154D357", {
+    action: "lambda:InvokeFunction",
+    functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*/agents/*/tools/*",
+    sourceAccount: "123456789012",
+  });
+  const stack1e89 = new ApiGatewayDeployment(stack1, "environment_gateway_deployment_A5DE883C", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    description: "Governed routes",
+    triggers: {
+      redeployment: "${sha1(jsonencode([aws_api_gateway_rest_api_policy.environment_gateway_policy_5C5AC1B3.policy, [aws_api_gateway_method.environment_gateway_health-method_5151D499.id, aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method, aws_api_gateway_method.environment_gateway_health-method_5151D499.authorization, aws_api_gateway_method.environment_gateway_health-method_5151D499.api_key_required], [aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.id, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.authorization, aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.api_key_required], [aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.id, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.authorization, aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.api_key_required], [aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.id, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.authorization, aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.api_key_required], [aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.id, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.authorization, aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.api_key_required], [aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.id, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.type, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.uri, aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.connection_id, merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_parameters), merge(aws_api_gateway_integration.environment_gateway_health-integration_C555BEAB.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.id, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.type, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.uri, aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-invoke-integration_3A743CFC.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.id, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.type, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.uri, aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-model-integration_49506952.request_templates)], [aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.id, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.type, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.uri, aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.connection_id, merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_parameters), merge(aws_api_gateway_integration.environment_gateway_agent-tool-integration_F9748C1D.request_templates)], [aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.id, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.type, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.uri, aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.connection_id, merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_parameters), merge(aws_api_gateway_integration.environment_gateway_workload-http-integration_C9128DCE.request_templates)], aws_api_gateway_integration_response.environment_gateway_health-integration-response_E0B0D671.id]))}",
+    },
+    lifecycle: {
+      createBeforeDestroy: true,
+    },
+    dependsOn: [stack1e58, stack1e60, stack1e67, stack1e74, stack1e79, stack1e84, stack1e61, stack1e68, stack1e75, stack1e80, stack1e85, stack1e63],
+  });
+  const stack1e90 = new ApiGatewayStage(stack1, "environment_gateway_stage_C820EA84", {
+    restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+    deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
+    stageName: "v1",
+    xrayTracingEnabled: true,
+    clientCertificateId: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.id}",
+    accessLogSettings: {
+      destinationArn: "${aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}",
+      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"method\":\"$context.httpMethod\",\"route\":\"$context.resourcePath\",\"path\":\"$context.path\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
+    },
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+    dependsOn: [stack1e23],
+  });
+  const stack1e91 = new ApiGatewayMethodSettings(stack1, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     stageName: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
     methodPath: "*/*",
@@ -1242,15 +2516,21 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack1e40 = new VpcEndpointPolicy(stack1, "environment_endpoints_execute-api-policy_CCF79451", {
-    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGovernedGateway\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:role/governed/prod/*\"}}}]}",
-  });
-  const stack1e41 = new IamPolicy(stack1, "environment_boundary_policy_F1CB72B3", {
-    name: "prod-workload-boundary",
-    path: "/governed/prod/",
-    description: "Permission boundary of every governed workload role in prod",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:endpoint/prod-*\"},{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\"},{\"Sid\":\"ReadEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:governed/prod/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteEnvironmentLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/governed/prod/*\",\"arn:aws:logs:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:log-group:/aws/sagemaker/Endpoints/prod-*\"]},{\"Sid\":\"CaptureEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:repository/*\"},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+  const stack1e92 = new ApiGatewayUsagePlan(stack1, "environment_gateway_usage-plan-standard_2BEC9B18", {
+    name: "governed-prod-standard",
+    description: "Quota tier standard of prod: applied to each caller's own API key",
+    apiStages: [{
+      apiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+      stage: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
+    }],
+    throttleSettings: {
+      rateLimit: 10,
+      burstLimit: 20,
+    },
+    quotaSettings: {
+      limit: 1000000,
+      period: "MONTH",
+    },
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1262,7 +2542,69 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e42 = new BedrockGuardrail(stack1, "environment_guardrail_A0A73A50", {
+  const stack1e93 = new ApiGatewayUsagePlan(stack1, "environment_gateway_usage-plan-interactive_AD302C79", {
+    name: "governed-prod-interactive",
+    description: "Quota tier interactive of prod: applied to each caller's own API key",
+    apiStages: [{
+      apiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
+      stage: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
+    }],
+    throttleSettings: {
+      rateLimit: 20,
+      burstLimit: 40,
+    },
+    quotaSettings: {
+      limit: 2000000,
+      period: "MONTH",
+    },
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e94 = new VpcEndpointPolicy(stack1, "environment_endpoints_execute-api-policy_CCF79451", {
+    vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedCallOnlyTheEnvironmentGateway\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:*\"],\"NotResource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/prod/*\"}}}]}",
+  });
+  const stack1e95 = new IamPolicy(stack1, "environment_boundary_policy_F1CB72B3", {
+    name: "prod-euw1-workload-boundary",
+    path: "/governed/prod/",
+    description: "Permission boundary of every governed workload identity in prod",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallEnvironmentGateway\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\"},{\"Sid\":\"ReadOwnSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"UseEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\"},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/$${aws:PrincipalTag/governance:workload}:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"]},{\"Sid\":\"CreateOwnEndpointLogGroup\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\"],\"Resource\":\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/sagemaker/Endpoints/prod-$${aws:PrincipalTag/governance:workload}:*\"},{\"Sid\":\"CaptureOwnEndpointInvocations\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\"},{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"PullModelImages\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":[\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"]},{\"Sid\":\"UnscopableRuntimeActions\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"cloudwatch:PutMetricData\"],\"Resource\":\"*\"},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:DeleteLogStream\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/prod/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/bedrock/*\"]},{\"Sid\":\"DenyObjectWritesOutsideOwnCapture\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:BypassGovernanceRetention\"],\"NotResource\":\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/sagemaker/prod-$${aws:PrincipalTag/governance:workload}/*\",\"Condition\":{\"StringEquals\":{\"s3:ResourceAccount\":\"123456789012\"}}},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e96 = new IamPolicy(stack1, "environment_integration-boundary_policy_34B5873D", {
+    name: "prod-euw1-integration-boundary",
+    path: "/governed/prod/integration/",
+    description: "Permission boundary of every integration identity in prod",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeAllowedModels\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0\"]},{\"Sid\":\"ApplyEnvironmentGuardrails\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"arn:aws:bedrock:eu-west-1:123456789012:guardrail/*\"},{\"Sid\":\"InvokeEnvironmentEndpoints\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/prod-*\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"ReadAllowedToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"]},{\"Sid\":\"DecryptToolCredentialsThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"InvokeAllowedToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]},{\"Sid\":\"DenyIdentityKeyAndAuditManagement\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateUser\",\"iam:CreateAccessKey\",\"iam:CreateLoginProfile\",\"iam:AttachRolePolicy\",\"iam:PutRolePolicy\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PutRolePermissionsBoundary\",\"iam:UpdateAssumeRolePolicy\",\"iam:PassRole\",\"iam:CreateRole\",\"kms:ScheduleKeyDeletion\",\"kms:PutKeyPolicy\",\"kms:DisableKey\",\"secretsmanager:DeleteSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:CancelRotateSecret\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"bedrock:DeleteModelInvocationLoggingConfiguration\",\"bedrock:DeleteGuardrail\",\"organizations:LeaveOrganization\",\"iam:TagRole\",\"iam:UntagRole\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\",\"secretsmanager:RotateSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"},{\"Sid\":\"DenyGatewayCalls\",\"Effect\":\"Deny\",\"Action\":[\"execute-api:*\"],\"Resource\":\"*\"},{\"Sid\":\"DenyOutsideAllowedRegions\",\"Effect\":\"Deny\",\"NotAction\":[\"sts:GetCallerIdentity\"],\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-west-1\"]}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "prod",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack1e97 = new BedrockGuardrail(stack1, "environment_guardrail_A0A73A50", {
     name: "governed-prod-baseline",
     description: "Baseline guardrail of the governed environment",
     blockedInputMessaging: "This request was blocked by the governance guardrail.",
@@ -1344,13 +2686,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e43 = new BedrockGuardrailVersion(stack1, "environment_guardrail_version_0497ED1E", {
+  const stack1e98 = new BedrockGuardrailVersion(stack1, "environment_guardrail_version_0497ED1E", {
     guardrailArn: "${aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn}",
     description: "Published baseline",
     skipDestroy: true,
   });
-  const stack1e44 = new CloudwatchLogGroup(stack1, "environment_rotation_logs_log-group_C8DC22FE", {
-    name: "/aws/lambda/prod-secret-rotation",
+  const stack1e99 = new CloudwatchLogGroup(stack1, "environment_rotation_logs_log-group_C8DC22FE", {
+    name: "/aws/lambda/governed-prod-secret-rotation",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 731,
     tags: {
@@ -1364,11 +2706,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e45 = new IamRole(stack1, "environment_rotation_role_4B1C9D70", {
-    name: "prod-secret-rotation",
+  const stack1e100 = new IamRole(stack1, "environment_rotation_role_4B1C9D70", {
+    name: "prod-euw1-platform-rotation",
     path: "/governed-platform/prod/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${data.aws_caller_identity.environment_account_F56A3F1A.account_id}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:function:prod-secret-rotation\"}}}]}",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-prod-secret-rotation\"}}}]}",
     maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_platform-boundary_policy_AA26B09E.arn}",
     forceDetachPolicies: true,
     tags: {
       "governance:owner": "ai-platform",
@@ -1381,20 +2724,20 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack1e46 = new IamRolePolicy(stack1, "environment_rotation_role_policy_D6DC317A", {
+  const stack1e101 = new IamRolePolicy(stack1, "environment_rotation_role_policy_D6DC317A", {
     name: "permissions",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:${data.aws_caller_identity.environment_account_F56A3F1A.account_id}:secret:*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"]},{\"Sid\":\"ListApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"]},{\"Sid\":\"ReadAndRetireEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\",\"apigateway:GET\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/*/keys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"prod\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
   });
-  const stack1e47 = new TerraformAsset(stack1, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
-  const stack1e48 = new LambdaFunction(stack1, "environment_rotation_function_9A694139", {
-    functionName: "prod-secret-rotation",
+  const stack1e102 = new TerraformAsset(stack1, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
+  const stack1e103 = new LambdaFunction(stack1, "environment_rotation_function_9A694139", {
+    functionName: "governed-prod-secret-rotation",
     description: "Rotates the governed secrets of prod",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.arn}",
     runtime: "nodejs22.x",
     handler: "index.handler",
-    filename: "assets/environment_rotation_code_983BB124/D5CDCF253D6D689DB905D728FB14DC0B/archive.zip",
-    sourceCodeHash: "D5CDCF253D6D689DB905D728FB14DC0B",
+    filename: "assets/environment_rotation_code_983BB124/B188278F8D80475F9548226CCC56A754/archive.zip",
+    sourceCodeHash: "B188278F8D80475F9548226CCC56A754",
     timeout: 30,
     memorySize: 256,
     kmsKeyArn: "${aws_kms_key.environment_key_C094660B.arn}",
@@ -1405,6 +2748,12 @@ export function rawApp(app: App): void {
       logFormat: "JSON",
       logGroup: "${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.name}",
     },
+    environment: {
+      variables: {
+        ENVIRONMENT: "prod",
+        USAGE_PLANS: "${jsonencode({\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id})}",
+      },
+    },
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1415,20 +2764,21 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack1e44],
+    dependsOn: [stack1e99],
   });
-  const stack1e49 = new LambdaPermission(stack1, "environment_rotation_secretsmanager-invoke_20B284C2", {
+  const stack1e104 = new LambdaPermission(stack1, "environment_rotation_secretsmanager-invoke_20B284C2", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_rotation_function_9A694139.function_name}",
     principal: "secretsmanager.amazonaws.com",
-    sourceAccount: "${data.aws_caller_identity.environment_account_F56A3F1A.account_id}",
+    sourceAccount: "123456789012",
+    sourceArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/prod/*",
   });
-  const stack1e50 = new SsmParameter(stack1, "environment_contract_3499FA03", {
+  const stack1e105 = new SsmParameter(stack1, "environment_contract_3499FA03", {
     name: "/governance/prod/contract",
-    description: "Governed environment contract of prod (v1)",
+    description: "Governed environment contract of prod (v2)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 1, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"accountId\" = data.aws_caller_identity.environment_account_F56A3F1A.account_id, \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"rolePath\" = \"/governed/prod/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id, \"bedrockRuntime\" = aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.id, \"sagemakerRuntime\" = aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.id, \"secretsManager\" = aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"workloadsResourceId\" = aws_api_gateway_resource.environment_gateway_workloads_3378869E.id, \"agentsResourceId\" = aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}})}",
+    value: "${jsonencode({\"version\" = 2, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"prod-euw1-\", \"rolePath\" = \"/governed/prod/\", \"integrationRolePath\" = \"/governed/prod/integration/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/prod/routes/\", \"agentParameterPrefix\" = \"/governance/prod/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"prod\", \"production\" = true, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"prod-euw1-\", \"rolePath\" = \"/governed/prod/\", \"integrationRolePath\" = \"/governed/prod/integration/\", \"logRetentionDays\" = 731, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 30, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/prod/prod-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/prod/routes/\", \"agentParameterPrefix\" = \"/governance/prod/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1439,6 +2789,18 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
+  });
+  const stack1e106 = new TerraformOutput(stack1, "contract", {
+    value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
+    description: "The environment contract of prod as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env prod",
+  });
+  const stack1e107 = new TerraformOutput(stack1, "prod-gateway-url", {
+    value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
+    description: "The prod gateway's stage URL (private: through the execute-api endpoint)",
+  });
+  const stack1e108 = new TerraformOutput(stack1, "prod-gateway-client-certificate-pem", {
+    value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
+    description: "The certificate API Gateway presents to prod's in-cluster gateway: require it there (public, not a secret)",
   });
   const stack2 = new TerraformStack(app, "product-dev");
   const stack2e0 = new AwsProvider(stack2, "aws", {
@@ -1452,37 +2814,8 @@ export function rawApp(app: App): void {
   const stack2e1 = new DataAwsSsmParameter(stack2, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
   });
-  const stack2e2 = new DataAwsEksCluster(stack2, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e3 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-  });
-  const stack2e4 = new KubernetesProvider(stack2, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack2e5 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
-    name: "dev-support-chat",
-    path: "/governed/dev/",
-    description: "Governed workload identity support-chat in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
-    maxSessionDuration: 3600,
-    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "support-chat",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-    },
-  });
-  const stack2e6 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
+  stack2e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by product-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack2e2 = new CloudwatchLogGroup(stack2, "support-chat_logs_log-group_25DC276D", {
     name: "/governed/dev/support-chat",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1495,152 +2828,60 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e7 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
+  const stack2e3 = new IamRole(stack2, "support-chat_identity_role_9DC6FA13", {
+    name: "dev-euw1-support-chat-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
+    description: "Governed integration identity support-chat-gw in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "support-chat",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
+    },
+  });
+  const stack2e4 = new IamRolePolicy(stack2, "support-chat_identity_policy-model-access_0EAA2828", {
     name: "model-access",
     role: "${aws_iam_role.support-chat_identity_role_9DC6FA13.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedModelWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\",\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e8 = new ApiGatewayResource(stack2, "support-chat_route_path-0_9AA5E821", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
-    pathPart: "support-chat",
-  });
-  const stack2e9 = new ApiGatewayResource(stack2, "support-chat_route_path-1_5A1C8A29", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.support-chat_route_path-0_9AA5E821.id}",
-    pathPart: "invoke",
-  });
-  const stack2e10 = new ApiGatewayMethod(stack2, "support-chat_route_method_1636C808", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.support-chat_route_path-1_5A1C8A29.id}",
-    httpMethod: "POST",
-    authorization: "AWS_IAM",
-    apiKeyRequired: true,
-  });
-  const stack2e11 = new ApiGatewayIntegration(stack2, "support-chat_route_integration_D446B0DF", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.support-chat_route_path-1_5A1C8A29.id}",
-    httpMethod: "${aws_api_gateway_method.support-chat_route_method_1636C808.http_method}",
-    type: "AWS",
-    integrationHttpMethod: "POST",
-    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:bedrock-runtime:path/model/anthropic.claude-3-haiku-20240307-v1:0/invoke",
-    credentials: "${aws_iam_role.support-chat_identity_role_9DC6FA13.arn}",
-    passthroughBehavior: "WHEN_NO_MATCH",
-    requestParameters: {
-      "integration.request.header.X-Amzn-Bedrock-GuardrailIdentifier": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id}'",
-      "integration.request.header.X-Amzn-Bedrock-GuardrailVersion": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}'",
+  const stack2e5 = new SsmParameter(stack2, "support-chat_route-entry_parameter_DFC2F8DF", {
+    name: "/governance/dev/routes/support-chat",
+    description: "Gateway route entry of support-chat (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"support-chat\", \"kind\" = \"bedrock\", \"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\", \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tenants\" = [\"acme\", \"globex\"], \"callers\" = [aws_iam_role.ticket-summarizer_identity_role_17EDB285.name], \"revoked\" = null})}",
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "support-chat",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
-    timeoutMilliseconds: 29000,
   });
-  stack2e11.addOverride("lifecycle.precondition", [{
+  stack2e5.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "product-dev/support-chat: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack2e12 = new ApiGatewayDeployment(stack2, "support-chat_stage_deployment_C3A2F756", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    description: "support-chat routes",
-    triggers: {
-      redeployment: "${sha1(jsonencode([[aws_api_gateway_method.support-chat_route_method_1636C808.id, aws_api_gateway_integration.support-chat_route_integration_D446B0DF.id, aws_api_gateway_integration.support-chat_route_integration_D446B0DF.uri]]))}",
-    },
-    lifecycle: {
-      createBeforeDestroy: true,
-    },
-    dependsOn: [stack2e10, stack2e11],
-  });
-  const stack2e13 = new ApiGatewayStage(stack2, "support-chat_stage_CF39E787", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    deploymentId: "${aws_api_gateway_deployment.support-chat_stage_deployment_C3A2F756.id}",
-    stageName: "support-chat",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.accessLogGroupArn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
-    },
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "support-chat",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-    },
-  });
-  const stack2e14 = new ApiGatewayMethodSettings(stack2, "support-chat_stage_settings_7B855FC9", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    stageName: "${aws_api_gateway_stage.support-chat_stage_CF39E787.stage_name}",
-    methodPath: "*/*",
-    settings: {
-      throttlingRateLimit: 20,
-      throttlingBurstLimit: 40,
-      metricsEnabled: true,
-      loggingLevel: "ERROR",
-      dataTraceEnabled: false,
-    },
-  });
-  const stack2e15 = new ApiGatewayUsagePlan(stack2, "support-chat_stage_usage-plan_96BE398A", {
-    name: "dev-support-chat",
-    description: "Quota of support-chat in dev; its API key is a rotated secret",
-    apiStages: [{
-      apiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-      stage: "${aws_api_gateway_stage.support-chat_stage_CF39E787.stage_name}",
-    }],
-    throttleSettings: {
-      rateLimit: 20,
-      burstLimit: 40,
-    },
-    quotaSettings: {
-      limit: 2000000,
-      period: "MONTH",
-    },
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "support-chat",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-    },
-  });
-  const stack2e16 = new SecretsmanagerSecret(stack2, "support-chat_gateway-key_secret_0992C571", {
-    name: "governed/dev/support-chat/gateway-api-key",
-    description: "Gateway API key of support-chat in dev: metered by its usage plan",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "support-chat",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-      "governance:rotation-strategy": "api-gateway-key",
-      "governance:usage-plan-id": "${aws_api_gateway_usage_plan.support-chat_stage_usage-plan_96BE398A.id}",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-  });
-  const stack2e17 = new SecretsmanagerSecretPolicy(stack2, "support-chat_gateway-key_policy_3998D6A9", {
-    secretArn: "${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}",
-    blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
-  });
-  const stack2e18 = new SecretsmanagerSecretRotation(stack2, "support-chat_gateway-key_rotation_0CC5B27D", {
-    secretId: "${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.id}",
-    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
-    rotationRules: {
-      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
-    },
-  });
-  const stack2e19 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
+  const stack2e6 = new BudgetsBudget(stack2, "support-chat_budget_9CF6FC18", {
     name: "dev-support-chat",
     budgetType: "COST",
     timeUnit: "MONTHLY",
@@ -1678,28 +2919,19 @@ export function rawApp(app: App): void {
       "governance:workload": "support-chat",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e20 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
-    name: "dev-fraud-scoring",
-    path: "/governed/dev/",
-    description: "Governed workload identity fraud-scoring in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceSagemaker\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:*\"}}}]}",
-    maxSessionDuration: 3600,
-    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "risk-ml",
-      "governance:accountable": "ken.ito@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "fraud-scoring",
-      "governance:data-classification": "restricted",
-      "governance:review-by": "2027-03-31",
-    },
+  const stack2e7 = new TerraformOutput(stack2, "support-chat-route-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/support-chat/invoke\")}",
+    description: "Where callers reach support-chat (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e21 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
+  const stack2e8 = new TerraformOutput(stack2, "support-chat-role-arn", {
+    value: "${aws_iam_role.support-chat_identity_role_9DC6FA13.arn}",
+    description: "support-chat's own identity",
+  });
+  const stack2e9 = new CloudwatchLogGroup(stack2, "fraud-scoring_logs_log-group_44CD0549", {
     name: "/governed/dev/fraud-scoring",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -1712,14 +2944,37 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e22 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
+  const stack2e10 = new IamRole(stack2, "fraud-scoring_identity_role_E46B629C", {
+    name: "dev-euw1-fraud-scoring",
+    path: "/governed/dev/",
+    description: "Governed workload identity fraud-scoring in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceSagemaker\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":[\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\",\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:model/dev-fraud-scoring-*\"]}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "risk-ml",
+      "governance:accountable": "ken.ito@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "fraud-scoring",
+      "governance:data-classification": "restricted",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
+    },
+  });
+  const stack2e11 = new IamRolePolicy(stack2, "fraud-scoring_identity_policy-runtime_87574402", {
     name: "runtime",
     role: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring*\"},{\"Sid\":\"CaptureInvocationsToAuditArchive\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket}/sagemaker/dev-fraud-scoring/*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PullModelImage\",\"Effect\":\"Allow\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\",\"ecr:BatchCheckLayerAvailability\"],\"Resource\":\"arn:aws:ecr:eu-west-1:123456789012:repository/fraud-model\"},{\"Sid\":\"EcrAuthorization\",\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},{\"Sid\":\"PublishEndpointMetrics\",\"Effect\":\"Allow\",\"Action\":[\"cloudwatch:PutMetricData\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"cloudwatch:namespace\":\"/aws/sagemaker/Endpoints\"}}},{\"Sid\":\"WriteEndpointLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"arn:aws:logs:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:log-group:/aws/sagemaker/Endpoints/dev-fraud-scoring:*\"},{\"Sid\":\"CaptureInvocationsToAuditArchive\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket}/sagemaker/dev-fraud-scoring/*\"},{\"Sid\":\"UseEnvironmentKeyThroughSageMaker\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"sagemaker.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e23 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
+  const stack2e12 = new SecurityGroup(stack2, "fraud-scoring_endpoint_security-group_A62C4D8D", {
     name: "dev-fraud-scoring-model",
     description: "SageMaker model dev-fraud-scoring: no ingress, HTTPS to the VPC only",
     vpcId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcId}",
@@ -1728,7 +2983,7 @@ export function rawApp(app: App): void {
       fromPort: 443,
       toPort: 443,
       protocol: "tcp",
-      cidrBlocks: ["${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcCidr}"],
+      cidrBlocks: "${formatlist(\"%s/32\", jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps)}",
     }],
     ingress: [],
     revokeRulesOnDelete: true,
@@ -1741,10 +2996,12 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e24 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
-    name: "dev-fraud-scoring",
+  const stack2e13 = new SagemakerModel(stack2, "fraud-scoring_endpoint_model_FEAEFB67", {
+    name: "dev-fraud-scoring-${substr(sha1(jsonencode({\"executionRoleArn\" = aws_iam_role.fraud-scoring_identity_role_E46B629C.arn, \"image\" = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-model@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945\", \"subnets\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.subnetIds, \"securityGroup\" = aws_security_group.fraud-scoring_endpoint_security-group_A62C4D8D.id})), 0, 8)}",
     executionRoleArn: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.arn}",
     enableNetworkIsolation: true,
     primaryContainer: {
@@ -1764,10 +3021,18 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
+    },
+    lifecycle: {
+      createBeforeDestroy: true,
     },
   });
-  const stack2e25 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
-    name: "dev-fraud-scoring",
+  const stack2e14 = new SagemakerEndpointConfiguration(stack2, "fraud-scoring_endpoint_config_EC05737B", {
+    name: "dev-fraud-scoring-${substr(sha1(jsonencode({\"model\" = aws_sagemaker_model.fraud-scoring_endpoint_model_FEAEFB67.name, \"instanceType\" = \"ml.m5.large\", \"instanceCount\" = 1, \"kms\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn, \"archive\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).auditArchiveBucket})), 0, 8)}",
+    lifecycle: {
+      createBeforeDestroy: true,
+    },
     kmsKeyArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     dataCaptureConfig: {
       enableCapture: true,
@@ -1795,9 +3060,11 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e26 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
+  const stack2e15 = new SagemakerEndpoint(stack2, "fraud-scoring_endpoint_6905D1E5", {
     name: "dev-fraud-scoring",
     endpointConfigName: "${aws_sagemaker_endpoint_configuration.fraud-scoring_endpoint_config_EC05737B.name}",
     tags: {
@@ -1809,15 +3076,17 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e27 = new IamRole(stack2, "fraud-scoring_gateway-identity_role_276FE6EF", {
-    name: "dev-fraud-scoring-gw",
-    path: "/governed/dev/",
-    description: "Governed workload identity fraud-scoring-gw in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
+  const stack2e16 = new IamRole(stack2, "fraud-scoring_integration-identity_role_1C7BF231", {
+    name: "dev-euw1-fraud-scoring-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
+    description: "Governed integration identity fraud-scoring-gw in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
     maxSessionDuration: 3600,
-    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationBoundaryArn}",
     forceDetachPolicies: true,
     tags: {
       "governance:owner": "risk-ml",
@@ -1828,61 +3097,21 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e28 = new IamRolePolicy(stack2, "fraud-scoring_gateway-identity_policy-model-access_A3BE7740", {
+  const stack2e17 = new IamRolePolicy(stack2, "fraud-scoring_integration-identity_policy-model-access_0BB66818", {
     name: "model-access",
-    role: "${aws_iam_role.fraud-scoring_gateway-identity_role_276FE6EF.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedEndpoint\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"${aws_sagemaker_endpoint.fraud-scoring_endpoint_6905D1E5.arn}\"}]}",
+    role: "${aws_iam_role.fraud-scoring_integration-identity_role_1C7BF231.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeNamedEndpoint\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\"sagemaker:InvokeEndpointWithResponseStream\"],\"Resource\":\"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\"}]}",
   });
-  const stack2e29 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-0_06C8C3C1", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
-    pathPart: "fraud-scoring",
-  });
-  const stack2e30 = new ApiGatewayResource(stack2, "fraud-scoring_route_path-1_50A40526", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.fraud-scoring_route_path-0_06C8C3C1.id}",
-    pathPart: "invoke",
-  });
-  const stack2e31 = new ApiGatewayMethod(stack2, "fraud-scoring_route_method_EA7873BB", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.fraud-scoring_route_path-1_50A40526.id}",
-    httpMethod: "POST",
-    authorization: "AWS_IAM",
-    apiKeyRequired: true,
-  });
-  const stack2e32 = new ApiGatewayIntegration(stack2, "fraud-scoring_route_integration_12D4F0DC", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.fraud-scoring_route_path-1_50A40526.id}",
-    httpMethod: "${aws_api_gateway_method.fraud-scoring_route_method_EA7873BB.http_method}",
-    type: "AWS",
-    integrationHttpMethod: "POST",
-    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:runtime.sagemaker:path/endpoints/dev-fraud-scoring/invocations",
-    credentials: "${aws_iam_role.fraud-scoring_gateway-identity_role_276FE6EF.arn}",
-    passthroughBehavior: "WHEN_NO_MATCH",
-    timeoutMilliseconds: 29000,
-  });
-  const stack2e33 = new ApiGatewayDeployment(stack2, "fraud-scoring_stage_deployment_AEAEF9F8", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    description: "fraud-scoring routes",
-    triggers: {
-      redeployment: "${sha1(jsonencode([[aws_api_gateway_method.fraud-scoring_route_method_EA7873BB.id, aws_api_gateway_integration.fraud-scoring_route_integration_12D4F0DC.id, aws_api_gateway_integration.fraud-scoring_route_integration_12D4F0DC.uri]]))}",
-    },
-    lifecycle: {
-      createBeforeDestroy: true,
-    },
-    dependsOn: [stack2e31, stack2e32],
-  });
-  const stack2e34 = new ApiGatewayStage(stack2, "fraud-scoring_stage_F5E697DE", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    deploymentId: "${aws_api_gateway_deployment.fraud-scoring_stage_deployment_AEAEF9F8.id}",
-    stageName: "fraud-scoring",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.accessLogGroupArn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
-    },
+  const stack2e18 = new SsmParameter(stack2, "fraud-scoring_route-entry_parameter_A3EF75CE", {
+    name: "/governance/dev/routes/fraud-scoring",
+    description: "Gateway route entry of fraud-scoring (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"fraud-scoring\", \"kind\" = \"sagemaker\", \"endpointName\" = \"dev-fraud-scoring\", \"endpointArn\" = \"arn:aws:sagemaker:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:endpoint/dev-fraud-scoring\", \"tenants\" = [\"acme\"], \"callers\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "risk-ml",
       "governance:accountable": "ken.ito@example.com",
@@ -1892,81 +3121,41 @@ export function rawApp(app: App): void {
       "governance:workload": "fraud-scoring",
       "governance:data-classification": "restricted",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme",
     },
   });
-  const stack2e35 = new ApiGatewayMethodSettings(stack2, "fraud-scoring_stage_settings_705D4438", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    stageName: "${aws_api_gateway_stage.fraud-scoring_stage_F5E697DE.stage_name}",
-    methodPath: "*/*",
-    settings: {
-      throttlingRateLimit: 10,
-      throttlingBurstLimit: 20,
-      metricsEnabled: true,
-      loggingLevel: "ERROR",
-      dataTraceEnabled: false,
-    },
+  const stack2e19 = new TerraformOutput(stack2, "fraud-scoring-route-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/fraud-scoring/invoke\")}",
+    description: "Where callers reach fraud-scoring (SigV4 with their own role, x-api-key with their own key)",
   });
-  const stack2e36 = new ApiGatewayUsagePlan(stack2, "fraud-scoring_stage_usage-plan_B2014212", {
-    name: "dev-fraud-scoring",
-    description: "Quota of fraud-scoring in dev; its API key is a rotated secret",
-    apiStages: [{
-      apiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-      stage: "${aws_api_gateway_stage.fraud-scoring_stage_F5E697DE.stage_name}",
-    }],
-    throttleSettings: {
-      rateLimit: 10,
-      burstLimit: 20,
-    },
-    quotaSettings: {
-      limit: 1000000,
-      period: "MONTH",
-    },
-    tags: {
-      "governance:owner": "risk-ml",
-      "governance:accountable": "ken.ito@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "fraud-scoring",
-      "governance:data-classification": "restricted",
-      "governance:review-by": "2027-03-31",
-    },
+  const stack2e20 = new TerraformOutput(stack2, "fraud-scoring-role-arn", {
+    value: "${aws_iam_role.fraud-scoring_identity_role_E46B629C.arn}",
+    description: "fraud-scoring's own identity",
   });
-  const stack2e37 = new SecretsmanagerSecret(stack2, "fraud-scoring_gateway-key_secret_DF9C6341", {
-    name: "governed/dev/fraud-scoring/gateway-api-key",
-    description: "Gateway API key of fraud-scoring in dev: metered by its usage plan",
+  const stack2e21 = new TerraformOutput(stack2, "fraud-scoring-integration-role-arn", {
+    value: "${aws_iam_role.fraud-scoring_integration-identity_role_1C7BF231.arn}",
+    description: "What the gateway function acts with for fraud-scoring",
+  });
+  const stack2e22 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
+    name: "/governed/dev/ticket-summarizer",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
     tags: {
-      "governance:owner": "risk-ml",
-      "governance:accountable": "ken.ito@example.com",
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
       "governance:approver": "sam.ortiz@example.com",
       "governance:revoker": "secops-oncall@example.com",
       "governance:environment": "dev",
-      "governance:workload": "fraud-scoring",
-      "governance:data-classification": "restricted",
+      "governance:workload": "ticket-summarizer",
+      "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
-      "governance:rotation-strategy": "api-gateway-key",
-      "governance:usage-plan-id": "${aws_api_gateway_usage_plan.fraud-scoring_stage_usage-plan_B2014212.id}",
-    },
-    lifecycle: {
-      preventDestroy: false,
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e38 = new SecretsmanagerSecretPolicy(stack2, "fraud-scoring_gateway-key_policy_FBD963DF", {
-    secretArn: "${aws_secretsmanager_secret.fraud-scoring_gateway-key_secret_DF9C6341.arn}",
-    blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
-  });
-  const stack2e39 = new SecretsmanagerSecretRotation(stack2, "fraud-scoring_gateway-key_rotation_873F3E37", {
-    secretId: "${aws_secretsmanager_secret.fraud-scoring_gateway-key_secret_DF9C6341.id}",
-    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
-    rotationRules: {
-      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
-    },
-  });
-  const stack2e40 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
-    name: "dev-ticket-summarizer",
+  const stack2e23 = new IamRole(stack2, "ticket-summarizer_identity_role_17EDB285", {
+    name: "dev-euw1-ticket-summarizer",
     path: "/governed/dev/",
     description: "Governed workload identity ticket-summarizer in dev",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"ticket-summarizer\",\"aws:RequestTag/kubernetes-service-account\":\"ticket-summarizer\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
@@ -1982,29 +3171,16 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e41 = new CloudwatchLogGroup(stack2, "ticket-summarizer_logs_log-group_755A4916", {
-    name: "/governed/dev/ticket-summarizer",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "ticket-summarizer",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-    },
-  });
-  const stack2e42 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
+  const stack2e24 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-logs_C28C93A9", {
     name: "logs",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.ticket-summarizer_logs_log-group_755A4916.arn}:log-stream:*\"}]}",
   });
-  const stack2e43 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
+  const stack2e25 = new NamespaceV1(stack2, "ticket-summarizer_kubernetes_namespace_EBD5D3D3", {
     metadata: {
       name: "ticket-summarizer",
       labels: {
@@ -2012,6 +3188,9 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
@@ -2020,10 +3199,11 @@ export function rawApp(app: App): void {
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
   });
-  const stack2e44 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
+  const stack2e26 = new ServiceAccountV1(stack2, "ticket-summarizer_kubernetes_service-account_0BB30B67", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2032,17 +3212,21 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     automountServiceAccountToken: false,
   });
-  const stack2e45 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
+  const stack2e27 = new EksPodIdentityAssociation(stack2, "ticket-summarizer_kubernetes_pod-identity_9100EA54", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "ticket-summarizer",
     serviceAccount: "ticket-summarizer",
@@ -2056,9 +3240,11 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e46 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
+  const stack2e28 = new DeploymentV1(stack2, "ticket-summarizer_kubernetes_deployment_7E3018F1", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2067,15 +3253,26 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
-    waitForRollout: false,
+    waitForRollout: true,
+    dependsOn: [stack2e27],
+    lifecycle: {
+      precondition: [{
+        condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
+        errorMessage: "The environment publishes more than 42 endpoint addresses; this workload's egress policy names only 42: pin the environment contract (its addresses become literal).",
+      }],
+    },
     spec: {
       replicas: "2",
       selector: {
@@ -2090,6 +3287,9 @@ export function rawApp(app: App): void {
             "governance.ai/environment": "dev",
             "governance.ai/workload": "ticket-summarizer",
             "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "inference-service",
+            "tenant.governance.ai/acme": "true",
+            "tenant.governance.ai/globex": "true",
             "app.kubernetes.io/name": "ticket-summarizer",
           },
           annotations: {
@@ -2097,6 +3297,7 @@ export function rawApp(app: App): void {
             "governance.ai/approver": "sam.ortiz@example.com",
             "governance.ai/revoker": "secops-oncall@example.com",
             "governance.ai/review-by": "2027-03-31",
+            "governance.ai/tenants": "acme globex",
           },
         },
         spec: {
@@ -2120,13 +3321,7 @@ export function rawApp(app: App): void {
               containerPort: 8080,
               name: "http",
             }],
-            env: [{
-              name: "AWS_REGION",
-              value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}",
-            }, {
-              name: "GOVERNED_LOG_GROUP",
-              value: "/governed/dev/ticket-summarizer",
-            }],
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/ticket-summarizer"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}"}]),
             resources: {
               requests: {
                 cpu: "1",
@@ -2166,7 +3361,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack2e47 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
+  const stack2e29 = new ServiceV1(stack2, "ticket-summarizer_kubernetes_service_70D01CAF", {
     metadata: {
       name: "ticket-summarizer",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2175,12 +3370,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2195,7 +3394,7 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e48 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
+  const stack2e30 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_default-deny_19421874", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2204,12 +3403,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2217,7 +3420,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack2e49 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
+  const stack2e31 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-gateway-ingress_3ABB4370", {
     metadata: {
       name: "allow-gateway-ingress",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
@@ -2226,12 +3429,16 @@ export function rawApp(app: App): void {
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2259,21 +3466,25 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack2e50 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
+  const stack2e32 = new NetworkPolicyV1(stack2, "ticket-summarizer_kubernetes_allow-egress_B42E8D29", {
     metadata: {
-      name: "allow-egress-gateway-endpoints-dns",
+      name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.ticket-summarizer_kubernetes_namespace_EBD5D3D3.metadata[0].name}",
       labels: {
         "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
         "governance.ai/workload": "ticket-summarizer",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+        "tenant.governance.ai/acme": "true",
+        "tenant.governance.ai/globex": "true",
       },
       annotations: {
         "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
         "governance.ai/review-by": "2027-03-31",
+        "governance.ai/tenants": "acme globex",
       },
     },
     spec: {
@@ -2285,19 +3496,172 @@ export function rawApp(app: App): void {
       policyTypes: ["Egress"],
       egress: [{
         to: [{
-          namespaceSelector: {
-            matchLabels: {
-              "kubernetes.io/metadata.name": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayNamespace}",
-            },
-          },
-          podSelector: {
-            matchLabels: Token.asAny("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayPodLabels}"),
-          },
-        }],
-      }, {
-        to: [{
           ipBlock: {
-            cidr: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcCidr}",
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 0))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 1))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 2))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 3))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 4))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 5))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 6))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 7))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 8))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 9))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 10))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 11))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 12))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 13))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 14))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 15))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 16))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 17))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 18))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 19))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 20))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 21))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 22))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 23))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 24))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 25))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 26))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 27))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 28))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 29))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 30))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 31))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 32))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 33))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 34))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 35))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 36))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 37))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 38))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 39))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 40))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 41))}",
           },
         }],
         ports: [{
@@ -2324,63 +3688,29 @@ export function rawApp(app: App): void {
           port: "53",
           protocol: "TCP",
         }],
+      }, {
+        to: [{
+          ipBlock: {
+            cidr: "169.254.170.23/32",
+          },
+        }, {
+          ipBlock: {
+            cidr: "fd00:ec2::23/128",
+          },
+        }],
+        ports: [{
+          port: "80",
+          protocol: "TCP",
+        }],
       }],
     },
   });
-  const stack2e51 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-0_1FEA1AE1", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.workloadsResourceId}",
-    pathPart: "ticket-summarizer",
-  });
-  const stack2e52 = new ApiGatewayResource(stack2, "ticket-summarizer_route_path-1_A151AE61", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.ticket-summarizer_route_path-0_1FEA1AE1.id}",
-    pathPart: "{proxy+}",
-  });
-  const stack2e53 = new ApiGatewayMethod(stack2, "ticket-summarizer_route_method_C06F64B9", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
-    httpMethod: "ANY",
-    authorization: "AWS_IAM",
-    apiKeyRequired: true,
-    requestParameters: {
-      "method.request.path.proxy": true,
-    },
-  });
-  const stack2e54 = new ApiGatewayIntegration(stack2, "ticket-summarizer_route_integration_1A4D249C", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.ticket-summarizer_route_path-1_A151AE61.id}",
-    httpMethod: "${aws_api_gateway_method.ticket-summarizer_route_method_C06F64B9.http_method}",
-    type: "HTTP_PROXY",
-    integrationHttpMethod: "ANY",
-    connectionType: "VPC_LINK",
-    connectionId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayVpcLinkId}",
-    uri: "http://${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayNlbDnsName}/ticket-summarizer/{proxy}",
-    requestParameters: {
-      "integration.request.path.proxy": "method.request.path.proxy",
-    },
-    timeoutMilliseconds: 29000,
-  });
-  const stack2e55 = new ApiGatewayDeployment(stack2, "ticket-summarizer_stage_deployment_0C221AB7", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    description: "ticket-summarizer routes",
-    triggers: {
-      redeployment: "${sha1(jsonencode([[aws_api_gateway_method.ticket-summarizer_route_method_C06F64B9.id, aws_api_gateway_integration.ticket-summarizer_route_integration_1A4D249C.id, aws_api_gateway_integration.ticket-summarizer_route_integration_1A4D249C.uri]]))}",
-    },
-    lifecycle: {
-      createBeforeDestroy: true,
-    },
-    dependsOn: [stack2e53, stack2e54],
-  });
-  const stack2e56 = new ApiGatewayStage(stack2, "ticket-summarizer_stage_C19E754F", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    deploymentId: "${aws_api_gateway_deployment.ticket-summarizer_stage_deployment_0C221AB7.id}",
-    stageName: "ticket-summarizer",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.accessLogGroupArn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
-    },
+  const stack2e33 = new SsmParameter(stack2, "ticket-summarizer_route-entry_parameter_C4ACCD90", {
+    name: "/governance/dev/routes/ticket-summarizer",
+    description: "Gateway route entry of ticket-summarizer (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"ticket-summarizer\", \"kind\" = \"kubernetes\", \"tenants\" = [\"acme\", \"globex\"], \"callers\" = [], \"revoked\" = null})}",
     tags: {
       "governance:owner": "customer-support",
       "governance:accountable": "maria.chen@example.com",
@@ -2390,81 +3720,12 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
     },
   });
-  const stack2e57 = new ApiGatewayMethodSettings(stack2, "ticket-summarizer_stage_settings_92108CED", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    stageName: "${aws_api_gateway_stage.ticket-summarizer_stage_C19E754F.stage_name}",
-    methodPath: "*/*",
-    settings: {
-      throttlingRateLimit: 10,
-      throttlingBurstLimit: 20,
-      metricsEnabled: true,
-      loggingLevel: "ERROR",
-      dataTraceEnabled: false,
-    },
-  });
-  const stack2e58 = new ApiGatewayUsagePlan(stack2, "ticket-summarizer_stage_usage-plan_4C743DE1", {
-    name: "dev-ticket-summarizer",
-    description: "Quota of ticket-summarizer in dev; its API key is a rotated secret",
-    apiStages: [{
-      apiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-      stage: "${aws_api_gateway_stage.ticket-summarizer_stage_C19E754F.stage_name}",
-    }],
-    throttleSettings: {
-      rateLimit: 10,
-      burstLimit: 20,
-    },
-    quotaSettings: {
-      limit: 1000000,
-      period: "MONTH",
-    },
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "ticket-summarizer",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-    },
-  });
-  const stack2e59 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
-    name: "governed/dev/ticket-summarizer/gateway-api-key",
-    description: "Gateway API key of ticket-summarizer in dev: metered by its usage plan",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
-    tags: {
-      "governance:owner": "customer-support",
-      "governance:accountable": "maria.chen@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "ticket-summarizer",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-03-31",
-      "governance:rotation-strategy": "api-gateway-key",
-      "governance:usage-plan-id": "${aws_api_gateway_usage_plan.ticket-summarizer_stage_usage-plan_4C743DE1.id}",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-  });
-  const stack2e60 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
-    secretArn: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
-    blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
-  });
-  const stack2e61 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
-    secretId: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.id}",
-    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
-    rotationRules: {
-      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
-    },
-  });
-  const stack2e62 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
-    name: "governed/dev/ticket-summarizer/service-token",
+  const stack2e34 = new SecretsmanagerSecret(stack2, "ticket-summarizer_service-token_secret_49BF43DF", {
+    namePrefix: "governed/dev/ticket-summarizer/service-token-",
     description: "Service token of ticket-summarizer in dev",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
@@ -2477,709 +3738,202 @@ export function rawApp(app: App): void {
       "governance:workload": "ticket-summarizer",
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
       "governance:rotation-strategy": "generated-token",
     },
     lifecycle: {
       preventDestroy: false,
     },
   });
-  const stack2e63 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
+  const stack2e35 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_service-token_policy_7FC72159", {
     secretArn: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
     blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack2e64 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
+  const stack2e36 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_service-token_rotation_4AFAA46A", {
     secretId: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.id}",
     rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     rotationRules: {
       automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
     },
   });
-  const stack2e65 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
+  const stack2e37 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-secrets_7D63A7B1", {
     name: "secrets",
     role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.support-chat_gateway-key_secret_0992C571.arn}\"},{\"Sid\":\"DecryptSupportChatGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}\"},{\"Sid\":\"DecryptTicketSummarizerServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"ReadTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}\"},{\"Sid\":\"DecryptTicketSummarizerGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack2e66 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
-    name: "service-access",
-    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/support-chat/POST/workloads/support-chat/invoke\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  const stack2e38 = new TerraformOutput(stack2, "ticket-summarizer-route-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/ticket-summarizer/http\")}",
+    description: "Where callers reach ticket-summarizer (SigV4 with their own role, x-api-key with their own key)",
   });
-  stack2.addDependency(stack0);
-  const stack3 = new TerraformStack(app, "agents-dev");
-  const stack3e0 = new AwsProvider(stack3, "aws", {
-    region: "eu-west-1",
-    defaultTags: [{
-      tags: {
-        "governance:environment": "dev",
-      },
-    }],
+  const stack2e39 = new TerraformOutput(stack2, "ticket-summarizer-role-arn", {
+    value: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}",
+    description: "ticket-summarizer's own identity",
   });
-  const stack3e1 = new DataAwsSsmParameter(stack3, "environment_contract_3499FA03", {
-    name: "/governance/dev/contract",
+  const stack2e40 = new TerraformOutput(stack2, "ticket-summarizer-service-token-secret-arn", {
+    value: "${aws_secretsmanager_secret.ticket-summarizer_service-token_secret_49BF43DF.arn}",
+    description: "ticket-summarizer's own generated token",
   });
-  const stack3e2 = new DataAwsEksCluster(stack3, "eks-cluster", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  const stack2e41 = new TerraformOutput(stack2, "ticket-summarizer-service-dns-name", {
+    value: "ticket-summarizer.ticket-summarizer.svc.cluster.local",
+    description: "ticket-summarizer's in-cluster DNS name",
   });
-  const stack3e3 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
-    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  const stack2e42 = new CloudwatchLogGroup(stack2, "legacy-classifier_logs_log-group_17110656", {
+    name: "/governed/dev/legacy-classifier",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "legacy-classifier",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-20T09:00:00Z",
+      "governance:revoked-reason": "INC-5120: model served stale customer data",
+    },
   });
-  const stack3e4 = new KubernetesProvider(stack3, "kubernetes", {
-    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
-    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
-    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
-  });
-  const stack3e5 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
-    name: "dev-incident-triage",
+  const stack2e43 = new IamRole(stack2, "legacy-classifier_identity_role_D3FC9207", {
+    name: "dev-euw1-legacy-classifier",
     path: "/governed/dev/",
-    description: "Governed workload identity incident-triage in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    description: "Governed workload identity legacy-classifier in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"legacy-classifier\",\"aws:RequestTag/kubernetes-service-account\":\"legacy-classifier\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
     maxSessionDuration: 3600,
     permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
     forceDetachPolicies: true,
     tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
       "governance:approver": "sam.ortiz@example.com",
       "governance:revoker": "secops-oncall@example.com",
       "governance:environment": "dev",
-      "governance:workload": "incident-triage",
+      "governance:workload": "legacy-classifier",
       "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-20T09:00:00Z",
+      "governance:revoked-reason": "INC-5120: model served stale customer data",
     },
   });
-  const stack3e6 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
-    name: "/governed/dev/incident-triage",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
+  const stack2e44 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-revocation_AF2A6813", {
+    name: "revocation",
+    role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-20T09:00:00Z\"}}}]}",
   });
-  const stack3e7 = new CloudwatchLogGroup(stack3, "incident-triage_decision-log_log-group_DBB8D40E", {
-    name: "/governed/dev/incident-triage/tool-decisions",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
+  const stack2e45 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-logs_5A9B1997", {
     name: "logs",
-    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_logs_log-group_B3DB2C74.arn}:log-stream:*\"}]}",
+    role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.legacy-classifier_logs_log-group_17110656.arn}:log-stream:*\"}]}",
   });
-  const stack3e9 = new ApiGatewayResource(stack3, "incident-triage_gateway-agent_B1A024D3", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.agentsResourceId}",
-    pathPart: "incident-triage",
-  });
-  const stack3e10 = new IamRole(stack3, "incident-triage_model-gateway-identity_role_A8A0FD3A", {
-    name: "dev-incident-triage-models-gw",
-    path: "/governed/dev/",
-    description: "Governed workload identity incident-triage-models-gw in dev",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ServiceApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
-    maxSessionDuration: 3600,
-    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e11 = new IamRolePolicy(stack3, "incident-triage_model-gateway-identity_policy-model-access_23A21B9C", {
-    name: "model-access",
-    role: "${aws_iam_role.incident-triage_model-gateway-identity_role_A8A0FD3A.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
-  });
-  const stack3e12 = new ApiGatewayResource(stack3, "incident-triage_gateway-models_B35C9727", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
-    pathPart: "models",
-  });
-  const stack3e13 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-models_B35C9727.id}",
-    pathPart: "anthropic.claude-3-5-sonnet-20240620-v1-0",
-  });
-  const stack3e14 = new ApiGatewayResource(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-0_0C38BD64.id}",
-    pathPart: "invoke",
-  });
-  const stack3e15 = new ApiGatewayMethod(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
-    httpMethod: "POST",
-    authorization: "AWS_IAM",
-    apiKeyRequired: true,
-  });
-  const stack3e16 = new ApiGatewayIntegration(stack3, "incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_path-1_86FF5A7B.id}",
-    httpMethod: "${aws_api_gateway_method.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4.http_method}",
-    type: "AWS",
-    integrationHttpMethod: "POST",
-    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:bedrock-runtime:path/model/anthropic.claude-3-5-sonnet-20240620-v1:0/invoke",
-    credentials: "${aws_iam_role.incident-triage_model-gateway-identity_role_A8A0FD3A.arn}",
-    passthroughBehavior: "WHEN_NO_MATCH",
-    requestParameters: {
-      "integration.request.header.X-Amzn-Bedrock-GuardrailIdentifier": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id}'",
-      "integration.request.header.X-Amzn-Bedrock-GuardrailVersion": "'${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}'",
-    },
-    timeoutMilliseconds: 29000,
-  });
-  stack3e16.addOverride("lifecycle.precondition", [{
-    condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-5-sonnet-20240620-v1:0\")}",
-    error_message: "agents-dev/incident-triage: model anthropic.claude-3-5-sonnet-20240620-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
-  }]);
-  const stack3e17 = new VerifiedpermissionsPolicyStore(stack3, "agent-policy-store-dev_store_BEFF38C5", {
-    description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
-    validationSettings: [{
-      mode: "STRICT",
-    }],
-    tags: {
-      "governance:owner": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.team}",
-      "governance:accountable": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.accountable}",
-      "governance:approver": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.approver}",
-      "governance:revoker": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountability.revoker}",
-      "governance:environment": "dev",
-      "governance:workload": "platform",
-      "governance:data-classification": "internal",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e18 = new VerifiedpermissionsSchema(stack3, "agent-policy-store-dev_schema_FEC0FBF7", {
-    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-    definition: {
-      value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
-    },
-  });
-  const stack3e19 = new ApiGatewayResource(stack3, "incident-triage_gateway-tools_2135BD04", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-agent_B1A024D3.id}",
-    pathPart: "tools",
-  });
-  const stack3e20 = new SecretsmanagerSecret(stack3, "incident-triage_approval-key_secret_4C1EF3F6", {
-    name: "governed/dev/incident-triage/approval-signing-key",
-    description: "Signs step-up approvals of incident-triage's tool calls in dev; never readable by the agent",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-      "governance:rotation-strategy": "generated-token",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-  });
-  const stack3e21 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_approval-key_policy_23371BD8", {
-    secretArn: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}",
-    blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-incident-triage-tool-authz\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
-  });
-  const stack3e22 = new SecretsmanagerSecretRotation(stack3, "incident-triage_approval-key_rotation_4E0EBDBB", {
-    secretId: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.id}",
-    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
-    rotationRules: {
-      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
-    },
-  });
-  const stack3e23 = new IamRole(stack3, "incident-triage_tool-authorizer_role_E0BCCF16", {
-    name: "dev-incident-triage-tool-authz",
-    path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:lambda:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:function:dev-incident-triage-tool-authz\"}}}]}",
-    maxSessionDuration: 3600,
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e24 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_role_policy_55C132FD", {
-    name: "permissions",
-    role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}\"},{\"Sid\":\"DecryptIncidentTriageApprovalSigningKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"AskAgentPolicyStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.arn}\"},{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_decision-log_log-group_DBB8D40E.arn}:log-stream:*\"}]}",
-  });
-  const stack3e25 = new TerraformAsset(stack3, "incident-triage_tool-authorizer_code_6328D144", { path: path.join(REPO_ROOT, "functions/tool-authorizer"), type: AssetType.ARCHIVE });
-  const stack3e26 = new LambdaFunction(stack3, "incident-triage_tool-authorizer_function_7E1AEF73", {
-    functionName: "dev-incident-triage-tool-authz",
-    description: "Decides incident-triage's tool calls in dev with Verified Permissions",
-    role: "${aws_iam_role.incident-triage_tool-authorizer_role_E0BCCF16.arn}",
-    runtime: "nodejs20.x",
-    handler: "index.handler",
-    filename: "assets/incident-triage_tool-authorizer_code_6328D144/14C7DEFB1FE99587149432CD613FE353/archive.zip",
-    sourceCodeHash: "14C7DEFB1FE99587149432CD613FE353",
-    timeout: 10,
-    memorySize: 256,
-    kmsKeyArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    environment: {
-      variables: {
-        POLICY_STORE_ID: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-        ENVIRONMENT: "dev",
-        AGENT: "incident-triage",
-        AGENT_ROLE_ARN: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
-        AUDIENCE: "dev/agents",
-        APPROVAL_KEY_SECRET_ARN: "${aws_secretsmanager_secret.incident-triage_approval-key_secret_4C1EF3F6.arn}",
-        TOOL_CREDENTIALS: "{\"ticketing-read\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\",\"ticketing-write\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"}",
-      },
-    },
-    loggingConfig: {
-      logFormat: "JSON",
-      logGroup: "${aws_cloudwatch_log_group.incident-triage_decision-log_log-group_DBB8D40E.name}",
-    },
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-    dependsOn: [stack3e7, stack3e23],
-  });
-  const stack3e27 = new IamRole(stack3, "incident-triage_tool-authorizer_invoke-role_3831177A", {
-    name: "dev-incident-triage-tool-authz-invoke",
-    path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/authorizers/*\"}}}]}",
-    maxSessionDuration: 3600,
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e28 = new IamRolePolicy(stack3, "incident-triage_tool-authorizer_invoke-role_policy_32208D9F", {
-    name: "permissions",
-    role: "${aws_iam_role.incident-triage_tool-authorizer_invoke-role_3831177A.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolAuthorizer\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.incident-triage_tool-authorizer_function_7E1AEF73.arn}\"}]}",
-  });
-  const stack3e29 = new ApiGatewayAuthorizer(stack3, "incident-triage_tool-authorizer_2A88D722", {
-    name: "dev-incident-triage-tool-authz",
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    type: "REQUEST",
-    authorizerUri: "${aws_lambda_function.incident-triage_tool-authorizer_function_7E1AEF73.invoke_arn}",
-    authorizerCredentials: "${aws_iam_role.incident-triage_tool-authorizer_invoke-role_3831177A.arn}",
-    identitySource: "method.request.header.x-governance-identity",
-    authorizerResultTtlInSeconds: 0,
-  });
-  const stack3e30 = new IamRole(stack3, "incident-triage_tool-lambda-integration_role_34B5EB34", {
-    name: "dev-incident-triage-tool-lambda",
-    path: "/governed-platform/dev/",
-    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustApigateway\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\"},\"ArnLike\":{\"aws:SourceArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/*\"}}}]}",
-    maxSessionDuration: 3600,
-    forceDetachPolicies: true,
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e31 = new IamRolePolicy(stack3, "incident-triage_tool-lambda-integration_policy_15B00E7E", {
-    name: "permissions",
-    role: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
-  });
-  const stack3e32 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_tool_0947AC1D", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
-    pathPart: "ticketing-read",
-  });
-  const stack3e33 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-read_proxy_416698A3", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_tool_0947AC1D.id}",
-    pathPart: "{proxy+}",
-  });
-  const stack3e34 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-read_method_CBF04B1E", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
-    httpMethod: "ANY",
-    authorization: "CUSTOM",
-    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
-    apiKeyRequired: true,
-    requestParameters: {
-      "method.request.path.proxy": true,
-    },
-  });
-  const stack3e35 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-read_integration_B9E2EF17", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-read_proxy_416698A3.id}",
-    httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-read_method_CBF04B1E.http_method}",
-    timeoutMilliseconds: 29000,
-    type: "HTTP_PROXY",
-    integrationHttpMethod: "ANY",
-    uri: "https://tickets.example.com/api/v2/{proxy}",
-    connectionType: "INTERNET",
-    requestParameters: {
-      "integration.request.path.proxy": "method.request.path.proxy",
-      "integration.request.header.x-governance-identity": "'removed-by-gateway'",
-      "integration.request.header.x-governance-approval": "'removed-by-gateway'",
-      "integration.request.header.Authorization": "context.authorizer.toolCredential",
-    },
-  });
-  const stack3e36 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_tool_D4B74F33", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
-    pathPart: "ticketing-write",
-  });
-  const stack3e37 = new ApiGatewayResource(stack3, "incident-triage_tool-ticketing-write_proxy_BE087EE9", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_tool_D4B74F33.id}",
-    pathPart: "{proxy+}",
-  });
-  const stack3e38 = new ApiGatewayMethod(stack3, "incident-triage_tool-ticketing-write_method_4AAEECAA", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
-    httpMethod: "ANY",
-    authorization: "CUSTOM",
-    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
-    apiKeyRequired: true,
-    requestParameters: {
-      "method.request.path.proxy": true,
-    },
-  });
-  const stack3e39 = new ApiGatewayIntegration(stack3, "incident-triage_tool-ticketing-write_integration_00D47D77", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-ticketing-write_proxy_BE087EE9.id}",
-    httpMethod: "${aws_api_gateway_method.incident-triage_tool-ticketing-write_method_4AAEECAA.http_method}",
-    timeoutMilliseconds: 29000,
-    type: "HTTP_PROXY",
-    integrationHttpMethod: "ANY",
-    uri: "https://tickets.example.com/api/v2/{proxy}",
-    connectionType: "INTERNET",
-    requestParameters: {
-      "integration.request.path.proxy": "method.request.path.proxy",
-      "integration.request.header.x-governance-identity": "'removed-by-gateway'",
-      "integration.request.header.x-governance-approval": "'removed-by-gateway'",
-      "integration.request.header.Authorization": "context.authorizer.toolCredential",
-    },
-  });
-  const stack3e40 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_tool_463BA734", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_gateway-tools_2135BD04.id}",
-    pathPart: "runbook-search",
-  });
-  const stack3e41 = new ApiGatewayResource(stack3, "incident-triage_tool-runbook-search_proxy_92F01E1E", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    parentId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_tool_463BA734.id}",
-    pathPart: "{proxy+}",
-  });
-  const stack3e42 = new ApiGatewayMethod(stack3, "incident-triage_tool-runbook-search_method_A72EFCDC", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
-    httpMethod: "ANY",
-    authorization: "CUSTOM",
-    authorizerId: "${aws_api_gateway_authorizer.incident-triage_tool-authorizer_2A88D722.id}",
-    apiKeyRequired: true,
-    requestParameters: {
-      "method.request.path.proxy": true,
-    },
-  });
-  const stack3e43 = new ApiGatewayIntegration(stack3, "incident-triage_tool-runbook-search_integration_C5B1FBD0", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    resourceId: "${aws_api_gateway_resource.incident-triage_tool-runbook-search_proxy_92F01E1E.id}",
-    httpMethod: "${aws_api_gateway_method.incident-triage_tool-runbook-search_method_A72EFCDC.http_method}",
-    timeoutMilliseconds: 29000,
-    type: "AWS_PROXY",
-    integrationHttpMethod: "POST",
-    uri: "arn:aws:apigateway:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:runbook-search/invocations",
-    credentials: "${aws_iam_role.incident-triage_tool-lambda-integration_role_34B5EB34.arn}",
-  });
-  const stack3e44 = new ApiGatewayDeployment(stack3, "incident-triage_stage_deployment_871A60E1", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    description: "incident-triage routes",
-    triggers: {
-      redeployment: "${sha1(jsonencode([[aws_api_gateway_method.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_method_3B44C0F4.id, aws_api_gateway_integration.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564.id, aws_api_gateway_integration.incident-triage_model-anthropicclaude-3-5-sonnet-20240620-v1-0_integration_97F2E564.uri], [aws_api_gateway_method.incident-triage_tool-ticketing-read_method_CBF04B1E.id, aws_api_gateway_integration.incident-triage_tool-ticketing-read_integration_B9E2EF17.id, aws_api_gateway_integration.incident-triage_tool-ticketing-read_integration_B9E2EF17.uri], [aws_api_gateway_method.incident-triage_tool-ticketing-write_method_4AAEECAA.id, aws_api_gateway_integration.incident-triage_tool-ticketing-write_integration_00D47D77.id, aws_api_gateway_integration.incident-triage_tool-ticketing-write_integration_00D47D77.uri], [aws_api_gateway_method.incident-triage_tool-runbook-search_method_A72EFCDC.id, aws_api_gateway_integration.incident-triage_tool-runbook-search_integration_C5B1FBD0.id, aws_api_gateway_integration.incident-triage_tool-runbook-search_integration_C5B1FBD0.uri]]))}",
-    },
-    lifecycle: {
-      createBeforeDestroy: true,
-    },
-    dependsOn: [stack3e15, stack3e16, stack3e34, stack3e35, stack3e38, stack3e39, stack3e42, stack3e43],
-  });
-  const stack3e45 = new ApiGatewayStage(stack3, "incident-triage_stage_2907B3F0", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    deploymentId: "${aws_api_gateway_deployment.incident-triage_stage_deployment_871A60E1.id}",
-    stageName: "incident-triage",
-    xrayTracingEnabled: true,
-    accessLogSettings: {
-      destinationArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.accessLogGroupArn}",
-      format: "{\"requestId\":\"$context.requestId\",\"caller\":\"$context.identity.userArn\",\"sourceVpce\":\"$context.identity.vpceId\",\"apiKeyId\":\"$context.identity.apiKeyId\",\"authorizerPrincipal\":\"$context.authorizer.principalId\",\"method\":\"$context.httpMethod\",\"path\":\"$context.resourcePath\",\"status\":\"$context.status\",\"integrationStatus\":\"$context.integration.status\",\"latencyMs\":\"$context.responseLatency\",\"time\":\"$context.requestTime\"}",
-    },
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e46 = new ApiGatewayMethodSettings(stack3, "incident-triage_stage_settings_D6B6B0A6", {
-    restApiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-    stageName: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.stage_name}",
-    methodPath: "*/*",
-    settings: {
-      throttlingRateLimit: 5,
-      throttlingBurstLimit: 10,
-      metricsEnabled: true,
-      loggingLevel: "ERROR",
-      dataTraceEnabled: false,
-    },
-  });
-  const stack3e47 = new ApiGatewayUsagePlan(stack3, "incident-triage_stage_usage-plan_0022F82E", {
-    name: "dev-incident-triage",
-    description: "Quota of incident-triage in dev; its API key is a rotated secret",
-    apiStages: [{
-      apiId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.restApiId}",
-      stage: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.stage_name}",
-    }],
-    throttleSettings: {
-      rateLimit: 5,
-      burstLimit: 10,
-    },
-    quotaSettings: {
-      limit: 200000,
-      period: "MONTH",
-    },
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e48 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
-    name: "governed/dev/incident-triage/gateway-api-key",
-    description: "Gateway API key of agent incident-triage in dev: metered by its usage plan",
-    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
-    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-      "governance:rotation-strategy": "api-gateway-key",
-      "governance:usage-plan-id": "${aws_api_gateway_usage_plan.incident-triage_stage_usage-plan_0022F82E.id}",
-    },
-    lifecycle: {
-      preventDestroy: false,
-    },
-  });
-  const stack3e49 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
-    secretArn: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
-    blockPublicPolicy: true,
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/dev/dev-secret-rotation\"]}}}]}",
-  });
-  const stack3e50 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
-    secretId: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.id}",
-    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
-    rotationRules: {
-      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
-    },
-  });
-  const stack3e51 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
-    name: "gateway-key",
-    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
-  });
-  const stack3e52 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
-    name: "model-access",
-    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/incident-triage/POST/agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
-  });
-  const stack3e53 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
-    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-    definition: [{
-      static: [{
-        description: "dev/incident-triage may read ticketing-read (low sensitivity)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n);",
-      }],
-    }],
-    dependsOn: [stack3e18],
-  });
-  const stack3e54 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
-    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-    definition: [{
-      static: [{
-        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC; approval by incident-commander@example.com or sre-lead@example.com)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.hourUtc >= 7 && context.hourUtc < 19 }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
-      }],
-    }],
-    dependsOn: [stack3e18],
-  });
-  const stack3e55 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
-    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-    definition: [{
-      static: [{
-        description: "dev/incident-triage may read runbook-search (low sensitivity)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n);",
-      }],
-    }],
-    dependsOn: [stack3e18],
-  });
-  const stack3e56 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
-    policyStoreId: "${aws_verifiedpermissions_policy_store.agent-policy-store-dev_store_BEFF38C5.policy_store_id}",
-    definition: [{
-      static: [{
-        description: "dev/incident-triage may invoke model anthropic.claude-3-5-sonnet-20240620-v1:0",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"invokeModel\",\n  resource == Governance::Model::\"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n);",
-      }],
-    }],
-    dependsOn: [stack3e18],
-  });
-  const stack3e57 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack2e46 = new NamespaceV1(stack2, "legacy-classifier_kubernetes_namespace_7BFD102C", {
     metadata: {
-      name: "incident-triage",
+      name: "legacy-classifier",
       labels: {
-        "governance.ai/owner": "sre",
+        "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
-        "governance.ai/workload": "incident-triage",
+        "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
       annotations: {
-        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
-        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
       },
     },
   });
-  const stack3e58 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack2e47 = new ServiceAccountV1(stack2, "legacy-classifier_kubernetes_service-account_8B341BF9", {
     metadata: {
-      name: "incident-triage",
-      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      name: "legacy-classifier",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
       labels: {
-        "governance.ai/owner": "sre",
+        "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
-        "governance.ai/workload": "incident-triage",
+        "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
-        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
-        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
       },
     },
     automountServiceAccountToken: false,
   });
-  const stack3e59 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
-    clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
-    namespace: "incident-triage",
-    serviceAccount: "incident-triage",
-    roleArn: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
-    tags: {
-      "governance:owner": "sre",
-      "governance:accountable": "priya.nair@example.com",
-      "governance:approver": "sam.ortiz@example.com",
-      "governance:revoker": "secops-oncall@example.com",
-      "governance:environment": "dev",
-      "governance:workload": "incident-triage",
-      "governance:data-classification": "confidential",
-      "governance:review-by": "2027-02-28",
-    },
-  });
-  const stack3e60 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack2e48 = new DeploymentV1(stack2, "legacy-classifier_kubernetes_deployment_C27A0175", {
     metadata: {
-      name: "incident-triage",
-      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      name: "legacy-classifier",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
       labels: {
-        "governance.ai/owner": "sre",
+        "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
-        "governance.ai/workload": "incident-triage",
+        "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
-        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
-        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
       },
     },
     waitForRollout: false,
+    lifecycle: {
+      precondition: [{
+        condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
+        errorMessage: "The environment publishes more than 42 endpoint addresses; this workload's egress policy names only 42: pin the environment contract (its addresses become literal).",
+      }],
+    },
     spec: {
-      replicas: "1",
+      replicas: "0",
       selector: {
         matchLabels: {
-          "app.kubernetes.io/name": "incident-triage",
+          "app.kubernetes.io/name": "legacy-classifier",
         },
       },
       template: {
         metadata: {
           labels: {
-            "governance.ai/owner": "sre",
+            "governance.ai/owner": "customer-support",
             "governance.ai/environment": "dev",
-            "governance.ai/workload": "incident-triage",
+            "governance.ai/workload": "legacy-classifier",
             "governance.ai/data-classification": "confidential",
-            "app.kubernetes.io/name": "incident-triage",
+            "governance.ai/kind": "inference-service",
+            "app.kubernetes.io/name": "legacy-classifier",
           },
           annotations: {
-            "governance.ai/accountable": "priya.nair@example.com",
+            "governance.ai/accountable": "maria.chen@example.com",
             "governance.ai/approver": "sam.ortiz@example.com",
             "governance.ai/revoker": "secops-oncall@example.com",
-            "governance.ai/review-by": "2027-02-28",
+            "governance.ai/review-by": "2027-03-31",
+            "governance.ai/revoked-by": "secops-oncall@example.com",
+            "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+            "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
           },
         },
         spec: {
-          serviceAccountName: "${kubernetes_service_account_v1.incident-triage_kubernetes_service-account_C1971A66.metadata[0].name}",
+          serviceAccountName: "${kubernetes_service_account_v1.legacy-classifier_kubernetes_service-account_8B341BF9.metadata[0].name}",
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: {
@@ -3192,25 +3946,14 @@ export function rawApp(app: App): void {
             },
           },
           container: [{
-            name: "incident-triage",
-            image: "ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d",
+            name: "legacy-classifier",
+            image: "ghcr.io/example/legacy-classifier@sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
             imagePullPolicy: "IfNotPresent",
-            env: [{
-              name: "AWS_REGION",
-              value: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}",
-            }, {
-              name: "GOVERNED_LOG_GROUP",
-              value: "/governed/dev/incident-triage",
-            }, {
-              name: "GOVERNED_GATEWAY_URL",
-              value: "${aws_api_gateway_stage.incident-triage_stage_2907B3F0.invoke_url}",
-            }, {
-              name: "GOVERNED_GATEWAY_KEY_SECRET_ARN",
-              value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
-            }, {
-              name: "GOVERNED_IDENTITY_AUDIENCE",
-              value: "dev/agents",
+            port: [{
+              containerPort: 8080,
+              name: "http",
             }],
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/legacy-classifier"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"}]),
             resources: {
               requests: {
                 cpu: "500m",
@@ -3250,21 +3993,58 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e61 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack2e49 = new ServiceV1(stack2, "legacy-classifier_kubernetes_service_3D0DA858", {
     metadata: {
-      name: "default-deny",
-      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      name: "legacy-classifier",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
       labels: {
-        "governance.ai/owner": "sre",
+        "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
-        "governance.ai/workload": "incident-triage",
+        "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
-        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
-        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
+      },
+    },
+    spec: {
+      type: "ClusterIP",
+      selector: {
+        "app.kubernetes.io/name": "legacy-classifier",
+      },
+      port: [{
+        name: "http",
+        port: 8080,
+        targetPort: "8080",
+      }],
+    },
+  });
+  const stack2e50 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_default-deny_4BA18F26", {
+    metadata: {
+      name: "default-deny",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "customer-support",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "legacy-classifier",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+      },
+      annotations: {
+        "governance.ai/accountable": "maria.chen@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
       },
     },
     spec: {
@@ -3272,32 +4052,36 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e62 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack2e51 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-gateway-ingress_54935611", {
     metadata: {
-      name: "allow-egress-gateway-endpoints-dns",
-      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      name: "allow-gateway-ingress",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
       labels: {
-        "governance.ai/owner": "sre",
+        "governance.ai/owner": "customer-support",
         "governance.ai/environment": "dev",
-        "governance.ai/workload": "incident-triage",
+        "governance.ai/workload": "legacy-classifier",
         "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
       },
       annotations: {
-        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/accountable": "maria.chen@example.com",
         "governance.ai/approver": "sam.ortiz@example.com",
         "governance.ai/revoker": "secops-oncall@example.com",
-        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
       },
     },
     spec: {
       podSelector: {
         matchLabels: {
-          "app.kubernetes.io/name": "incident-triage",
+          "app.kubernetes.io/name": "legacy-classifier",
         },
       },
-      policyTypes: ["Egress"],
-      egress: [{
-        to: [{
+      policyTypes: ["Ingress"],
+      ingress: [{
+        from: [{
           namespaceSelector: {
             matchLabels: {
               "kubernetes.io/metadata.name": "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayNamespace}",
@@ -3307,10 +4091,209 @@ export function rawApp(app: App): void {
             matchLabels: Token.asAny("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.gatewayPodLabels}"),
           },
         }],
-      }, {
+        ports: [{
+          port: "8080",
+          protocol: "TCP",
+        }],
+      }],
+    },
+  });
+  const stack2e52 = new NetworkPolicyV1(stack2, "legacy-classifier_kubernetes_allow-egress_4305C4B7", {
+    metadata: {
+      name: "allow-egress-endpoints-dns-pod-identity",
+      namespace: "${kubernetes_namespace_v1.legacy-classifier_kubernetes_namespace_7BFD102C.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "customer-support",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "legacy-classifier",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "inference-service",
+      },
+      annotations: {
+        "governance.ai/accountable": "maria.chen@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-03-31",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-20T09:00:00Z",
+        "governance.ai/revoked-reason": "INC-5120: model served stale customer data",
+      },
+    },
+    spec: {
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "legacy-classifier",
+        },
+      },
+      policyTypes: ["Egress"],
+      egress: [{
         to: [{
           ipBlock: {
-            cidr: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.vpcCidr}",
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 0))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 1))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 2))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 3))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 4))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 5))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 6))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 7))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 8))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 9))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 10))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 11))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 12))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 13))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 14))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 15))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 16))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 17))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 18))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 19))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 20))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 21))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 22))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 23))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 24))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 25))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 26))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 27))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 28))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 29))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 30))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 31))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 32))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 33))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 34))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 35))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 36))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 37))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 38))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 39))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 40))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 41))}",
           },
         }],
         ports: [{
@@ -3337,8 +4320,1459 @@ export function rawApp(app: App): void {
           port: "53",
           protocol: "TCP",
         }],
+      }, {
+        to: [{
+          ipBlock: {
+            cidr: "169.254.170.23/32",
+          },
+        }, {
+          ipBlock: {
+            cidr: "fd00:ec2::23/128",
+          },
+        }],
+        ports: [{
+          port: "80",
+          protocol: "TCP",
+        }],
       }],
     },
+  });
+  const stack2e53 = new SsmParameter(stack2, "legacy-classifier_route-entry_parameter_11E983B3", {
+    name: "/governance/dev/routes/legacy-classifier",
+    description: "Gateway route entry of legacy-classifier (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"workload\" = \"legacy-classifier\", \"kind\" = \"kubernetes\", \"tenants\" = [], \"callers\" = [], \"revoked\" = {\"by\" = \"secops-oncall@example.com\", \"at\" = \"2026-11-20T09:00:00Z\", \"reason\" = \"INC-5120: model served stale customer data\", \"scheduled\" = false}})}",
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "legacy-classifier",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-20T09:00:00Z",
+      "governance:revoked-reason": "INC-5120: model served stale customer data",
+    },
+  });
+  const stack2e54 = new SecretsmanagerSecret(stack2, "legacy-classifier_service-token_secret_8300F8BA", {
+    namePrefix: "governed/dev/legacy-classifier/service-token-",
+    description: "Service token of legacy-classifier in dev",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "legacy-classifier",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-20T09:00:00Z",
+      "governance:revoked-reason": "INC-5120: model served stale customer data",
+      "governance:rotation-strategy": "generated-token",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack2e55 = new SecretsmanagerSecretPolicy(stack2, "legacy-classifier_service-token_policy_F221069B", {
+    secretArn: "${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.legacy-classifier_identity_role_D3FC9207.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
+  });
+  const stack2e56 = new IamRolePolicy(stack2, "legacy-classifier_identity_policy-secrets_BA46E0D1", {
+    name: "secrets",
+    role: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}\"},{\"Sid\":\"DecryptLegacyClassifierServiceToken\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack2e57 = new TerraformOutput(stack2, "legacy-classifier-route-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/workloads/legacy-classifier/http\")}",
+    description: "Where callers reach legacy-classifier (SigV4 with their own role, x-api-key with their own key)",
+  });
+  const stack2e58 = new TerraformOutput(stack2, "legacy-classifier-role-arn", {
+    value: "${aws_iam_role.legacy-classifier_identity_role_D3FC9207.arn}",
+    description: "legacy-classifier's own identity",
+  });
+  const stack2e59 = new TerraformOutput(stack2, "legacy-classifier-service-token-secret-arn", {
+    value: "${aws_secretsmanager_secret.legacy-classifier_service-token_secret_8300F8BA.arn}",
+    description: "legacy-classifier's own generated token",
+  });
+  const stack2e60 = new TerraformOutput(stack2, "legacy-classifier-service-dns-name", {
+    value: "legacy-classifier.legacy-classifier.svc.cluster.local",
+    description: "legacy-classifier's in-cluster DNS name",
+  });
+  const stack2e61 = new IamRolePolicy(stack2, "ticket-summarizer_identity_policy-service-access_0D682A2E", {
+    name: "service-access",
+    role: "${aws_iam_role.ticket-summarizer_identity_role_17EDB285.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeSupportChat\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/workloads/support-chat/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack2e62 = new SecretsmanagerSecret(stack2, "ticket-summarizer_gateway-key_secret_6D4C107C", {
+    namePrefix: "governed/dev/ticket-summarizer/gateway-api-key-",
+    description: "Gateway API key of ticket-summarizer in dev: its own calls, metered by quota tier interactive",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "customer-support",
+      "governance:accountable": "maria.chen@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "ticket-summarizer",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-03-31",
+      "governance:kind": "inference-service",
+      "governance:tenants": "acme globex",
+      "governance:rotation-strategy": "api-gateway-key",
+      "governance:quota-tier": "interactive",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack2e63 = new SecretsmanagerSecretPolicy(stack2, "ticket-summarizer_gateway-key_policy_6C3D3578", {
+    secretArn: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.ticket-summarizer_identity_role_17EDB285.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
+  });
+  const stack2e64 = new SecretsmanagerSecretRotation(stack2, "ticket-summarizer_gateway-key_rotation_1246D4EA", {
+    secretId: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.id}",
+    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
+    rotationRules: {
+      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
+    },
+  });
+  const stack2e65 = new TerraformOutput(stack2, "ticket-summarizer-gateway-key-secret-arn", {
+    value: "${aws_secretsmanager_secret.ticket-summarizer_gateway-key_secret_6D4C107C.arn}",
+    description: "Secret holding ticket-summarizer's own gateway API key",
+  });
+  const stack2e66 = new DataAwsEksCluster(stack2, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e67 = new DataAwsEksClusterAuth(stack2, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack2e68 = new KubernetesProvider(stack2, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
+  });
+  stack2.addDependency(stack0);
+  const stack3 = new TerraformStack(app, "agents-dev");
+  const stack3e0 = new AwsProvider(stack3, "aws", {
+    region: "eu-west-1",
+    defaultTags: [{
+      tags: {
+        "governance:environment": "dev",
+      },
+    }],
+  });
+  const stack3e1 = new DataAwsSsmParameter(stack3, "environment_contract_3499FA03", {
+    name: "/governance/dev/contract",
+  });
+  stack3e1.addOverride("lifecycle.postcondition", Token.asAny([{"condition":"${try(jsondecode(self.insecure_value).logRetentionDays, 0) >= (false || try(jsondecode(self.insecure_value).production, false) ? 365 : 90)}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): logRetentionDays is ${try(tostring(jsondecode(self.insecure_value).logRetentionDays), \"missing\")}; allowed: at least 90 days in dev (365 in production). Fix: the platform team sets logRetentionDays to 90 or more on the platform stack and applies it; the parameter is never edited by hand."},{"condition":"${try(jsondecode(self.insecure_value).secretRotationDays, 0) >= 1 && try(jsondecode(self.insecure_value).secretRotationDays, 0) <= 90}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): secretRotationDays is ${try(tostring(jsondecode(self.insecure_value).secretRotationDays), \"missing\")}; allowed: 1 to 90 days. Fix: the platform team sets secretRotationDays to 90 or less on the platform stack and applies it."},{"condition":"${contains(try(jsondecode(self.insecure_value).allowedRegions, []), \"eu-west-1\")}","error_message":"Environment contract /governance/dev/contract (read by agents-dev/environment/contract): the stack deploys to eu-west-1, which is not in allowedRegions ${try(jsonencode(jsondecode(self.insecure_value).allowedRegions), \"(missing)\")}. Fix: deploy the stack to an allowed region, or ask the platform team to add eu-west-1 to dev's allowedRegions."}]));
+  const stack3e2 = new IamRole(stack3, "incident-triage_identity_role_8BC3C881", {
+    name: "dev-euw1-incident-triage",
+    path: "/governed/dev/",
+    description: "Governed workload identity incident-triage in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"incident-triage\",\"aws:RequestTag/kubernetes-service-account\":\"incident-triage\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+    },
+  });
+  const stack3e3 = new CloudwatchLogGroup(stack3, "incident-triage_logs_log-group_B3DB2C74", {
+    name: "/governed/dev/incident-triage",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+    },
+  });
+  const stack3e4 = new IamRolePolicy(stack3, "incident-triage_identity_policy-logs_C7C7BC37", {
+    name: "logs",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.incident-triage_logs_log-group_B3DB2C74.arn}:log-stream:*\"}]}",
+  });
+  const stack3e5 = new IamRolePolicy(stack3, "incident-triage_identity_policy-model-access_AAD0D0CC", {
+    name: "model-access",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack3e6 = new IamRolePolicy(stack3, "incident-triage_identity_policy-tool-access_9F122BCA", {
+    name: "tool-access",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/incident-triage/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/incident-triage/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack3e7 = new IamRole(stack3, "incident-triage_integration-identity_role_E0D0FE5F", {
+    name: "dev-euw1-incident-triage-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
+    description: "Governed integration identity incident-triage-gw in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+    },
+  });
+  const stack3e8 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-model-access_A1659494", {
+    name: "model-access",
+    role: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e9 = new IamRolePolicy(stack3, "incident-triage_integration-identity_policy-tool-access_F9D32CBF", {
+    name: "tool-access",
+    role: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}},{\"Sid\":\"InvokeToolFunctions\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"]}]}",
+  });
+  const stack3e10 = new SecretsmanagerSecret(stack3, "incident-triage_gateway-key_secret_31F955AB", {
+    namePrefix: "governed/dev/incident-triage/gateway-api-key-",
+    description: "Gateway API key of agent incident-triage in dev: its own calls, metered by quota tier standard",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+      "governance:rotation-strategy": "api-gateway-key",
+      "governance:quota-tier": "standard",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack3e11 = new SecretsmanagerSecretPolicy(stack3, "incident-triage_gateway-key_policy_7537AF04", {
+    secretArn: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
+  });
+  const stack3e12 = new SecretsmanagerSecretRotation(stack3, "incident-triage_gateway-key_rotation_CBF45D80", {
+    secretId: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.id}",
+    rotationLambdaArn: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
+    rotationRules: {
+      automaticallyAfterDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRotationDays}"),
+    },
+  });
+  const stack3e13 = new IamRolePolicy(stack3, "incident-triage_identity_policy-gateway-key_39F8874A", {
+    name: "gateway-key",
+    role: "${aws_iam_role.incident-triage_identity_role_8BC3C881.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}\"},{\"Sid\":\"DecryptIncidentTriageGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e14 = new SsmParameter(stack3, "incident-triage_route-entry_parameter_579ACCC5", {
+    name: "/governance/dev/agents/incident-triage",
+    description: "Gateway route entry of incident-triage (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"incident-triage\", \"models\" = {\"anthropic.claude-3-5-sonnet-20240620-v1-0\" = {\"modelId\" = \"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"ticketing-write\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}, \"runbook-search\" = {\"target\" = {\"kind\" = \"lambda\", \"functionArn\" = \"arn:aws:lambda:eu-west-1:123456789012:function:runbook-search\"}, \"credential\" = null}}, \"tenants\" = [\"acme\"], \"revoked\" = null})}",
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+    },
+  });
+  stack3e14.addOverride("lifecycle.precondition", [{
+    condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-5-sonnet-20240620-v1:0\")}",
+    error_message: "agents-dev/incident-triage: model anthropic.claude-3-5-sonnet-20240620-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
+  }]);
+  const stack3e15 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-read-read_852DF425", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may read ticketing-read (low sensitivity)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n);",
+      }],
+    }],
+  });
+  const stack3e16 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC or Sat 22:00-02:00 UTC (closes the next day); approval by incident-commander@example.com or sre-lead@example.com)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.minuteOfDay >= 420 && context.minuteOfDay < 1140) || ([\"Sat\"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || ([\"Sun\"].contains(context.dayOfWeek) && context.minuteOfDay < 120)) }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+      }],
+    }],
+  });
+  const stack3e17 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may read runbook-search (low sensitivity)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n);",
+      }],
+    }],
+  });
+  const stack3e18 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may invoke model anthropic.claude-3-5-sonnet-20240620-v1:0",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"invokeModel\",\n  resource == Governance::Model::\"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n);",
+      }],
+    }],
+  });
+  const stack3e19 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tenants-incident-triage_A7344902", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage acts for tenants acme only: tool calls for any other tenant are denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nwhen { context has tenant && ![\"acme\"].contains(context.tenant) };",
+      }],
+    }],
+  });
+  const stack3e20 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+    metadata: {
+      name: "incident-triage",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+  });
+  const stack3e21 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+    metadata: {
+      name: "incident-triage",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    automountServiceAccountToken: false,
+  });
+  const stack3e22 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+    clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+    namespace: "incident-triage",
+    serviceAccount: "incident-triage",
+    roleArn: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "incident-triage",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:tenants": "acme",
+    },
+  });
+  const stack3e23 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+    metadata: {
+      name: "incident-triage",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    waitForRollout: true,
+    dependsOn: [stack3e22],
+    lifecycle: {
+      precondition: [{
+        condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
+        errorMessage: "The environment publishes more than 42 endpoint addresses; this workload's egress policy names only 42: pin the environment contract (its addresses become literal).",
+      }],
+    },
+    spec: {
+      replicas: "1",
+      selector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "incident-triage",
+        },
+      },
+      template: {
+        metadata: {
+          labels: {
+            "governance.ai/owner": "sre",
+            "governance.ai/environment": "dev",
+            "governance.ai/workload": "incident-triage",
+            "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "agent",
+            "governance.ai/tenants": "acme",
+            "tenant.governance.ai/acme": "true",
+            "app.kubernetes.io/name": "incident-triage",
+          },
+          annotations: {
+            "governance.ai/accountable": "priya.nair@example.com",
+            "governance.ai/approver": "sam.ortiz@example.com",
+            "governance.ai/revoker": "secops-oncall@example.com",
+            "governance.ai/review-by": "2027-02-28",
+          },
+        },
+        spec: {
+          serviceAccountName: "${kubernetes_service_account_v1.incident-triage_kubernetes_service-account_C1971A66.metadata[0].name}",
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: "10001",
+            runAsGroup: "10001",
+            fsGroup: "10001",
+            seccompProfile: {
+              type: "RuntimeDefault",
+            },
+          },
+          container: [{
+            name: "incident-triage",
+            image: "ghcr.io/example/incident-triage@sha256:7d2c1f0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d",
+            imagePullPolicy: "IfNotPresent",
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"incident-triage"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/incident-triage"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}"}]),
+            resources: {
+              requests: {
+                cpu: "500m",
+                memory: "1Gi",
+              },
+              limits: {
+                cpu: "500m",
+                memory: "1Gi",
+              },
+            },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: "10001",
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: {
+                drop: ["ALL"],
+              },
+              seccompProfile: {
+                type: "RuntimeDefault",
+              },
+            },
+            volumeMount: [{
+              name: "tmp",
+              mountPath: "/tmp",
+            }],
+          }],
+          volume: [{
+            name: "tmp",
+            emptyDir: {
+              medium: "Memory",
+              sizeLimit: "64Mi",
+            },
+          }],
+        },
+      },
+    },
+  });
+  const stack3e24 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+    metadata: {
+      name: "default-deny",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    },
+  });
+  const stack3e25 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+    metadata: {
+      name: "allow-egress-endpoints-dns-pod-identity",
+      namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "incident-triage",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "governance.ai/tenants": "acme",
+        "tenant.governance.ai/acme": "true",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+      },
+    },
+    spec: {
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "incident-triage",
+        },
+      },
+      policyTypes: ["Egress"],
+      egress: [{
+        to: [{
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 0))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 1))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 2))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 3))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 4))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 5))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 6))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 7))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 8))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 9))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 10))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 11))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 12))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 13))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 14))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 15))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 16))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 17))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 18))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 19))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 20))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 21))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 22))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 23))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 24))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 25))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 26))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 27))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 28))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 29))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 30))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 31))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 32))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 33))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 34))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 35))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 36))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 37))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 38))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 39))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 40))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 41))}",
+          },
+        }],
+        ports: [{
+          port: "443",
+          protocol: "TCP",
+        }],
+      }, {
+        to: [{
+          namespaceSelector: {
+            matchLabels: {
+              "kubernetes.io/metadata.name": "kube-system",
+            },
+          },
+          podSelector: {
+            matchLabels: {
+              "k8s-app": "kube-dns",
+            },
+          },
+        }],
+        ports: [{
+          port: "53",
+          protocol: "UDP",
+        }, {
+          port: "53",
+          protocol: "TCP",
+        }],
+      }, {
+        to: [{
+          ipBlock: {
+            cidr: "169.254.170.23/32",
+          },
+        }, {
+          ipBlock: {
+            cidr: "fd00:ec2::23/128",
+          },
+        }],
+        ports: [{
+          port: "80",
+          protocol: "TCP",
+        }],
+      }],
+    },
+  });
+  const stack3e26 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage\")}",
+    description: "Base of incident-triage's model and tool routes",
+  });
+  const stack3e27 = new TerraformOutput(stack3, "incident-triage-role-arn", {
+    value: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
+    description: "incident-triage's own identity (its pods')",
+  });
+  const stack3e28 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
+    value: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.arn}",
+    description: "What the gateway function acts with for incident-triage",
+  });
+  const stack3e29 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
+    value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
+    description: "Secret holding incident-triage's gateway API key",
+  });
+  const stack3e30 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
+    name: "dev-euw1-triage-prototype",
+    path: "/governed/dev/",
+    description: "Governed workload identity triage-prototype in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EksPodIdentity\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pods.eks.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}\",\"aws:RequestTag/kubernetes-namespace\":\"triage-prototype\",\"aws:RequestTag/kubernetes-service-account\":\"triage-prototype\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:eks:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:cluster/${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).permissionBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "triage-prototype",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-18T16:30:00Z",
+      "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+    },
+  });
+  const stack3e31 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
+    name: "revocation",
+    role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
+  });
+  const stack3e32 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
+    name: "/governed/dev/triage-prototype",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "triage-prototype",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-18T16:30:00Z",
+      "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+    },
+  });
+  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
+    name: "logs",
+    role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.triage-prototype_logs_log-group_CFC33FB6.arn}:log-stream:*\"}]}",
+  });
+  const stack3e34 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
+    name: "model-access",
+    role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/models/anthropic.claude-3-haiku-20240307-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack3e35 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
+    name: "tool-access",
+    role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/triage-prototype/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
+  });
+  const stack3e36 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
+    name: "dev-euw1-triage-prototype-gw",
+    path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
+    description: "Governed integration identity triage-prototype-gw in dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"GatewayFunction\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.functionRoleArn}\"},\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Condition\":{\"Null\":{\"sts:SourceIdentity\":\"false\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationBoundaryArn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "triage-prototype",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-18T16:30:00Z",
+      "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+    },
+  });
+  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
+    name: "revocation",
+    role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
+  });
+  const stack3e38 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
+    name: "model-access",
+    role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e39 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
+    name: "tool-access",
+    role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e40 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
+    namePrefix: "governed/dev/triage-prototype/gateway-api-key-",
+    description: "Gateway API key of agent triage-prototype in dev: its own calls, metered by quota tier standard",
+    kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
+    recoveryWindowInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).secretRecoveryDays}"),
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "triage-prototype",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-18T16:30:00Z",
+      "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      "governance:rotation-strategy": "api-gateway-key",
+      "governance:quota-tier": "standard",
+    },
+    lifecycle: {
+      preventDestroy: false,
+    },
+  });
+  const stack3e41 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
+    secretArn: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
+    blockPublicPolicy: true,
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
+  });
+  const stack3e42 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
+    functionName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
+    input: "{\"action\":\"revoke\",\"secretId\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"}",
+    triggers: {
+      revokedAt: "2026-11-18T16:30:00Z",
+    },
+  });
+  const stack3e43 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
+    name: "gateway-key",
+    role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"},{\"Sid\":\"DecryptTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
+  });
+  const stack3e44 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
+    name: "/governance/dev/agents/triage-prototype",
+    description: "Gateway route entry of triage-prototype (read by the environment's gateway function)",
+    type: "String",
+    tier: "Intelligent-Tiering",
+    value: "${jsonencode({\"schema\" = 1, \"agent\" = \"triage-prototype\", \"models\" = {\"anthropic.claude-3-haiku-20240307-v1-0\" = {\"modelId\" = \"anthropic.claude-3-haiku-20240307-v1:0\", \"modelArn\" = \"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"}}, \"guardrail\" = {\"arn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn, \"id\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.id, \"version\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}, \"tools\" = {\"ticketing-read\" = {\"target\" = {\"kind\" = \"http\", \"url\" = \"https://tickets.example.com/api/v2\"}, \"credential\" = {\"secretArn\" = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\", \"header\" = \"Authorization\", \"kmsKeyArn\" = jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}}}, \"tenants\" = [], \"revoked\" = {\"by\" = \"secops-oncall@example.com\", \"at\" = \"2026-11-18T16:30:00Z\", \"reason\" = \"INC-5097: prototype retired after a prompt-injection test\", \"scheduled\" = false}})}",
+    tags: {
+      "governance:owner": "sre",
+      "governance:accountable": "priya.nair@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "triage-prototype",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-02-28",
+      "governance:kind": "agent",
+      "governance:revoked-by": "secops-oncall@example.com",
+      "governance:revoked-at": "2026-11-18T16:30:00Z",
+      "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+    },
+  });
+  stack3e44.addOverride("lifecycle.precondition", [{
+    condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
+    error_message: "agents-dev/triage-prototype: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
+  }]);
+  const stack3e45 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype may read ticketing-read (low sensitivity)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/triage-prototype/ticketing-read\"\n);",
+      }],
+    }],
+  });
+  const stack3e46 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype may invoke model anthropic.claude-3-haiku-20240307-v1:0",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action == Governance::Action::\"invokeModel\",\n  resource == Governance::Model::\"anthropic.claude-3-haiku-20240307-v1:0\"\n);",
+      }],
+    }],
+  });
+  const stack3e47 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tenants-triage-prototype_4C7D9903", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype acts for no tenant: tool calls for any other tenant are denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nwhen { context has tenant };",
+      }],
+    }],
+  });
+  const stack3e48 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype revoked by secops-oncall@example.com at 2026-11-18T16:30:00Z: INC-5097: prototype retired after a prompt-injection test",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action,\n  resource\n);",
+      }],
+    }],
+  });
+  const stack3e49 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
+    metadata: {
+      name: "triage-prototype",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "triage-prototype",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+        "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      },
+    },
+  });
+  const stack3e50 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
+    metadata: {
+      name: "triage-prototype",
+      namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "triage-prototype",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+        "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      },
+    },
+    automountServiceAccountToken: false,
+  });
+  const stack3e51 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
+    metadata: {
+      name: "triage-prototype",
+      namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "triage-prototype",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+        "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      },
+    },
+    waitForRollout: false,
+    lifecycle: {
+      precondition: [{
+        condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
+        errorMessage: "The environment publishes more than 42 endpoint addresses; this workload's egress policy names only 42: pin the environment contract (its addresses become literal).",
+      }],
+    },
+    spec: {
+      replicas: "0",
+      selector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "triage-prototype",
+        },
+      },
+      template: {
+        metadata: {
+          labels: {
+            "governance.ai/owner": "sre",
+            "governance.ai/environment": "dev",
+            "governance.ai/workload": "triage-prototype",
+            "governance.ai/data-classification": "confidential",
+            "governance.ai/kind": "agent",
+            "app.kubernetes.io/name": "triage-prototype",
+          },
+          annotations: {
+            "governance.ai/accountable": "priya.nair@example.com",
+            "governance.ai/approver": "sam.ortiz@example.com",
+            "governance.ai/revoker": "secops-oncall@example.com",
+            "governance.ai/review-by": "2027-02-28",
+            "governance.ai/revoked-by": "secops-oncall@example.com",
+            "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+            "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+          },
+        },
+        spec: {
+          serviceAccountName: "${kubernetes_service_account_v1.triage-prototype_kubernetes_service-account_94A80EA9.metadata[0].name}",
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: "10001",
+            runAsGroup: "10001",
+            fsGroup: "10001",
+            seccompProfile: {
+              type: "RuntimeDefault",
+            },
+          },
+          container: [{
+            name: "triage-prototype",
+            image: "ghcr.io/example/triage-prototype@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            imagePullPolicy: "IfNotPresent",
+            env: Token.asAny([{"name":"AWS_REGION","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}"},{"name":"GOVERNED_ENVIRONMENT","value":"dev"},{"name":"GOVERNED_AGENT","value":"triage-prototype"},{"name":"GOVERNED_LOG_GROUP","value":"/governed/dev/triage-prototype"},{"name":"GOVERNED_GATEWAY_URL","value":"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}"},{"name":"GOVERNED_GATEWAY_KEY_SECRET_ARN","value":"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}"}]),
+            resources: {
+              requests: {
+                cpu: "250m",
+                memory: "512Mi",
+              },
+              limits: {
+                cpu: "250m",
+                memory: "512Mi",
+              },
+            },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: "10001",
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: {
+                drop: ["ALL"],
+              },
+              seccompProfile: {
+                type: "RuntimeDefault",
+              },
+            },
+            volumeMount: [{
+              name: "tmp",
+              mountPath: "/tmp",
+            }],
+          }],
+          volume: [{
+            name: "tmp",
+            emptyDir: {
+              medium: "Memory",
+              sizeLimit: "64Mi",
+            },
+          }],
+        },
+      },
+    },
+  });
+  const stack3e52 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
+    metadata: {
+      name: "default-deny",
+      namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "triage-prototype",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+        "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      },
+    },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    },
+  });
+  const stack3e53 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
+    metadata: {
+      name: "allow-egress-endpoints-dns-pod-identity",
+      namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
+      labels: {
+        "governance.ai/owner": "sre",
+        "governance.ai/environment": "dev",
+        "governance.ai/workload": "triage-prototype",
+        "governance.ai/data-classification": "confidential",
+        "governance.ai/kind": "agent",
+      },
+      annotations: {
+        "governance.ai/accountable": "priya.nair@example.com",
+        "governance.ai/approver": "sam.ortiz@example.com",
+        "governance.ai/revoker": "secops-oncall@example.com",
+        "governance.ai/review-by": "2027-02-28",
+        "governance.ai/revoked-by": "secops-oncall@example.com",
+        "governance.ai/revoked-at": "2026-11-18T16:30:00Z",
+        "governance.ai/revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
+      },
+    },
+    spec: {
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "triage-prototype",
+        },
+      },
+      policyTypes: ["Egress"],
+      egress: [{
+        to: [{
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 0))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 1))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 2))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 3))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 4))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 5))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 6))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 7))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 8))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 9))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 10))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 11))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 12))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 13))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 14))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 15))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 16))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 17))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 18))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 19))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 20))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 21))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 22))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 23))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 24))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 25))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 26))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 27))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 28))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 29))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 30))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 31))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 32))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 33))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 34))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 35))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 36))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 37))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 38))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 39))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 40))}",
+          },
+        }, {
+          ipBlock: {
+            cidr: "${format(\"%s/32\", element(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps, 41))}",
+          },
+        }],
+        ports: [{
+          port: "443",
+          protocol: "TCP",
+        }],
+      }, {
+        to: [{
+          namespaceSelector: {
+            matchLabels: {
+              "kubernetes.io/metadata.name": "kube-system",
+            },
+          },
+          podSelector: {
+            matchLabels: {
+              "k8s-app": "kube-dns",
+            },
+          },
+        }],
+        ports: [{
+          port: "53",
+          protocol: "UDP",
+        }, {
+          port: "53",
+          protocol: "TCP",
+        }],
+      }, {
+        to: [{
+          ipBlock: {
+            cidr: "169.254.170.23/32",
+          },
+        }, {
+          ipBlock: {
+            cidr: "fd00:ec2::23/128",
+          },
+        }],
+        ports: [{
+          port: "80",
+          protocol: "TCP",
+        }],
+      }],
+    },
+  });
+  const stack3e54 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
+    value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype\")}",
+    description: "Base of triage-prototype's model and tool routes",
+  });
+  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
+    value: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}",
+    description: "triage-prototype's own identity (its pods')",
+  });
+  const stack3e56 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
+    value: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.arn}",
+    description: "What the gateway function acts with for triage-prototype",
+  });
+  const stack3e57 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
+    value: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
+    description: "Secret holding triage-prototype's gateway API key",
+  });
+  const stack3e58 = new DataAwsEksCluster(stack3, "eks-cluster", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e59 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+    name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
+  });
+  const stack3e60 = new KubernetesProvider(stack3, "kubernetes", {
+    host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
+    clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+    token: "${data.aws_eks_cluster_auth.eks-auth.token}",
   });
   stack3.addDependency(stack0);
 }

@@ -1,11 +1,12 @@
 /**
  * One access request evaluated by a real IAM policy evaluator (@cloud-copilot/iam-simulate):
- * the principal's identity policies and permission boundary, the resource's policy and, when the
- * call goes through an interface endpoint, the endpoint policy, with the request context AWS
- * would set (principal ARN, account and tags, source endpoint, token issue time).
+ * the principal's identity policies (and any statement a team added to them) and permission
+ * boundary, the resource's policy and, when the call goes through an interface endpoint, the
+ * endpoint policy, with the request context AWS would set (principal ARN, account and tags,
+ * source endpoint, token issue time). The result names which policies decided it.
  */
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDoc, PolicyWorld, RoleView } from './policy-world';
+import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { NamedPolicy, PolicyDoc, PolicyWorld, RoleView } from './policy-world';
 
 export type Decision = 'Allowed' | 'Denied';
 
@@ -17,14 +18,24 @@ export interface AccessRequest {
   resource: string;
   /** The call goes through this interface endpoint (its policy applies, aws:SourceVpce is set). */
   viaEndpoint?: { id: string; policy?: PolicyDoc };
+  /** Context keys this row sets on purpose: the row proves nothing if the evaluator ignores one. */
   context?: Record<string, string | string[]>;
+  /** Statements a team added to the principal's own policies (the attack the row tries). */
+  teamAdded?: NamedPolicy[];
+  /** The resource's policy when it is not one of the applied resources (a hypothetical role's trust). */
+  resourcePolicy?: PolicyDoc;
+  /** When the signing session was issued (aws:TokenIssueTime); default: now. */
+  sessionIssuedAt?: string;
   expected: Decision;
 }
 
 export interface AccessResult {
   request: AccessRequest;
   decision?: Decision;
+  /** iam-simulate's result and the policies that decided it. */
   detail: string;
+  /** Context keys of `request.context` the evaluator dropped as not applying to the action. */
+  ignoredContextKeys: string[];
   error?: string;
 }
 
@@ -39,7 +50,8 @@ export function contextFor(role: RoleView, now: Date): Record<string, string | s
     'aws:PrincipalType': 'AssumedRole',
     'aws:SecureTransport': 'true',
     'aws:CurrentTime': now.toISOString(),
-    // The session the request is signed with was issued just now, after any revocation date.
+    // The session the request is signed with was issued just now, after any revocation date
+    // (rows about earlier sessions set it themselves).
     'aws:TokenIssueTime': now.toISOString(),
   };
   for (const [k, v] of Object.entries(role.tags)) ctx[`aws:PrincipalTag/${k}`] = v;
@@ -76,15 +88,28 @@ export function endpointPolicyForSimulator(policy: PolicyDoc): PolicyDoc {
   };
 }
 
+/** "ExplicitlyDenied (resource DenyIntegrationIdentities; pb DenyGatewayCalls)": which policies decided. */
+export function explain(overall: string, analysis: RequestAnalysis | undefined): string {
+  if (!analysis) return overall;
+  const label = (r: { policyType: string; statementId?: string; statementIndex?: number; identifier?: string; policyIdentifier?: string }) =>
+    `${r.policyType}${r.statementId ? ` ${r.statementId}` : r.statementIndex !== undefined ? ` #${r.statementIndex}` : ''}`;
+  const reasons = overall === 'Allowed' ? getGrantReasons(analysis).map(label) : getDenialReasons(analysis).map(label);
+  return reasons.length ? `${overall}: ${[...new Set(reasons)].join('; ')}` : overall;
+}
+
 export async function evaluate(world: PolicyWorld, request: AccessRequest, now = new Date()): Promise<AccessResult> {
   const resourceArn = request.resource;
-  const resourcePolicy = world.resourcePolicyFor(resourceArn);
-  const region = resourceArn.split(':')[3];
+  const resourcePolicy = request.resourcePolicy ?? world.resourcePolicyFor(resourceArn);
+  // The Region the request is sent to: the resource's, or for a global ARN (S3 object, IAM role)
+  // the Region the environment calls from (boundaries deny other Regions).
+  const region = resourceArn.split(':')[3] || world.region;
+  const resourceTags = Object.fromEntries(Object.entries(world.tagsFor(resourceArn)).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
   const context: Record<string, string | string[]> = {
-    // The region the request is sent to: the resource's (boundaries deny other regions).
     ...(region ? { 'aws:RequestedRegion': region } : {}),
+    ...resourceTags,
     ...(request.principal === 'anonymous' ? { 'aws:SecureTransport': 'true' } : contextFor(request.principal, now)),
     ...(request.viaEndpoint ? { 'aws:SourceVpce': request.viaEndpoint.id } : {}),
+    ...(request.sessionIssuedAt ? { 'aws:TokenIssueTime': request.sessionIssuedAt } : {}),
     ...(request.context ?? {}),
   };
   const principal = request.principal;
@@ -95,7 +120,7 @@ export async function evaluate(world: PolicyWorld, request: AccessRequest, now =
       resource: { resource: resourceArn, accountId: accountOf(resourceArn.includes('::foundation-model') ? (principal === 'anonymous' ? '' : principal.arn) : resourceArn) },
       contextVariables: context,
     },
-    identityPolicies: principal === 'anonymous' ? [] : principal.identityPolicies,
+    identityPolicies: principal === 'anonymous' ? [] : [...principal.identityPolicies, ...(request.teamAdded ?? [])],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy,
@@ -106,11 +131,15 @@ export async function evaluate(world: PolicyWorld, request: AccessRequest, now =
   try {
     result = await runSimulation(simulation, {});
   } catch (e) {
-    return { request, detail: '', error: `iam-simulate failed: ${(e as Error).message}` };
+    return { request, detail: '', ignoredContextKeys: [], error: `iam-simulate failed: ${(e as Error).message}` };
   }
   if (result.resultType === 'error') {
-    return { request, detail: '', error: `iam-simulate rejected the request: ${JSON.stringify(result.errors)}` };
+    return { request, detail: '', ignoredContextKeys: [], error: `iam-simulate rejected the request: ${JSON.stringify(result.errors)}` };
   }
   const overall = result.overallResult;
-  return { request, decision: overall === 'Allowed' ? 'Allowed' : 'Denied', detail: overall };
+  const single = result.resultType === 'single' ? result.result : result.results[0];
+  // Keys the row depends on: the ones it sets, and the resource's tags (policies scope by them).
+  const explicit = new Set([...Object.keys(request.context ?? {}), ...Object.keys(resourceTags)].map((k) => k.toLowerCase()));
+  const ignoredContextKeys = (single?.ignoredContextKeys ?? []).filter((k) => explicit.has(k.toLowerCase()));
+  return { request, decision: overall === 'Allowed' ? 'Allowed' : 'Denied', detail: explain(overall, single?.analysis), ignoredContextKeys };
 }

@@ -1,42 +1,54 @@
 /**
- * The access matrix's declared intent: which workload may call which, per environment, exactly as
- * the apps grant it (`service.grantInvoke(caller)`). The matrix expects every other call denied, so
- * a grant added to an example without a line here fails the e2e tier until a reviewer adds it.
- * A caller granted a service may invoke its gateway route and read its gateway API key (the key
- * the caller presents; DESIGN.md, "The gateway, concretely"); every other secret is read by its
- * owner only.
+ * The access matrix's declared intent, written from the apps (never from the policies under test):
+ * which gateway routes each workload identity may call, per environment. Every other route, and
+ * every disguised path, is expected denied, so a grant added to an example without a line here
+ * fails the e2e tier until a reviewer adds it.
+ *
+ * A route grant's path is concrete, or ends in `/*` for "anything below" (an agent's tools). The
+ * stage is always the gateway's one stage (`v1`).
  */
-export const EXPECTED_INVOKE_GRANTS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  // examples/product-app.ts: chat.grantInvoke(summarizer)
-  // examples/incident-triage-agent.ts: an agent calls its own model routes
-  dev: { 'ticket-summarizer': ['support-chat'], 'incident-triage': ['incident-triage'] },
-  // test/e2e/fixtures/app.ts: each fixture workload is granted its own route
-  fixture: { alpha: ['alpha'], beta: ['beta'], gamma: ['gamma'] },
-};
+import { HTTP_GRANT_METHODS } from '../../../constructs/governance/gateway-routes';
 
-/** Secrets named `.../<workload>/gateway-api-key` are read by the workload's granted callers. */
-export const GATEWAY_KEY_SECRET = /\/gateway-api-key$/;
-
-export function isGranted(environment: string | undefined, caller: string | undefined, service: string | undefined): boolean {
-  if (!environment || !caller || !service) return false;
-  return EXPECTED_INVOKE_GRANTS[environment]?.[caller]?.includes(service) ?? false;
+export interface RouteGrant {
+  readonly methods: readonly string[];
+  /** Path without the stage: `workloads/support-chat/invoke`, `agents/incident-triage/tools/*`. */
+  readonly path: string;
 }
 
-/**
- * Secrets no workload identity reads, whoever owns them: the approval signing key is read only by
- * the tool authorizer that verifies approvals (an agent that could read it could forge them).
- */
-export const SECRETS_NO_WORKLOAD_READS: ReadonlyArray<{ name: RegExp; reason: string }> = [
-  { name: /\/approval-signing-key$/, reason: 'only the tool authorizer verifies approvals with it' },
-];
-
-/**
- * Gateway methods that do not use AWS_IAM, each with its reason. Anything not listed here must be
- * AWS_IAM. Remove a line and the e2e tier fails until the routes are IAM-authenticated again.
- */
-export const REQUEST_AUTHORIZER_ROUTES: ReadonlyArray<{ path: RegExp; reason: string }> = [
-  {
-    path: /^\/agents\/[^/]+\/tools\//,
-    reason: 'GovernedAgent tool route: a request authorizer (Verified Permissions) decides each call; the REST API policy admits it only through the environment endpoint',
+export const EXPECTED_ROUTE_GRANTS: Readonly<Record<string, Readonly<Record<string, readonly RouteGrant[]>>>> = {
+  dev: {
+    // examples/product-app.ts: chat.grantInvoke(summarizer) (support-chat is Bedrock-backed: POST invoke).
+    'ticket-summarizer': [{ methods: ['POST'], path: 'workloads/support-chat/invoke' }],
+    // examples/incident-triage-agent.ts: an agent calls its own model route and its own tools
+    // (which tool, action, time and approval is Cedar's decision, after IAM).
+    'incident-triage': [
+      { methods: ['POST'], path: 'agents/incident-triage/models/anthropic.claude-3-5-sonnet-20240620-v1-0/invoke' },
+      { methods: HTTP_GRANT_METHODS, path: 'agents/incident-triage/tools/*' },
+    ],
+    // triage-prototype was granted the same shape of routes; it is revoked, so the revocation
+    // rows expect every one of them denied.
   },
-];
+  // test/e2e/fixtures/app.ts: each fixture workload is granted its own route.
+  fixture: {
+    alpha: [{ methods: ['POST'], path: 'workloads/alpha' }],
+    beta: [{ methods: ['POST'], path: 'workloads/beta' }],
+  },
+};
+
+/** Deployer roles the example environments declare (examples/platform-app.ts `deployerRoleArns`). */
+export const DECLARED_DEPLOYERS: readonly string[] = ['arn:aws:iam::123456789012:role/platform-ci'];
+
+/** True when `path` is one of the grant's paths: equal, or below a grant ending in `/*`. */
+export function pathCovered(grant: RouteGrant, path: string): boolean {
+  if (grant.path.endsWith('/*')) {
+    const base = grant.path.slice(0, -1);
+    return path.startsWith(base) && path.length > base.length;
+  }
+  return path === grant.path;
+}
+
+/** Whether a workload of an environment was granted `method` on `path` (stage `v1`). */
+export function isGranted(environment: string | undefined, workload: string | undefined, method: string, path: string): boolean {
+  if (!environment || !workload) return false;
+  return (EXPECTED_ROUTE_GRANTS[environment]?.[workload] ?? []).some((g) => g.methods.includes(method) && pathCovered(g, path));
+}

@@ -3,6 +3,7 @@
  * left-out policy resources such as the REST API policy), gathered across every stack from
  * `terraform show -json`, so an IAM policy evaluator can answer "may this role do that".
  */
+import { TAG_KEYS } from '../../../constructs/governance/tags';
 
 export interface WorldResource {
   stack: string;
@@ -52,7 +53,46 @@ export interface SecretView {
   kmsKeyArn?: string;
 }
 
+export interface LogGroupView {
+  address: string;
+  name: string;
+  /** The log group's ARN without the `:*` suffix. */
+  arn: string;
+  tags: Record<string, string>;
+}
+
+export interface EndpointView {
+  id: string;
+  /** The service part of the endpoint's service name (`secretsmanager`, `execute-api`, ...). */
+  service: string;
+  vpcId: string;
+  environment?: string;
+  policy?: PolicyDoc;
+}
+
+export interface RestApiView {
+  id: string;
+  executionArn: string;
+  environment?: string;
+}
+
+/** A gateway route entry (`/governance/<env>/routes/<name>` or `/agents/<name>`), read from its SSM parameter. */
+export interface RouteEntryView {
+  environment: string;
+  kind: 'routes' | 'agents';
+  name: string;
+  entry: Record<string, unknown>;
+}
+
+export interface KeyView {
+  arn: string;
+  /** `alias/governed/<env>` for an environment key. */
+  aliases: string[];
+}
+
 export interface MethodView {
+  /** The stack that applied it. */
+  stack: string;
   address: string;
   restApiId: string;
   resourceId: string;
@@ -60,11 +100,6 @@ export interface MethodView {
   httpMethod: string;
   authorization: string;
   apiKeyRequired: boolean;
-  /** Integration credentials role and URI, when the method has an AWS integration. */
-  integrationRoleArn?: string;
-  integrationUri?: string;
-  /** Static integration request headers (`integration.request.header.X` -> value without quotes). */
-  integrationHeaders: Record<string, string>;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -93,10 +128,14 @@ export class PolicyWorld {
   readonly methods: MethodView[] = [];
   /** Resource policies by the ARN they protect (secrets, keys) or by REST API id. */
   private readonly resourcePolicies = new Map<string, PolicyDoc>();
-  /** VPC endpoint id -> { service, policy }. */
-  readonly endpoints = new Map<string, { service: string; policy?: PolicyDoc }>();
-  readonly restApis = new Map<string, { executionArn: string }>();
-  readonly sagemakerEndpoints: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
+  /** VPC endpoint id -> endpoint. */
+  readonly endpoints = new Map<string, EndpointView>();
+  readonly restApis = new Map<string, RestApiView>();
+  readonly logGroups: LogGroupView[] = [];
+  readonly routeEntries: RouteEntryView[] = [];
+  readonly keys: KeyView[] = [];
+  /** Audit archive buckets (object lock on), by name. */
+  readonly archiveBuckets: string[] = [];
 
   constructor(readonly resources: readonly WorldResource[]) {
     const of = (type: string) => resources.filter((r) => r.type === type);
@@ -177,9 +216,16 @@ export class PolicyWorld {
       const key = keyId ? of('aws_kms_key').find((k) => k.values.key_id === keyId || k.values.arn === keyId) : undefined;
       if (doc && key) this.resourcePolicies.set(String(key.values.arn), doc);
     }
+    for (const r of of('aws_kms_alias')) {
+      const target = str(r.values.target_key_arn) ?? str(r.values.target_key_id);
+      const key = of('aws_kms_key').find((k) => k.values.arn === target || k.values.key_id === target);
+      if (key) this.keys.push({ arn: String(key.values.arn), aliases: [String(r.values.name)] });
+    }
     for (const r of of('aws_vpc_endpoint')) {
       const id = str(r.values.id);
-      if (id) this.endpoints.set(id, { service: String(r.values.service_name), policy: parsePolicy(r.values.policy, r.address, this.problems) });
+      const tags = (r.values.tags as Record<string, string>) ?? {};
+      const service = String(r.values.service_name).replace(/^com\.amazonaws\.[^.]+\./, '');
+      if (id) this.endpoints.set(id, { id, service, vpcId: String(r.values.vpc_id), environment: tags[TAG_KEYS.environment], policy: parsePolicy(r.values.policy, r.address, this.problems) });
     }
     for (const r of of('aws_vpc_endpoint_policy')) {
       const e = this.endpoints.get(String(r.values.vpc_endpoint_id));
@@ -189,7 +235,7 @@ export class PolicyWorld {
     for (const r of of('aws_api_gateway_rest_api')) {
       const id = str(r.values.id);
       if (!id) continue;
-      this.restApis.set(id, { executionArn: String(r.values.execution_arn) });
+      this.restApis.set(id, { id, executionArn: String(r.values.execution_arn), environment: ((r.values.tags as Record<string, string>) ?? {})[TAG_KEYS.environment] });
       const doc = parsePolicy(r.values.policy, r.address, this.problems);
       if (doc) this.resourcePolicies.set(`restapi:${id}`, doc);
     }
@@ -200,13 +246,10 @@ export class PolicyWorld {
       else this.problems.push(`${r.address}: REST API policy unknown${r.planned ? ' in the plan' : ''}`);
     }
     const resourcePaths = new Map(of('aws_api_gateway_resource').map((r) => [String(r.values.id), String(r.values.path)]));
-    const integrations = of('aws_api_gateway_integration');
     for (const r of of('aws_api_gateway_method')) {
       const v = r.values;
-      const integration = integrations.find(
-        (i) => i.values.rest_api_id === v.rest_api_id && i.values.resource_id === v.resource_id && i.values.http_method === v.http_method,
-      );
       this.methods.push({
+        stack: r.stack,
         address: r.address,
         restApiId: String(v.rest_api_id),
         resourceId: String(v.resource_id),
@@ -214,46 +257,74 @@ export class PolicyWorld {
         httpMethod: String(v.http_method),
         authorization: String(v.authorization),
         apiKeyRequired: v.api_key_required === true,
-        integrationRoleArn: str(integration?.values.credentials),
-        integrationUri: str(integration?.values.uri),
-        integrationHeaders: Object.fromEntries(
-          Object.entries((integration?.values.request_parameters as Record<string, string> | undefined) ?? {})
-            .filter(([k]) => k.startsWith('integration.request.header.'))
-            .map(([k, v]) => [k.slice('integration.request.header.'.length), String(v).replace(/^'|'$/g, '')]),
-        ),
       });
     }
-    for (const r of of('aws_sagemaker_endpoint')) {
-      const arn = str(r.values.arn);
-      if (arn) this.sagemakerEndpoints.push({ arn, name: String(r.values.name), tags: (r.values.tags as Record<string, string>) ?? {} });
+    for (const r of of('aws_s3_bucket')) {
+      if (r.values.object_lock_enabled === true && str(r.values.bucket)) this.archiveBuckets.push(String(r.values.bucket));
     }
+    for (const r of of('aws_s3_bucket_policy')) {
+      const doc = parsePolicy(r.values.policy, r.address, this.problems);
+      const bucket = str(r.values.bucket);
+      if (doc && bucket) this.resourcePolicies.set(`s3:${bucket}`, doc);
+    }
+    for (const r of of('aws_cloudwatch_log_group')) {
+      const arn = str(r.values.arn);
+      if (arn) this.logGroups.push({ address: r.address, name: String(r.values.name), arn: arn.replace(/:\*$/, ''), tags: (r.values.tags as Record<string, string>) ?? {} });
+    }
+    for (const r of of('aws_ssm_parameter')) {
+      const m = /^\/governance\/([^/]+)\/(routes|agents)\/([^/]+)$/.exec(String(r.values.name));
+      if (!m || typeof r.values.value !== 'string') continue;
+      try {
+        this.routeEntries.push({ environment: m[1], kind: m[2] as 'routes' | 'agents', name: m[3], entry: JSON.parse(r.values.value) as Record<string, unknown> });
+      } catch {
+        this.problems.push(`${r.address}: route entry is not JSON`);
+      }
+    }
+  }
+
+  /**
+   * The policy of the resource a request is made on: a secret's or key's own, a REST API's for its
+   * execute-api ARNs, a bucket's for its objects, a role's trust policy for sts:AssumeRole on it.
+   */
+  /** The Region the applied resources live in (the first regional ARN), for requests on global ARNs (S3, IAM). */
+  get region(): string | undefined {
+    const arns = [...this.secrets.map((x) => x.arn), ...this.logGroups.map((x) => x.arn), ...[...this.restApis.values()].map((x) => x.executionArn)];
+    return arns.map((a) => a.split(':')[3]).find((r) => r);
+  }
+
+  /** Tags of an applied resource (a secret, a role, a log group): AWS sets them as aws:ResourceTag/<key>. */
+  tagsFor(resourceArn: string): Record<string, string> {
+    const secret = this.secrets.find((x) => x.arn === resourceArn);
+    if (secret) return secret.tags;
+    const role = this.roles.find((x) => x.arn === resourceArn);
+    if (role) return role.tags;
+    const group = this.logGroups.find((g) => resourceArn === g.arn || resourceArn.startsWith(`${g.arn}:`));
+    return group?.tags ?? {};
   }
 
   resourcePolicyFor(resourceArn: string): PolicyDoc | undefined {
     const direct = this.resourcePolicies.get(resourceArn);
     if (direct) return direct;
     const api = /^arn:aws:execute-api:[^:]+:[^:]+:([^/]+)\//.exec(resourceArn);
-    return api ? this.resourcePolicies.get(`restapi:${api[1]}`) : undefined;
+    if (api) return this.resourcePolicies.get(`restapi:${api[1]}`);
+    const object = /^arn:aws:s3:::([^/]+)/.exec(resourceArn);
+    if (object) return this.resourcePolicies.get(`s3:${object[1]}`);
+    return this.roles.find((r) => r.arn === resourceArn)?.trust;
   }
 
-  endpointFor(servicePrefix: string): { id: string; policy?: PolicyDoc } | undefined {
-    for (const [id, e] of this.endpoints) if (e.service.endsWith(`.${servicePrefix}`)) return { id, policy: e.policy };
+  /** The interface endpoint of `service` in an environment's VPC (the one its workloads' SDKs resolve to). */
+  endpointFor(service: string, environment?: string): EndpointView | undefined {
+    for (const e of this.endpoints.values()) if (e.service === service && (environment === undefined || e.environment === environment)) return e;
     return undefined;
   }
 
-  /** Every ARN a policy names for an action prefix (e.g. every foundation-model ARN), for "outside the grant" requests. */
-  resourcesNamedFor(actionPrefix: string): Set<string> {
-    const found = new Set<string>();
-    const docs: Array<PolicyDoc | undefined> = [
-      ...this.roles.flatMap((r) => [...r.identityPolicies.map((p) => p.policy), r.boundary?.policy]),
-      ...[...this.endpoints.values()].map((e) => e.policy),
-    ];
-    for (const doc of docs) {
-      for (const s of statementsOf(doc)) {
-        if (s.Effect !== 'Allow' || !asList(s.Action).some((a) => a.startsWith(actionPrefix))) continue;
-        for (const res of asList(s.Resource)) if (!res.includes('*')) found.add(res);
-      }
-    }
-    return found;
+  /** The environment's key: the one aliased `alias/governed/<env>`. */
+  environmentKey(environment: string): KeyView | undefined {
+    return this.keys.find((k) => k.aliases.includes(`alias/governed/${environment}`));
+  }
+
+  restApiOf(environment: string): RestApiView | undefined {
+    for (const api of this.restApis.values()) if (api.environment === environment) return api;
+    return undefined;
   }
 }

@@ -15,11 +15,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { DEPLOYMENT_ROLES_OUTPUT } from '../../../constructs/platform/deployment-roles';
 import { readStacks } from '../cdktf-out';
 import { classifyChanges, type ResourceChange } from '../emulator-gaps';
 import { freePort } from '../moto';
 import { prepareStack, type PreparedStack } from '../scratch-stack';
-import { planStandIns } from '../stand-ins';
 import type { Tally } from '../tally';
 import { cliConfig, runCommand, terraformEnv, type RunResult } from '../terraform-cli';
 
@@ -105,49 +105,6 @@ function tail(r: RunResult, lines = 30): string {
   return `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
 }
 
-/**
- * Resources moto 5.2.1 does not serve whose ids the rest of the platform stack reads: leaving them
- * out would leave out the stage, the usage plans, the gateway function, the deployment roles'
- * policies and the contract with them. In a scratch copy of the synthesized stack, made before it is
- * prepared, each block is removed and its attributes replaced by visible stand-ins (printed), as the
- * e2e tier does for the guardrail. The synthesized stack is never changed.
- */
-const UNSERVED_STAND_INS: Record<string, Record<string, string>> = {
-  // GenerateClientCertificate answers HTTP 404.
-  aws_api_gateway_client_certificate: { id: 'e2estandincert' },
-  // Served, but moto returns the policy unescaped and the provider fails on refresh (EMULATOR.md):
-  // the gateway's resource policy is not applied in this tier (the tier is about deployment roles).
-  aws_api_gateway_rest_api_policy: { id: 'e2estandinpolicy', policy: 'e2estandinpolicy' },
-  // Amazon Verified Permissions is not served.
-  aws_verifiedpermissions_policy_store: { id: 'e2estandinstore', arn: `arn:aws:verifiedpermissions::${ACCOUNT}:policy-store/e2estandinstore`, policy_store_id: 'e2estandinstore' },
-};
-
-function copyWithStandIns(source: string, target: string): void {
-  fs.cpSync(source, target, { recursive: true });
-  const file = path.join(target, 'cdk.tf.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-  const removed: Array<[string, string]> = [];
-  for (const type of Object.keys(UNSERVED_STAND_INS)) {
-    for (const name of Object.keys(json.resource?.[type] ?? {})) removed.push([type, name]);
-    delete json.resource?.[type];
-  }
-  let text = JSON.stringify(json, null, 2);
-  for (const [type, name] of removed) {
-    for (const [attribute, value] of Object.entries(UNSERVED_STAND_INS[type])) {
-      const ref = `\${${type}.${name}.${attribute}}`;
-      // Inside a larger expression the reference becomes a quoted literal (escaped: the text is JSON).
-      const bare = `${type}.${name}.${attribute}`;
-      if (!text.includes(ref) && !text.includes(bare)) continue;
-      text = text.split(ref).join(value).split(bare).join(`\\"${value}\\"`);
-      console.log(`  stand-in: ${type}.${name}.${attribute} = ${value} (moto does not serve it)`);
-    }
-    if (new RegExp(`${type}\\.${name}\\.`).test(text)) throw new Error(`${type}.${name} is read by an attribute without a stand-in`);
-  }
-  const gone = new Set(removed.map(([type, name]) => `${type}.${name}`));
-  const withoutGone = JSON.parse(text, (key, value: unknown) => (key === 'depends_on' && Array.isArray(value) ? value.filter((d) => !gone.has(String(d))) : value)) as object;
-  fs.writeFileSync(file, JSON.stringify(withoutGone, null, 2));
-}
-
 class Workspace {
   constructor(
     readonly prepared: PreparedStack,
@@ -206,8 +163,8 @@ export async function runIamEnforcedTier(outdir: string, tally: Tally, mirror: s
     }
 
     // 2. The platform stack, as the administrator.
-    copyWithStandIns(platformEntry.dir, path.join(scratch, `${TIER_PLATFORM_STACK}-source`));
-    const platform = new Workspace(prepareStack(path.join(scratch, `${TIER_PLATFORM_STACK}-source`), path.join(scratch, TIER_PLATFORM_STACK)), baseEnv);
+    const platform = new Workspace(prepareStack(platformEntry.dir, path.join(scratch, TIER_PLATFORM_STACK)), baseEnv);
+    for (const x of platform.prepared.standIns) console.log(`  stand-in in ${x.address}: ${x.reference} (${x.why})`);
     for (const l of platform.prepared.leftOut) console.log(`  left out of apply: ${l.address} (${l.reason})`);
     for (const [name, args] of [
       ['terraform init', ['init', '-input=false']],
@@ -216,24 +173,18 @@ export async function runIamEnforcedTier(outdir: string, tally: Tally, mirror: s
       const r = await platform.tf(admin, [...args]);
       if (!tally.check(`iam-enforced: ${TIER_PLATFORM_STACK}: ${name}`, r.code === 0, tail(r), /Apply complete! .*/.exec(r.stdout)?.[0] ?? `${r.seconds.toFixed(1)} s`)) return;
     }
-    for (const plan of planStandIns(platform.prepared.json, platform.prepared.leftOut, REGION, ACCOUNT).filter((x) => x.resourceType === 'aws_ssm_parameter')) {
-      const r = await runCommand('terraform', ['console', '-no-color'], platform.prepared.dir, { ...baseEnv, ...admin }, path.join(platform.prepared.dir, 'e2e.log'), `${plan.expression}\n`);
-      let value: string | undefined;
-      try {
-        value = r.code === 0 ? (JSON.parse(r.stdout.trim()) as string) : undefined;
-      } catch {
-        value = undefined;
-      }
-      const put = value !== undefined ? await call(admin, 'ssm', 'put_parameter', { Name: plan.name, Value: value, Type: plan.type, Overwrite: true }) : { ok: false, message: `terraform console could not compute it: ${tail(r)}` };
-      if (!tally.check(`iam-enforced: stand-in for ${plan.name} written by the administrator`, put.ok, JSON.stringify(put), plan.substitutions.join('; '))) return;
-    }
     const shown = await platform.tf(admin, ['show', '-json']);
     const policies = appliedPolicies(JSON.parse(shown.stdout));
 
-    // 3. The team's CI identity assumes its deployment role, named in the contract as a product team reads it.
-    const contract = await call(admin, 'ssm', 'get_parameter', { Name: '/governance/dev/contract' });
-    const roleArn = (JSON.parse(String((contract.result?.Parameter as { Value?: string } | undefined)?.Value ?? '{}')) as { deploymentRoleArns?: Record<string, string> }).deploymentRoleArns?.[TIER_TEAM];
-    if (!tally.check(`iam-enforced: the contract publishes ${TIER_TEAM}'s deployment role`, typeof roleArn === 'string' && roleArn.includes(`role/governed-deploy/dev/`), JSON.stringify(contract).slice(0, 400), roleArn)) return;
+    // 3. The team's CI identity assumes its deployment role, as the platform hands it over (the output deployment-roles).
+    const outputs = await platform.tf(admin, ['output', '-json', DEPLOYMENT_ROLES_OUTPUT]);
+    let roleArn: string | undefined;
+    try {
+      roleArn = (JSON.parse(outputs.stdout) as Record<string, string>)[TIER_TEAM];
+    } catch {
+      roleArn = undefined;
+    }
+    if (!tally.check(`iam-enforced: the platform stack's output ${DEPLOYMENT_ROLES_OUTPUT} hands over ${TIER_TEAM}'s deployment role`, typeof roleArn === 'string' && roleArn.includes('role/governed-deploy/dev/'), tail(outputs), roleArn)) return;
     const session = await call(undefined, 'sts', 'assume_role_with_web_identity', { RoleArn: roleArn, RoleSessionName: 'e2e-github-actions', WebIdentityToken: 'e2e.web-identity.token' });
     if (!tally.check(`iam-enforced: ${TIER_TEAM}'s CI identity assumes its deployment role (AssumeRoleWithWebIdentity)`, session.ok, JSON.stringify(session))) return;
     const c = session.result!.Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
@@ -316,6 +267,9 @@ async function motoDenials(call: Call, admin: Credentials, team: Credentials, ta
     { name: 'writing an audit log group\'s retention', service: 'logs', op: 'put_retention_policy', action: 'logs:PutRetentionPolicy', params: { logGroupName: '/governed/dev/audit/gateway-access', retentionInDays: 1 } },
     { name: 'deleting an audit log group', service: 'logs', op: 'delete_log_group', action: 'logs:DeleteLogGroup', params: { logGroupName: '/governed/dev/gateway/decisions' } },
     { name: 'the environment key\'s policy', service: 'kms', op: 'list_keys', action: 'kms:ListKeys (no KMS administration at all)', params: {} },
+    // Integration identities act for workloads at the gateway only (trusted by the gateway function role).
+    { name: 'assuming its own integration identity', service: 'sts', op: 'assume_role', action: 'sts:AssumeRole', params: { RoleArn: `arn:aws:iam::${ACCOUNT}:role/governed/dev/integration/dev-euw1-incident-triage-gw`, RoleSessionName: 'e2e' } },
+    { name: 'assuming the gateway function role', service: 'sts', op: 'assume_role', action: 'sts:AssumeRole', params: { RoleArn: `arn:aws:iam::${ACCOUNT}:role/governed-platform/dev/dev-euw1-platform-gateway`, RoleSessionName: 'e2e' } },
   ];
   for (const d of denials) {
     const r = await call(team, d.service, d.op, d.params);
@@ -327,6 +281,7 @@ async function motoDenials(call: Call, admin: Credentials, team: Credentials, ta
     ['a role without the boundary', 'iam', 'create_role', { RoleName: 'dev-euw1-triage-prototype-bedrock', Path: '/governed/dev/', AssumeRolePolicyDocument: TRUST, Tags: TAGS('sre', 'triage-prototype') }],
     ['changing another team\'s secret', 'secretsmanager', 'update_secret', { SecretId: otherArn, Description: 'changed by sre' }],
     ['an untagged route entry', 'ssm', 'put_parameter', { Name: '/governance/dev/routes/incident-triage', Value: '{}', Type: 'String' }],
+    ['rewriting the trust of another team\'s integration identity (a Deny with NotResource)', 'iam', 'update_assume_role_policy', { RoleName: 'dev-euw1-support-chat-gw', PolicyDocument: TRUST }],
   ] as const) {
     const r = await call(team, service, op, params);
     console.log(`  moto on ${what}: ${r.ok ? 'allowed (moto 5.2.1 does not evaluate the condition: proven by iam-simulate below)' : `${r.code}`}`);
@@ -339,6 +294,8 @@ interface SimRow {
   resource: string;
   context: Record<string, string | string[]>;
   expected: 'Allowed' | 'Denied';
+  /** The resource's own policy: for sts:AssumeRole, the role's trust policy. */
+  resourcePolicy?: object;
 }
 
 /** The team role's applied policies (identity and boundary) evaluated by iam-simulate for condition-key cases. */
@@ -370,6 +327,17 @@ async function simulatedRows(policies: Map<string, string>, tally: Tally): Promi
     { name: 'changing another team\'s role policy', action: 'iam:PutRolePolicy', resource: role('dev-euw1-support-chat-gw', '/governed/dev/integration/'), context: { 'iam:PermissionsBoundary': ib, 'aws:ResourceTag/governance:owner': 'customer-support' }, expected: 'Denied' },
     { name: 'passing its own role to Lambda', action: 'iam:PassRole', resource: role('dev-euw1-incident-triage'), context: { 'iam:PassedToService': 'lambda.amazonaws.com', 'aws:ResourceTag/governance:owner': 'sre' }, expected: 'Denied' },
     { name: 'passing its own role to EKS Pod Identity', action: 'iam:PassRole', resource: role('dev-euw1-incident-triage'), context: { 'iam:PassedToService': 'pods.eks.amazonaws.com', 'aws:ResourceTag/governance:owner': 'sre' }, expected: 'Allowed' },
+    { name: 'rewriting the trust of its own integration identity (with the integration boundary)', action: 'iam:UpdateAssumeRolePolicy', resource: role('dev-euw1-incident-triage-gw', '/governed/dev/integration/'), context: { 'iam:PermissionsBoundary': ib, 'aws:ResourceTag/governance:owner': 'sre' }, expected: 'Allowed' },
+    { name: 'rewriting the trust of another team\'s integration identity, even one mis-tagged with this team', action: 'iam:UpdateAssumeRolePolicy', resource: role('dev-euw1-support-chat-gw', '/governed/dev/integration/'), context: { 'iam:PermissionsBoundary': ib, 'aws:ResourceTag/governance:owner': 'sre' }, expected: 'Denied' },
+    { name: 'passing its own integration identity to SageMaker', action: 'iam:PassRole', resource: role('dev-euw1-incident-triage-gw', '/governed/dev/integration/'), context: { 'iam:PassedToService': 'sagemaker.amazonaws.com', 'aws:ResourceTag/governance:owner': 'sre' }, expected: 'Denied' },
+    {
+      name: 'assuming its own integration identity after rewriting its trust to name the deployment role',
+      action: 'sts:AssumeRole',
+      resource: role('dev-euw1-incident-triage-gw', '/governed/dev/integration/'),
+      context: {},
+      resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/governed-deploy/dev/${prefix}` }, Action: 'sts:AssumeRole' }] },
+      expected: 'Denied',
+    },
     { name: 'a public secret policy', action: 'secretsmanager:PutResourcePolicy', resource: secret('incident-triage'), context: { 'aws:ResourceTag/governance:owner': 'sre', 'secretsmanager:BlockPublicPolicy': 'false' }, expected: 'Denied' },
   ];
   for (const row of rows) {
@@ -385,6 +353,7 @@ async function simulatedRows(policies: Map<string, string>, tally: Tally): Promi
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         permissionBoundaryPolicies: [{ name: 'deployer-boundary', policy: JSON.parse(boundary!) as object }],
+        resourcePolicy: row.resourcePolicy,
       },
       {},
     );

@@ -26,7 +26,7 @@ export const DeletionRecoverable = defineRule({
     'A key deleted at once makes everything it encrypted unreadable, a secret deleted without recovery is gone, and force_destroy empties a locked audit archive before deleting it. A recovery window turns a mistaken destroy (a renamed construct id, an override) into one that can be cancelled.',
   fix: 'Keep deletion_window_in_days and recovery_window_in_days between 7 and 30 (30 in production) and force_destroy = false on object-locked buckets (GovernedEnvironment and RotatingSecret do this).',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets],
+  frameworks: [CONTROLS.csfDataAtRest, CONTROLS.csfBackups, CONTROLS.rmfDecommissioning, CONTROLS.maestroData],
   types: ['aws_kms_key', 'aws_secretsmanager_secret', 'aws_s3_bucket'],
   evaluate(resource) {
     if (resource.type === 'aws_kms_key') return window('deletion_window_in_days', resource.values.deletion_window_in_days);

@@ -10,7 +10,7 @@ export const KmsKeyRotation = defineRule({
   explanation: 'Rotating key material limits how much data one compromised key version protects.',
   fix: 'Set enable_key_rotation = true.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets],
+  frameworks: [CONTROLS.nhiLongLivedSecrets, CONTROLS.csfDataAtRest, CONTROLS.maestroInfrastructure],
   types: ['aws_kms_key'],
   evaluate(resource) {
     const spec = resource.values.customer_master_key_spec;

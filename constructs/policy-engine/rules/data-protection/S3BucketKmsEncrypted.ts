@@ -12,7 +12,7 @@ export const S3BucketKmsEncrypted = defineRule({
   explanation: 'SSE-S3 lets anyone with s3:GetObject read the data; SSE-KMS with the environment key adds a grant the environment controls.',
   fix: 'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" and kms_master_key_id set to the environment key.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfDataAtRest, CONTROLS.nhiSecretLeakage, CONTROLS.maestroData],
   types: ['aws_s3_bucket'],
   evaluate(bucket, { stack }) {
     const configs = stack.referencing('aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).map((c) => c.values.rule);

@@ -12,7 +12,7 @@ export const S3BucketPublicAccessBlocked = defineRule({
   explanation: 'Without the block, one ACL or bucket policy edit makes prompts, logs or model artefacts public.',
   fix: 'Add an aws_s3_bucket_public_access_block for the bucket with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets = true.',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfDataAtRest, CONTROLS.csfNetwork, CONTROLS.maestroData, CONTROLS.maestroInfrastructure],
   types: ['aws_s3_bucket'],
   evaluate(bucket, { stack }) {
     const blocksFound = stack.referencing('aws_s3_bucket_public_access_block', 'bucket', bucket);

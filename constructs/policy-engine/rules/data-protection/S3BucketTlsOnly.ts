@@ -1,8 +1,8 @@
 import { CONTROLS } from '../../frameworks';
-import { lookupPolicy, PolicyLookup } from '../../iam-policy';
+import { lookupPolicy, PolicyLookup } from '../../iam';
 import { cannotVerify, compliant, nonCompliant } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
-import { documents, unresolvedReasons } from '../../iam-policy';
+import { documents, unresolvedReasons } from '../../iam';
 
 /** Bucket policies deny any request not made over TLS. */
 export const S3BucketTlsOnly = defineRule({
@@ -11,7 +11,7 @@ export const S3BucketTlsOnly = defineRule({
   explanation: 'Without the deny, a misconfigured client can send or fetch data in clear text.',
   fix: 'Add an aws_s3_bucket_policy with a Deny of s3:* when Bool aws:SecureTransport is "false".',
   level: 'error',
-  frameworks: [CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfDataInTransit, CONTROLS.maestroInfrastructure],
   types: ['aws_s3_bucket'],
   evaluate(bucket, { stack }) {
     const lookups: PolicyLookup[] = stack.referencing('aws_s3_bucket_policy', 'bucket', bucket).map((p) => lookupPolicy(stack, p, 'policy'));

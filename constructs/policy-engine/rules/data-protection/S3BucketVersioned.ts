@@ -10,7 +10,7 @@ export const S3BucketVersioned = defineRule({
   explanation: 'Versioning keeps evidence: a compromised workload cannot silently overwrite or delete logs and artefacts.',
   fix: 'Add an aws_s3_bucket_versioning for the bucket with versioning_configuration.status = "Enabled".',
   level: 'error',
-  frameworks: [CONTROLS.aiRmfGovern],
+  frameworks: [CONTROLS.csfBackups, CONTROLS.rmfIncidents, CONTROLS.maestroData],
   types: ['aws_s3_bucket'],
   evaluate(bucket, { stack }) {
     let unknown = false;

@@ -15,7 +15,7 @@ export const GovernanceTags = defineRule({
     'who answers for a resource and when its access must be looked at again. Provider default_tags count.',
   fix: 'Set the governance tags through the provider default_tags (governanceTags()) or the resource tags, and renew the review-by date.',
   level: 'error',
-  frameworks: [CONTROLS.nhiOwnership, CONTROLS.csfOrganizationalContext, CONTROLS.aiRmfGovern, CONTROLS.agenticOwnership],
+  frameworks: [CONTROLS.nhiOffboarding, CONTROLS.rmfInventory, CONTROLS.rmfRoles, CONTROLS.csfRolesAuthorities, CONTROLS.csfLifecycle, CONTROLS.asiIdentityPrivilege, CONTROLS.maestroSecurity],
   types: (type) => AWS_TAGGABLE_TYPES.has(type),
   evaluate(resource, { now }) {
     if (resource.tagsUnresolved) return cannotVerify('tags is an expression; the governance tags cannot be read');

@@ -11,7 +11,7 @@ export const NoIamUsers = defineRule({
     'a leaked key is standing access. Workloads get a role with sessions of at most one hour.',
   fix: 'Replace the user with a WorkloadIdentity role (EKS Pod Identity or a service principal) and delete the access key.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.nhiOwnership, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiLongLivedSecrets, CONTROLS.nhiOffboarding, CONTROLS.csfIdentities, CONTROLS.maestroInfrastructure],
   types: [
     'aws_iam_user',
     'aws_iam_access_key',

@@ -1,5 +1,5 @@
 import { CONTROLS } from '../../frameworks';
-import { documents, lookupPolicy, ParsedPolicy, PolicyLookup, unresolvedReasons, identityPolicies } from '../../iam-policy';
+import { documents, lookupPolicy, ParsedPolicy, PolicyLookup, unresolvedReasons, identityPolicies } from '../../iam';
 import { cannotVerify, compliant, nonCompliant, notApplicable } from '../../rule-engine';
 import { defineRule } from '../../rule-helpers';
 import { TAG_KEYS } from '../../../governance/tags';
@@ -20,7 +20,7 @@ export const RevokedWorkloadDenied = defineRule({
     'including ones added later by hand.',
   fix: 'Revoke through the workload construct (it attaches a Deny */* inline policy), or attach arn:aws:iam::aws:policy/AWSDenyAll.',
   level: 'error',
-  frameworks: [CONTROLS.nhiOwnership, CONTROLS.agenticOwnership, CONTROLS.maestroGovernance],
+  frameworks: [CONTROLS.nhiOffboarding, CONTROLS.asiRogueAgents, CONTROLS.rmfDecommissioning, CONTROLS.csfIdentities, CONTROLS.maestroEcosystem],
   types: ['aws_iam_role'],
   evaluate(role, { stack }) {
     if (!isSet(role.effectiveTags[TAG_KEYS.revokedBy])) {

@@ -12,7 +12,7 @@ export const RoleSessionAtMostOneHour = defineRule({
   explanation: 'Short-lived credentials limit how long a stolen session stays useful; workload identities need no more than an hour.',
   fix: 'Remove max_session_duration or set it to 3600 or less.',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiLongLivedSecrets, CONTROLS.csfIdentities, CONTROLS.maestroInfrastructure],
   types: ['aws_iam_role'],
   evaluate(resource) {
     const v = numberValue(resource.values.max_session_duration);

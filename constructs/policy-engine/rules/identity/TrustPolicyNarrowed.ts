@@ -1,5 +1,5 @@
 import { CONTROLS } from '../../frameworks';
-import { conditionKeys, lookupPolicy } from '../../iam-policy';
+import { conditionKeys, lookupPolicy, Principals } from '../../iam';
 import { cannotVerify } from '../../rule-engine';
 import { defineRule, describeStatement, judgePolicies } from '../../rule-helpers';
 import { isSet } from '../../terraform-json';
@@ -9,16 +9,20 @@ const SOURCE_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid'];
 /** EKS Pod Identity tags the session with the cluster, namespace and service account. */
 const POD_IDENTITY_KEYS = ['aws:requesttag/eks-cluster-arn', 'aws:requesttag/kubernetes-namespace', 'aws:requesttag/kubernetes-service-account'];
 
+function principalList(p: Principals): string {
+  return p === '*' ? '"*"' : Object.entries(p).flatMap(([type, ids]) => ids.map((id) => `${type} ${id}`)).join(', ');
+}
+
 /** Trust policies name who may assume the role and narrow service principals to a source. */
 export const TrustPolicyNarrowed = defineRule({
   id: 'TrustPolicyNarrowed',
-  summary: 'Role trust policies have no "*" principal; service principals carry aws:SourceAccount or aws:SourceArn; OIDC principals a :sub condition.',
+  summary: 'Role trust policies have no "*" principal and no NotPrincipal in an Allow; service principals carry aws:SourceAccount or aws:SourceArn; OIDC principals a :sub condition.',
   explanation:
     'A service principal without a source condition lets the service assume the role on behalf of any account (the ' +
     'confused deputy); a "*" principal lets anyone try; an OIDC trust without :sub admits every workload of the issuer.',
   fix: 'Trust one runtime: EKS Pod Identity, or the service principal with aws:SourceAccount and aws:SourceArn conditions (WorkloadIdentity does this).',
   level: 'error',
-  frameworks: [CONTROLS.maestroTrust, CONTROLS.nhiOwnership, CONTROLS.agenticOwnership],
+  frameworks: [CONTROLS.asiIdentityPrivilege, CONTROLS.nhiOverprivileged, CONTROLS.csfLeastPrivilege, CONTROLS.maestroInfrastructure],
   types: ['aws_iam_role'],
   evaluate(resource, { stack }) {
     if (!isSet(resource.values.assume_role_policy)) return cannotVerify('assume_role_policy is not set');
@@ -26,6 +30,7 @@ export const TrustPolicyNarrowed = defineRule({
       doc.statements.flatMap((s, i) => {
         if (s.effect !== 'Allow') return [];
         const where = describeStatement(s.sid, i);
+        if (s.notPrincipals !== undefined) return [`${where} allows NotPrincipal (trusts every principal except ${principalList(s.notPrincipals)})`];
         const p = s.principals;
         if (p === undefined) return [];
         if (p === '*') return [`${where} trusts Principal "*"`];

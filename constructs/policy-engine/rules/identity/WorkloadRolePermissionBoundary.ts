@@ -14,7 +14,7 @@ export const WorkloadRolePermissionBoundary = defineRule({
     'by hand or by mistake.',
   fix: 'Set permissions_boundary to the environment\'s permissionBoundaryArn (WorkloadIdentity does this).',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.nhiOwnership, CONTROLS.agenticToolUse],
+  frameworks: [CONTROLS.nhiOverprivileged, CONTROLS.asiIdentityPrivilege, CONTROLS.csfLeastPrivilege, CONTROLS.maestroSecurity],
   types: ['aws_iam_role'],
   evaluate(resource, { stack }) {
     const path = resource.values.path;

@@ -19,7 +19,7 @@ export const KubernetesGovernanceLabels = defineRule({
   explanation: 'The same owner, approver, revoker and review-by facts as the AWS tags, so a reviewer of the cluster finds who answers for a workload.',
   fix: 'Set metadata labels/annotations from kubernetesMetadata() (KubernetesWorkload does this).',
   level: 'error',
-  frameworks: [CONTROLS.nhiOwnership, CONTROLS.csfOrganizationalContext, CONTROLS.aiRmfGovern],
+  frameworks: [CONTROLS.nhiOffboarding, CONTROLS.rmfInventory, CONTROLS.rmfRoles, CONTROLS.csfRolesAuthorities, CONTROLS.maestroSecurity],
   types: (type) => type.startsWith('kubernetes_') && !WITHOUT_OWN_METADATA.has(type),
   evaluate(resource, { now }) {
     const meta = blocks(resource.values.metadata)[0];

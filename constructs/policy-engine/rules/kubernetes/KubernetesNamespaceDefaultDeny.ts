@@ -26,7 +26,7 @@ export const KubernetesNamespaceDefaultDeny = defineRule({
     'that checks identity and applies quotas.',
   fix: 'Add a NetworkPolicy with an empty pod_selector and policy_types ["Ingress", "Egress"], and policies allowing egress to the gateway, the VPC endpoints and DNS (KubernetesWorkload does this).',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.agenticToolUse],
+  frameworks: [CONTROLS.csfNetwork, CONTROLS.nhiEnvironmentIsolation, CONTROLS.maestroInfrastructure],
   types: KUBERNETES_WORKLOAD_TYPES,
   evaluate(resource, { stack }) {
     const namespace = namespaceOf(resource);

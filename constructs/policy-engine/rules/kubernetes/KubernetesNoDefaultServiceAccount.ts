@@ -12,7 +12,7 @@ export const KubernetesNoDefaultServiceAccount = defineRule({
     'workload identity must be one workload\'s.',
   fix: 'Set service_account_name to the workload\'s service account (KubernetesWorkload creates one).',
   level: 'error',
-  frameworks: [CONTROLS.nhiOwnership, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiOverprivileged, CONTROLS.asiIdentityPrivilege, CONTROLS.csfIdentities, CONTROLS.maestroInfrastructure],
   types: KUBERNETES_WORKLOAD_TYPES,
   evaluate(resource) {
     const spec = podSpec(resource);

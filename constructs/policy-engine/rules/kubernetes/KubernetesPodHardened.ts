@@ -14,7 +14,7 @@ export const KubernetesPodHardened = defineRule({
     'that code from owning the node or starving its neighbours.',
   fix: 'Use KubernetesWorkload, or set security_context { run_as_non_root, read_only_root_filesystem = true, allow_privilege_escalation = false, capabilities { drop = ["ALL"] }, seccomp_profile { type = "RuntimeDefault" } } and resources.limits (cpu, memory) on every container.',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfNetwork, CONTROLS.maestroInfrastructure],
   types: KUBERNETES_WORKLOAD_TYPES,
   evaluate(resource) {
     const spec = podSpec(resource);

@@ -12,7 +12,7 @@ export const LogGroupEncryptedAndRetained = defineRule({
     'chose rather than the default of keeping everything forever unencrypted by a key you control.',
   fix: 'Set kms_key_id to the environment key and retention_in_days to the environment\'s retention (LogSink does this).',
   level: 'error',
-  frameworks: [CONTROLS.aiRmfGovern, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfLogging, CONTROLS.csfDataAtRest, CONTROLS.rmfIncidents, CONTROLS.maestroObservability],
   types: ['aws_cloudwatch_log_group'],
   evaluate(resource, { stack }) {
     const problems: string[] = [];

@@ -1,6 +1,6 @@
-import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../../action-classes';
+import { BEDROCK_INVOKE_ACTIONS, grantedActions } from '../../iam';
 import { CONTROLS } from '../../frameworks';
-import { conditionKeys, identityPolicies, IDENTITY_POLICY_TYPES, isPermissionBoundary } from '../../iam-policy';
+import { conditionKeys, identityPolicies, IDENTITY_POLICY_HOLDERS, isPermissionBoundary } from '../../iam';
 import { compliant, nonCompliant, notApplicable } from '../../rule-engine';
 import { defineRule, describeStatement, judgePolicies } from '../../rule-helpers';
 import { isSet } from '../../terraform-json';
@@ -16,8 +16,8 @@ export const ModelAccessGuardrail = defineRule({
     'refuse any InvokeModel or Converse call that does not apply the environment\'s guardrail.',
   fix: 'Add Condition StringEquals { "bedrock:GuardrailIdentifier": "<guardrail arn>:<version>" } to the statement (the gateway route\'s integration role), or set guardrail_configuration on the agent.',
   level: 'error',
-  frameworks: [CONTROLS.agenticToolUse, CONTROLS.maestroTrust, CONTROLS.aiRmfGovern],
-  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES), 'aws_bedrockagent_agent'],
+  frameworks: [CONTROLS.asiGoalHijack, CONTROLS.rmfHumanAiOversight, CONTROLS.maestroModels],
+  types: [...IDENTITY_POLICY_HOLDERS, 'aws_bedrockagent_agent'],
   evaluate(resource, { stack, app }) {
     // A boundary grants nothing by itself; the grants it caps are checked where they are made.
     if (isPermissionBoundary(resource, stack, app)) return notApplicable;

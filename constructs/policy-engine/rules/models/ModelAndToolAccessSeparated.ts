@@ -1,6 +1,6 @@
-import { grantedActions, MODEL_ACTIONS, TOOL_ACTIONS } from '../../action-classes';
+import { grantedActions, MODEL_ACTIONS, TOOL_ACTIONS } from '../../iam';
 import { CONTROLS } from '../../frameworks';
-import { identityPolicies, IDENTITY_POLICY_TYPES, isPermissionBoundary } from '../../iam-policy';
+import { identityPolicies, IDENTITY_POLICY_HOLDERS, isPermissionBoundary } from '../../iam';
 import { notApplicable } from '../../rule-engine';
 import { defineRule, judgePolicies } from '../../rule-helpers';
 
@@ -17,8 +17,8 @@ export const ModelAndToolAccessSeparated = defineRule({
     'boundaries are not grants and are not checked.',
   fix: 'Split the statements into two policies: one with the ModelAccess statements, one with the ToolAccess statements (WorkloadIdentity.addStatements does this per concern).',
   level: 'error',
-  frameworks: [CONTROLS.agenticToolUse, CONTROLS.maestroBoundaries, CONTROLS.nhiSecrets],
-  types: ['aws_iam_role', ...Object.keys(IDENTITY_POLICY_TYPES)],
+  frameworks: [CONTROLS.asiToolMisuse, CONTROLS.asiIdentityPrivilege, CONTROLS.nhiOverprivileged, CONTROLS.csfLeastPrivilege, CONTROLS.maestroAgentFrameworks],
+  types: IDENTITY_POLICY_HOLDERS,
   evaluate(resource, { stack, app }) {
     // A permissions boundary is the union ceiling of every workload, not a grant: it has to name both.
     if (isPermissionBoundary(resource, stack, app)) return notApplicable;

@@ -12,7 +12,7 @@ export const SageMakerEndpointDataCapture = defineRule({
     'model can be traced back to a workload and reviewed.',
   fix: 'Set data_capture_config { enable_capture = true, destination_s3_uri = <the environment\'s audit bucket>, kms_key_id = <environment key>, capture_options { capture_mode = "Input" and "Output" } } on the endpoint configuration.',
   level: 'error',
-  frameworks: [CONTROLS.aiRmfGovern, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.rmfIncidents, CONTROLS.csfLogging, CONTROLS.maestroObservability],
   types: ['aws_sagemaker_endpoint_configuration'],
   evaluate(resource) {
     const capture = blocks(resource.values.data_capture_config)[0];

@@ -10,7 +10,7 @@ export const SageMakerEndpointEncrypted = defineRule({
   explanation: 'The endpoint\'s volumes hold model artefacts and may hold captured requests; they need the environment key.',
   fix: 'Set kms_key_arn to the environment key.',
   level: 'error',
-  frameworks: [CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfDataAtRest, CONTROLS.maestroInfrastructure],
   types: ['aws_sagemaker_endpoint_configuration'],
   evaluate(resource, { stack }) {
     return isConfigured(stack, resource, 'kms_key_arn') ? compliant : nonCompliant('kms_key_arn is not set');

@@ -10,7 +10,7 @@ export const SageMakerNetworkIsolation = defineRule({
   explanation: 'A model container without isolation can call out to the internet with whatever it was given, including prompts.',
   fix: 'Set enable_network_isolation = true and vpc_config with the environment\'s private subnets (PrivateModelEndpoint does this).',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfNetwork, CONTROLS.maestroModels, CONTROLS.maestroInfrastructure],
   types: ['aws_sagemaker_model'],
   evaluate(resource) {
     const isolation = boolValue(resource.values.enable_network_isolation);

@@ -12,7 +12,7 @@ export const InterfaceEndpointPrivate = defineRule({
     'policy limits what the network path can reach, whoever signs the request.',
   fix: 'Set private_dns_enabled = true and a policy (the policy argument or an aws_vpc_endpoint_policy) naming the allowed principals and resources.',
   level: 'error',
-  frameworks: [CONTROLS.maestroBoundaries, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.csfNetwork, CONTROLS.nhiEnvironmentIsolation, CONTROLS.maestroInfrastructure],
   types: ['aws_vpc_endpoint'],
   evaluate(resource, { stack }) {
     const type = resource.values.vpc_endpoint_type;

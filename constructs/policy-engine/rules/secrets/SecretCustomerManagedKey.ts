@@ -12,7 +12,7 @@ export const SecretCustomerManagedKey = defineRule({
     'adds a second, auditable grant the environment controls and can revoke.',
   fix: 'Set kms_key_id to the environment key (RotatingSecret does this).',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiSecretLeakage, CONTROLS.csfDataAtRest, CONTROLS.maestroInfrastructure],
   types: ['aws_secretsmanager_secret'],
   evaluate(resource, { stack }) {
     const key = resource.values.kms_key_id;

@@ -28,7 +28,7 @@ export const SecretRotation = defineRule({
   explanation: 'A secret that never rotates is a long-lived credential: once copied it works until someone notices.',
   fix: 'Add an aws_secretsmanager_secret_rotation with rotation_rules.automatically_after_days <= 90 (RotatingSecret does this).',
   level: 'error',
-  frameworks: [CONTROLS.nhiSecrets, CONTROLS.maestroTrust],
+  frameworks: [CONTROLS.nhiLongLivedSecrets, CONTROLS.csfIdentities, CONTROLS.maestroInfrastructure],
   types: ['aws_secretsmanager_secret'],
   evaluate(secret, { stack }): RuleOutcome {
     // A revoked workload's secrets stop rotating on purpose: nobody may use them any more, and a
