@@ -58,6 +58,7 @@ export * from './platform/contract-postconditions';
 export * from './platform/pinned-contract';
 export * from './platform/environment-key';
 export * from './platform/environment-props';
+export * from './platform/platform-revocations';
 export * from './platform/gateway';
 export * from './platform/governed-environment';
 export * from './platform/interface-endpoints';

@@ -140,36 +140,65 @@ export function cedarSchema(): Record<string, unknown> {
 }
 
 /**
- * Every Cedar policy of one agent: a permit per (tool, action) with its window and approval
- * conditions, a permit per model, a forbid on tool calls for tenants the agent does not serve,
- * and, when revoked, a forbid on everything that overrides them.
+ * Every Cedar policy of one agent. The grants are permits without conditions; every restriction is
+ * a `forbid ... unless`, so that no permit, including one another team adds to the shared policy
+ * store (`permit (principal, action, resource);`), can lift it: in Cedar a forbid that matches wins
+ * over any number of permits (Cedar reference, "Authorization": deny overrides allow).
+ *
+ * Per tool: a permit per granted action; a forbid of every other tool action; a forbid outside the
+ * tool's time windows; a forbid of each action that needs approval unless a named approver's
+ * approval is in the context. Per agent: a forbid of any tool that is not the agent's own; a permit
+ * per model; a forbid on tool calls for tenants the agent does not serve; and, when revoked, a
+ * forbid on everything.
  */
 export function agentPolicies(input: AgentAuthorizationInput): CedarPolicy[] {
   const { environment, agent } = input;
   const principal = entityRef(CEDAR_TYPES.agent, agentEntityId(environment, agent));
   const policies: CedarPolicy[] = [];
+  const toolGroup = `in ${actionRef(TOOL_ACTION_GROUP)}`;
 
   for (const tool of input.tools) {
     const resource = entityRef(CEDAR_TYPES.tool, toolEntityId(environment, agent, tool.name));
     for (const action of tool.actions) {
-      const conditions: string[] = [];
-      const notes: string[] = [`${tool.sensitivity} sensitivity`];
-      if (tool.timeWindows?.length) {
-        conditions.push(timeWindowsCondition(tool.timeWindows));
-        notes.push(tool.timeWindows.map(describeTimeWindow).join(' or '));
-      }
-      if (tool.approval?.actions.includes(action)) {
-        conditions.push(approvalCondition(tool.approval.approvers));
-        notes.push(`approval by ${tool.approval.approvers.join(' or ')}`);
-      }
       policies.push({
         id: `tool.${agent}.${tool.name}.${action}`,
         effect: 'permit',
-        description: `${environment}/${agent} may ${action} ${tool.name} (${notes.join('; ')})`,
-        statement: statement('permit', principal, actionRef(action), resource, conditions),
+        description: `${environment}/${agent} may ${action} ${tool.name} (${tool.sensitivity} sensitivity; the forbids of ${tool.name} restrict it)`,
+        statement: statement('permit', principal, actionRef(action), resource, []),
+      });
+    }
+    if (TOOL_ACTIONS.some((a) => !tool.actions.includes(a))) {
+      policies.push({
+        id: `actions.${agent}.${tool.name}`,
+        effect: 'forbid',
+        description: `${environment}/${agent} may only ${tool.actions.join(', ')} ${tool.name}: any other action is denied`,
+        statement: statement('forbid', principal, toolGroup, resource, [], [`action in [${tool.actions.map(actionRef).join(', ')}]`]),
+      });
+    }
+    if (tool.timeWindows?.length) {
+      policies.push({
+        id: `window.${agent}.${tool.name}`,
+        effect: 'forbid',
+        description: `${environment}/${agent} may call ${tool.name} only ${tool.timeWindows.map(describeTimeWindow).join(' or ')}`,
+        statement: statement('forbid', principal, toolGroup, resource, [], [timeWindowsCondition(tool.timeWindows)]),
+      });
+    }
+    for (const action of tool.actions.filter((a) => tool.approval?.actions.includes(a))) {
+      policies.push({
+        id: `approval.${agent}.${tool.name}.${action}`,
+        effect: 'forbid',
+        description: `${environment}/${agent} may ${action} ${tool.name} only with the approval of ${tool.approval!.approvers.join(' or ')}`,
+        statement: statement('forbid', principal, actionRef(action), resource, [], [approvalCondition(tool.approval!.approvers)]),
       });
     }
   }
+  // The agent's own tools only: a permit another team adds cannot open another agent's tool to it.
+  policies.push({
+    id: `tools.${agent}`,
+    effect: 'forbid',
+    description: input.tools.length ? `${environment}/${agent} may call its own tools only (${input.tools.map((t) => t.name).join(', ')})` : `${environment}/${agent} has no tools: every tool call is denied`,
+    statement: statement('forbid', principal, toolGroup, undefined, [], input.tools.length ? [`resource in [${input.tools.map((t) => entityRef(CEDAR_TYPES.tool, toolEntityId(environment, agent, t.name))).join(', ')}]`] : []),
+  });
 
   input.models.forEach((model, index) => {
     policies.push({
@@ -252,15 +281,19 @@ function approvalCondition(approvers: readonly string[]): string {
   return `context has ${TOOL_CONTEXT.approvedBy} && [${approvers.map(cedarString).join(', ')}].contains(context.${TOOL_CONTEXT.approvedBy})`;
 }
 
-/** `action` is an action reference (`action == ...`) or a group constraint starting with `in `. */
-function statement(effect: 'permit' | 'forbid', principal: string, action: string | undefined, resource: string | undefined, conditions: readonly string[]): string {
+/**
+ * `action` is an action reference (`action == ...`) or a group constraint starting with `in `;
+ * `conditions` become `when` clauses, `exceptions` `unless` clauses.
+ */
+function statement(effect: 'permit' | 'forbid', principal: string, action: string | undefined, resource: string | undefined, conditions: readonly string[], exceptions: readonly string[] = []): string {
   const scope = [
     `  principal == ${principal},`,
     action ? (action.startsWith('in ') ? `  action ${action},` : `  action == ${action},`) : '  action,',
     resource ? `  resource == ${resource}` : '  resource',
   ];
   const when = conditions.map((c) => `\nwhen { ${c} }`).join('');
-  return `${effect} (\n${scope.join('\n')}\n)${when};`;
+  const unless = exceptions.map((c) => `\nunless { ${c} }`).join('');
+  return `${effect} (\n${scope.join('\n')}\n)${when}${unless};`;
 }
 
 function entityRef(type: string, id: string): string {

@@ -1,3 +1,4 @@
+import { checkPlatformRevocations, type PlatformRevocation } from './platform-revocations';
 import { isEmail, isSlug, checkWorkloadAccountability, type WorkloadAccountability } from '../governance/accountability';
 import { dnsNameHint, isDnsName } from '../governance/dns-names';
 import { isUnresolved, type ProblemCollector } from '../governance/errors';
@@ -149,6 +150,16 @@ export interface GovernedEnvironmentProps {
     readonly functions?: readonly string[];
   };
   /**
+   * Workloads the platform revokes, independently of the workload's own `revoked` prop (which its
+   * team's stack carries and could undo): each `{ workload, by, at, reason, scheduled? }` denies the
+   * workload's identities (workload, Bedrock agent and integration identity) everything from `at`
+   * on, through the environment's permission boundaries, which the team cannot change. `by` is the
+   * environment's revoker; `at` a UTC timestamp (a future one needs `scheduled: true`).
+   * Source: SECURITY.md, "Revocation".
+   * @default - none
+   */
+  readonly revokedWorkloads?: readonly PlatformRevocation[];
+  /**
    * The EKS cluster and in-cluster gateway for Kubernetes workloads.
    * @default - no Kubernetes workloads in this environment
    */
@@ -200,6 +211,7 @@ export function isModelId(value: unknown): value is string {
 
 /** Validates every prop of a GovernedEnvironment, collecting all problems. */
 export function checkEnvironmentProps(problems: ProblemCollector, props: GovernedEnvironmentProps, today: Date): void {
+  checkPlatformRevocations(problems, props?.revokedWorkloads, props?.owner?.revoker, today);
   if (!props || typeof props !== 'object') {
     problems.add('props', props, 'an object GovernedEnvironmentProps { name, tier, owner, network, region, allowedRegions, allowedModels }', 'pass the environment\'s props as the third argument');
     return;

@@ -27,6 +27,7 @@ import { Gateway } from './gateway';
 import { GatewayFunction, gatewayFunctionRoleArn } from './gateway-function';
 import { IntegrationBoundary } from './integration-boundary';
 import { claimVpcEndpoints, InterfaceEndpoints } from './interface-endpoints';
+import { revokedWorkloadsStatement } from './platform-revocations';
 import { PermissionBoundary } from './permission-boundary';
 import { PlatformBoundary } from './platform-boundary';
 import { RotationFunction } from './rotation-function';
@@ -294,8 +295,15 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
       agentParameterPrefix,
     };
 
+    const revocations = revokedWorkloadsStatement(props.revokedWorkloads ?? [], {
+      accountId: this.accountId,
+      rolePath: this.rolePath,
+      integrationRolePath: this.integrationRolePath,
+      iamNamePrefix: this.iamNamePrefix,
+    });
     this.boundary = new PermissionBoundary(this, 'boundary', {
       ...common,
+      revocations,
       iamNamePrefix: this.iamNamePrefix,
       allowedRegions: this.allowedRegions,
       allowedModels: this.allowedModels,
@@ -308,6 +316,7 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.permissionBoundaryArn = this.boundary.arn;
     this.integrationBoundaryArn = new IntegrationBoundary(this, 'integration-boundary', {
       ...common,
+      revocations,
       iamNamePrefix: this.iamNamePrefix,
       integrationRolePath: this.integrationRolePath,
       allowedRegions: this.allowedRegions,

@@ -19,6 +19,8 @@ export interface IntegrationBoundaryProps {
   /** ARN patterns of the Lambda functions agents of this environment may use as tools. */
   readonly toolFunctions: readonly string[];
   readonly kmsKeyArn: string;
+  /** The platform's revocations (platform-revocations.ts): denies appended to the boundary. */
+  readonly revocations?: readonly PolicyStatement[];
   readonly tags: Record<string, string>;
 }
 
@@ -69,6 +71,7 @@ export class IntegrationBoundary extends Construct {
         Resource: '*',
         Condition: { StringNotEquals: { 'aws:RequestedRegion': [...props.allowedRegions] } },
       },
+      ...(props.revocations ?? []),
     );
     this.policy = new IamPolicy(this, 'policy', {
       name: `${props.iamNamePrefix}integration-boundary`,

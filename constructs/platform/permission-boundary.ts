@@ -27,6 +27,8 @@ export interface PermissionBoundaryProps {
    * from the ECR repositories among them only, whatever a workload's own policy says.
    */
   readonly imageSourcePatterns: readonly string[];
+  /** The platform's revocations (platform-revocations.ts): denies appended to the boundary. */
+  readonly revocations?: readonly PolicyStatement[];
   readonly tags: Record<string, string>;
 }
 
@@ -98,6 +100,7 @@ export class PermissionBoundary extends Construct {
           Resource: '*',
           Condition: { StringNotEquals: { 'aws:RequestedRegion': [...props.allowedRegions] } },
         },
+        ...(props.revocations ?? []),
       ]),
       tags: props.tags,
     });

@@ -4,8 +4,9 @@
  * repository that has only the peers, TypeScript and the tsconfig `cdktf init --template=typescript`
  * writes (test/consumer/project), pins the dev contract with the installed bin, compiles the program
  * README.md marks as the product repository's main.ts, synthesizes it, runs the installed bin's
- * `check --strict` on the output (exit 0), and checks that the Lambda assets came from the installed
- * package. A second consumer compiles the same program with `module`/`moduleResolution` `node16`.
+ * `check --strict` on the output (exit 0). A second consumer compiles the same program with
+ * `module`/`moduleResolution` `node16`. A third, the platform repository, synthesizes and checks the
+ * README's platform program and checks that its Lambda assets came from the installed package.
  * Installs are `npm ci --prefer-offline` from the committed lock, so the npm cache serves them.
  * Ends with `N passed, N failed`.
  *
@@ -16,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Tally } from '../e2e/tally';
-import { readmeProgram } from './readme-program';
+import { README_PLATFORM_PROGRAM_MARKER, readmeProgram } from './readme-program';
 import { tarballProblems, type PackageManifest } from './tarball';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -85,24 +86,44 @@ function commonjsConsumer(tarball: string, program: string): string | undefined 
   const exported = sh(bin, ['contract', 'export', '--env', 'dev'], dir, { input: live });
   if (!tally.check('installed bin: contract export --env dev (writes contracts/dev.json)', exported.status === 0 && fs.existsSync(path.join(dir, 'contracts', 'dev.json')), out(exported), exported.stdout.trim())) return undefined;
 
+  if (!synthAndCheck(dir, 'product-repository')) return undefined;
+  return dir;
+}
+
+/** Compile, synthesize and check --strict one program in a project directory with the tarball installed. */
+function synthAndCheck(dir: string, label: string): boolean {
+  const bin = path.join(dir, 'node_modules', '.bin', 'cdktf-ai-governance');
   const tsc = sh(path.join(dir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], dir);
-  if (!tally.check('compile the README program (strict, noUnusedLocals, noUnusedParameters, ES2018, CommonJS)', tsc.status === 0, out(tsc))) return undefined;
-
+  if (!tally.check(`${label}: compile the README program (strict, noUnusedLocals, noUnusedParameters, ES2018, CommonJS)`, tsc.status === 0, out(tsc))) return false;
   const synth = sh(process.execPath, ['main.js'], dir, { env: { CDKTF_CONTEXT_JSON: JSON.stringify({ 'governance:today': TODAY }), CDKTF_OUTDIR: undefined } });
-  if (!tally.check('synthesize the README program (node main.js)', synth.status === 0, out(synth), synth.stdout.trim().split('\n').join(' | '))) return undefined;
-  tally.check('synth prints one line per stack with resources, findings by level and the report file', /^\S+: \d+ resources; \d+ errors?, \d+ warnings?.*, \d+ excepted; report \S+governance\.md$/m.test(synth.stdout), synth.stdout);
-
+  if (!tally.check(`${label}: synthesize the README program (node main.js)`, synth.status === 0, out(synth), synth.stdout.trim().split('\n').join(' | '))) return false;
+  tally.check(`${label}: synth prints one line per stack with resources, findings by level and the report file`, /^\S+: \d+ resources; \d+ errors?, \d+ warnings?.*, \d+ excepted; report \S+governance\.md$/m.test(synth.stdout), synth.stdout);
   const check = sh(bin, ['check', '--strict', 'cdktf.out'], dir);
-  tally.check('installed bin: check --strict cdktf.out exits 0', check.status === 0, out(check), `exit ${check.status}`);
+  tally.check(`${label}: installed bin: check --strict cdktf.out exits 0`, check.status === 0, out(check), `exit ${check.status}`);
   const json = sh(bin, ['check', '--strict', '--format', 'json', 'cdktf.out'], dir);
   try {
     const report = JSON.parse(json.stdout) as { stacks: { stack: string; ruleResults: { ruleId: string; cannotVerify: number }[] }[] };
     const cannot = report.stacks.flatMap((s) => s.ruleResults.filter((r) => r.cannotVerify > 0).map((r) => `${s.stack} ${r.ruleId}: ${r.cannotVerify}`));
-    tally.check('a product stack alone: 0 cannot-verify findings', cannot.length === 0, cannot.join('\n'), `${report.stacks.length} stack(s)`);
+    tally.check(`${label}: 0 cannot-verify findings`, cannot.length === 0, cannot.join('\n'), `${report.stacks.length} stack(s)`);
   } catch (e) {
-    tally.fail('a product stack alone: 0 cannot-verify findings', `check --format json did not print JSON: ${(e as Error).message}\n${out(json)}`);
+    tally.fail(`${label}: 0 cannot-verify findings`, `check --format json did not print JSON: ${(e as Error).message}\n${out(json)}`);
   }
+  return true;
+}
 
+/**
+ * The platform repository: the README's platform program, with the installed package. The gateway
+ * and rotation functions are packaged from the installed package, so the asset check runs here.
+ */
+function platformConsumer(installedDir: string, program: string): void {
+  console.log('\n== consumer 3: the platform repository (PlatformStack, CommonJS)');
+  const dir = path.join(scratch, 'platform-repository');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(PROJECT, 'package.json'), path.join(dir, 'package.json'));
+  fs.copyFileSync(path.join(PROJECT, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  fs.symlinkSync(path.join(installedDir, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  fs.writeFileSync(path.join(dir, 'main.ts'), program);
+  if (!synthAndCheck(dir, 'platform-repository')) return;
   // The Lambda assets: each archive in the output holds exactly an installed function's files, and
   // its hash (cdktf's own, in the asset path) is that of node_modules/cdktf-ai-governance/functions/<fn>.
   const installed = path.join(dir, 'node_modules', 'cdktf-ai-governance', 'functions');
@@ -125,7 +146,6 @@ function commonjsConsumer(tarball: string, program: string): string | undefined 
     `archives: ${matched.map((m) => `${m.archive} -> ${m.fn ?? 'no installed function has its hash'}${m.sameFiles ? '' : ' (files differ)'}`).join('; ') || 'none'}; referenced by cdk.tf.json: ${referenced}`,
     matched.map((m) => `${m.fn}: ${m.archive}`).join(', '),
   );
-  return dir;
 }
 
 function node16Consumer(installedDir: string, program: string): void {
@@ -145,18 +165,24 @@ function node16Consumer(installedDir: string, program: string): void {
 function main(): number {
   console.log(`scratch ${scratch}`);
   let program: string;
+  let platformProgram: string;
   try {
-    program = readmeProgram(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'));
-    tally.pass('README.md: the marked product program found');
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    program = readmeProgram(readme);
+    platformProgram = readmeProgram(readme, README_PLATFORM_PROGRAM_MARKER);
+    tally.pass('README.md: the marked product and platform programs found');
   } catch (e) {
-    tally.fail('README.md: the marked product program found', (e as Error).message);
+    tally.fail('README.md: the marked product and platform programs found', (e as Error).message);
     console.log(`\n${tally.summaryLine()}`);
     return 1;
   }
   const packed = pack();
   if (packed) {
     const dir = commonjsConsumer(packed.tarball, program);
-    if (dir) node16Consumer(dir, program);
+    if (dir) {
+      node16Consumer(dir, program);
+      platformConsumer(dir, platformProgram);
+    }
   }
   if (!keep && tally.failed === 0) fs.rmSync(scratch, { recursive: true, force: true });
   else console.log(`kept ${scratch}`);

@@ -103,7 +103,8 @@ export const DRIFTS: readonly Drift[] = [
   },
 ];
 
-export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void> {
+/** Runs the phase; returns the pinned contract file once it is written (undefined before that). */
+export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<string | undefined> {
   const t = ctx.tally;
   const dir = path.join(ctx.scratch, 'pinned');
   fs.mkdirSync(dir, { recursive: true });
@@ -112,7 +113,7 @@ export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void
     live = await getParameter(ctx.motoEndpoint, ctx.region, PARAMETER);
   } catch (e) {
     t.fail('pinned contract: read the live contract', (e as Error).message);
-    return;
+    return undefined;
   }
 
   // 1. Pin it with the CLI.
@@ -120,7 +121,7 @@ export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void
   const out: string[] = [];
   const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), stdin: () => live };
   const exported = await cli(['contract', 'export', '--env', 'dev', '-o', file], io);
-  if (!t.check('pinned contract: contract export of the live contract (revision as Terraform computed it)', exported === 0 && fs.existsSync(file), out.join(''), out.join('').trim())) return;
+  if (!t.check('pinned contract: contract export of the live contract (revision as Terraform computed it)', exported === 0 && fs.existsSync(file), out.join(''), out.join('').trim())) return fs.existsSync(file) ? file : undefined;
   if (process.env.E2E_WRITE_CONTRACT_FIXTURE) {
     fs.copyFileSync(file, process.env.E2E_WRITE_CONTRACT_FIXTURE);
     console.log(`  wrote the pinned contract to ${process.env.E2E_WRITE_CONTRACT_FIXTURE}`);
@@ -130,7 +131,7 @@ export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void
   const outdir = path.join(dir, 'cdktf.out');
   const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
   const synth = await runCommand(tsNode, ['--transpile-only', '--project', path.join(REPO, 'tsconfig.json'), path.join(REPO, 'scripts', 'e2e', 'pinned-product-app.ts')], dir, { ...process.env, CDKTF_OUTDIR: outdir, PINNED_CONTRACT: file });
-  if (!t.check('pinned contract: the product app synthesizes alone', synth.code === 0, tail(synth), synth.stdout.trim().split('\n').pop())) return;
+  if (!t.check('pinned contract: the product app synthesizes alone', synth.code === 0, tail(synth), synth.stdout.trim().split('\n').pop())) return fs.existsSync(file) ? file : undefined;
   const checked: string[] = [];
   const strict = await cli(['check', outdir, '--strict', '--format', 'json'], { stdout: (s) => checked.push(s), stderr: (s) => checked.push(s) });
   let cannotVerify = -1;
@@ -146,10 +147,10 @@ export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void
   const prepared = prepareStack(path.join(outdir, 'stacks', 'product-dev'), path.join(dir, 'product-dev'));
   const tf = (args: string[]) => runCommand('terraform', [...args, '-no-color'], prepared.dir, ctx.env, path.join(prepared.dir, 'e2e.log'));
   const init = await tf(['init', '-input=false']);
-  if (!t.check('pinned contract: terraform init', init.code === 0, tail(init))) return;
+  if (!t.check('pinned contract: terraform init', init.code === 0, tail(init))) return fs.existsSync(file) ? file : undefined;
   const plan = () => tf(['plan', '-input=false', '-refresh=true', '-parallelism=10', '-lock=false']);
   const clean = await plan();
-  if (!t.check('pinned contract: plan against the live contract it pins passes', clean.code === 0, tail(clean), /Plan: .*/.exec(clean.stdout)?.[0])) return;
+  if (!t.check('pinned contract: plan against the live contract it pins passes', clean.code === 0, tail(clean), /Plan: .*/.exec(clean.stdout)?.[0])) return fs.existsSync(file) ? file : undefined;
 
   // 4. Drifted live contracts fail plan, each with its message.
   const original = JSON.parse(live) as Record<string, unknown>;
@@ -163,4 +164,5 @@ export async function pinnedContractPhase(ctx: PinnedPhaseContext): Promise<void
   } finally {
     await putParameter(ctx.motoEndpoint, ctx.region, PARAMETER, live, 'String');
   }
+  return file;
 }

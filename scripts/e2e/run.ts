@@ -22,6 +22,7 @@ import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
 import { pinnedContractPhase } from './pinned-contract';
 import { preflight } from './preflight';
+import { INSTANCE_TYPES, sagemakerUpdatePhase } from './sagemaker-update';
 import { prepareStack, type PreparedStack } from './scratch-stack';
 import { classifyChanges, EMULATED_WITHOUT_EFFECT, type ResourceChange } from './emulator-gaps';
 import { secretFindings, sensitiveSchema, stateResources, type SensitiveSchema, type ShowJson } from './state-secrets';
@@ -380,7 +381,10 @@ async function main(): Promise<number> {
     const platformDev = runs.find((r) => r.stack.name === 'platform-dev');
     if (!args.app && !args.outdir && platformDev?.applied) {
       console.log('\n== pinned contract (a product repository: pinned copy at synth, live contract at plan)');
-      await pinnedContractPhase({ tally: e2e.tally, motoEndpoint: moto.endpoint, env: e2e.terraformEnvironment, scratch: e2e.scratch, region: String(platformDev.prepared?.json.provider?.aws?.[0]?.region ?? 'us-east-1') });
+      const pinnedContract = await pinnedContractPhase({ tally: e2e.tally, motoEndpoint: moto.endpoint, env: e2e.terraformEnvironment, scratch: e2e.scratch, region: String(platformDev.prepared?.json.provider?.aws?.[0]?.region ?? 'us-east-1') });
+      console.log(`\n== sagemaker update (${INSTANCE_TYPES.applied} -> ${INSTANCE_TYPES.changedTo}: a new configuration, the endpoint rolled onto it)`);
+      if (pinnedContract) await sagemakerUpdatePhase({ tally: e2e.tally, env: e2e.terraformEnvironment, scratch: e2e.scratch, pinnedContract });
+      else e2e.tally.fail('sagemaker update: not run', 'the pinned-contract phase wrote no pinned contract');
     }
 
     console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');

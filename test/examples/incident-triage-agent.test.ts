@@ -50,8 +50,9 @@ describe('example: incident-triage agent', () => {
   });
 
   it('writes to tickets only in working hours with the incident commander or the SRE lead approving', () => {
-    const write = resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes('ticketing-write'))![1].definition[0].static[0].statement;
-    expect(write).toContain('["incident-commander@example.com", "sre-lead@example.com"].contains(context.approvedBy)');
+    const statementOf = (name: string) => resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes(name))![1].definition[0].static[0].statement as string;
+    expect(statementOf('approval-incident-triage-ticketing-write')).toMatch(/^forbid [\s\S]*unless \{ context has approvedBy && \["incident-commander@example\.com", "sre-lead@example\.com"\]\.contains\(context\.approvedBy\) \};$/);
+    expect(statementOf('window-incident-triage-ticketing-write')).toMatch(/^forbid [\s\S]*unless \{ .*context\.minuteOfDay/);
   });
 
   it('checks its model against the contract allow-list at plan (the list lives in the platform stack)', () => {
@@ -88,7 +89,7 @@ describe('example: the revoked triage-prototype', () => {
   });
 
   it('gets a Cedar forbid on every tool call', () => {
-    const forbid = resources(json, 'aws_verifiedpermissions_policy').filter(([n]) => n.startsWith('triage-prototype_')).map(([, p]) => p.definition[0].static[0].statement).find((st: string) => st.startsWith('forbid'));
+    const forbid = resources(json, 'aws_verifiedpermissions_policy').filter(([n]) => n.startsWith('triage-prototype_')).map(([, p]) => p.definition[0].static[0].statement).find((st: string) => st.startsWith('forbid') && !/when|unless/.test(st) && /\n  action,\n/.test(st));
     expect(forbid).toBe('forbid (\n  principal == Governance::Agent::"dev/triage-prototype",\n  action,\n  resource\n);');
   });
 });

@@ -88,37 +88,65 @@ describe('Cedar policies validated against the generated schema', () => {
 
 describe('generated policy text', () => {
   const triage = () => agentPolicies(agents()[0]);
+  const byId = (id: string) => triage().find((p) => p.id === id)!;
+  const TICKETING = 'Governance::Tool::"prod/triage/ticketing"';
 
-  it('one permit per granted tool action and one per model', () => {
-    expect(triage().map((p) => p.id)).toEqual(['tool.triage.ticketing.read', 'tool.triage.ticketing.write', 'tool.triage.runbooks.read', 'model.triage.0']);
+  it('grants are unconditional permits; every restriction is a forbid', () => {
+    expect(triage().map((p) => `${p.effect} ${p.id}`)).toEqual([
+      'permit tool.triage.ticketing.read',
+      'permit tool.triage.ticketing.write',
+      'forbid actions.triage.ticketing',
+      'forbid window.triage.ticketing',
+      'forbid approval.triage.ticketing.write',
+      'permit tool.triage.runbooks.read',
+      'forbid actions.triage.runbooks',
+      'forbid tools.triage',
+      'permit model.triage.0',
+    ]);
+    expect(triage().filter((p) => p.effect === 'permit').every((p) => !/when|unless/.test(p.statement))).toBe(true);
   });
 
-  it('the time window becomes a when clause on dayOfWeek and minuteOfDay', () => {
-    expect(triage()[0].statement).toContain(
-      'when { (["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.minuteOfDay >= 480 && context.minuteOfDay < 1080) }',
+  it('the time window is a forbid unless the call is inside it, on dayOfWeek and minuteOfDay', () => {
+    expect(byId('window.triage.ticketing').statement).toBe(
+      `forbid (\n  principal == Governance::Agent::"prod/triage",\n  action in Governance::Action::"toolAction",\n  resource == ${TICKETING}\n)\n` +
+        'unless { (["Mon", "Tue", "Wed", "Thu", "Fri"].contains(context.dayOfWeek) && context.minuteOfDay >= 480 && context.minuteOfDay < 1080) };',
     );
   });
 
   it('a window across midnight is the evening of its days or the morning after (Sun is followed by Mon)', () => {
     const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Fri,Sun 22:00-06:00' }]);
-    const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
-    expect(policy.statement).toContain('((["Fri", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || (["Mon", "Sat"].contains(context.dayOfWeek) && context.minuteOfDay < 360))');
+    const policy = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] }).find((p) => p.id.startsWith('window.'))!;
+    expect(policy.statement).toContain('unless { ((["Fri", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || (["Mon", "Sat"].contains(context.dayOfWeek) && context.minuteOfDay < 360)) }');
   });
 
-  it('a high-sensitivity write requires approvedBy from a named approver', () => {
-    expect(triage()[1].statement).toContain('when { context has approvedBy && ["oncall-lead@example.com"].contains(context.approvedBy) }');
+  it('a high-sensitivity write is forbidden unless a named approver approved it', () => {
+    expect(byId('approval.triage.ticketing.write').statement).toBe(
+      `forbid (\n  principal == Governance::Agent::"prod/triage",\n  action == Governance::Action::"write",\n  resource == ${TICKETING}\n)\n` +
+        'unless { context has approvedBy && ["oncall-lead@example.com"].contains(context.approvedBy) };',
+    );
   });
 
   it('a read of the same high-sensitivity tool needs no approval (approval defaults to non-read actions)', () => {
-    expect(triage()[0].statement).not.toContain('approvedBy');
+    expect(triage().filter((p) => p.id.startsWith('approval.')).map((p) => p.id)).toEqual(['approval.triage.ticketing.write']);
+  });
+
+  it('actions a tool does not grant are forbidden', () => {
+    expect(byId('actions.triage.ticketing').statement).toContain('unless { action in [Governance::Action::"read", Governance::Action::"write"] };');
+  });
+
+  it("tools that are not the agent's own are forbidden", () => {
+    expect(byId('tools.triage').statement).toBe(
+      'forbid (\n  principal == Governance::Agent::"prod/triage",\n  action in Governance::Action::"toolAction",\n  resource\n)\n' +
+        `unless { resource in [${TICKETING}, Governance::Tool::"prod/triage/runbooks"] };`,
+    );
   });
 
   it('a model permit names only the model action and a model resource', () => {
-    expect(triage()[3].statement).toBe(`permit (\n  principal == Governance::Agent::"prod/triage",\n  action == Governance::Action::"invokeModel",\n  resource == Governance::Model::"${MODEL}"\n);`);
+    expect(byId('model.triage.0').statement).toBe(`permit (\n  principal == Governance::Agent::"prod/triage",\n  action == Governance::Action::"invokeModel",\n  resource == Governance::Model::"${MODEL}"\n);`);
   });
 
   it('revocation adds one forbid on every action and resource with who, when and why', () => {
-    const forbid = agentPolicies(agents({ triageRevoked: true })[0]).filter((p) => p.effect === 'forbid');
+    const forbid = agentPolicies(agents({ triageRevoked: true })[0]).filter((p) => p.id.startsWith('revoked.'));
     expect(forbid).toEqual([
       {
         id: 'revoked.triage',
@@ -131,12 +159,12 @@ describe('generated policy text', () => {
 
   it('a window that runs until midnight has no upper bound', () => {
     const [tool] = resolve([{ ...TRIAGE_TOOLS[1], timeWindow: 'Sat,Sun 06:00-24:00' }]);
-    const [policy] = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] });
+    const policy = agentPolicies({ environment: ENV, agent: 'triage', tools: [tool], models: [] }).find((p) => p.id.startsWith('window.'))!;
     expect(policy.statement).toContain('(["Sat", "Sun"].contains(context.dayOfWeek) && context.minuteOfDay >= 360)');
   });
 
   it('an agent with tenants gets one forbid on tool calls for any other tenant', () => {
-    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: ['acme', 'globex'] }).filter((p) => p.effect === 'forbid');
+    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: ['acme', 'globex'] }).filter((p) => p.id.startsWith('tenants.'));
     expect(forbid).toEqual([
       {
         id: 'tenants.triage',
@@ -148,12 +176,14 @@ describe('generated policy text', () => {
   });
 
   it('an agent without tenants forbids every tool call that names a tenant', () => {
-    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: [] }).find((p) => p.effect === 'forbid')!;
+    const forbid = agentPolicies({ environment: ENV, agent: 'triage', tools: resolve(TRIAGE_TOOLS), models: [], tenants: [] }).find((p) => p.id.startsWith('tenants.'))!;
     expect(forbid.statement).toContain('when { context has tenant };');
   });
 
-  it('an agent without tools needs no tenant policy (only tool calls name a tenant)', () => {
-    expect(agentPolicies({ environment: ENV, agent: 'triage', tools: [], models: [{ model: MODEL }], tenants: [] }).map((p) => p.id)).toEqual(['model.triage.0']);
+  it('an agent without tools needs no tenant policy (only tool calls name a tenant), and is forbidden every tool', () => {
+    const policies = agentPolicies({ environment: ENV, agent: 'triage', tools: [], models: [{ model: MODEL }], tenants: [] });
+    expect(policies.map((p) => p.id)).toEqual(['tools.triage', 'model.triage.0']);
+    expect(policies[0].statement).toBe('forbid (\n  principal == Governance::Agent::"prod/triage",\n  action in Governance::Action::"toolAction",\n  resource\n);');
   });
 
   it('quotes and backslashes are escaped in Cedar strings', () => {
@@ -162,5 +192,33 @@ describe('generated policy text', () => {
 
   it('fails when a Cedar string holds a control character', () => {
     expect(() => cedarString('a\nb')).toThrow(/contains a control character/);
+  });
+});
+
+describe('attack: another team adds `permit (principal, action, resource);` to the shared policy store', () => {
+  const PERMIT_ALL = 'permit (principal, action, resource);';
+  const withPermitAll = (c: MatrixCase) => {
+    const call = parseCall(c);
+    if (call.kind !== 'tool') throw new Error('tool calls only');
+    const answer = cedar.isAuthorized({
+      principal: { type: CEDAR_TYPES.agent, id: agentEntityId(ENV, c.agent) },
+      action: { type: CEDAR_TYPES.action, id: call.action },
+      resource: { type: CEDAR_TYPES.tool, id: toolEntityId(ENV, call.owner, call.tool) },
+      context: { dayOfWeek: c.day, hourUtc: c.hour, minuteOfDay: c.hour * 60, ...(c.approvedBy ? { approvedBy: c.approvedBy, approvalId: 'apr-1' } : {}) },
+      schema: cedarSchema() as cedar.Schema,
+      validateRequest: true,
+      policies: { staticPolicies: { ...policySet(environmentPolicies(c.revoked ?? false)), 'team-added': PERMIT_ALL } },
+      entities: [],
+    });
+    if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
+    return answer.response.decision.toUpperCase();
+  };
+  // Every tool case the matrix denies stays denied: windows, approvals, ungranted actions, other agents' tools, revocation.
+  const denied = MATRIX.filter((c) => c.expected === 'DENY' && parseCall(c).kind === 'tool');
+  it.each(denied.map((c) => [caseName(c), c] as const))('still denied: %s', (_name, c) => {
+    expect(withPermitAll(c)).toBe('DENY');
+  });
+  it('the matrix has denied tool cases of each kind to try', () => {
+    expect(denied.length).toBeGreaterThan(5);
   });
 });

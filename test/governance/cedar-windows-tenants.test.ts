@@ -112,8 +112,9 @@ describe('several windows on one tool, decided by Cedar', () => {
   it.each(rows)('%s → %s', (_name, call, expected) => {
     expect(decide(policies, gatewayContext(call)).decision).toBe(expected);
   });
-  it('one tool, one permit: the windows are one grant, not several tools of one name', () => {
-    expect(policies.map((p) => p.id)).toEqual([`tool.${AGENT}.${TOOL}.read`]);
+  it('one tool, one permit and one window forbid: the windows are one restriction, not several tools of one name', () => {
+    expect(policies.filter((p) => p.effect === 'permit').map((p) => p.id)).toEqual([`tool.${AGENT}.${TOOL}.read`]);
+    expect(policies.filter((p) => p.id.startsWith('window.')).map((p) => p.id)).toEqual([`window.${AGENT}.${TOOL}`]);
   });
 });
 

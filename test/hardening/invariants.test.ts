@@ -4,7 +4,7 @@ import { TAG_KEYS } from '../../constructs/governance/tags';
 import { DIGEST, environment, serviceProps, synth, testStack, type TfJson } from '../support';
 import { agentProps } from '../workloads/agent.support';
 import {
-  credentialsInUrls, executeApiPath, executeApiWildcards, iamNamesOverLimit, isTaggableAwsType, publicAllows, unboundedRoles, unhardenedKubernetes, unlabelledKubernetesObjects,
+  credentialsInUrls, executeApiPath, kubernetesEgressBeyondEndpoints, executeApiWildcards, iamNamesOverLimit, isTaggableAwsType, publicAllows, unboundedRoles, unhardenedKubernetes, unlabelledKubernetesObjects,
   unprotectedSecrets, unresolvedTokens, untaggedAwsResources, violations, wildcardAllows,
 } from './invariants';
 
@@ -266,4 +266,40 @@ test("accepts a contract environment's published periods, but no other unresolve
   expect(unprotectedSecrets(json)).toEqual([]);
   json.resource.aws_secretsmanager_secret[name].recovery_window_in_days = '${var.recovery_days}';
   expect(unprotectedSecrets(json)).toEqual([`aws_secretsmanager_secret.${name}: recovery window \${var.recovery_days}`]);
+});
+
+describe('issue 11 breaks 2 and 9: governed pods reach single addresses and the cluster DNS only', () => {
+  const egressPolicy = (json: TfJson): any => Object.entries<any>(json.resource.kubernetes_network_policy_v1).find(([n]) => n.includes('allow-egress'))![1];
+  test('keeps: the endpoint IPs (/32 each), the Pod Identity agent and DNS, with a default deny', () => {
+    expect(kubernetesEgressBeyondEndpoints(base)).toEqual([]);
+    expect(kubernetesEgressBeyondEndpoints(withAgent)).toEqual([]);
+  });
+  test('catches egress to the whole VPC CIDR on 443 (break 9)', () => {
+    const json = copy();
+    egressPolicy(json).spec.egress[0].to.push({ ip_block: { cidr: '10.0.0.0/16' } });
+    expect(kubernetesEgressBeyondEndpoints(json)).toEqual([expect.stringMatching(/egress rule 0 reaches 10\.0\.0\.0\/16, wider than one address/)]);
+  });
+  test("catches egress to the in-cluster gateway's pods (break 2: a pod calls models around API Gateway)", () => {
+    const json = copy();
+    egressPolicy(json).spec.egress.push({ to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ai-gateway' } }, pod_selector: { match_labels: { 'app.kubernetes.io/name': 'ai-gateway' } } }], ports: [{ port: '8443', protocol: 'TCP' }] });
+    expect(kubernetesEgressBeyondEndpoints(json)).toEqual([expect.stringMatching(/egress rule \d+ reaches .*ai-gateway.*, not a single address/)]);
+  });
+  test('catches a rule to every destination, a rule on every port, and more than DNS on the DNS peer', () => {
+    const json = copy();
+    const policy = egressPolicy(json);
+    policy.spec.egress.push({ ports: [{ port: '443', protocol: 'TCP' }] });
+    policy.spec.egress.push({ to: [{ ip_block: { cidr: '10.0.1.5/32' } }] });
+    const dns = policy.spec.egress.find((r: any) => r.ports.some((x: any) => String(x.port) === '53'));
+    dns.ports.push({ port: '443', protocol: 'TCP' });
+    expect(kubernetesEgressBeyondEndpoints(json)).toEqual([
+      expect.stringMatching(/opens ports 53, 53, 443 to the cluster DNS/),
+      expect.stringMatching(/has no "to" \(every destination\)/),
+      expect.stringMatching(/has no ports \(every port\)/),
+    ]);
+  });
+  test('catches a namespace without the default deny', () => {
+    const json = copy();
+    for (const [n] of Object.entries<any>(json.resource.kubernetes_network_policy_v1).filter(([n]) => n.includes('default-deny'))) delete json.resource.kubernetes_network_policy_v1[n];
+    expect(kubernetesEgressBeyondEndpoints(json)).toEqual([expect.stringMatching(/^namespace .*: no default-deny network policy for ingress and egress$/)]);
+  });
 });

@@ -353,6 +353,53 @@ export function unhardenedKubernetes(json: TfJson): string[] {
   return out;
 }
 
+/** The cluster DNS peer every governed pod may reach on port 53 (and nothing else on that rule). */
+function isClusterDns(peer: any): boolean {
+  return peer?.namespace_selector?.match_labels?.['kubernetes.io/metadata.name'] === 'kube-system' && peer?.pod_selector?.match_labels?.['k8s-app'] === 'kube-dns' && peer.ip_block === undefined;
+}
+
+/**
+ * Issue 11 breaks 2 and 9: a governed pod's egress reaches single addresses only (the environment's
+ * interface endpoint IPs, the Pod Identity agent: a /32 or /128 each, no `except`) on listed ports,
+ * and the cluster DNS on port 53. A rule with no `to` (every destination), a CIDR wider than one
+ * address (the VPC's), a rule with no ports, or a pod or namespace selector (the in-cluster gateway's
+ * pods, another workload's) is a way around API Gateway. Every namespace that runs a governed
+ * deployment has a default-deny policy for both directions.
+ */
+export function kubernetesEgressBeyondEndpoints(json: TfJson): string[] {
+  const out: string[] = [];
+  const policies = Object.entries(json.resource?.kubernetes_network_policy_v1 ?? {}) as [string, any][];
+  for (const [name, p] of policies) {
+    const where = `kubernetes_network_policy_v1.${name}`;
+    asArray<any>(p.spec?.egress).forEach((rule, i) => {
+      const peers = asArray<any>(rule.to);
+      const ports = asArray<any>(rule.ports);
+      if (peers.length === 0) out.push(`${where}: egress rule ${i} has no "to" (every destination)`);
+      if (ports.length === 0) out.push(`${where}: egress rule ${i} has no ports (every port)`);
+      for (const peer of peers) {
+        if (isClusterDns(peer)) {
+          if (ports.some((x) => String(x.port) !== '53')) out.push(`${where}: egress rule ${i} opens ports ${ports.map((x) => x.port).join(', ')} to the cluster DNS`);
+          continue;
+        }
+        const cidr = peer.ip_block?.cidr;
+        if (typeof cidr !== 'string' || peer.pod_selector !== undefined || peer.namespace_selector !== undefined) {
+          out.push(`${where}: egress rule ${i} reaches ${JSON.stringify(peer)}, not a single address`);
+        } else if (!/\/(32|128)$/.test(cidr) && !/^\$\{format\("%s\/(32|128)", /.test(cidr)) {
+          out.push(`${where}: egress rule ${i} reaches ${cidr}, wider than one address`);
+        } else if (asArray(peer.ip_block.except).length > 0) {
+          out.push(`${where}: egress rule ${i} reaches ${cidr} with exceptions`);
+        }
+      }
+    });
+  }
+  const namespaces = new Set(Object.values(json.resource?.kubernetes_deployment_v1 ?? {}).map((d: any) => d.metadata?.namespace));
+  for (const ns of namespaces) {
+    const denies = policies.some(([, p]) => p.metadata?.namespace === ns && JSON.stringify(p.spec?.pod_selector ?? {}) === '{}' && ['Ingress', 'Egress'].every((t) => asArray(p.spec?.policy_types).includes(t)) && asArray(p.spec?.egress).length === 0 && asArray(p.spec?.ingress).length === 0);
+    if (!denies) out.push(`namespace ${String(ns)}: no default-deny network policy for ingress and egress`);
+  }
+  return out;
+}
+
 /** Every invariant at once, labelled. */
 export function violations(json: TfJson): string[] {
   return [
@@ -366,6 +413,7 @@ export function violations(json: TfJson): string[] {
     ...iamNamesOverLimit(json),
     ...credentialsInUrls(json),
     ...unhardenedKubernetes(json),
+    ...kubernetesEgressBeyondEndpoints(json),
     ...unresolvedTokens(json),
   ];
 }

@@ -1,5 +1,5 @@
 import { namedFiles, tarballProblems } from '../../scripts/consumer/tarball';
-import { README_PROGRAM_MARKER, readmeProgram } from '../../scripts/consumer/readme-program';
+import { README_PLATFORM_PROGRAM_MARKER, README_PROGRAM_MARKER, readmeProgram } from '../../scripts/consumer/readme-program';
 
 const MANIFEST = {
   main: 'dist/constructs/index.js',
@@ -51,11 +51,18 @@ describe('the README program the consumer test compiles', () => {
   test('fails when the marker is not followed by a ts block', () => {
     expect(() => readmeProgram(`${README_PROGRAM_MARKER}\ntext\n\`\`\`ts\nx\n\`\`\``)).toThrow(/must open a ```ts block/);
   });
-  test("README.md's marked program imports from the package root and uses GovernedApp", () => {
+  test.each([
+    ['product', README_PROGRAM_MARKER],
+    ['platform', README_PLATFORM_PROGRAM_MARKER],
+  ])("README.md's marked %s program imports from the package root, uses GovernedApp and synthesizes", (_kind, marker) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = readmeProgram(require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8'));
+    const program = readmeProgram(require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8'), marker);
     expect(program).toMatch(/^import \{[^}]*\bGovernedApp\b[^}]*\} from 'cdktf-ai-governance';$/m);
     expect(program).toMatch(/new GovernedApp\(\)/);
+    expect(program).toMatch(/^app\.synth\(\);$/m);
     expect(program).not.toMatch(/from '\.\.?\//);
+  });
+  test('a marker names the program it reads in its error', () => {
+    expect(() => readmeProgram('no markers', README_PLATFORM_PROGRAM_MARKER)).toThrow(/consumer-test: platform\.ts.*found 0 marker/);
   });
 });

@@ -129,7 +129,10 @@ describe('GovernedAgent: model access and tool access are separate grants', () =
   it('a model grant never grants a tool: an agent with a model only has no tool route grant and no tool policy', () => {
     const onlyModel = synthAgent({ tools: [] });
     const policies = resources(onlyModel, 'aws_verifiedpermissions_policy').map(([, p]) => p.definition[0].static[0].statement);
-    expect([roleStatements(onlyModel, AGENT_ROLE).filter(({ policy }) => policy === 'tool-access').length, roleStatements(onlyModel, INTEGRATION_ROLE).filter(({ policy }) => policy === 'tool-access').length, policies.filter((s) => s.includes('Governance::Tool')).length, policies.length]).toEqual([0, 0, 0, 1]);
+    const toolPermits = policies.filter((s) => s.startsWith('permit') && /Governance::Tool|toolAction|Action::"(read|write|delete)"/.test(s));
+    expect([roleStatements(onlyModel, AGENT_ROLE).filter(({ policy }) => policy === 'tool-access').length, roleStatements(onlyModel, INTEGRATION_ROLE).filter(({ policy }) => policy === 'tool-access').length, toolPermits.length, policies.length]).toEqual([0, 0, 0, 2]);
+    // The second policy forbids every tool call: a permit another team adds to the store cannot give it one.
+    expect(policies.filter((s) => s.startsWith('forbid'))).toEqual([expect.stringMatching(/^forbid \(\n  principal == Governance::Agent::"dev\/[a-z-]+",\n  action in Governance::Action::"toolAction",\n  resource\n\);$/)]);
   });
 
   it('a governed inference service is granted into the model-access policy, not a policy of its own', () => {
@@ -180,17 +183,25 @@ describe('GovernedAgent: Cedar policies in Verified Permissions', () => {
   it('one policy per tool action and model, in the environment\'s store', () => {
     const policies = resources(json, 'aws_verifiedpermissions_policy');
     expect(policies.map(([n, p]) => [n.replace(/_[0-9A-F]{8}$/, ''), p.policy_store_id]).sort()).toEqual([
-      ['agent_cedar-model-triage-0', expect.stringMatching(/aws_verifiedpermissions_policy_store\.env_agent-policy-store_.*\.policy_store_id/)],
+      ['agent_cedar-actions-triage-runbook-search', expect.stringMatching(/aws_verifiedpermissions_policy_store\.env_agent-policy-store_.*\.policy_store_id/)],
+      ['agent_cedar-actions-triage-ticketing-read', expect.anything()],
+      ['agent_cedar-actions-triage-ticketing-write', expect.anything()],
+      ['agent_cedar-approval-triage-ticketing-write-write', expect.anything()],
+      ['agent_cedar-model-triage-0', expect.anything()],
       ['agent_cedar-tenants-triage', expect.anything()],
       ['agent_cedar-tool-triage-runbook-search-read', expect.anything()],
       ['agent_cedar-tool-triage-ticketing-read-read', expect.anything()],
       ['agent_cedar-tool-triage-ticketing-write-write', expect.anything()],
+      ['agent_cedar-tools-triage', expect.anything()],
+      ['agent_cedar-window-triage-ticketing-write', expect.anything()],
     ]);
   });
 
-  it('the write policy needs the window and a named approver', () => {
-    const write = resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes('ticketing-write'))![1].definition[0].static[0].statement;
-    expect(write).toMatch(/context\.minuteOfDay >= 420 && context\.minuteOfDay < 1140[\s\S]*\["incident-commander@example\.com"\]\.contains\(context\.approvedBy\)/);
+  it('a write is forbidden outside the window and without a named approver (forbids no added permit can lift)', () => {
+    const statementOf = (name: string) => resources(json, 'aws_verifiedpermissions_policy').find(([n]) => n.includes(name))![1].definition[0].static[0].statement;
+    expect(statementOf('window-triage-ticketing-write')).toMatch(/^forbid [\s\S]*unless \{ .*context\.minuteOfDay >= 420 && context\.minuteOfDay < 1140/);
+    expect(statementOf('approval-triage-ticketing-write')).toMatch(/^forbid [\s\S]*action == Governance::Action::"write"[\s\S]*unless \{ context has approvedBy && \["incident-commander@example\.com"\]\.contains\(context\.approvedBy\) \}/);
+    expect(statementOf('tool-triage-ticketing-write-write')).not.toMatch(/when|unless/);
   });
 
   it('the policy store is the platform\'s and carries the platform accountability', () => {

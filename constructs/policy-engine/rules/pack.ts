@@ -30,6 +30,7 @@ import { SecretCustomerManagedKey } from './secrets/SecretCustomerManagedKey';
 import { SecretRotation } from './secrets/SecretRotation';
 import { SecretValueNotInState } from './secrets/SecretValueNotInState';
 import { TrustPolicyNarrowed } from './identity/TrustPolicyNarrowed';
+import { IntegrationIdentityTrust } from './identity/IntegrationIdentityTrust';
 import { WorkloadRolePermissionBoundary } from './identity/WorkloadRolePermissionBoundary';
 
 export const GOVERNANCE_RULES: readonly Rule[] = [
@@ -41,6 +42,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   RoleSessionAtMostOneHour,
   WorkloadRolePermissionBoundary,
   TrustPolicyNarrowed,
+  IntegrationIdentityTrust,
   RevokedWorkloadDenied,
   SecretCustomerManagedKey,
   SecretRotation,

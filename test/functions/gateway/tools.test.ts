@@ -78,8 +78,9 @@ describe('what the gateway asks Verified Permissions', () => {
 
   it('a deny answers 403 with the reason, and neither reads the credential nor calls the tool', async () => {
     const h = harness();
+    // Saturday is outside the ticketing window: the window's forbid decides.
     const response = await h.handler(toolEvent('triage', 'ticketing', 'items', { at: at('Sat', 10) }));
-    expect([response.statusCode, bodyOf(response).message, h.last().reason]).toEqual([403, 'no policy permits this call', 'no policy permits this call']);
+    expect([response.statusCode, bodyOf(response).message, h.last().reason, h.last().determiningPolicies]).toEqual([403, 'a policy forbids this call', 'a policy forbids this call', ['window.triage.ticketing']]);
     expect([h.stsCalls, h.awsCalls, h.toolRequests]).toEqual([[], [], []]);
   });
 

@@ -1,4 +1,5 @@
 /** Rules that protect identity: one file each; this file only re-exports. */
+export { IntegrationIdentityTrust } from './IntegrationIdentityTrust';
 export { NoIamUsers } from './NoIamUsers';
 export { NoWildcardActions } from './NoWildcardActions';
 export { NoWildcardResourcesOnDataActions } from './NoWildcardResourcesOnDataActions';
