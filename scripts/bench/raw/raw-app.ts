@@ -4628,30 +4628,84 @@ export function rawApp(app: App): void {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
-        description: "dev/incident-triage may read ticketing-read (low sensitivity)",
+        description: "dev/incident-triage may read ticketing-read (low sensitivity; the forbids of ticketing-read restrict it)",
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n);",
       }],
     }],
   });
-  const stack3e16 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
+  const stack3e16 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-actions-incident-triage-ticketing-read_263C3DB0", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
-        description: "dev/incident-triage may write ticketing-write (high sensitivity; Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC or Sat 22:00-02:00 UTC (closes the next day); approval by incident-commander@example.com or sre-lead@example.com)",
-        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nwhen { (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.minuteOfDay >= 420 && context.minuteOfDay < 1140) || ([\"Sat\"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || ([\"Sun\"].contains(context.dayOfWeek) && context.minuteOfDay < 120)) }\nwhen { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+        description: "dev/incident-triage may only read ticketing-read: any other action is denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-read\"\n)\nunless { action in [Governance::Action::\"read\"] };",
       }],
     }],
   });
-  const stack3e17 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+  const stack3e17 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-ticketing-write-write_C70BFE43", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
-        description: "dev/incident-triage may read runbook-search (low sensitivity)",
+        description: "dev/incident-triage may write ticketing-write (high sensitivity; the forbids of ticketing-write restrict it)",
+        statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n);",
+      }],
+    }],
+  });
+  const stack3e18 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-actions-incident-triage-ticketing-write_7FE8293A", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may only write ticketing-write: any other action is denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nunless { action in [Governance::Action::\"write\"] };",
+      }],
+    }],
+  });
+  const stack3e19 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-window-incident-triage-ticketing-write_A7B399F2", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may call ticketing-write only Mon,Tue,Wed,Thu,Fri 07:00-19:00 UTC or Sat 22:00-02:00 UTC (closes the next day)",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nunless { (([\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"].contains(context.dayOfWeek) && context.minuteOfDay >= 420 && context.minuteOfDay < 1140) || ([\"Sat\"].contains(context.dayOfWeek) && context.minuteOfDay >= 1320) || ([\"Sun\"].contains(context.dayOfWeek) && context.minuteOfDay < 120)) };",
+      }],
+    }],
+  });
+  const stack3e20 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-approval-incident-triage-ticketing-write-write_C1F16484", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may write ticketing-write only with the approval of incident-commander@example.com or sre-lead@example.com",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"write\",\n  resource == Governance::Tool::\"dev/incident-triage/ticketing-write\"\n)\nunless { context has approvedBy && [\"incident-commander@example.com\", \"sre-lead@example.com\"].contains(context.approvedBy) };",
+      }],
+    }],
+  });
+  const stack3e21 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tool-incident-triage-runbook-search-read_47195C28", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may read runbook-search (low sensitivity; the forbids of runbook-search restrict it)",
         statement: "permit (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n);",
       }],
     }],
   });
-  const stack3e18 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
+  const stack3e22 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-actions-incident-triage-runbook-search_03CA58A1", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may only read runbook-search: any other action is denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource == Governance::Tool::\"dev/incident-triage/runbook-search\"\n)\nunless { action in [Governance::Action::\"read\"] };",
+      }],
+    }],
+  });
+  const stack3e23 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tools-incident-triage_14A15660", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/incident-triage may call its own tools only (ticketing-read, ticketing-write, runbook-search)",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/incident-triage\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nunless { resource in [Governance::Tool::\"dev/incident-triage/ticketing-read\", Governance::Tool::\"dev/incident-triage/ticketing-write\", Governance::Tool::\"dev/incident-triage/runbook-search\"] };",
+      }],
+    }],
+  });
+  const stack3e24 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-model-incident-triage-0_D4CB32E0", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4660,7 +4714,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e19 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tenants-incident-triage_A7344902", {
+  const stack3e25 = new VerifiedpermissionsPolicy(stack3, "incident-triage_cedar-tenants-incident-triage_A7344902", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -4669,7 +4723,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e20 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
+  const stack3e26 = new NamespaceV1(stack3, "incident-triage_kubernetes_namespace_1D092E0D", {
     metadata: {
       name: "incident-triage",
       labels: {
@@ -4691,7 +4745,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e21 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
+  const stack3e27 = new ServiceAccountV1(stack3, "incident-triage_kubernetes_service-account_C1971A66", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4713,7 +4767,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e22 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
+  const stack3e28 = new EksPodIdentityAssociation(stack3, "incident-triage_kubernetes_pod-identity_E18579A6", {
     clusterName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
     namespace: "incident-triage",
     serviceAccount: "incident-triage",
@@ -4731,7 +4785,7 @@ export function rawApp(app: App): void {
       "governance:tenants": "acme",
     },
   });
-  const stack3e23 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
+  const stack3e29 = new DeploymentV1(stack3, "incident-triage_kubernetes_deployment_BC6857FE", {
     metadata: {
       name: "incident-triage",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4752,7 +4806,7 @@ export function rawApp(app: App): void {
       },
     },
     waitForRollout: true,
-    dependsOn: [stack3e22],
+    dependsOn: [stack3e28],
     lifecycle: {
       precondition: [{
         condition: "${length(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).network.endpointIps) <= 42}",
@@ -4842,7 +4896,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e24 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
+  const stack3e30 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_default-deny_4E11D257", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -4867,7 +4921,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e25 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
+  const stack3e31 = new NetworkPolicyV1(stack3, "incident-triage_kubernetes_allow-egress_707E65B7", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.incident-triage_kubernetes_namespace_1D092E0D.metadata[0].name}",
@@ -5105,23 +5159,23 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e26 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
+  const stack3e32 = new TerraformOutput(stack3, "incident-triage-gateway-url", {
     value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/incident-triage\")}",
     description: "Base of incident-triage's model and tool routes",
   });
-  const stack3e27 = new TerraformOutput(stack3, "incident-triage-role-arn", {
+  const stack3e33 = new TerraformOutput(stack3, "incident-triage-role-arn", {
     value: "${aws_iam_role.incident-triage_identity_role_8BC3C881.arn}",
     description: "incident-triage's own identity (its pods')",
   });
-  const stack3e28 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
+  const stack3e34 = new TerraformOutput(stack3, "incident-triage-integration-role-arn", {
     value: "${aws_iam_role.incident-triage_integration-identity_role_E0D0FE5F.arn}",
     description: "What the gateway function acts with for incident-triage",
   });
-  const stack3e29 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
+  const stack3e35 = new TerraformOutput(stack3, "incident-triage-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.incident-triage_gateway-key_secret_31F955AB.arn}",
     description: "Secret holding incident-triage's gateway API key",
   });
-  const stack3e30 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
+  const stack3e36 = new IamRole(stack3, "triage-prototype_identity_role_4D59A6F0", {
     name: "dev-euw1-triage-prototype",
     path: "/governed/dev/",
     description: "Governed workload identity triage-prototype in dev",
@@ -5144,12 +5198,12 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e31 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
+  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-revocation_AF822DAA", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e32 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
+  const stack3e38 = new CloudwatchLogGroup(stack3, "triage-prototype_logs_log-group_CFC33FB6", {
     name: "/governed/dev/triage-prototype",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
     retentionInDays: Token.asNumber("${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).logRetentionDays}"),
@@ -5168,22 +5222,22 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e33 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
+  const stack3e39 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-logs_9981FFB3", {
     name: "logs",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DescribeLogStreams\"],\"Resource\":\"${aws_cloudwatch_log_group.triage-prototype_logs_log-group_CFC33FB6.arn}:log-stream:*\"}]}",
   });
-  const stack3e34 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
+  const stack3e40 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-model-access_73888492", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/models/anthropic.claude-3-haiku-20240307-v1-0/invoke\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e35 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
+  const stack3e41 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-tool-access_84D2F0FB", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallOwnToolRoutes\",\"Effect\":\"Allow\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/GET/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/HEAD/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/POST/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PUT/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/PATCH/agents/triage-prototype/tools/*\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.executionArn}/v1/DELETE/agents/triage-prototype/tools/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).vpcEndpoints.executeApi}\"}}}]}",
   });
-  const stack3e36 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
+  const stack3e42 = new IamRole(stack3, "triage-prototype_integration-identity_role_487B508C", {
     name: "dev-euw1-triage-prototype-gw",
     path: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).integrationRolePath}",
     description: "Governed integration identity triage-prototype-gw in dev",
@@ -5206,22 +5260,22 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  const stack3e37 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
+  const stack3e43 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-revocation_1979C3CF", {
     name: "revocation",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RevokedDenyAll\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"RevokedDenyEarlierSessions\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"2026-11-18T16:30:00Z\"}}}]}",
   });
-  const stack3e38 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
+  const stack3e44 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-model-access_A5C593FF", {
     name: "model-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InvokeGrantedModelsWithGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:InvokeModel\",\"bedrock:InvokeModelWithResponseStream\"],\"Resource\":[\"arn:aws:bedrock:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0\"],\"Condition\":{\"StringEquals\":{\"bedrock:GuardrailIdentifier\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}:${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.version}\"}}},{\"Sid\":\"ApplyGuardrail\",\"Effect\":\"Allow\",\"Action\":[\"bedrock:ApplyGuardrail\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).guardrail.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughBedrock\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"bedrock.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e39 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
+  const stack3e45 = new IamRolePolicy(stack3, "triage-prototype_integration-identity_policy-tool-access_49C89785", {
     name: "tool-access",
     role: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/agent-api-token-Q1w2E3\"]},{\"Sid\":\"DecryptToolCredentials\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\"],\"Resource\":[\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e40 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
+  const stack3e46 = new SecretsmanagerSecret(stack3, "triage-prototype_gateway-key_secret_08668990", {
     namePrefix: "governed/dev/triage-prototype/gateway-api-key-",
     description: "Gateway API key of agent triage-prototype in dev: its own calls, metered by quota tier standard",
     kmsKeyId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}",
@@ -5246,24 +5300,24 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack3e41 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
+  const stack3e47 = new SecretsmanagerSecretPolicy(stack3, "triage-prototype_gateway-key_policy_CC9969BA", {
     secretArn: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     blockPublicPolicy: true,
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyReadExceptGrantedWorkloads\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":[\"${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}\",\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"]}}},{\"Sid\":\"DenyValueWritesExceptRotation\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":\"*\",\"Condition\":{\"ArnNotEquals\":{\"aws:PrincipalArn\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationRoleArn}\"}}},{\"Sid\":\"DenyManagementToGovernedIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:ReplicateSecretToRegions\",\"secretsmanager:RemoveRegionsFromReplication\",\"secretsmanager:StopReplicationToReplica\",\"secretsmanager:TagResource\",\"secretsmanager:UntagResource\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed/*\",\"arn:aws:iam::${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).accountId}:role/governed-platform/*\"]}}}]}",
   });
-  const stack3e42 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
+  const stack3e48 = new LambdaInvocation(stack3, "triage-prototype_gateway-key_revoke-keys_5759BA81", {
     functionName: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).rotationFunctionArn}",
     input: "{\"action\":\"revoke\",\"secretId\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"}",
     triggers: {
       revokedAt: "2026-11-18T16:30:00Z",
     },
   });
-  const stack3e43 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
+  const stack3e49 = new IamRolePolicy(stack3, "triage-prototype_identity_policy-gateway-key_AC9C34FD", {
     name: "gateway-key",
     role: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:GetSecretValue\",\"secretsmanager:DescribeSecret\"],\"Resource\":\"${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}\"},{\"Sid\":\"DecryptTriagePrototypeGatewayApiKey\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kmsKeyArn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"secretsmanager.${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).region}.amazonaws.com\"}}}]}",
   });
-  const stack3e44 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
+  const stack3e50 = new SsmParameter(stack3, "triage-prototype_route-entry_parameter_04F7D4AF", {
     name: "/governance/dev/agents/triage-prototype",
     description: "Gateway route entry of triage-prototype (read by the environment's gateway function)",
     type: "String",
@@ -5284,20 +5338,38 @@ export function rawApp(app: App): void {
       "governance:revoked-reason": "INC-5097: prototype retired after a prompt-injection test",
     },
   });
-  stack3e44.addOverride("lifecycle.precondition", [{
+  stack3e50.addOverride("lifecycle.precondition", [{
     condition: "${contains(jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).allowedModels, \"anthropic.claude-3-haiku-20240307-v1:0\")}",
     error_message: "agents-dev/triage-prototype: model anthropic.claude-3-haiku-20240307-v1:0 is not on dev's allowedModels; use an allowed model or ask the platform team to add it.",
   }]);
-  const stack3e45 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
+  const stack3e51 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tool-triage-prototype-ticketing-read-read_1D388C8F", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
-        description: "dev/triage-prototype may read ticketing-read (low sensitivity)",
+        description: "dev/triage-prototype may read ticketing-read (low sensitivity; the forbids of ticketing-read restrict it)",
         statement: "permit (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action == Governance::Action::\"read\",\n  resource == Governance::Tool::\"dev/triage-prototype/ticketing-read\"\n);",
       }],
     }],
   });
-  const stack3e46 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
+  const stack3e52 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-actions-triage-prototype-ticketing-read_4370DF51", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype may only read ticketing-read: any other action is denied",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action in Governance::Action::\"toolAction\",\n  resource == Governance::Tool::\"dev/triage-prototype/ticketing-read\"\n)\nunless { action in [Governance::Action::\"read\"] };",
+      }],
+    }],
+  });
+  const stack3e53 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tools-triage-prototype_C15F3714", {
+    policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
+    definition: [{
+      static: [{
+        description: "dev/triage-prototype may call its own tools only (ticketing-read)",
+        statement: "forbid (\n  principal == Governance::Agent::\"dev/triage-prototype\",\n  action in Governance::Action::\"toolAction\",\n  resource\n)\nunless { resource in [Governance::Tool::\"dev/triage-prototype/ticketing-read\"] };",
+      }],
+    }],
+  });
+  const stack3e54 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-model-triage-prototype-0_9A925EEC", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -5306,7 +5378,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e47 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tenants-triage-prototype_4C7D9903", {
+  const stack3e55 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-tenants-triage-prototype_4C7D9903", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -5315,7 +5387,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e48 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
+  const stack3e56 = new VerifiedpermissionsPolicy(stack3, "triage-prototype_cedar-revoked-triage-prototype_D9CE4538", {
     policyStoreId: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).agentPolicyStore.policyStoreId}",
     definition: [{
       static: [{
@@ -5324,7 +5396,7 @@ export function rawApp(app: App): void {
       }],
     }],
   });
-  const stack3e49 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
+  const stack3e57 = new NamespaceV1(stack3, "triage-prototype_kubernetes_namespace_EB19886A", {
     metadata: {
       name: "triage-prototype",
       labels: {
@@ -5347,7 +5419,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e50 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
+  const stack3e58 = new ServiceAccountV1(stack3, "triage-prototype_kubernetes_service-account_94A80EA9", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5370,7 +5442,7 @@ export function rawApp(app: App): void {
     },
     automountServiceAccountToken: false,
   });
-  const stack3e51 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
+  const stack3e59 = new DeploymentV1(stack3, "triage-prototype_kubernetes_deployment_3E123C32", {
     metadata: {
       name: "triage-prototype",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5482,7 +5554,7 @@ export function rawApp(app: App): void {
       },
     },
   });
-  const stack3e52 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
+  const stack3e60 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_default-deny_16B57B29", {
     metadata: {
       name: "default-deny",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5508,7 +5580,7 @@ export function rawApp(app: App): void {
       policyTypes: ["Ingress", "Egress"],
     },
   });
-  const stack3e53 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
+  const stack3e61 = new NetworkPolicyV1(stack3, "triage-prototype_kubernetes_allow-egress_3F961FB1", {
     metadata: {
       name: "allow-egress-endpoints-dns-pod-identity",
       namespace: "${kubernetes_namespace_v1.triage-prototype_kubernetes_namespace_EB19886A.metadata[0].name}",
@@ -5747,29 +5819,29 @@ export function rawApp(app: App): void {
       }],
     },
   });
-  const stack3e54 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
+  const stack3e62 = new TerraformOutput(stack3, "triage-prototype-gateway-url", {
     value: "${nonsensitive(\"${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).gateway.invokeUrl}/agents/triage-prototype\")}",
     description: "Base of triage-prototype's model and tool routes",
   });
-  const stack3e55 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
+  const stack3e63 = new TerraformOutput(stack3, "triage-prototype-role-arn", {
     value: "${aws_iam_role.triage-prototype_identity_role_4D59A6F0.arn}",
     description: "triage-prototype's own identity (its pods')",
   });
-  const stack3e56 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
+  const stack3e64 = new TerraformOutput(stack3, "triage-prototype-integration-role-arn", {
     value: "${aws_iam_role.triage-prototype_integration-identity_role_487B508C.arn}",
     description: "What the gateway function acts with for triage-prototype",
   });
-  const stack3e57 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
+  const stack3e65 = new TerraformOutput(stack3, "triage-prototype-gateway-key-secret-arn", {
     value: "${aws_secretsmanager_secret.triage-prototype_gateway-key_secret_08668990.arn}",
     description: "Secret holding triage-prototype's gateway API key",
   });
-  const stack3e58 = new DataAwsEksCluster(stack3, "eks-cluster", {
+  const stack3e66 = new DataAwsEksCluster(stack3, "eks-cluster", {
     name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
   });
-  const stack3e59 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
+  const stack3e67 = new DataAwsEksClusterAuth(stack3, "eks-auth", {
     name: "${jsondecode(data.aws_ssm_parameter.environment_contract_3499FA03.value).kubernetes.clusterName}",
   });
-  const stack3e60 = new KubernetesProvider(stack3, "kubernetes", {
+  const stack3e68 = new KubernetesProvider(stack3, "kubernetes", {
     host: "${data.aws_eks_cluster.eks-cluster.endpoint}",
     clusterCaCertificate: "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
     token: "${data.aws_eks_cluster_auth.eks-auth.token}",
