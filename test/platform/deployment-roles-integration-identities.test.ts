@@ -128,3 +128,30 @@ describe("a team's deployment role and integration identities, evaluated", () =>
     expect(await decide({ action: 'iam:UpdateAssumeRolePolicy', resource: GATEWAY_ROLE, context: ownedBy('sre') })).toMatch(/Denied/);
   });
 });
+
+describe('the environment key and the deployer boundary', () => {
+  const keyPolicy = () => JSON.parse(only(json, 'aws_kms_key', 'env_key_').policy).Statement as Array<Record<string, any>>;
+  test('the key lets the deployment roles use it through Secrets Manager, SageMaker and CloudWatch Logs only, naming them by aws:PrincipalArn', () => {
+    const s = keyPolicy().find((x) => x.Sid === 'DeploymentRolesUseKeyThroughServices')!;
+    expect(s.Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
+    expect(s.Condition.ArnEquals['aws:PrincipalArn']).toEqual([DEPLOY_ROLE, `arn:aws:iam::${ACCOUNT}:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support`]);
+    expect(s.Condition.StringEquals['kms:ViaService']).toEqual(['secretsmanager.eu-west-1.amazonaws.com', 'sagemaker.eu-west-1.amazonaws.com', 'logs.eu-west-1.amazonaws.com']);
+  });
+  test('the key grants to AWS resources for the deployment roles too', () => {
+    expect(keyPolicy().find((x) => x.Sid === 'GrantsOnlyForAwsResources')!.Condition.ArnLike['aws:PrincipalArn']).toEqual(expect.arrayContaining([DEPLOY_ROLE]));
+  });
+  test('the key waits for no deployment role (it names them by ARN text), so the boundary can name the key', () => {
+    expect(only(json, 'aws_kms_key', 'env_key_').policy).not.toMatch(/aws_iam_role\./);
+  });
+  test('the deployer boundary names the environment key, the rotation function and the policy store themselves, never a pattern of every one', () => {
+    const b = JSON.parse(only(json, 'aws_iam_policy', 'deployment-roles_boundary_').policy).Statement as Array<Record<string, any>>;
+    expect(b.find((s) => s.Sid === 'KeyViaServices')!.Resource).toMatch(/^\$\{aws_kms_key\.env_key_[^}]+\.arn\}$/);
+    expect(b.find((s) => s.Sid === 'Revocation')!.Resource).toMatch(/^\$\{aws_lambda_function\.env_rotation_function_[^}]+\.arn\}$/);
+    expect(b.find((s) => s.Sid === 'CedarPolicies')!.Resource).toMatch(/^\$\{aws_verifiedpermissions_policy_store\.[^}]+\.arn\}$/);
+  });
+  test('the deployer boundary passes workload roles only, never an integration identity', () => {
+    const b = JSON.parse(only(json, 'aws_iam_policy', 'deployment-roles_boundary_').policy).Statement as Array<Record<string, any>>;
+    const passing = b.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('iam:PassRole'));
+    expect(passing.flatMap((s) => [s.Resource].flat())).toEqual([`arn:aws:iam::${ACCOUNT}:role/governed/dev/dev-euw1-*`]);
+  });
+});
