@@ -3,6 +3,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { bedrockModelArn } from '../governance/arns';
 import { BEDROCK_APPLY_GUARDRAIL, BEDROCK_INVOKE, BOUNDARY_DENIED, LAMBDA_INVOKE, SAGEMAKER_INVOKE } from '../governance/iam-actions';
 import { policyJson, type PolicyStatement } from '../governance/policy-document';
+import { OWN_WORKLOAD } from './permission-boundary';
 
 export interface IntegrationBoundaryProps {
   readonly envName: string;
@@ -41,7 +42,9 @@ export class IntegrationBoundary extends Construct {
     const statements: PolicyStatement[] = [
       { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)) },
       { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${acct}:guardrail/*` },
-      { Sid: 'InvokeEnvironmentEndpoints', Effect: 'Allow', Action: [...SAGEMAKER_INVOKE], Resource: `arn:aws:sagemaker:${region}:${acct}:endpoint/${envName}-*` },
+      // Its own workload's endpoint only (`<env>-<workload>`, by the identity's governance:workload
+      // tag): an integration identity a team adds cannot reach another team's endpoint.
+      { Sid: 'InvokeOwnEndpoint', Effect: 'Allow', Action: [...SAGEMAKER_INVOKE], Resource: `arn:aws:sagemaker:${region}:${acct}:endpoint/${envName}-${OWN_WORKLOAD}` },
       {
         Sid: 'UseEnvironmentKeyThroughBedrock',
         Effect: 'Allow',

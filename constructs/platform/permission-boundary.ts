@@ -8,6 +8,7 @@ import {
 import { ecrRepositoryArnsOf } from '../governance/image-sources';
 import { policyJson, type PolicyStatement } from '../governance/policy-document';
 import { GATEWAY_STAGE } from '../governance/gateway-routes';
+import { BEDROCK_AGENT_SUFFIX } from '../governance/names';
 import { TAG_KEYS } from '../governance/tags';
 
 export interface PermissionBoundaryProps {
@@ -55,6 +56,7 @@ export class PermissionBoundary extends Construct {
     const { region, accountId: acct, envName } = props;
     const logGroup = (name: string) => `arn:aws:logs:${region}:${acct}:log-group:${name}`;
     const archive = `arn:aws:s3:::${props.auditArchiveBucket}`;
+    const bedrockAgentsOnly = { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${acct}:role${props.rolePath}${props.iamNamePrefix}*${BEDROCK_AGENT_SUFFIX}` } };
     this.policy = new IamPolicy(this, 'policy', {
       name: `${props.iamNamePrefix}workload-boundary`,
       path: props.rolePath,
@@ -71,9 +73,12 @@ export class PermissionBoundary extends Construct {
         },
         { Sid: 'CreateOwnEndpointLogGroup', Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: logGroup(`/aws/sagemaker/Endpoints/${envName}-${OWN_WORKLOAD}:*`) },
         { Sid: 'CaptureOwnEndpointInvocations', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${archive}/sagemaker/${envName}-${OWN_WORKLOAD}/*` },
-        // A Bedrock agent's runtime role calls its foundation model itself (with the guardrail).
-        { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)) },
-        { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${acct}:guardrail/*` },
+        // A Bedrock agent's runtime role calls its foundation model itself (with the guardrail); no
+        // other workload identity does: pods and SageMaker containers reach models through the
+        // gateway (quota, decision log, callee consent, revocation), whatever statement a team adds.
+        // Only Bedrock agent roles end in BEDROCK_AGENT_SUFFIX: workload names may not (names.ts).
+        { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE], Resource: props.allowedModels.map((m) => bedrockModelArn(region, m)), Condition: bedrockAgentsOnly },
+        { Sid: 'ApplyEnvironmentGuardrails', Effect: 'Allow', Action: [...BEDROCK_APPLY_GUARDRAIL], Resource: `arn:aws:bedrock:${region}:${acct}:guardrail/*`, Condition: bedrockAgentsOnly },
         ...pullFromAllowedRepositories(props.imageSourcePatterns),
         // These two actions support no resource scoping (SageMaker needs them for its containers).
         { Sid: 'UnscopableRuntimeActions', Effect: 'Allow', Action: [...ECR_AUTH, ...METRICS_PUT], Resource: '*' },

@@ -58,6 +58,18 @@ export interface ContractReadRecord {
   readonly invocationLogGroupName?: string;
 }
 
+/**
+ * An `import` block: Terraform adopts an existing object (`id`) as the resource at `to` instead of
+ * creating it. Synth: the top-level `import` list cdktf writes for `importFrom`; plan: a resource
+ * change's `importing` (Terraform 1.5+).
+ */
+export interface ImportRecord {
+  /** The resource address the object is imported to (`aws_ssm_parameter.x`). */
+  readonly to: string;
+  /** The import id (for an SSM parameter, its name); unresolved values stay expressions. */
+  readonly id: unknown;
+}
+
 export interface StackModel {
   readonly input: InputKind;
   readonly stackName: string;
@@ -66,6 +78,8 @@ export interface StackModel {
   readonly exceptions: readonly ExceptionRecord[];
   /** The environment contracts the stack reads (synth metadata; a plan reviewed with --synth has them too). */
   readonly contracts: readonly ContractReadRecord[];
+  /** The stack's import blocks. */
+  readonly imports: readonly ImportRecord[];
   byAddress(address: string): TfResource | undefined;
   ofType(type: string): readonly TfResource[];
   /**
@@ -239,6 +253,7 @@ class Model implements StackModel {
     readonly resources: readonly TfResource[],
     readonly exceptions: readonly ExceptionRecord[],
     readonly contracts: readonly ContractReadRecord[] = [],
+    readonly imports: readonly ImportRecord[] = [],
   ) {
     for (const r of resources) {
       this.index.set(r.address, r);
@@ -254,7 +269,7 @@ class Model implements StackModel {
   }
 
   withResources(resources: readonly TfResource[]): StackModel {
-    return new Model(this.input, this.stackName, resources, this.exceptions, this.contracts);
+    return new Model(this.input, this.stackName, resources, this.exceptions, this.contracts, this.imports);
   }
 
   ofType(type: string): readonly TfResource[] {
@@ -351,7 +366,10 @@ export function fromSynthJson(json: unknown, fallbackStackName = 'stack'): Stack
   const governance = isObject(meta.governance) ? meta.governance : {};
   const exceptions = Array.isArray(governance.exceptions) ? (governance.exceptions as ExceptionRecord[]) : [];
   const contracts = Array.isArray(governance.contracts) ? (governance.contracts as ContractReadRecord[]).filter(isObject) : [];
-  return new Model('synth', stackName, resources, exceptions, contracts);
+  const imports = blocks(json.import)
+    .filter((b) => typeof b.to === 'string')
+    .map((b) => ({ to: (b.to as string).replace(/^\$\{(.*)\}$/, '$1'), id: b.id }));
+  return new Model('synth', stackName, resources, exceptions, contracts, imports);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -683,7 +701,12 @@ export function fromPlanJson(json: unknown, stackName = 'plan', synth?: StackMod
       tagsUnresolved: tags.unresolved,
     } satisfies TfResource;
   });
-  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? [], synth?.contracts ?? []);
+  const imports: ImportRecord[] = [];
+  for (const rc of blocks(plan.resource_changes)) {
+    const change = isObject(rc.change) ? rc.change : {};
+    if (typeof rc.address === 'string' && isObject(change.importing)) imports.push({ to: rc.address, id: change.importing.id ?? UNKNOWN_VALUE });
+  }
+  return new Model('plan', synth?.stackName ?? stackName, resources, synth?.exceptions ?? [], synth?.contracts ?? [], imports);
 }
 
 /**

@@ -1,6 +1,7 @@
 // @ts-check
 'use strict';
 
+const crypto = require('node:crypto');
 const { Refusal } = require('./refusal');
 const { LOWER_EMAIL } = require('./config');
 
@@ -14,10 +15,12 @@ const { LOWER_EMAIL } = require('./config');
  * APPROVER_KEYS names for `approvedBy`, so nobody can approve as someone else, and the agent,
  * which can sign nothing, cannot approve at all.
  *
- * Payload: `{ v: 1, env, agent, tool, method, path, tenant?, iat, exp, jti, approvedBy }`. It binds
- * the environment, agent, tool, HTTP method (upper case), tool path (exactly as the call's
- * `{proxy+}`), the tenant when either side has one, an issue and expiry time (epoch seconds, at most
- * 15 minutes apart) and a unique id. The gateway records the id with a conditional write before the
+ * Payload: `{ v: 1, env, agent, tool, method, path, querySha256, bodySha256, tenant?, iat, exp, jti,
+ * approvedBy }`. It binds the environment, agent, tool, HTTP method (upper case), tool path (exactly
+ * as the call's `{proxy+}`), the SHA-256 of the call's canonical query string and of its exact body
+ * bytes (an approval for `POST tickets` must not approve `POST tickets?bulk=all` with another body),
+ * the tenant when either side has one, an issue and expiry time (epoch seconds, at most 15 minutes
+ * apart) and a unique id. The gateway records the id with a conditional write before the
  * call (single use; the record expires a minute after the approval).
  */
 
@@ -31,15 +34,56 @@ const JTI = /^[A-Za-z0-9_-]{16,64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const METHOD = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE)$/;
 const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A SHA-256 digest: 64 hex digits (what sha256sum prints) or 43 base64url characters. */
+const SHA256_TEXT = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/;
+const SHA256_WHAT = 'a SHA-256 hash (64 hex digits or 43 base64url characters)';
 
 /**
- * @typedef {{ v: 1, env: string, agent: string, tool: string, method: string, path: string, tenant?: string,
- *   iat: number, exp: number, jti: string, approvedBy: string }} ApprovalPayload
- * @typedef {{ env: string, agent: string, tool: string, method: string, path: string, tenant?: string }} ApprovalScope
+ * @typedef {{ v: 1, env: string, agent: string, tool: string, method: string, path: string, querySha256: string, bodySha256: string,
+ *   tenant?: string, iat: number, exp: number, jti: string, approvedBy: string }} ApprovalPayload
+ * @typedef {{ env: string, agent: string, tool: string, method: string, path: string, tenant?: string,
+ *   query: Readonly<Record<string, readonly string[]>>, body: Uint8Array }} ApprovalScope
  */
 
 /** The payload's fields in the order approvalPayload writes them; any other field is refused. */
-const FIELDS = Object.freeze(['v', 'env', 'agent', 'tool', 'method', 'path', 'tenant', 'iat', 'exp', 'jti', 'approvedBy']);
+const FIELDS = Object.freeze(['v', 'env', 'agent', 'tool', 'method', 'path', 'querySha256', 'bodySha256', 'tenant', 'iat', 'exp', 'jti', 'approvedBy']);
+
+/**
+ * The canonical query string an approval's `querySha256` is taken over: the names sorted (by their
+ * encoded form, so by bytes), each name's values in the order API Gateway delivered them
+ * (`multiValueQueryStringParameters`), `name=value` pairs joined by `&`, names and values UTF-8
+ * percent-encoded with every byte but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`)
+ * encoded as `%XX` (upper-case hex). No query is the empty string.
+ * @param {Readonly<Record<string, readonly string[]>> | null | undefined} query name → values
+ * @returns {string}
+ */
+function canonicalQueryString(query) {
+  /** @type {Array<[string, string[]]>} */
+  const names = Object.entries(query ?? {}).map(([name, values]) => [rfc3986(name), [...values].map(rfc3986)]);
+  names.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return names.flatMap(([name, values]) => values.map((value) => `${name}=${value}`)).join('&');
+}
+
+/** @param {string} text */
+function rfc3986(text) {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * @param {Uint8Array | string} bytes text is taken as UTF-8
+ * @returns {Buffer} the SHA-256 digest
+ */
+function sha256(bytes) {
+  return crypto.createHash('sha256').update(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).digest();
+}
+
+/**
+ * The digest a hash field names (hex or base64url).
+ * @param {string} text a value SHA256_TEXT accepts
+ */
+function digestOf(text) {
+  return text.length === 64 ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64url');
+}
 
 /**
  * What is wrong with a payload's shape (not its scope or time), or undefined.
@@ -54,6 +98,7 @@ function payloadShapeProblem(p) {
   for (const field of ['env', 'agent', 'tool']) if (typeof p[field] !== 'string' || !NAME.test(p[field])) return `payload ${field} is not a name`;
   if (typeof p.method !== 'string' || !METHOD.test(p.method)) return 'payload method is not an upper-case tool method';
   if (typeof p.path !== 'string' || p.path === '' || p.path.length > 2048) return 'payload path is not a tool path';
+  for (const field of ['querySha256', 'bodySha256']) if (typeof p[field] !== 'string' || !SHA256_TEXT.test(p[field])) return `payload ${field} is not ${SHA256_WHAT}`;
   if (p.tenant !== undefined && (typeof p.tenant !== 'string' || !NAME.test(p.tenant))) return 'payload tenant is not a tenant name';
   if (!Number.isSafeInteger(p.iat) || !Number.isSafeInteger(p.exp)) return 'payload iat and exp are not epoch seconds';
   if (typeof p.jti !== 'string' || !JTI.test(p.jti)) return 'payload jti is not 16-64 characters of [A-Za-z0-9_-]';
@@ -63,15 +108,28 @@ function payloadShapeProblem(p) {
 
 /**
  * The first part of a token: what the approver signs. For approval tooling and tests.
- * @param {Omit<ApprovalPayload, 'v'> & { v?: 1 }} fields
+ * Give the call's query (`{ name: [values] }`, as the tool call will carry it) and body (its exact
+ * bytes, or text taken as UTF-8; `''` for none), and the hashes are computed; or give
+ * `querySha256`/`bodySha256` yourself (hex or base64url).
+ * @param {Omit<ApprovalPayload, 'v' | 'querySha256' | 'bodySha256'> & { v?: 1, querySha256?: string, bodySha256?: string,
+ *   query?: Readonly<Record<string, readonly string[]>>, body?: Uint8Array | string }} fields
  * @returns {string} base64url of the UTF-8 JSON payload
- * @throws {Error} when a field is malformed or the lifetime exceeds 15 minutes
+ * @throws {Error} when a field is malformed, a hash is missing, or the lifetime exceeds 15 minutes
  */
 function approvalPayload(fields) {
   /** @type {Record<string, unknown>} */
+  const given = { ...fields };
+  for (const [source, field] of /** @type {const} */ ([['query', 'querySha256'], ['body', 'bodySha256']])) {
+    if (given[source] === undefined) continue;
+    if (given[field] !== undefined) throw new Error(`approvalPayload: give ${source} or ${field}, not both`);
+    given[field] = source === 'query'
+      ? sha256(canonicalQueryString(/** @type {Record<string, string[]>} */ (given.query))).toString('hex')
+      : sha256(/** @type {Uint8Array | string} */ (given.body)).toString('hex');
+  }
+  /** @type {Record<string, unknown>} */
   const payload = { v: 1 };
   for (const field of FIELDS.slice(1)) {
-    const value = /** @type {Record<string, unknown>} */ (fields)[field];
+    const value = given[field];
     if (value !== undefined) payload[field] = value;
   }
   const problem = payloadShapeProblem(payload);
@@ -135,6 +193,10 @@ function checkApprovalScope(p, call, nowSeconds) {
       throw new Refusal(403, `approval is for ${field} ${JSON.stringify(p[field])}, not ${JSON.stringify(call[field])}`);
     }
   }
+  // The hashes say only "not this one": the query and body are the caller's, and the decision log
+  // never carries a query string.
+  if (!digestOf(p.querySha256).equals(sha256(canonicalQueryString(call.query)))) throw new Refusal(403, 'approval does not cover the query string of this call');
+  if (!digestOf(p.bodySha256).equals(sha256(call.body))) throw new Refusal(403, 'approval does not cover the body of this call');
   if ((p.tenant !== undefined || call.tenant !== undefined) && p.tenant !== call.tenant) {
     throw new Refusal(403, `approval is for tenant ${JSON.stringify(p.tenant ?? null)}, not ${JSON.stringify(call.tenant ?? null)}`);
   }
@@ -208,6 +270,7 @@ module.exports = {
   CLOCK_SKEW_SECONDS,
   RECORD_GRACE_SECONDS,
   approvalPayload,
+  canonicalQueryString,
   encodeApproval,
   parseApproval,
   checkApprovalScope,

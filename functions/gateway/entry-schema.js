@@ -17,6 +17,7 @@ const { checkToolUrl } = require('./url-safety');
  * Service entry (`${ROUTE_PARAMETER_PREFIX}<workload>`):
  *   { schema: 1, workload, kind: 'bedrock', modelId, modelArn, guardrail: { arn, id, version }, tenants, callers, revoked }
  *   { schema: 1, workload, kind: 'sagemaker', endpointName, endpointArn, tenants, callers, revoked }
+ *     (endpointName exactly `<environment>-<workload>`: a team cannot publish another team's endpoint)
  *   { schema: 1, workload, kind: 'kubernetes', tenants, callers, revoked }
  * Agent entry (`${AGENT_PARAMETER_PREFIX}<agent>`):
  *   { schema: 1, agent, models: { <key>: { modelId, modelArn } }, guardrail, tools: { <tool>: Tool }, tenants, revoked }
@@ -29,7 +30,18 @@ const { checkToolUrl } = require('./url-safety');
 /** @typedef {(value: unknown, path: string) => string | undefined} Rule */
 /**
  * @typedef {{ partition: string, region: string, accountId: string }} ArnScope
+ * @typedef {ArnScope & { environment: string }} EntryScope
  */
+
+/**
+ * The SageMaker endpoint of workload `workload`: `<environment>-<workload>`, as
+ * constructs/workloads/governed-inference-service.ts names it.
+ * @param {string} environment
+ * @param {string} workload
+ */
+function sageMakerEndpointName(environment, workload) {
+  return `${environment}-${workload}`;
+}
 
 /** @type {(pattern: RegExp, what: string) => Rule} */
 const matches = (pattern, what) => (value, path) =>
@@ -180,7 +192,9 @@ function guardrailRule(scope) {
   const shape = record({
     arn: arns.guardrailArn,
     id: matches(/^[a-z0-9]{1,64}$/, 'a guardrail id'),
-    version: matches(/^(?:[1-9][0-9]{0,7}|DRAFT)$/, 'a guardrail version'),
+    // A published version: DRAFT is whatever the guardrail's owner last edited, so an entry naming
+    // it could have its checks loosened without touching the entry (the constructs refuse it too).
+    version: matches(/^[1-9][0-9]{0,7}$/, 'a published guardrail version (never DRAFT)'),
   });
   return /** @type {Rule} */ ((value, path) => {
     const problem = shape(value, path);
@@ -221,7 +235,7 @@ function toolRule(scope) {
 /**
  * @param {unknown} value the parsed parameter
  * @param {string} workload the name the route asked for (the entry must say the same)
- * @param {ArnScope} scope
+ * @param {EntryScope} scope
  * @returns {string | undefined} the problem, or undefined when valid
  */
 function serviceEntryProblem(value, workload, scope) {
@@ -246,6 +260,14 @@ function serviceEntryProblem(value, workload, scope) {
   if (kind === 'bedrock' && !entry.modelArn.endsWith(`/${entry.modelId}`)) return `entry.modelArn does not name model ${entry.modelId}`;
   // SageMaker writes endpoint names in ARNs in lower case.
   if (kind === 'sagemaker' && !entry.endpointArn.endsWith(`/${entry.endpointName.toLowerCase()}`)) return `entry.endpointArn does not name endpoint ${entry.endpointName}`;
+  // A team writes its own entry and its own integration identity's grants, so neither proves the
+  // endpoint is the team's: an entry naming another team's endpoint would be a shadow workload,
+  // reaching that model under this workload's name, callers and quota. The endpoint is the one
+  // GovernedInferenceService names for this workload, and nothing else.
+  const own = sageMakerEndpointName(scope.environment, workload);
+  if (kind === 'sagemaker' && entry.endpointName !== own) {
+    return `entry.endpointName ${show(entry.endpointName)} is not ${show(own)}, the endpoint of workload ${workload} in environment ${scope.environment}`;
+  }
   return undefined;
 }
 
@@ -279,4 +301,4 @@ function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-module.exports = { serviceEntryProblem, agentEntryProblem, RESERVED_CREDENTIAL_HEADERS };
+module.exports = { serviceEntryProblem, agentEntryProblem, sageMakerEndpointName, RESERVED_CREDENTIAL_HEADERS };

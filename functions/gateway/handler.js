@@ -11,7 +11,7 @@ const { requestHeaders, singleHeader, forwardedRequestHeaders, isHeaderValue, GO
 const { refuseMethodOverride, actionOf, checkToolPath, forwardedQuery } = require('./tool-request');
 const { parseApproval, checkApprovalScope, verifyApprovalSignature, consumeApproval } = require('./approval');
 const { isAuthorizedInput, readDecision } = require('./authorization');
-const { invokeBedrock, invokeSageMaker } = require('./models');
+const { invokeBedrock, invokeSageMaker, refuseGuardrailNarrowing } = require('./models');
 const { toolUrl, callHttpTool } = require('./http-tool');
 const { callLambdaTool } = require('./lambda-tool');
 const { bodyBytes } = require('./body');
@@ -135,6 +135,7 @@ function createHandler(deps) {
       // team cannot grant itself another team's service by writing its own identity policy.
       if (!entry.callers.includes(caller.roleName)) throw new Refusal(403, `caller role ${caller.roleName} is not one workload ${route.workload} granted`);
       record.tenant = tenantOf(headers, entry.tenants, `workload ${route.workload}`);
+      if (entry.kind === 'bedrock') refuseGuardrailNarrowing(bodyBytes(event.body, event.isBase64Encoded));
       record.decision = 'ALLOW';
       record.reason = 'verified caller; the route entry serves this workload';
       const session = await sessions.open({
@@ -158,6 +159,7 @@ function createHandler(deps) {
       const model = Object.hasOwn(entry.models, route.model) ? entry.models[route.model] : undefined;
       if (!model) throw new Refusal(404, `model ${route.model} is not on the route entry of agent ${route.agent}`);
       record.tenant = tenantOf(headers, entry.tenants, `agent ${route.agent}`);
+      refuseGuardrailNarrowing(bodyBytes(event.body, event.isBase64Encoded));
       record.decision = 'ALLOW';
       record.reason = 'verified agent role; the model is on its route entry';
       const session = await sessions.open({
@@ -194,7 +196,10 @@ function createHandler(deps) {
       // A present approval is checked, never ignored: a bad one is an attack or a mistake.
       const parsed = parseApproval(token);
       const nowSeconds = Math.floor(epochMillis / 1000);
-      checkApprovalScope(parsed.payload, { env: config.environment, agent: route.agent, tool: route.tool, method, path: route.proxy, tenant }, nowSeconds);
+      checkApprovalScope(parsed.payload, {
+        env: config.environment, agent: route.agent, tool: route.tool, method, path: route.proxy, tenant,
+        query, body: bodyBytes(event.body, event.isBase64Encoded),
+      }, nowSeconds);
       await verifyApprovalSignature({ kms: deps.kms, VerifyCommand: deps.commands.VerifyCommand }, config.approverKeys, parsed);
       approval = parsed.payload;
       record.approvedBy = approval.approvedBy;

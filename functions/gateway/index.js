@@ -12,7 +12,7 @@ const https = require('node:https');
 const dns = require('node:dns');
 const { runtimeModule } = require('./sdk');
 const { createHandler } = require('./handler');
-const { approvalPayload, encodeApproval } = require('./approval');
+const { approvalPayload, encodeApproval, canonicalQueryString } = require('./approval');
 
 /** @returns {import('./handler').Deps} */
 function defaultDeps() {
@@ -73,4 +73,4 @@ async function handler(event) {
   return productionHandler(event);
 }
 
-module.exports = { handler, createHandler, defaultDeps, approvalPayload, encodeApproval };
+module.exports = { handler, createHandler, defaultDeps, approvalPayload, encodeApproval, canonicalQueryString };

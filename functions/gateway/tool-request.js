@@ -3,18 +3,26 @@
 
 const { Refusal } = require('./refusal');
 const { CREDENTIAL_QUERY_NAMES } = require('./url-safety');
+const { bodyBytes } = require('./body');
 
 /**
  * What a tool request is allowed to be before anyone is asked about it.
  *
  * - The action comes from the HTTP method API Gateway matched (`event.httpMethod`), through the
  *   same map as constructs/agent-authorization/tool-grants.ts HTTP_METHOD_ACTIONS (a test keeps the
- *   two equal). Method override (`X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override`,
- *   `?_method=`) is refused outright: a tool framework that honours it would run a DELETE the
- *   gateway authorized as a POST.
+ *   two equal). Method override is refused outright: a tool framework that honours it would run a
+ *   DELETE the gateway authorized as a POST. That is the headers `X-HTTP-Method-Override`,
+ *   `X-HTTP-Method`, `X-Method-Override`, and a query parameter or form field (urlencoded or
+ *   multipart body: Laravel, Rails, Symfony read `_method` there) named `_method` or like one of the
+ *   headers. Names are compared as PHP and the frameworks read them: any case, leading whitespace
+ *   dropped, ` ` `.` `-` taken as `_`, anything from `[` on dropped (`.method`, `_method[]`). A form
+ *   body with a content-encoding is refused too: the gateway cannot see inside it.
  * - The tool path stays below the tool's base URL: no `.` or `..` segment, no backslash, no empty
  *   segment, and no percent-encoded `/`, `\`, `.` or `%` in the raw path, which a tool server could
- *   decode into one of those after the gateway looked.
+ *   decode into one of those after the gateway looked. Nor what some servers read as one of those:
+ *   a `;` (matrix parameters: Tomcat and Spring read `..;` as `..`), a segment made only of dots
+ *   and whitespace once NFKC-normalized (`.. `, `...`, full-width `．．`: servers that trim or
+ *   normalize read `..`), or one that normalizes to a `/` or `\` (full-width `／`).
  */
 
 /** @type {Readonly<Record<string, 'read' | 'write' | 'delete'>>} */
@@ -29,19 +37,93 @@ const HTTP_METHOD_ACTIONS = Object.freeze({
 
 const METHOD_OVERRIDE_HEADERS = Object.freeze(['x-http-method-override', 'x-http-method', 'x-method-override']);
 const METHOD_OVERRIDE_QUERY = '_method';
+/** Query and form field names that override the method, in overrideName()'s form. */
+const METHOD_OVERRIDE_FIELDS = Object.freeze([METHOD_OVERRIDE_QUERY, ...METHOD_OVERRIDE_HEADERS.map((h) => h.replace(/-/g, '_'))]);
+const FORM_URLENCODED = 'application/x-www-form-urlencoded';
+const FORM_MULTIPART = 'multipart/form-data';
+
+/**
+ * A parameter name as the frameworks that honour `_method` would read it: PHP drops leading
+ * whitespace, turns ` ` and `.` into `_` and makes `a[...]` the array `a`; we also ignore case and
+ * take `-` as `_`, to match the header names in any spelling.
+ * @param {string} name
+ */
+function overrideName(name) {
+  return name.replace(/^\s+/, '').replace(/\[.*$/s, '').replace(/[\s.-]/g, '_').toLowerCase();
+}
+
+/** @param {string} name */
+const isOverrideName = (name) => METHOD_OVERRIDE_FIELDS.includes(overrideName(name));
+
+/** @param {string} name the name as received, shortened for the log line */
+const shown = (name) => (name.length > 64 ? `${name.slice(0, 61)}...` : name);
 
 /**
  * @param {Map<string, string[]>} headers lower-case names
- * @param {{ queryStringParameters?: Record<string, unknown> | null, multiValueQueryStringParameters?: Record<string, unknown> | null }} event
+ * @param {{ queryStringParameters?: Record<string, unknown> | null, multiValueQueryStringParameters?: Record<string, unknown> | null,
+ *   body?: string | null, isBase64Encoded?: boolean }} event
  * @throws {Refusal} 400 when the request asks for another method than the one it was sent with
  */
 function refuseMethodOverride(headers, event) {
   const header = METHOD_OVERRIDE_HEADERS.find((name) => headers.has(name));
   if (header) throw new Refusal(400, `method override header ${header} is refused; send the request with the method itself`);
   const names = [...Object.keys(event.queryStringParameters ?? {}), ...Object.keys(event.multiValueQueryStringParameters ?? {})];
-  if (names.some((name) => name.toLowerCase() === METHOD_OVERRIDE_QUERY)) {
-    throw new Refusal(400, `method override query parameter ${METHOD_OVERRIDE_QUERY} is refused; send the request with the method itself`);
+  const query = names.find(isOverrideName);
+  if (query !== undefined) throw new Refusal(400, `method override query parameter ${shown(query)} is refused; send the request with the method itself`);
+  const field = formFieldNames(headers, event).find(isOverrideName);
+  if (field !== undefined) throw new Refusal(400, `method override form field ${shown(field)} is refused; send the request with the method itself`);
+}
+
+/**
+ * The field names of a form body (urlencoded or multipart), or none for any other body.
+ * @param {Map<string, string[]>} headers
+ * @param {{ body?: string | null, isBase64Encoded?: boolean }} event
+ * @returns {string[]}
+ * @throws {Refusal} 400 for a form body the gateway cannot read (content-encoded)
+ */
+function formFieldNames(headers, event) {
+  const types = (headers.get('content-type') ?? []).map((value) => value.split(/[;,]/)[0].trim().toLowerCase());
+  const urlencoded = types.includes(FORM_URLENCODED);
+  const multipart = types.includes(FORM_MULTIPART);
+  if (!urlencoded && !multipart) return [];
+  const bytes = bodyBytes(event.body, event.isBase64Encoded);
+  if (bytes.length === 0) return [];
+  const encodings = (headers.get('content-encoding') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== '' && v !== 'identity');
+  if (encodings.length > 0) {
+    throw new Refusal(400, `a form body with content-encoding ${shown(encodings.join(', '))} is refused: the gateway cannot see whether it overrides the method`);
   }
+  // latin1 keeps every byte as one character: the names are compared on ASCII, whatever the charset.
+  const text = bytes.toString('latin1');
+  const names = [];
+  if (urlencoded) for (const name of new URLSearchParams(text).keys()) names.push(name);
+  if (multipart) names.push(...multipartNames(text));
+  return names;
+}
+
+/**
+ * Every `name` (and RFC 5987 `name*`) parameter of every Content-Disposition header in a multipart
+ * body. Read loosely on purpose (any line, quoted or not): a false match refuses a request, a
+ * missed one lets an override through.
+ * @param {string} text
+ * @returns {string[]}
+ */
+function multipartNames(text) {
+  const names = [];
+  for (const line of text.matchAll(/content-disposition\s*:([^\r\n]*)/gi)) {
+    for (const m of line[1].matchAll(/(?:^|[;\s])name(\*?)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/gi)) {
+      let name = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+      if (m[1] === '*') {
+        name = name.replace(/^[^']*'[^']*'/, '');
+        try {
+          name = decodeURIComponent(name);
+        } catch {
+          // not percent-encoding after all: compare it as it is
+        }
+      }
+      names.push(name);
+    }
+  }
+  return names;
 }
 
 /**
@@ -74,6 +156,47 @@ function checkToolPath(proxy, rawPath) {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(proxy)) throw new Refusal(400, 'the tool path has a control character');
+  for (const path of [proxy, percentDecoded(raw.replace(/^\//, ''))]) for (const segment of path.split('/')) checkSegmentForm(segment);
+}
+
+/**
+ * Refuses a segment some server could read as `.`, `..` or a separator although it is neither.
+ * @param {string} segment percent-decoded
+ * @throws {Refusal} 400
+ */
+function checkSegmentForm(segment) {
+  const normalized = segment.normalize('NFKC');
+  if (segment.includes(';') || normalized.includes(';')) {
+    throw new Refusal(400, `the tool path has a ; in segment ${shownSegment(segment)} (a matrix parameter); send the path without it`);
+  }
+  if (/[/\\]/.test(normalized)) throw new Refusal(400, `the tool path has the segment ${shownSegment(segment)}, which normalizes (NFKC) to a / or \\`);
+  // \s is Unicode whitespace; the zero-width and soft-hyphen characters some servers strip too.
+  if (segment !== '' && /^[.\s\u00ad\u180e\u200b-\u200d\u2060]+$/u.test(normalized)) {
+    throw new Refusal(400, `the tool path has the segment ${shownSegment(segment)} of only dots and whitespace`);
+  }
+}
+
+/** @param {string} segment */
+function shownSegment(segment) {
+  return JSON.stringify(segment.length > 64 ? `${segment.slice(0, 61)}...` : segment);
+}
+
+/**
+ * The raw path percent-decoded where it is valid UTF-8 percent-encoding, as a tool server would.
+ * @param {string} raw
+ */
+function percentDecoded(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
 }
 
 /**

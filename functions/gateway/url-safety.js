@@ -20,8 +20,12 @@ const CREDENTIAL_QUERY_NAMES = Object.freeze([
 
 /**
  * Address ranges a tool call never connects to: [network, prefix length, family, what it is].
- * IANA special-purpose registries: https://www.iana.org/assignments/iana-ipv4-special-registry and
- * https://www.iana.org/assignments/iana-ipv6-special-registry; the EC2 instance metadata service is
+ * Every entry of the IANA special-purpose registries (RFC 6890 and its updates) that is not
+ * globally reachable: https://www.iana.org/assignments/iana-ipv4-special-registry and
+ * https://www.iana.org/assignments/iana-ipv6-special-registry (the globally reachable anycast
+ * entries, such as AS112 and AMT, are left: they are public). Beyond the list, an IPv6 address
+ * outside the global unicast range 2000::/3 is refused (every other block is reserved or special:
+ * https://www.iana.org/assignments/ipv6-address-space). The EC2 instance metadata service is
  * 169.254.169.254 and fd00:ec2::254
  * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html).
  * @type {ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6', string]>}
@@ -33,15 +37,34 @@ const FORBIDDEN_RANGES = Object.freeze([
   ['127.0.0.0', 8, 'ipv4', 'loopback'],
   ['169.254.0.0', 16, 'ipv4', 'link-local (incl. the instance metadata service)'],
   ['172.16.0.0', 12, 'ipv4', 'private (RFC 1918)'],
+  ['192.0.0.0', 24, 'ipv4', 'IETF protocol assignments (RFC 6890)'],
+  ['192.0.2.0', 24, 'ipv4', 'documentation (RFC 5737)'],
+  ['192.88.99.0', 24, 'ipv4', '6to4 relay anycast (RFC 7526, deprecated)'],
   ['192.168.0.0', 16, 'ipv4', 'private (RFC 1918)'],
+  ['198.18.0.0', 15, 'ipv4', 'benchmarking (RFC 2544)'],
+  ['198.51.100.0', 24, 'ipv4', 'documentation (RFC 5737)'],
+  ['203.0.113.0', 24, 'ipv4', 'documentation (RFC 5737)'],
   ['224.0.0.0', 4, 'ipv4', 'multicast'],
   ['240.0.0.0', 4, 'ipv4', 'reserved and broadcast'],
   ['::', 128, 'ipv6', 'unspecified'],
   ['::1', 128, 'ipv6', 'loopback'],
+  ['64:ff9b:1::', 48, 'ipv6', 'local-use IPv4/IPv6 translation (RFC 8215)'],
+  ['100::', 64, 'ipv6', 'discard-only (RFC 6666)'],
+  ['100:0:0:1::', 64, 'ipv6', 'dummy IPv6 prefix (RFC 9780)'],
+  ['2001::', 23, 'ipv6', 'IETF protocol assignments (RFC 2928), incl. Teredo 2001::/32 (RFC 4380)'],
+  ['2001:db8::', 32, 'ipv6', 'documentation (RFC 3849, RFC 9637)'],
+  ['3fff::', 20, 'ipv6', 'documentation (RFC 3849, RFC 9637)'],
+  ['5f00::', 16, 'ipv6', 'SRv6 SIDs (RFC 9602)'],
   ['fe80::', 10, 'ipv6', 'link-local'],
+  ['fec0::', 10, 'ipv6', 'site-local (deprecated, RFC 3879)'],
   ['fc00::', 7, 'ipv6', 'unique local (RFC 4193, incl. the instance metadata service fd00:ec2::254)'],
   ['ff00::', 8, 'ipv6', 'multicast'],
 ]);
+
+/** The IPv6 global unicast range (RFC 4291); everything outside it is reserved or special-purpose. */
+const GLOBAL_UNICAST = new net.BlockList();
+GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
+const NOT_GLOBAL_UNICAST = 'outside the global unicast range 2000::/3 (reserved by the IETF)';
 
 /** @type {Array<{ list: net.BlockList, label: string }>} */
 const BLOCKS = FORBIDDEN_RANGES.map(([network, prefix, family, label]) => {
@@ -55,8 +78,9 @@ const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0
 /**
  * What kind of forbidden address `address` is, or undefined for a public one. IPv6 forms that
  * embed an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64
- * `64:ff9b::a.b.c.d`) are judged by the IPv4 address they carry. Anything that is not an IP
- * address is refused too (a resolver answer must be an address).
+ * `64:ff9b::a.b.c.d`, 6to4 `2002:AABB:CCDD::/48`) are judged by the IPv4 address they carry; a
+ * mapped or NAT64 form of a public IPv4 address is public. Anything that is not an IP address is
+ * refused too (a resolver answer must be an address).
  * @param {string} address
  * @returns {string | undefined}
  */
@@ -67,25 +91,34 @@ function forbiddenAddressKind(address) {
   if (family !== 6) return 'not an IP address';
   const embedded = embeddedIpv4(bare);
   if (embedded) {
-    const kind = forbiddenAddressKind(embedded);
+    const kind = forbiddenAddressKind(embedded.ipv4);
     if (kind) return `${kind}, embedded in an IPv6 address`;
+    // These two reach the IPv4 address itself (through the host's stack or a NAT64 gateway).
+    if (embedded.form === 'mapped' || embedded.form === 'nat64') return undefined;
   }
-  return BLOCKS.find((b) => b.list.check(bare, 'ipv6'))?.label;
+  const listed = BLOCKS.find((b) => b.list.check(bare, 'ipv6'))?.label;
+  if (listed) return listed;
+  return GLOBAL_UNICAST.check(bare, 'ipv6') ? undefined : NOT_GLOBAL_UNICAST;
 }
 
 /**
- * The IPv4 address an IPv6 address carries in its last 32 bits when its first 96 bits say so.
+ * The IPv4 address an IPv6 address carries, and in which form: in its last 32 bits when its first
+ * 96 bits say so (mapped, compatible, NAT64 well-known prefix, RFC 6052), or in bits 16-47 of a
+ * 6to4 address (2002::/16, RFC 3056). 64:ff9b:1::/48 (RFC 8215) may embed at several offsets; it is
+ * refused whole as a range.
  * @param {string} ipv6
- * @returns {string | undefined}
+ * @returns {{ ipv4: string, form: 'mapped' | 'compatible' | 'nat64' | '6to4' } | undefined}
  */
 function embeddedIpv4(ipv6) {
   const words = expandIpv6(ipv6);
   const head = words.slice(0, 6);
-  const mapped = head.slice(0, 5).every((w) => w === 0) && head[5] === 0xffff;
-  const compatible = head.every((w) => w === 0) && !(words[6] === 0 && words[7] <= 1);
-  const nat64 = head[0] === 0x64 && head[1] === 0xff9b && head.slice(2).every((w) => w === 0);
-  if (!mapped && !compatible && !nat64) return undefined;
-  return [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.');
+  /** @param {number} high @param {number} low */
+  const dotted = (high, low) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  if (head.slice(0, 5).every((w) => w === 0) && head[5] === 0xffff) return { ipv4: dotted(words[6], words[7]), form: 'mapped' };
+  if (head.every((w) => w === 0) && !(words[6] === 0 && words[7] <= 1)) return { ipv4: dotted(words[6], words[7]), form: 'compatible' };
+  if (head[0] === 0x64 && head[1] === 0xff9b && head.slice(2).every((w) => w === 0)) return { ipv4: dotted(words[6], words[7]), form: 'nat64' };
+  if (words[0] === 0x2002) return { ipv4: dotted(words[1], words[2]), form: '6to4' };
+  return undefined;
 }
 
 /**

@@ -6,7 +6,8 @@ import { EXIT, run } from '../../cli/main';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { GOVERNANCE_TAGS, NOW, planJson, policy, synthJson } from '../governance/fixtures';
 
-const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } });
+// A workload identity's runtime (WorkloadIdentityTrust): a SageMaker endpoint pinned by source account and ARN.
+const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' }, ArnEquals: { 'aws:SourceArn': 'arn:aws:sagemaker:eu-west-1:1:endpoint/chat' } } });
 
 interface Result {
   code: number;

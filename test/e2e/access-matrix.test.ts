@@ -193,6 +193,11 @@ describe('the access matrix', () => {
     expect(tally.failures.join('\n')).toMatch(/the rotation role writes a governed secret \(secretsmanager:PutSecretValue\).*expected Allowed, got ExplicitlyDenied: pb DenyIdentityKeyAndAuditManagement/s);
   });
 
+  test('fails when the workload boundary lets any workload role invoke models (a team-added grant reaches them)', async () => {
+    const { tally } = await matrix(accessWorld({ workloadBoundaryLetsAnyRoleInvokeModels: true }));
+    expect(tally.failures.join('\n')).toMatch(/workload invokes a model directly with a team-added grant.*expected Denied, got Allowed/);
+  });
+
   test('fails when nothing was applied to evaluate', async () => {
     const { tally } = await matrix([]);
     expect(tally.failures.join('\n')).toMatch(/no workload identity .* was applied: nothing to evaluate/);

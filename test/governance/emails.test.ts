@@ -88,7 +88,7 @@ describe('e-mails are lower-cased once, everywhere they are written', () => {
 
   it('in the Cedar approval condition', () => {
     const tools = resolve([{ ...TRIAGE_TOOLS[0], approval: { approvers: ['OnCall-Lead@Example.com'] } }]);
-    const write = agentPolicies({ environment: ENV, agent: 'triage', tools, models: [] }).find((p) => p.id.endsWith('.write'))!;
+    const write = agentPolicies({ environment: ENV, agent: 'triage', tools, models: [] }).find((p) => p.id.startsWith('approval.') && p.id.endsWith('.write'))!;
     expect(write.statement).toContain('["oncall-lead@example.com"].contains(context.approvedBy)');
   });
 

@@ -4,7 +4,8 @@ import { GOVERNANCE_RULES } from '../../constructs/policy-engine/rules';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { GOVERNANCE_TAGS, NOW, policy, synthStack } from './fixtures';
 
-const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } });
+// A workload identity's runtime (WorkloadIdentityTrust): a SageMaker endpoint pinned by source account and ARN.
+const TRUST = policy({ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '1' }, ArnEquals: { 'aws:SourceArn': 'arn:aws:sagemaker:eu-west-1:1:endpoint/chat-dev' } } });
 
 function reportOf(): GovernanceReport {
   const stack = synthStack({
@@ -65,7 +66,7 @@ describe('governance report', () => {
         path: '/governed/dev/',
         maxSessionSeconds: 1800,
         permissionsBoundary: 'arn:b',
-        trustedPrincipals: ['Service:lambda.amazonaws.com'],
+        trustedPrincipals: ['Service:sagemaker.amazonaws.com'],
         permissions: [{ policy: 'aws_iam_role_policy.model', sid: 'ModelAccess', effect: 'Allow', actions: ['execute-api:Invoke'], resources: ['arn:route'], conditions: [] }],
         unreadablePolicies: [],
       },

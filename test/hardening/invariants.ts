@@ -6,6 +6,7 @@ import { NAME_LIMITS } from '../../constructs/governance/names';
 import { TAG_KEYS } from '../../constructs/governance/tags';
 import { CREDENTIAL_QUERY_PARAMETERS } from '../../constructs/agent-authorization/tool-target-urls';
 import { asArray, TODAY, type TfJson } from '../support';
+import { executeApiGrantProblem, executeApiPath } from '../../constructs/policy-engine/iam/execute-api';
 
 /**
  * The invariants every synthesized governed stack keeps, whatever the (valid) props. Each check
@@ -183,27 +184,8 @@ export function publicAllows(json: TfJson): string[] {
   });
 }
 
-/** Splits an execute-api resource into what follows the API: `[stage, method, ...path]`, or undefined when it is not one. */
-export function executeApiPath(resource: string): string[] | undefined {
-  const literal = /^arn:aws[a-z-]*:execute-api:[^:]*:[^:]*:([^/]*)\/(.*)$/.exec(resource);
-  if (literal) return literal[2].split('/');
-  if (!resource.startsWith('${')) return undefined;
-  // A Terraform reference to an API's execution ARN, then the path: find the reference's end.
-  let depth = 0;
-  let end = -1;
-  for (let i = 0; i < resource.length; i++) {
-    if (resource.startsWith('${', i)) {
-      depth++;
-      i++;
-    } else if (resource[i] === '}' && --depth === 0) {
-      end = i;
-      break;
-    }
-  }
-  const reference = resource.slice(0, end + 1);
-  if (end < 0 || !/execution_arn|executionArn/.test(reference) || resource[end + 1] !== '/') return undefined;
-  return resource.slice(end + 2).split('/');
-}
+// One implementation of the execute-api grant shape, shared with the ExecuteApiGrantScope rule.
+export { executeApiPath };
 
 /**
  * Managed policies used as permissions boundaries: referenced by a role's `permissions_boundary`,
@@ -248,9 +230,7 @@ export function executeApiWildcards(json: TfJson): string[] {
         asArray<string>(s.Resource).flatMap((resource) => {
           const path = typeof resource === 'string' ? executeApiPath(resource) : undefined;
           if (!path) return [];
-          const [stage, method] = path;
-          const bad =
-            path.length < 2 ? 'no method' : stage.includes('*') ? 'a wildcard stage' : method.includes('*') ? 'a wildcard method' : path.slice(0, -1).some((seg) => seg.includes('*')) ? 'a wildcard before the last path segment' : undefined;
+          const bad = executeApiGrantProblem(path);
           return bad ? [`${where} statement ${s.Sid ?? '(no Sid)'} grants ${resource} with ${bad}`] : [];
         }),
       );

@@ -5,3 +5,4 @@ export * from './statements';
 export * from './managed-policies';
 export { ACTION_CLASSES_SOURCE, DATA_ACTIONS, MODEL_ACTIONS, BEDROCK_INVOKE_ACTIONS, TOOL_ACTIONS } from './action-classes';
 export * from './policy-lookup';
+export * from './execute-api';

@@ -1,6 +1,8 @@
 /** The default rule pack: the order is the order findings are reported in. */
 import type { Rule } from '../rule-engine';
 import { ApiMethodAuthorized } from './network/ApiMethodAuthorized';
+import { DirectModelAccess } from './models/DirectModelAccess';
+import { ExecuteApiGrantScope } from './network/ExecuteApiGrantScope';
 import { DeletionRecoverable } from './data-protection/DeletionRecoverable';
 import { GovernanceTags } from './governance/GovernanceTags';
 import { InterfaceEndpointPrivate } from './network/InterfaceEndpointPrivate';
@@ -17,6 +19,7 @@ import { NoIamUsers } from './identity/NoIamUsers';
 import { NoWildcardActions } from './identity/NoWildcardActions';
 import { NoWildcardResourcesOnDataActions } from './identity/NoWildcardResourcesOnDataActions';
 import { ReviewDueSoon } from './governance/ReviewDueSoon';
+import { RouteEntryOwnership } from './governance/RouteEntryOwnership';
 import { RevokedWorkloadDenied } from './identity/RevokedWorkloadDenied';
 import { RoleSessionAtMostOneHour } from './identity/RoleSessionAtMostOneHour';
 import { S3BucketKmsEncrypted } from './data-protection/S3BucketKmsEncrypted';
@@ -31,6 +34,7 @@ import { SecretRotation } from './secrets/SecretRotation';
 import { SecretValueNotInState } from './secrets/SecretValueNotInState';
 import { TrustPolicyNarrowed } from './identity/TrustPolicyNarrowed';
 import { IntegrationIdentityTrust } from './identity/IntegrationIdentityTrust';
+import { WorkloadIdentityTrust } from './identity/WorkloadIdentityTrust';
 import { WorkloadRolePermissionBoundary } from './identity/WorkloadRolePermissionBoundary';
 
 export const GOVERNANCE_RULES: readonly Rule[] = [
@@ -43,6 +47,7 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   WorkloadRolePermissionBoundary,
   TrustPolicyNarrowed,
   IntegrationIdentityTrust,
+  WorkloadIdentityTrust,
   RevokedWorkloadDenied,
   SecretCustomerManagedKey,
   SecretRotation,
@@ -59,11 +64,14 @@ export const GOVERNANCE_RULES: readonly Rule[] = [
   SageMakerEndpointEncrypted,
   SageMakerEndpointDataCapture,
   ApiMethodAuthorized,
+  ExecuteApiGrantScope,
+  RouteEntryOwnership,
   KubernetesGovernanceLabels,
   KubernetesPodHardened,
   KubernetesNoDefaultServiceAccount,
   KubernetesNamespaceDefaultDeny,
   ModelInvocationLogging,
+  DirectModelAccess,
   ModelAccessGuardrail,
   ModelAndToolAccessSeparated,
 ];

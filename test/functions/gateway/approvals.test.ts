@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPROVAL_TABLE, approve, APPROVERS, bodyOf, ENV, harness, rawApproval, toolEvent, TUESDAY_10 } from './harness';
+import { APPROVAL_TABLE, approve, APPROVERS, bodyOf, EMPTY_SHA256, ENV, harness, rawApproval, toolEvent, TUESDAY_10 } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const approval = require('../../../functions/gateway/approval.js');
@@ -71,7 +71,8 @@ describe('an approval lets one call through', () => {
   it('a write without an approval is denied by Cedar', async () => {
     const h = harness();
     const response = await h.handler(write(undefined));
-    expect([response.statusCode, h.last().reason]).toEqual([403, 'no policy permits this call']);
+    // The approval forbid decides (a restriction is a forbid, so no added permit lifts it).
+    expect([response.statusCode, h.last().reason, h.last().determiningPolicies]).toEqual([403, 'a policy forbids this call', ['approval.triage.ticketing.write']]);
   });
 });
 
@@ -129,7 +130,7 @@ describe('break 4: approvals are single use and bound to the call', () => {
   });
 
   it('break 4: an approval that lives longer than 15 minutes is refused', async () => {
-    await refusedWith(rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW - 60, exp: NOW + 900, jti: 'jti-cccccccccccccccc', approvedBy: APPROVERS.lead.email }),
+    await refusedWith(rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW - 60, exp: NOW + 900, jti: 'jti-cccccccccccccccc', approvedBy: APPROVERS.lead.email }),
       'approval lives longer than 900 seconds');
   });
 
@@ -143,7 +144,7 @@ describe('break 4: approvals are single use and bound to the call', () => {
   });
 
   it('break 4: approvedBy is whoever holds the key: an approval naming the lead but signed with another approver\'s key is refused', async () => {
-    const forged = rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW - 60, exp: NOW + 300, jti: 'jti-dddddddddddddddd', approvedBy: APPROVERS.lead.email }, APPROVERS.other);
+    const forged = rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW - 60, exp: NOW + 300, jti: 'jti-dddddddddddddddd', approvedBy: APPROVERS.lead.email }, APPROVERS.other);
     await refusedWith(forged, `approval signature does not verify with the key of ${APPROVERS.lead.email}`);
   });
 
@@ -153,14 +154,14 @@ describe('break 4: approvals are single use and bound to the call', () => {
 
   it('break 4: a payload changed after signing is refused', async () => {
     const [, signature] = approve({ path: 'tickets/INC-1' }).split('.');
-    const payload = approval.approvalPayload({ env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW - 60, exp: NOW + 300, jti: 'jti-eeeeeeeeeeeeeeee', approvedBy: APPROVERS.lead.email });
+    const payload = approval.approvalPayload({ env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', query: {}, body: '', iat: NOW - 60, exp: NOW + 300, jti: 'jti-eeeeeeeeeeeeeeee', approvedBy: APPROVERS.lead.email });
     await refusedWith(`${payload}.${signature}`, `approval signature does not verify with the key of ${APPROVERS.lead.email}`);
   });
 
   it('a registered approver the policy does not name is denied by Cedar, and the approval is not consumed', async () => {
     const h = harness();
     const response = await h.handler(write(approve({}, APPROVERS.other)));
-    expect([response.statusCode, h.last().reason, h.last().approvedBy, h.ddb.calls]).toEqual([403, 'no policy permits this call', APPROVERS.other.email, []]);
+    expect([response.statusCode, h.last().reason, h.last().approvedBy, h.ddb.calls]).toEqual([403, 'a policy forbids this call', APPROVERS.other.email, []]);
   });
 
   it('an approval is consumed only after Cedar allowed: a call outside the window leaves it unused', async () => {
@@ -181,10 +182,10 @@ describe('break 4: approvals are single use and bound to the call', () => {
     ['not two parts', 'abc', 'approval token is not <base64url payload>.<base64url signature>'],
     ['three parts', 'a.b.c', 'approval token is not <base64url payload>.<base64url signature>'],
     ['a payload that is not JSON', `${Buffer.from('not json').toString('base64url')}.AAAAAAAAAAAA`, 'approval token payload is not JSON'],
-    ['an unknown field', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW, exp: NOW + 60, jti: 'jti-ffffffffffffffff', approvedBy: APPROVERS.lead.email, scope: '*' }), 'approval token payload has the unknown field scope'],
-    ['a short jti', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW, exp: NOW + 60, jti: 'x', approvedBy: APPROVERS.lead.email }), 'approval token payload jti is not 16-64 characters of [A-Za-z0-9_-]'],
-    ['a lower-case method', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'post', path: 'tickets', iat: NOW, exp: NOW + 60, jti: 'jti-gggggggggggggggg', approvedBy: APPROVERS.lead.email }), 'approval token payload method is not an upper-case tool method'],
-    ['a mixed-case approver', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW, exp: NOW + 60, jti: 'jti-hhhhhhhhhhhhhhhh', approvedBy: 'Oncall-Lead@example.com' }), 'approval token payload approvedBy is not a lower-case e-mail'],
+    ['an unknown field', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW, exp: NOW + 60, jti: 'jti-ffffffffffffffff', approvedBy: APPROVERS.lead.email, scope: '*' }), 'approval token payload has the unknown field scope'],
+    ['a short jti', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW, exp: NOW + 60, jti: 'x', approvedBy: APPROVERS.lead.email }), 'approval token payload jti is not 16-64 characters of [A-Za-z0-9_-]'],
+    ['a lower-case method', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'post', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW, exp: NOW + 60, jti: 'jti-gggggggggggggggg', approvedBy: APPROVERS.lead.email }), 'approval token payload method is not an upper-case tool method'],
+    ['a mixed-case approver', rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW, exp: NOW + 60, jti: 'jti-hhhhhhhhhhhhhhhh', approvedBy: 'Oncall-Lead@example.com' }), 'approval token payload approvedBy is not a lower-case e-mail'],
   ])('fails when the token has %s (403)', async (_name, token, reason) => {
     await refusedWith(token, reason);
   });
@@ -226,12 +227,74 @@ describe('break 4: approvals are single use and bound to the call', () => {
   });
 });
 
+describe('approval scope: an approval covers the query string and the body of the call', () => {
+  const CLOSE_ALL = '{"action":"close-all"}';
+
+  it('approval scope: fails when an approval for POST tickets is used with another query string (403, no tool call)', async () => {
+    await refusedWith(approve({}), 'approval does not cover the query string of this call', { multiQuery: { assignee: ['attacker'], bulk: ['all'] } });
+  });
+
+  it('approval scope: fails when an approval for POST tickets is used with another body (403, no tool call)', async () => {
+    await refusedWith(approve({ body: '{"title":"disk full"}' }), 'approval does not cover the body of this call', { body: CLOSE_ALL, headers: { 'content-type': 'application/json' } });
+  });
+
+  it('approval scope: fails when an approval for an empty body is used with a body', async () => {
+    await refusedWith(approve({}), 'approval does not cover the body of this call', { body: CLOSE_ALL });
+  });
+
+  it('approval scope: fails when a value is added to an approved query parameter', async () => {
+    await refusedWith(approve({ query: { assignee: ['me'] } }), 'approval does not cover the query string of this call', { multiQuery: { assignee: ['me', 'attacker'] } });
+  });
+
+  it('approval scope: a token without the hashes (the old payload) is refused', async () => {
+    await refusedWith(rawApproval({ v: 1, env: ENV, agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW - 60, exp: NOW + 300, jti: 'jti-old-payload-000001', approvedBy: APPROVERS.lead.email }),
+      'approval token payload querySha256 is not a SHA-256 hash (64 hex digits or 43 base64url characters)');
+  });
+
+  it('lets the approved query and body through, in whatever order API Gateway lists the names, with a base64-encoded body', async () => {
+    const h = harness();
+    const body = '{"title":"disk full"}';
+    const token = approve({ query: { notify: ['oncall'], assignee: ['me', 'you'] }, body });
+    const response = await h.handler(write(token, { multiQuery: { assignee: ['me', 'you'], notify: ['oncall'] }, body: Buffer.from(body).toString('base64'), isBase64Encoded: true }));
+    expect([response.statusCode, h.toolRequests[0].body.toString()]).toEqual([200, body]);
+  });
+
+  it('accepts the hashes as hex or base64url', async () => {
+    const h = harness();
+    const body = '{"title":"disk full"}';
+    const token = approve({ querySha256: crypto.createHash('sha256').update('').digest('base64url'), bodySha256: crypto.createHash('sha256').update(body).digest('hex') });
+    expect((await h.handler(write(token, { body }))).statusCode).toBe(200);
+  });
+
+  it('the canonical query string sorts the names, keeps each name\'s values in order and percent-encodes all but RFC 3986 unreserved characters', () => {
+    expect(approval.canonicalQueryString({ 'b c': ['x*y', "it's"], a: ['2', '1'], 'é': [''] })).toBe('%C3%A9=&a=2&a=1&b%20c=x%2Ay&b%20c=it%27s');
+  });
+});
+
 describe('helpers for approval tooling', () => {
-  const fields = { env: 'prod', agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', iat: NOW, exp: NOW + 600, jti: 'jti-iiiiiiiiiiiiiiii', approvedBy: 'oncall-lead@example.com' };
+  const fields = { env: 'prod', agent: 'triage', tool: 'ticketing', method: 'POST', path: 'tickets', querySha256: EMPTY_SHA256, bodySha256: EMPTY_SHA256, iat: NOW, exp: NOW + 600, jti: 'jti-iiiiiiiiiiiiiiii', approvedBy: 'oncall-lead@example.com' };
 
   it('approvalPayload encodes the payload as base64url JSON with v: 1', () => {
     const part = approval.approvalPayload(fields);
     expect(JSON.parse(Buffer.from(part, 'base64url').toString())).toEqual({ v: 1, ...fields });
+  });
+
+  it('approvalPayload computes the hashes from the call\'s query and body (bytes, or text as UTF-8)', () => {
+    const { querySha256, bodySha256, ...rest } = fields;
+    const part = approval.approvalPayload({ ...rest, query: { bulk: ['all'], assignee: ['me'] }, body: Buffer.from('{"a":1}') });
+    const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+    expect(JSON.parse(Buffer.from(part, 'base64url').toString())).toEqual({ v: 1, ...rest, querySha256: sha('assignee=me&bulk=all'), bodySha256: sha('{"a":1}') });
+    expect([querySha256, bodySha256]).toEqual([sha(''), sha('')]);
+  });
+
+  it('fails when approvalPayload is given no query or body (an approval covers both)', () => {
+    const { querySha256, ...rest } = fields;
+    expect(querySha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(() => approval.approvalPayload(rest)).toThrow('approvalPayload: payload querySha256 is not a SHA-256 hash (64 hex digits or 43 base64url characters)');
+  });
+
+  it('fails when approvalPayload is given both a query and its hash', () => {
+    expect(() => approval.approvalPayload({ ...fields, query: {} })).toThrow('approvalPayload: give query or querySha256, not both');
   });
 
   it('encodeApproval accepts the signature as bytes or as the base64 the AWS CLI prints', () => {
@@ -249,13 +312,13 @@ describe('helpers for approval tooling', () => {
   });
 
   it('are exported from the function\'s entry module', () => {
-    expect([gatewayIndex.approvalPayload, gatewayIndex.encodeApproval]).toEqual([approval.approvalPayload, approval.encodeApproval]);
+    expect([gatewayIndex.approvalPayload, gatewayIndex.encodeApproval, gatewayIndex.canonicalQueryString]).toEqual([approval.approvalPayload, approval.encodeApproval, approval.canonicalQueryString]);
   });
 
   it('README.md documents every payload field and the aws kms sign command line', () => {
     const readme = readFileSync(join(__dirname, '../../../functions/gateway/README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Approval tokens'));
-    const missing = ['"v"', '"env"', '"agent"', '"tool"', '"method"', '"path"', '"tenant"', '"iat"', '"exp"', '"jti"', '"approvedBy"', 'aws kms sign', '--message-type RAW', '--signing-algorithm ECDSA_SHA_256']
+    const missing = ['"v"', '"env"', '"agent"', '"tool"', '"method"', '"path"', '"querySha256"', '"bodySha256"', '"tenant"', 'sha256sum', '"iat"', '"exp"', '"jti"', '"approvedBy"', 'aws kms sign', '--message-type RAW', '--signing-algorithm ECDSA_SHA_256']
       .filter((text) => !section.includes(text));
     expect(missing).toEqual([]);
   });

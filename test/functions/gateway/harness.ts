@@ -111,6 +111,9 @@ function integrationRolePolicies(): Record<string, object[]> {
     [integrationRole('deployer')]: [doc([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: KUBECTL_FN }])],
     [integrationRole('support-chat')]: [doc([{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: HAIKU_ARN }, { Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: GUARDRAIL.arn }])],
     [integrationRole('fraud-scoring')]: [doc([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: ENDPOINT_ARN }])],
+    // A team's own integration identity, whose identity policy the team writes: it grants itself
+    // another team's endpoint (the shadow workload attack).
+    [integrationRole('growth-shadow')]: [doc([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: [ENDPOINT_ARN, `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/prod-growth-shadow`] }])],
   };
 }
 
@@ -267,8 +270,8 @@ export function harness(opts: { triageRevoked?: boolean } = {}): Harness {
     lambdaEvents: [] as any[],
     secrets: new Map<string, string>([[TICKETING_SECRET, TICKETING_CREDENTIAL], [RUNBOOKS_SECRET, RUNBOOKS_CREDENTIAL]]),
     dns: new Map<string, string[]>([
-      ['tickets.internal.example.com', ['203.0.113.10']],
-      ['runbooks.internal.example.com', ['203.0.113.20', '2001:db8::20']],
+      ['tickets.internal.example.com', ['3.248.10.10']],
+      ['runbooks.internal.example.com', ['3.248.10.20', '2a05:d018:1:2::20']],
     ]),
     servers: new Map<string, ToolServer>(),
     toolRequests: [] as ToolServerRequest[],
@@ -547,7 +550,13 @@ export function workloadEvent(workload: string, o: EventOptions = {}) {
   });
 }
 
-/** Signs an approval the way an approver's KMS key would (ECDSA_SHA_256 over the first part, DER). */
+/** SHA-256 of no bytes, hex: the approval hash of an empty query string or body. */
+export const EMPTY_SHA256 = crypto.createHash('sha256').update('').digest('hex');
+
+/**
+ * Signs an approval the way an approver's KMS key would (ECDSA_SHA_256 over the first part, DER).
+ * Without `query`/`querySha256` (`body`/`bodySha256`) it approves a call with no query (no body).
+ */
 export function approve(fields: Partial<Record<string, unknown>>, signer: Approver = APPROVERS.lead): string {
   const nowSeconds = Math.floor(TUESDAY_10 / 1000);
   const payload = {
@@ -560,6 +569,8 @@ export function approve(fields: Partial<Record<string, unknown>>, signer: Approv
     exp: nowSeconds + 540,
     jti: crypto.randomBytes(18).toString('base64url'),
     approvedBy: signer.email,
+    ...('query' in fields || 'querySha256' in fields ? {} : { query: {} }),
+    ...('body' in fields || 'bodySha256' in fields ? {} : { body: '' }),
     ...fields,
   };
   const payloadPart = approvalModule.approvalPayload(payload);

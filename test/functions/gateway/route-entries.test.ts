@@ -2,7 +2,9 @@
  * Route entries: read from SSM, validated strictly, cached at most 30 seconds, and a revoked entry
  * refuses everything before anything else is asked.
  */
-import { AGENT_PREFIX, agentEntries, AwsError, harness, ROUTE_PREFIX, serviceEntries, toolEvent, workloadEvent, agentModelEvent, MODEL_KEY } from './harness';
+import {
+  ACCOUNT, AGENT_PREFIX, agentEntries, AwsError, GRANTED_CALLERS, harness, integrationRole, REGION, ROUTE_PREFIX, serviceEntries, toolEvent, workloadEvent, agentModelEvent, MODEL_KEY,
+} from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ENTRY_CACHE_MILLIS } = require('../../../functions/gateway/route-entries.js');
@@ -139,5 +141,68 @@ describe('break 8: tool targets in the entry', () => {
     const response = await h.handler(toolEvent('triage', 'runbooks', 'q'));
     expect([response.statusCode, h.last().reason]).toEqual([500, `route entry ${AGENT_PREFIX}triage is invalid: entry.tools["runbooks"].target.url: ${reason}`]);
     expect([h.logs.join('\n').includes(neverLogged), response.body.includes(neverLogged), h.toolRequests]).toEqual([false, false, []]);
+  });
+});
+
+describe('shadow workload: an entry reaches only what its own workload owns', () => {
+  const ENDPOINT = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}`;
+  const shadow = (endpointName: string, endpointArn = ENDPOINT(endpointName.toLowerCase())) => ({
+    schema: 1, workload: 'growth-shadow', kind: 'sagemaker', endpointName, endpointArn, tenants: [], callers: GRANTED_CALLERS, revoked: null,
+  });
+  function withShadow(entry: object) {
+    const h = harness();
+    h.ssm.parameters.set(`${ROUTE_PREFIX}growth-shadow`, JSON.stringify(entry));
+    return h;
+  }
+
+  it('shadow workload: fails when a shadow workload\'s SageMaker entry names another team\'s endpoint, even with its own integration identity granted on it (500, no session)', async () => {
+    const h = withShadow(shadow('prod-fraud-scoring'));
+    const response = await h.handler(workloadEvent('growth-shadow'));
+    expect([response.statusCode, h.last().reason, h.last().decision]).toEqual([500,
+      `route entry ${ROUTE_PREFIX}growth-shadow is invalid: entry.endpointName "prod-fraud-scoring" is not "prod-growth-shadow", the endpoint of workload growth-shadow in environment prod`, 'DENY']);
+    expect([h.stsCalls, h.awsCalls]).toEqual([[], []]);
+  });
+
+  it('shadow workload: fails when the endpoint differs only in case from another team\'s', async () => {
+    const h = withShadow(shadow('Prod-Fraud-Scoring'));
+    const response = await h.handler(workloadEvent('growth-shadow'));
+    expect([response.statusCode, h.last().reason]).toEqual([500, expect.stringMatching(/entry\.endpointName "Prod-Fraud-Scoring" is not "prod-growth-shadow"/)]);
+  });
+
+  it('shadow workload: fails when the endpoint ARN is in another account or Region', async () => {
+    for (const arn of [ENDPOINT('prod-growth-shadow').replace(ACCOUNT, '210987654321'), ENDPOINT('prod-growth-shadow').replace(REGION, 'us-east-1')]) {
+      const h = withShadow(shadow('prod-growth-shadow', arn));
+      const response = await h.handler(workloadEvent('growth-shadow'));
+      expect([response.statusCode, h.stsCalls]).toEqual([500, []]);
+    }
+  });
+
+  it('calls the workload\'s own endpoint <env>-<workload> with its own integration identity', async () => {
+    const h = withShadow(shadow('prod-growth-shadow'));
+    const response = await h.handler(workloadEvent('growth-shadow'));
+    expect([response.statusCode, h.stsCalls[0].RoleArn, h.awsCalls[0].input.EndpointName]).toEqual([200, integrationRole('growth-shadow'), 'prod-growth-shadow']);
+  });
+
+  it('shadow workload: fails when an entry names an integration role: the role is derived from the entry\'s name, never read from it', async () => {
+    const h = withServiceEntry('fraud-scoring', (e) => (e.integrationRoleArn = integrationRole('support-chat')));
+    const response = await h.handler(workloadEvent('fraud-scoring'));
+    expect([response.statusCode, h.last().reason, h.stsCalls]).toEqual([500, `route entry ${ROUTE_PREFIX}fraud-scoring is invalid: entry has the unknown property "integrationRoleArn"`, []]);
+  });
+
+  it.each([
+    ['a service', () => withServiceEntry('support-chat', (e) => (e.guardrail = { ...e.guardrail, version: 'DRAFT' })), () => workloadEvent('support-chat'), 'support-chat', ROUTE_PREFIX],
+    ['an agent', () => withAgentEntry((e) => (e.guardrail = { ...e.guardrail, version: 'DRAFT' })), () => agentModelEvent('triage', MODEL_KEY), 'triage', AGENT_PREFIX],
+  ])('shadow workload: fails when %s entry names the guardrail\'s DRAFT, which its owner can edit at any time (500, no session)', async (_kind, make, event, name, prefix) => {
+    const h = make();
+    const response = await h.handler(event());
+    expect([response.statusCode, h.last().reason, h.stsCalls]).toEqual([500, `route entry ${prefix}${name} is invalid: entry.guardrail.version "DRAFT" is not a published guardrail version (never DRAFT)`, []]);
+  });
+
+  it('shadow workload: the integration role assumed is <ROLE_NAME_PREFIX><name>-gw under INTEGRATION_ROLE_PATH, for services and agents alike', async () => {
+    const h = harness();
+    await h.handler(workloadEvent('fraud-scoring'));
+    await h.handler(agentModelEvent('triage', MODEL_KEY));
+    await h.handler(toolEvent('deployer', 'kubectl', 'pods'));
+    expect(h.stsCalls.map((c) => c.RoleArn)).toEqual([integrationRole('fraud-scoring'), integrationRole('triage'), integrationRole('deployer')]);
   });
 });

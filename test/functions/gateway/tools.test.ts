@@ -127,6 +127,70 @@ describe('break 5: the action comes from the method; method override is refused'
     expect([response.statusCode, h.vpCalls]).toEqual([400, []]);
   });
 
+  const FORM = 'application/x-www-form-urlencoded';
+  const multipart = (name: string, disposition = `form-data; name="${name}"`) => ({
+    body: `--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: ${disposition}\r\n\r\nDELETE\r\n--XyZ--\r\n`,
+    headers: { 'Content-Type': 'multipart/form-data; boundary=XyZ' },
+  });
+
+  it.each([
+    ['_method=DELETE', FORM, '_method'],
+    ['title=x&_method=DELETE', `${FORM}; charset=UTF-8`, '_method'],
+    ['%5Fmethod=DELETE', 'Application/X-WWW-Form-Urlencoded', '_method'],
+    ['_METHOD=DELETE', FORM, '_METHOD'],
+    ['.method=DELETE', FORM, '.method'],
+    ['_method[]=DELETE', FORM, '_method[]'],
+    ['x-http-method-override=DELETE', FORM, 'x-http-method-override'],
+  ])('form method override: POST with a form body %s (%s) is refused (400, not forwarded)', async (body, contentType, name) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body, headers: { 'Content-Type': contentType } }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override form field ${name} is refused; send the request with the method itself`, [], []]);
+  });
+
+  it('form method override: a base64-encoded form body with _method is refused', async () => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body: Buffer.from('_method=DELETE').toString('base64'), isBase64Encoded: true, headers: { 'Content-Type': FORM } }));
+    expect([response.statusCode, h.toolRequests]).toEqual([400, []]);
+  });
+
+  it.each([
+    ['a quoted name', multipart('_method'), '_method'],
+    ['an unquoted name', multipart('_method', 'form-data; name=_method'), '_method'],
+    ['a name in another case', multipart('_Method'), '_Method'],
+    ['an RFC 5987 name*', multipart('_method', "form-data; name*=UTF-8''%5Fmethod"), '_method'],
+  ])('form method override: POST with a multipart field _method (%s) is refused (400, not forwarded)', async (_name, o, name) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', ...o }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override form field ${name} is refused; send the request with the method itself`, [], []]);
+  });
+
+  it('form method override: a form body the gateway cannot read (content-encoding) is refused', async () => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', body: 'H4sIAAAAAAAA', isBase64Encoded: true, headers: { 'Content-Type': FORM, 'Content-Encoding': 'gzip' } }));
+    expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([400, 'a form body with content-encoding gzip is refused: the gateway cannot see whether it overrides the method', []]);
+  });
+
+  it.each(['x-http-method-override', 'X-HTTP-Method-Override', 'x-http-method', 'X-Method-Override', 'x_http_method_override', '_Method', '.method', ' _method'])(
+    'form method override: a query parameter named %s is refused (400, not forwarded)', async (name) => {
+      const h = harness();
+      const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'POST', query: { [name]: 'DELETE' } }));
+      expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, `method override query parameter ${name} is refused; send the request with the method itself`, [], []]);
+    });
+
+  it('a form body without an override field is forwarded as sent', async () => {
+    const h = harness();
+    const body = 'title=disk+full&method_note=x&_methods=1';
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'tickets', { method: 'POST', body, headers: { 'Content-Type': FORM, 'X-Governance-Approval': approve({ body }) } }));
+    expect([response.statusCode, h.toolRequests[0].body.toString()]).toEqual([200, body]);
+  });
+
+  it('a JSON body with a _method property is not a form: forwarded', async () => {
+    const h = harness();
+    const body = '{"_method":"note"}';
+    const response = await h.handler(toolEvent('triage', 'ticketing', 'tickets', { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Governance-Approval': approve({ body }) } }));
+    expect(response.statusCode).toBe(200);
+  });
+
   it('break 5: DELETE is decided as delete, which the grant does not give', async () => {
     const h = harness();
     const response = await h.handler(toolEvent('triage', 'ticketing', 'items/1', { method: 'DELETE' }));
@@ -160,6 +224,30 @@ describe('path safety: a tool is called only below its base URL', () => {
     const h = harness();
     const response = await h.handler(toolEvent('triage', 'runbooks', proxy, rawPath ? { path: rawPath } : {}));
     expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, reason, [], []]);
+  });
+
+  const T = '/agents/triage/tools/runbooks/';
+  it.each([
+    ['a ..; segment (Tomcat and Spring read it as ..)', '..;/admin/users', `${T}..;/admin/users`, 'the tool path has a ; in segment "..;" (a matrix parameter); send the path without it'],
+    ['a matrix parameter', 'items;jsessionid=x/1', `${T}items;jsessionid=x/1`, 'the tool path has a ; in segment "items;jsessionid=x" (a matrix parameter); send the path without it'],
+    ['a percent-encoded ;', 'items/..;x', `${T}items/..%3Bx`, 'the tool path has a ; in segment "..;x" (a matrix parameter); send the path without it'],
+    ['a .. with a trailing space', '.. /admin', `${T}..%20/admin`, 'the tool path has the segment ".. " of only dots and whitespace'],
+    ['a .. after a no-break space', '\u00a0../admin', `${T}%C2%A0../admin`, 'the tool path has the segment "\u00a0.." of only dots and whitespace'],
+    ['a full-width ．．', '．．/admin', `${T}%EF%BC%8E%EF%BC%8E/admin`, 'the tool path has the segment "．．" of only dots and whitespace'],
+    ['a one-dot leader ․․', 'items/․․/admin', `${T}items/%E2%80%A4%E2%80%A4/admin`, 'the tool path has the segment "․․" of only dots and whitespace'],
+    ['...', 'items/.../admin', `${T}items/.../admin`, 'the tool path has the segment "..." of only dots and whitespace'],
+    ['a segment of only spaces', 'items/ /x', `${T}items/%20/x`, 'the tool path has the segment " " of only dots and whitespace'],
+    ['a full-width solidus', 'items..／admin', `${T}items..%EF%BC%8Fadmin`, 'the tool path has the segment "items..／admin", which normalizes (NFKC) to a / or \\'],
+  ])('matrix and dot-like path: fails when the path has %s (400)', async (_name, proxy, rawPath, reason) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'runbooks', proxy, { path: rawPath }));
+    expect([response.statusCode, h.last().reason, h.vpCalls, h.toolRequests]).toEqual([400, reason, [], []]);
+  });
+
+  it.each(['v1.2/items', 'a..b/c', 'items/.well-known', 'what is this'])('accepts the path %s', async (proxy) => {
+    const h = harness();
+    const response = await h.handler(toolEvent('triage', 'runbooks', proxy, { path: `${T}${proxy.split('/').map(encodeURIComponent).join('/')}` }));
+    expect(response.statusCode).toBe(200);
   });
 
   it('calls base URL (trailing / trimmed) + / + the path, with the query, and the method as received', async () => {
@@ -248,7 +336,7 @@ describe('HTTP tools', () => {
       method: 'POST',
       body: body.toString('base64'),
       isBase64Encoded: true,
-      headers: { 'X-Governance-Approval': approve({}), 'content-type': 'application/json' },
+      headers: { 'X-Governance-Approval': approve({ body }), 'content-type': 'application/json' },
     }));
     expect([h.toolRequests[0].body.toString(), h.toolRequests[0].headers['content-length']]).toEqual(['{"title":"disk full"}', String(body.length)]);
   });
@@ -309,9 +397,16 @@ describe('HTTP tools', () => {
   it('break 8: a host that resolves to one public and one private address is refused (when node asks for all addresses)', async () => {
     const h = harness();
     h.lookupMode = 'all';
-    h.dns.set('runbooks.internal.example.com', ['203.0.113.20', 'fd00:ec2::254']);
+    h.dns.set('runbooks.internal.example.com', ['3.248.10.20', 'fd00:ec2::254']);
     const response = await h.handler(toolEvent('triage', 'runbooks', 'q'));
     expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([502, expect.stringContaining('resolves to fd00:ec2::254, a unique local'), []]);
+  });
+
+  it.each(['2002:a9fe:a9fe::1', '64:ff9b:1::a9fe:a9fe', '198.18.0.1'])('embedded IPv4 SSRF: a tool host resolving to %s is refused at connect time', async (address) => {
+    const h = harness();
+    h.dns.set('runbooks.internal.example.com', [address]);
+    const response = await h.handler(toolEvent('triage', 'runbooks', 'q'));
+    expect([response.statusCode, h.last().reason, h.toolRequests]).toEqual([502, expect.stringContaining(`resolves to ${address}, a `), []]);
   });
 
   it('break 8: DNS rebinding: a host that was public on the first call and private on the second is refused on the second', async () => {
@@ -433,7 +528,7 @@ describe('the decision log', () => {
       method: 'POST',
       requestId: 'req-log',
       query: { draft: 'true' },
-      headers: { 'X-Governance-Approval': approve({ jti: 'approval-0000000000000001', tenant: 'acme' }), 'X-Governance-Tenant': 'acme' },
+      headers: { 'X-Governance-Approval': approve({ jti: 'approval-0000000000000001', tenant: 'acme', query: { draft: ['true'] } }), 'X-Governance-Tenant': 'acme' },
     }));
   });
 

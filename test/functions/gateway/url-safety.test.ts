@@ -25,7 +25,7 @@ describe('static URL checks', () => {
     ['https://0x7f.1/', 'the tool URL host 127.0.0.1 is an IP literal (loopback); name the tool by a DNS name'],
     ['https://[fd00:ec2::254]/latest', 'the tool URL host [fd00:ec2::254] is an IP literal (unique local (RFC 4193, incl. the instance metadata service fd00:ec2::254)); name the tool by a DNS name'],
     ['https://[::ffff:a9fe:a9fe]/', 'the tool URL host [::ffff:a9fe:a9fe] is an IP literal (link-local (incl. the instance metadata service), embedded in an IPv6 address); name the tool by a DNS name'],
-    ['https://203.0.113.10/api', 'the tool URL host 203.0.113.10 is an IP literal; name the tool by a DNS name'],
+    ['https://3.248.10.10/api', 'the tool URL host 3.248.10.10 is an IP literal; name the tool by a DNS name'],
     ['http://tickets.example.com/api', 'the tool URL uses http, not https'],
     ['file:///etc/passwd', 'the tool URL uses file, not https'],
     ['https://tickets.example.com/api#x', 'the tool URL has a fragment'],
@@ -81,8 +81,61 @@ describe('forbidden addresses', () => {
     expect(forbiddenAddressKind(address)).toBe(kind);
   });
 
-  it.each(['8.8.8.8', '203.0.113.10', '172.32.0.1', '100.128.0.1', '2001:db8::1', '2600:1f18::1', '::ffff:8.8.8.8'])('accepts the public address %s', (address) => {
+  it.each(['8.8.8.8', '3.248.10.10', '172.32.0.1', '100.128.0.1', '198.20.0.1', '192.0.1.1', '2600:1f18::1', '2a05:d018:1:2::20', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])('accepts the public address %s', (address) => {
     expect(forbiddenAddressKind(address)).toBeUndefined();
+  });
+
+  const BENCHMARKING = 'benchmarking (RFC 2544)';
+  const IETF4 = 'IETF protocol assignments (RFC 6890)';
+  const DOC4 = 'documentation (RFC 5737)';
+  const DOC6 = 'documentation (RFC 3849, RFC 9637)';
+  const IETF6 = 'IETF protocol assignments (RFC 2928), incl. Teredo 2001::/32 (RFC 4380)';
+  const NOT_GLOBAL = 'outside the global unicast range 2000::/3 (reserved by the IETF)';
+  const special: Array<[string, string]> = [
+    ['2002:a9fe:a9fe::1', 'link-local (incl. the instance metadata service), embedded in an IPv6 address'],
+    ['2002:7f00:1::', 'loopback, embedded in an IPv6 address'],
+    ['2002:c0a8:101:0:1:2:3:4', 'private (RFC 1918), embedded in an IPv6 address'],
+    ['2002:c612:1::1', `${BENCHMARKING}, embedded in an IPv6 address`],
+    ['64:ff9b:1::a9fe:a9fe', 'local-use IPv4/IPv6 translation (RFC 8215)'],
+    ['64:ff9b:1:a9fe:a9fe::', 'local-use IPv4/IPv6 translation (RFC 8215)'],
+    ['64:ff9b::c612:1', `${BENCHMARKING}, embedded in an IPv6 address`],
+    ['198.18.0.1', BENCHMARKING],
+    ['198.19.255.255', BENCHMARKING],
+    ['192.0.0.1', IETF4],
+    ['192.0.0.170', IETF4],
+    ['192.0.2.1', DOC4],
+    ['198.51.100.7', DOC4],
+    ['203.0.113.10', DOC4],
+    ['192.88.99.1', '6to4 relay anycast (RFC 7526, deprecated)'],
+    ['2001:db8::1', DOC6],
+    ['3fff::1', DOC6],
+    ['2001::1', IETF6],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', IETF6],
+    ['2001:2::1', IETF6],
+    ['100::1', 'discard-only (RFC 6666)'],
+    ['100:0:0:1::1', 'dummy IPv6 prefix (RFC 9780)'],
+    ['5f00::1', 'SRv6 SIDs (RFC 9602)'],
+    ['fec0::1', 'site-local (deprecated, RFC 3879)'],
+    ['::ffff:0:a9fe:a9fe', NOT_GLOBAL],
+    ['::8.8.8.8', NOT_GLOBAL],
+    ['4000::1', NOT_GLOBAL],
+  ];
+
+  it.each(special)('embedded IPv4 SSRF: refuses %s (%s)', (address, kind) => {
+    expect(forbiddenAddressKind(address)).toBe(kind);
+  });
+
+  it('embedded IPv4 SSRF: a tool URL host written as a 6to4 address of the metadata service is refused', () => {
+    expect(checkToolUrl('https://[2002:a9fe:a9fe::1]/latest')).toEqual({ ok: false,
+      reason: 'the tool URL host [2002:a9fe:a9fe::1] is an IP literal (link-local (incl. the instance metadata service), embedded in an IPv6 address); name the tool by a DNS name' });
+  });
+
+  it('embedded IPv4 SSRF: lists every IANA special-purpose range that is not globally reachable (IPv4 and IPv6 registries, RFC 6890 and updates)', () => {
+    const ranges = FORBIDDEN_RANGES.map(([network, prefix]: [string, number]) => `${network}/${prefix}`);
+    expect(['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.88.99.0/24',
+      '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '240.0.0.0/4',
+      '::/128', '::1/128', '64:ff9b:1::/48', '100::/64', '100:0:0:1::/64', '2001::/23', '2001:db8::/32', '3fff::/20', '5f00::/16', 'fc00::/7', 'fe80::/10', 'fec0::/10', 'ff00::/8']
+      .filter((r) => !ranges.includes(r))).toEqual([]);
   });
 
   it('covers loopback, link-local, RFC 1918, RFC 4193 and unspecified, in both families', () => {
@@ -102,17 +155,17 @@ describe('the lookup given to node:https', () => {
     new Promise<{ error: any; args: any[] }>((resolve) => guardedLookup(resolver(answers))(host, options, (error: any, ...args: any[]) => resolve({ error, args })));
 
   it('answers one address when node asks for one', async () => {
-    expect(await lookup({ 'a.example.com': ['203.0.113.1', '203.0.113.2'] }, 'a.example.com', { family: 0 })).toEqual({ error: null, args: ['203.0.113.1', 4] });
+    expect(await lookup({ 'a.example.com': ['3.248.0.1', '3.248.0.2'] }, 'a.example.com', { family: 0 })).toEqual({ error: null, args: ['3.248.0.1', 4] });
   });
 
   it('answers every address when node asks for all (autoSelectFamily)', async () => {
-    expect(await lookup({ 'a.example.com': ['203.0.113.1', '2001:db8::1'] }, 'a.example.com', { all: true })).toEqual({
-      error: null, args: [[{ address: '203.0.113.1', family: 4 }, { address: '2001:db8::1', family: 6 }]],
+    expect(await lookup({ 'a.example.com': ['3.248.0.1', '2a05:d018::1'] }, 'a.example.com', { all: true })).toEqual({
+      error: null, args: [[{ address: '3.248.0.1', family: 4 }, { address: '2a05:d018::1', family: 6 }]],
     });
   });
 
   it('refuses the whole answer when any address is forbidden', async () => {
-    const { error } = await lookup({ 'a.example.com': ['203.0.113.1', '10.0.0.5'] }, 'a.example.com', { family: 0 });
+    const { error } = await lookup({ 'a.example.com': ['3.248.0.1', '10.0.0.5'] }, 'a.example.com', { family: 0 });
     expect([error.name, error.code, error.message]).toEqual(['ForbiddenAddressError', 'EGOVFORBIDDENADDRESS',
       'a.example.com resolves to 10.0.0.5, a private (RFC 1918) address; tools are called only on public addresses']);
   });

@@ -6,4 +6,5 @@ export { NoWildcardResourcesOnDataActions } from './NoWildcardResourcesOnDataAct
 export { RevokedWorkloadDenied } from './RevokedWorkloadDenied';
 export { RoleSessionAtMostOneHour } from './RoleSessionAtMostOneHour';
 export { TrustPolicyNarrowed } from './TrustPolicyNarrowed';
+export { WorkloadIdentityTrust } from './WorkloadIdentityTrust';
 export { WorkloadRolePermissionBoundary } from './WorkloadRolePermissionBoundary';

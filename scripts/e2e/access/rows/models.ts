@@ -7,6 +7,8 @@
  */
 import type { AccessRequest } from '../evaluate';
 import { environmentsOf, isRevoked, rolesOfKind, workloadOf } from '../identities';
+import { BEDROCK_AGENT_SUFFIX } from '../../../../constructs/governance/names';
+import { teamAdded } from '../principals';
 import type { PolicyWorld } from '../policy-world';
 
 /** A model id no example allows: the "outside every grant" request. */
@@ -40,6 +42,22 @@ export function modelRequests(world: PolicyWorld, account: string, region: strin
 
     for (const role of rolesOfKind(world, 'workload', env).filter((r) => !isRevoked(r))) {
       for (const model of models) requests.push({ matrix: 'workload invokes a model directly', principal: role, action: 'bedrock:InvokeModel', resource: model, viaEndpoint: bedrock, expected: 'Denied' });
+      // A team adds the grant itself, with the guardrail: the boundary still keeps pods and
+      // SageMaker containers off the models (only Bedrock agent roles invoke them directly).
+      if (!role.name.endsWith(BEDROCK_AGENT_SUFFIX)) {
+        for (const model of models.filter((m) => m !== outsideModel)) {
+          requests.push({
+            matrix: 'workload invokes a model directly with a team-added grant',
+            principal: role,
+            action: 'bedrock:InvokeModel',
+            resource: model,
+            viaEndpoint: bedrock,
+            context: { 'bedrock:GuardrailIdentifier': `arn:aws:bedrock:${region}:${account}:guardrail/e2estandin00001` },
+            teamAdded: [teamAdded('bedrock:InvokeModel *', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' })],
+            expected: 'Denied',
+          });
+        }
+      }
       for (const ep of endpoints) requests.push({ matrix: 'workload invokes an endpoint directly', principal: role, action: 'sagemaker:InvokeEndpoint', resource: ep, viaEndpoint: sagemaker, expected: 'Denied' });
     }
 

@@ -2,6 +2,9 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { environment, only, synth, testStack, type TfJson } from '../support';
 
 /**
+ * Attacks on the environment's permission boundaries, decided by an IAM evaluator (iam-simulate):
+ * a team that widened its own roles to `*` on `*`.
+ *
  * Revocation the platform holds (`revokedWorkloads` on the environment): the revoked workload's
  * team can undo its own `revoked` prop by removing it and applying, but not the environment's
  * boundaries. The attacks, decided by an IAM evaluator (iam-simulate) with the synthesized
@@ -117,3 +120,46 @@ describe('platform revocation (revokedWorkloads)', () => {
     expect(() => boundaries({ workload: 'x' } as never)).toThrow(/revokedWorkloads: got .*; allowed: a list of \{ workload, by, at, reason \}/);
   });
 });
+
+describe('direct model access: only Bedrock agent roles invoke models themselves (the workload boundary)', () => {
+  const { workload } = boundaries();
+  const POD = role('/governed/dev/', 'dev-euw1-support-triage');
+  test('attack: a Kubernetes workload role with a team-added bedrock:InvokeModel (with any condition) is denied by the boundary', async () => {
+    expect(await decide(POD, workload, 'bedrock:InvokeModel', MODEL, AFTER)).toBe('ImplicitlyDenied');
+  });
+  test("a Bedrock agent's role invokes its allowed model", async () => {
+    expect(await decide(role('/governed/dev/', 'dev-euw1-support-triage-bedrock'), workload, 'bedrock:InvokeModel', MODEL, AFTER)).toBe('Allowed');
+  });
+});
+
+describe("an integration identity reaches its own workload's SageMaker endpoint only (the integration boundary)", () => {
+  const { integration } = boundaries();
+  const endpoint = (name: string) => `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:endpoint/${name}`;
+  const SHADOW = role('/governed/dev/integration/', 'dev-euw1-growth-shadow-gw');
+  test("attack: a team's shadow integration identity (with its own grant) invokes another team's endpoint: denied", async () => {
+    expect(await decideTagged(SHADOW, 'growth-shadow', integration, 'sagemaker:InvokeEndpoint', endpoint('dev-fraud-scoring'))).toBe('ImplicitlyDenied');
+  });
+  test("the service's own integration identity invokes its own endpoint", async () => {
+    expect(await decideTagged(role('/governed/dev/integration/', 'dev-euw1-fraud-scoring-gw'), 'fraud-scoring', integration, 'sagemaker:InvokeEndpoint', endpoint('dev-fraud-scoring'))).toBe('Allowed');
+  });
+});
+
+async function decideTagged(principal: string, workload: string, boundary: Record<string, unknown>, action: string, resource: string): Promise<string> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: { 'aws:RequestedRegion': 'eu-west-1', 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalArn': principal, 'aws:PrincipalTag/governance:workload': workload },
+      },
+      identityPolicies: [{ name: 'team-widened', policy: EVERYTHING }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      permissionBoundaryPolicies: [{ name: 'boundary', policy: boundary }],
+    },
+    {},
+  );
+  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
+  return result.overallResult;
+}
