@@ -71,6 +71,9 @@ export * from './platform/integration-boundary';
 export * from './platform/platform-boundary';
 export * from './platform/permission-boundary';
 export * from './platform/rotation-function';
+export * from './platform/ci-identities';
+export * from './platform/deployment-teams';
+export * from './platform/deployment-roles';
 
 // workloads
 export * from './workloads/governed-inference-service';

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { PlatformStack } from '../stacks/platform-stack';
+import type { DeploymentTeam } from '../constructs/platform/deployment-teams';
 import { exampleNetwork } from './example-network';
 
 /** Models the example environments allow. */
@@ -21,6 +22,27 @@ export const EXAMPLE_ACCOUNT = '123456789012';
 export const EXAMPLE_APPROVERS = [
   { email: 'incident-commander@example.com', principalArn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/approvers/incident-commander` },
   { email: 'sre-lead@example.com', principalArn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/approvers/sre-lead` },
+];
+
+/**
+ * The product teams deploying into dev, each with the CI identity that assumes its deployment role
+ * and the workload names it owns (README: "Deployment roles for product teams").
+ */
+export const EXAMPLE_DEPLOYMENT_TEAMS: DeploymentTeam[] = [
+  {
+    team: 'customer-support',
+    ci: { kind: 'github-actions', repository: 'example-org/support-workloads', environment: 'dev' },
+    workloads: ['support-chat', 'ticket-summarizer', 'legacy-classifier'],
+  },
+  { team: 'risk-ml', ci: { kind: 'gitlab', projectPath: 'example-group/risk/fraud-models', branch: 'main' }, workloadPrefix: 'fraud-' },
+  {
+    team: 'sre',
+    ci: [
+      { kind: 'github-actions', repository: 'example-org/sre-agents', environment: 'dev' },
+      { kind: 'role', roleArn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/ci/buildkite-sre` },
+    ],
+    workloads: ['incident-triage', 'triage-prototype'],
+  },
 ];
 
 /** Tenants the example environments serve: each workload names the ones whose data it handles. */
@@ -73,6 +95,8 @@ export function platformApp(scope: Construct): { dev: PlatformStack; prod: Platf
     accountSettings: 'owned-elsewhere',
     tier: 'non-production',
     network: (stack) => exampleNetwork(stack, '10.20.0.0/16', EXAMPLE_REGION),
+    // Each product team deploys with its own role: only its own workloads, only with dev's boundaries.
+    deploymentTeams: EXAMPLE_DEPLOYMENT_TEAMS,
   });
   const prod = new PlatformStack(scope, 'platform-prod', {
     ...common,

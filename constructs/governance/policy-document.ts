@@ -4,7 +4,7 @@
  * the synthesized JSON holds a readable policy with `${aws_kms_key.x.arn}` references that the rule
  * engine can parse.
  */
-export type Principal = { AWS: string | string[] } | { Service: string | string[] } | '*';
+export type Principal = { AWS: string | string[] } | { Service: string | string[] } | { Federated: string | string[] } | '*';
 
 export interface PolicyStatement {
   readonly Sid?: string;

@@ -18,6 +18,13 @@ export interface EnvironmentKeyProps {
   readonly platformRolePath: string;
   /** Roles that deploy the environment's stacks: they use the key through AWS services at deploy time. */
   readonly deployerRoleArns: readonly string[];
+  /**
+   * Product teams' deployment roles (deployment-roles.ts): deployers too, named by `aws:PrincipalArn`
+   * rather than as principals, so the key need not wait for them (KMS refuses a principal that does
+   * not exist) and their boundary can name this key.
+   * @default - none
+   */
+  readonly deploymentRoleArns?: readonly string[];
   /** Days before a scheduled deletion takes effect: 30 in prod, never below 7. */
   readonly deletionWindowDays: number;
   readonly preventDestroy: boolean;
@@ -42,6 +49,7 @@ export class EnvironmentKey extends Construct {
     problems.check(typeof props.preventDestroy === 'boolean', 'preventDestroy', props.preventDestroy, 'true or false', 'pass true in production');
     problems.throwIfAny();
     const root = `arn:aws:iam::${props.accountId}:root`;
+    const deploymentRoles = props.deploymentRoleArns ?? [];
     const inRegion = (svc: string) => `${svc}.${props.region}.amazonaws.com`;
     this.key = new KmsKey(this, 'key', {
       description: `Governed environment ${props.envName}: secrets, logs, models, archive`,
@@ -62,7 +70,7 @@ export class EnvironmentKey extends Construct {
           Resource: '*',
           Condition: {
             Bool: { 'kms:GrantIsForAWSResource': true },
-            ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${props.accountId}:role${props.rolePath}*`, `arn:aws:iam::${props.accountId}:role${props.platformRolePath}*`, ...props.deployerRoleArns] },
+            ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${props.accountId}:role${props.rolePath}*`, `arn:aws:iam::${props.accountId}:role${props.platformRolePath}*`, ...props.deployerRoleArns, ...deploymentRoles] },
           },
         },
         {
@@ -95,6 +103,23 @@ export class EnvironmentKey extends Construct {
                 Action: [...KMS_SERVICE_USE],
                 Resource: '*',
                 Condition: { StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 's3', 'bedrock', 'dynamodb', 'lambda', 'logs'].map(inRegion) } },
+              },
+            ]
+          : []),
+        ...(deploymentRoles.length > 0
+          ? [
+              {
+                // A product team's deployment role creates its secrets, log groups and SageMaker
+                // resources with this key, through those services only.
+                Sid: 'DeploymentRolesUseKeyThroughServices',
+                Effect: 'Allow' as const,
+                Principal: { AWS: root },
+                Action: [...KMS_SERVICE_USE],
+                Resource: '*',
+                Condition: {
+                  ArnEquals: { 'aws:PrincipalArn': [...deploymentRoles] },
+                  StringEquals: { 'kms:ViaService': ['secretsmanager', 'sagemaker', 'logs'].map(inRegion) },
+                },
               },
             ]
           : []),

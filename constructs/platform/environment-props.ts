@@ -13,6 +13,7 @@ import { raisedQuotasProblems, type RaisedQuotas } from '../policy-engine/quotas
 import type { GatewayThrottle } from './gateway';
 import type { Approver } from './approver-keys';
 import { DEFAULT_QUOTA_TIERS, MAX_QUOTA_TIERS, type Quotas } from '../governance/quota-tiers';
+import type { DeploymentTeam, StateBackend } from './deployment-teams';
 
 export interface EnvironmentNetwork {
   /** Existing VPC id (`vpc-...`); DNS support and hostnames must be on for private DNS. */
@@ -172,6 +173,22 @@ export interface GovernedEnvironmentProps {
    * @default - the AWS default of every quota
    */
   readonly serviceQuotas?: RaisedQuotas;
+
+  // --- Deployment roles per product team (issue 15; constructs/platform/deployment-roles.ts) ---
+  /**
+   * Product teams that deploy into this environment, each with its own deployment role
+   * (`/governed-deploy/<env>/<prefix>platform-deploy-<team>`) that its CI identity assumes: it may
+   * manage only the team's own workloads (names from `workloads` or `workloadPrefix`, tagged with the
+   * team), create roles only with the environment's boundaries, and never write what the platform
+   * owns. The roles are deployers of the environment (key policy) and are published in the contract.
+   * @default - no deployment roles: product stacks run with whatever role their pipeline has
+   */
+  readonly deploymentTeams?: readonly DeploymentTeam[];
+  /**
+   * The platform's Terraform state bucket: each deployment role reads and writes only `<keyPrefix><team>/`.
+   * @default - no state permissions (the teams keep state elsewhere)
+   */
+  readonly stateBackend?: StateBackend;
 }
 
 export const DEFAULT_ROTATION_DAYS = 30;

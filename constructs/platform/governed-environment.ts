@@ -18,7 +18,8 @@ import { AccountSettings, claimAccountSettings } from './account-settings';
 import { AgentPolicyStore } from './agent-policy-store';
 import { ApproverKeys } from './approver-keys';
 import { AuditSink } from './audit-sink';
-import { ContractEnvironment, publishContract, type ContractOptions } from './environment-contract';
+import { DeploymentRoles } from './deployment-roles';
+import { ContractEnvironment, contractParameterName, publishContract, type ContractOptions } from './environment-contract';
 import { ensureGoverned } from '../policy-engine/ensure-governed';
 import { EnvironmentKey } from './environment-key';
 import { checkEnvironmentProps, DEFAULT_ROTATION_DAYS, type GovernedEnvironmentProps } from './environment-props';
@@ -86,6 +87,9 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
   public readonly rotationFunctionArn: string;
   public readonly rotationRoleArn: string;
   public readonly deployerRoleArns: readonly string[];
+  public readonly deploymentRoleArns?: Readonly<Record<string, string>>;
+  /** Product teams' deployment roles, when `deploymentTeams` is given (issue 15). */
+  public readonly deploymentRoles?: DeploymentRoles;
   public readonly network: IGovernedEnvironment['network'];
   public readonly vpcEndpoints: IGovernedEnvironment['vpcEndpoints'];
   public readonly gateway: IGatewayContract;
@@ -132,7 +136,6 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.iamNamePrefix = iamNamePrefix(props.name, props.region);
     this.rolePath = `/governed/${props.name}/`;
     this.integrationRolePath = `/governed/${props.name}/integration/`;
-    this.deployerRoleArns = [...props.deployerRoleArns];
     this.quotaTiers = props.quotaTiers ?? DEFAULT_QUOTA_TIERS;
     this.allowedToolTargets = {
       credentialSecrets: [...(props.allowedToolTargets?.credentialSecrets ?? [])],
@@ -160,11 +163,25 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     const vpc = new DataAwsVpc(this, 'vpc', { id: props.network.vpcId });
     const common = { envName: props.name, region: props.region, accountId: this.accountId, tags };
 
+    // --- Deployment roles per product team (issue 15). They are deployers (published in the
+    // contract's deployerRoleArns); the key names them by aws:PrincipalArn, so their boundary can
+    // name the key, and their permissions are granted once every piece exists (below).
+    if (props.deploymentTeams !== undefined) {
+      this.deploymentRoles = new DeploymentRoles(this, 'deployment-roles', {
+        envName: props.name, region: props.region, accountId: this.accountId, iamNamePrefix: this.iamNamePrefix, teams: props.deploymentTeams,
+        stateBackend: props.stateBackend, kubernetesClusterName: props.kubernetes?.clusterName, tags,
+      });
+      this.deploymentRoleArns = this.deploymentRoles.roleArns;
+    }
+    const teamDeployers = props.deploymentTeams === undefined ? [] : this.deploymentRoles!.literalRoleArns;
+    this.deployerRoleArns = [...props.deployerRoleArns, ...teamDeployers];
+
     this.key = new EnvironmentKey(this, 'key', {
       ...common,
       rolePath: this.rolePath,
       platformRolePath: platformPath,
-      deployerRoleArns: this.deployerRoleArns,
+      deployerRoleArns: props.deployerRoleArns,
+      deploymentRoleArns: teamDeployers,
       deletionWindowDays: controls.keyDeletionWindowDays,
       preventDestroy: controls.preventDestroy,
     });
@@ -327,6 +344,15 @@ export class GovernedEnvironment extends Construct implements IGovernedEnvironme
     this.rotationRoleArn = rotation.roleArn;
 
     this.serviceQuotas = { ...(props.serviceQuotas ?? {}) } as Record<string, number>;
+    // --- Deployment roles per product team (issue 15): their permissions, now that every piece exists.
+    this.deploymentRoles?.grantEnvironment({
+      envName: props.name, region: props.region, accountId: this.accountId, iamNamePrefix: this.iamNamePrefix, rolePath: this.rolePath,
+      integrationRolePath: this.integrationRolePath, permissionBoundaryArn: this.permissionBoundaryArn, integrationBoundaryArn: this.integrationBoundaryArn,
+      kmsKeyArn: this.kmsKeyArn, contractParameterArn: `arn:aws:ssm:${props.region}:${this.accountId}:parameter${contractParameterName(props.name)}`,
+      rotationFunctionArn: this.rotationFunctionArn, policyStoreArn: this.agentPolicyStore.arn, auditArchiveBucket: this.auditArchiveBucket,
+      vpcId: props.network.vpcId, kubernetesClusterName: props.kubernetes?.clusterName, stateBackend: props.stateBackend,
+    });
+
     publishContract(this, 'contract', this, tags);
 
     // What the platform team configures outside Terraform: the in-cluster gateway must require the

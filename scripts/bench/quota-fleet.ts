@@ -32,10 +32,11 @@ const DEV_CONTRACT = path.join(packageRoot(), 'test', 'fixtures', 'contracts', '
 export function agentFleet(count: number, app: App = new App({ ...appOptions(), outdir: path.join(os.tmpdir(), 'quota-fleet-unused') })): { app: App; stack: WorkloadStack } {
   const stack = new WorkloadStack(app, 'agents-fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { file: DEV_CONTRACT } });
   for (let i = 0; i < count; i++) {
-    new GovernedAgent(stack, `agent-${i}`, {
+    new GovernedAgent(stack, `fraud-agent-${i}`, {
       environment: stack.environment,
-      name: `agent-${i}`,
-      owner: { team: 'bench', accountable: 'owner@example.com', approver: 'approver@example.com', revoker: 'revoker@example.com', reviewBy: '2027-03-31' },
+      name: `fraud-agent-${i}`,
+      // A team the example platform declares (deploymentTeams: risk-ml deploys `fraud-*`).
+      owner: { team: 'risk-ml', accountable: 'owner@example.com', approver: 'approver@example.com', revoker: 'revoker@example.com', reviewBy: '2027-03-31' },
       dataClassification: 'internal',
       runtime: { kubernetes: { image: `ghcr.io/example/agent@sha256:${'a'.repeat(64)}`, resources: { cpu: '250m', memory: '512Mi' } } },
       models: [{ bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' }],

@@ -3,7 +3,9 @@
  * a scratch copy outside the repository: terraform init (offline mirror), validate, plan, apply
  * against moto, a second plan that must show no changes, a state scan for secret values, and at
  * the end destroy. Kubernetes objects are validated as manifests against the OpenAPI schemas, and
- * the applied policies are evaluated as an access matrix. Ends with `N passed, N failed`.
+ * the applied policies are evaluated as an access matrix. Then the IAM-enforced tier
+ * (iam-enforced/README.md): a product team's deployment role applies its stack on a moto with IAM
+ * enforced and is refused what it does not own. Ends with `N passed, N failed`.
  *
  * Usage: ts-node --transpile-only scripts/e2e/run.ts [--app FILE | --outdir CDKTF_OUT] [--keep] [--save-state DIR]
  *   (default: synthesize the examples' main.ts into a scratch directory; --save-state writes each
@@ -22,6 +24,7 @@ import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
 import { pinnedContractPhase } from './pinned-contract';
 import { preflight } from './preflight';
+import { runIamEnforcedTier, TIER_PLATFORM_STACK, TIER_PRODUCT_STACK } from './iam-enforced/tier';
 import { INSTANCE_TYPES, sagemakerUpdatePhase } from './sagemaker-update';
 import { prepareStack, type PreparedStack } from './scratch-stack';
 import { classifyChanges, EMULATED_WITHOUT_EFFECT, type ResourceChange } from './emulator-gaps';
@@ -343,8 +346,10 @@ async function main(): Promise<number> {
   }
   const synthRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-e2e-synth-'));
   let stacks: StackEntry[];
+  let outdir: string;
   try {
-    stacks = dependencyOrder(readStacks(await synthesize(args, synthRoot)));
+    outdir = await synthesize(args, synthRoot);
+    stacks = dependencyOrder(readStacks(outdir));
   } catch (e) {
     tally.fail('synthesize', (e as Error).message);
     console.log(`\n${tally.summaryLine()}`);
@@ -395,6 +400,11 @@ async function main(): Promise<number> {
 
     console.log('\n== destroy (reverse dependency order)');
     for (const run of [...runs].reverse()) if (run.initialized) await e2e.destroy(run);
+
+    // The examples' deployment roles on their own moto with IAM enforced (issue 15).
+    if (!args.app && stacks.some((s) => s.name === TIER_PLATFORM_STACK) && stacks.some((s) => s.name === TIER_PRODUCT_STACK)) {
+      await runIamEnforcedTier(outdir, e2e.tally, MIRROR, args.keep);
+    }
 
     const minutes = (Date.now() - started) / 60000;
     const leftOut = runs.flatMap((r) => r.prepared?.leftOut ?? []);

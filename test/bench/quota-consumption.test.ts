@@ -22,7 +22,7 @@ describe('bench (issue 16, item 7): quota consumption beside synth time', () => 
     expect(lines[2]).toBe('| build + synth | 47 ms | 12.3 s |');
     // One stage per environment whatever the fleet; a role and a route entry per Bedrock service.
     expect(lines).toContain('| `apigateway.stages-per-api` | 1 / 10 (10 %) | 1 / 10 (10 %) |');
-    expect(lines).toContain('| `iam.roles-per-account` | 7 / 1,000 (0.7 %) | 16 / 1,000 (1.6 %) |');
+    expect(lines).toContain('| `iam.roles-per-account` | 10 / 1,000 (1.0 %) | 19 / 1,000 (1.9 %) |');
     expect(lines).toContain('| `ssm.standard-parameters-per-account-region` | 3 / 10,000 (<0.1 %) | 12 / 10,000 (0.1 %) |');
     // Quotas nothing in the fleet counts against are left out of the table.
     expect(table).not.toMatch(/authorizers-per-api/);
@@ -35,6 +35,6 @@ describe('bench (issue 16, item 7): quota consumption beside synth time', () => 
     expect(report.count).toBe(10);
     expect(Object.keys(report.quotas).sort()).toEqual(SERVICE_QUOTAS.map((q) => q.id).sort());
     expect(report.quotas['apigateway.stages-per-api']).toMatchObject({ used: 1, limit: 10 });
-    expect(report.quotas['iam.roles-per-account']).toMatchObject({ used: 16, limit: 1000 });
+    expect(report.quotas['iam.roles-per-account']).toMatchObject({ used: 19, limit: 1000 });
   }, 120_000);
 });

@@ -81,7 +81,7 @@ describe('inventory of the examples', () => {
       'dev/fraud-scoring (inference-service): dev-euw1-fraud-scoring, dev-euw1-fraud-scoring-gw',
       'dev/incident-triage (agent): dev-euw1-incident-triage, dev-euw1-incident-triage-gw',
       'dev/legacy-classifier (inference-service): dev-euw1-legacy-classifier',
-      'dev/platform (platform): dev-euw1-platform-gateway, dev-euw1-platform-rotation',
+      'dev/platform (platform): dev-euw1-platform-deploy-customer-support, dev-euw1-platform-deploy-risk-ml, dev-euw1-platform-deploy-sre, dev-euw1-platform-gateway, dev-euw1-platform-rotation',
       // A Bedrock service that calls nothing has only its integration identity (what the gateway function acts with).
       'dev/support-chat (inference-service): dev-euw1-support-chat-gw',
       'dev/ticket-summarizer (inference-service): dev-euw1-ticket-summarizer',

@@ -56,7 +56,7 @@ describe('review of the platform-dev plan', () => {
   });
   test('counts every planned resource change', async () => {
     const { json } = await reviewJson('platform-dev', true);
-    expect(json.diff.changes).toHaveLength(82);
+    expect(json.diff.changes).toHaveLength(114);
   });
   test('without the synthesized stack, policies the plan cannot render are cannot-verify, never a pass', async () => {
     const { json } = await reviewJson('platform-dev', false);

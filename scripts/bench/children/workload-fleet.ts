@@ -18,11 +18,12 @@ const CONTRACT = path.join(packageRoot(), 'test', 'fixtures', 'contracts', 'dev.
 export function workloadFleet(outdir: string, count: number, app: App = new App({ ...appOptions(), outdir })): { app: App; stack: WorkloadStack } {
   const stack = new WorkloadStack(app, 'fleet-dev', { environmentName: 'dev', region: EXAMPLE_REGION, contract: { file: CONTRACT } });
   for (let i = 0; i < count; i++) {
-    new GovernedInferenceService(stack, `svc-${i}`, {
+    new GovernedInferenceService(stack, `fraud-svc-${i}`, {
       environment: stack.environment,
-      name: `svc-${i}`,
+      name: `fraud-svc-${i}`,
       owner: {
-        team: 'bench',
+        // A team the example platform declares (deploymentTeams: risk-ml deploys `fraud-*`).
+        team: 'risk-ml',
         accountable: 'owner@example.com',
         approver: 'approver@example.com',
         revoker: 'revoker@example.com',

@@ -33,6 +33,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -117,14 +118,366 @@ export function rawApp(app: App): void {
   const stack0e4 = new DataAwsVpc(stack0, "environment_vpc_A38717F0", {
     id: "${aws_vpc.example-vpc.id}",
   });
-  const stack0e5 = new KmsKey(stack0, "environment_key_C094660B", {
+  const stack0e5 = new IamPolicy(stack0, "environment_deployment-roles_boundary_A202A22F", {
+    name: "dev-euw1-platform-deployer-boundary",
+    path: "/governed-deploy/dev/",
+    description: "Permission boundary of the product teams' deployment roles in dev",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Roles\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\",\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\",\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"iam:UntagRole\",\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"]},{\"Sid\":\"PassRoles\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"]},{\"Sid\":\"Secrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\",\"secretsmanager:PutResourcePolicy\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"secretsmanager:UntagResource\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"]},{\"Sid\":\"Routes\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"ssm:RemoveTagsFromResource\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\"]},{\"Sid\":\"Contract\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\"},{\"Sid\":\"LogGroups\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:UntagResource\",\"logs:UntagLogGroup\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"]},{\"Sid\":\"SageMaker\",\"Effect\":\"Allow\",\"Action\":[\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:DeleteTags\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\"],\"Resource\":[\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\"]},{\"Sid\":\"SGs\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":[\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"]},{\"Sid\":\"PodIdentity\",\"Effect\":\"Allow\",\"Action\":[\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"]},{\"Sid\":\"Budgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-*\"]},{\"Sid\":\"CedarPolicies\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"Revocation\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"Reads\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"},{\"Sid\":\"KeyViaServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"KeyGrants\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"DenyAudit\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\"]},{\"Sid\":\"DenyBoundaries\",\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e6 = new IamPolicy(stack0, "environment_deployment-roles_fences_12E55377", {
+    name: "dev-euw1-platform-deploy-fences",
+    path: "/governed-deploy/dev/",
+    description: "What no deployment role of dev may do: the platform's resources and boundaries",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyBoundaryChanges\",\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"*\"},{\"Sid\":\"DenyAssumingGovernedIdentities\",\"Effect\":\"Deny\",\"Action\":[\"sts:AssumeRole\",\"sts:AssumeRoleWithWebIdentity\",\"sts:AssumeRoleWithSAML\",\"sts:TagSession\",\"sts:SetSourceIdentity\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/*\",\"arn:aws:iam::123456789012:role/governed-platform/*\",\"arn:aws:iam::123456789012:role/governed-deploy/*\"]},{\"Sid\":\"DenyPassingIntegrationIdentities\",\"Effect\":\"Deny\",\"Action\":[\"iam:PassRole\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"},{\"Sid\":\"DenyPlatformAndDeploymentIdentities\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreateRole\",\"iam:DeleteRole\",\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:AttachRolePolicy\",\"iam:DetachRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"iam:UntagRole\",\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed-platform/*\",\"arn:aws:iam::123456789012:role/governed-deploy/*\"]},{\"Sid\":\"DenyManagedPolicyWrites\",\"Effect\":\"Deny\",\"Action\":[\"iam:CreatePolicy\",\"iam:CreatePolicyVersion\",\"iam:DeletePolicy\",\"iam:DeletePolicyVersion\",\"iam:SetDefaultPolicyVersion\",\"iam:TagPolicy\",\"iam:UntagPolicy\"],\"Resource\":\"arn:aws:iam::123456789012:policy/*\"},{\"Sid\":\"DenyContractWrites\",\"Effect\":\"Deny\",\"Action\":[\"ssm:PutParameter\",\"ssm:DeleteParameter\",\"ssm:DeleteParameters\",\"ssm:AddTagsToResource\",\"ssm:RemoveTagsFromResource\",\"ssm:LabelParameterVersion\",\"ssm:UnlabelParameterVersion\"],\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\"},{\"Sid\":\"DenyKeyAdministration\",\"Effect\":\"Deny\",\"Action\":[\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":[\"arn:aws:kms:eu-west-1:123456789012:key/*\",\"arn:aws:kms:eu-west-1:123456789012:alias/*\"]},{\"Sid\":\"DenyAuditWrites\",\"Effect\":\"Deny\",\"Action\":[\"logs:CreateLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:UntagResource\",\"logs:TagLogGroup\",\"logs:UntagLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"logs:CreateLogStream\",\"logs:PutLogEvents\",\"logs:DeleteLogStream\",\"logs:PutSubscriptionFilter\",\"logs:DeleteSubscriptionFilter\",\"logs:PutMetricFilter\",\"logs:DeleteMetricFilter\"],\"Resource\":[\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/audit/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/gateway/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:API-Gateway-Execution-Logs_*\"]},{\"Sid\":\"DenyArchiveWrites\",\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\",\"s3:DeleteObject\",\"s3:DeleteObjectVersion\",\"s3:PutObjectRetention\",\"s3:PutObjectLegalHold\",\"s3:BypassGovernanceRetention\",\"s3:PutBucketPolicy\",\"s3:DeleteBucketPolicy\",\"s3:PutBucketObjectLockConfiguration\",\"s3:PutLifecycleConfiguration\",\"s3:PutBucketVersioning\",\"s3:PutEncryptionConfiguration\",\"s3:DeleteBucket\"],\"Resource\":[\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}\",\"arn:aws:s3:::${aws_s3_bucket.environment_audit_archive_529848E9.bucket}/*\"]},{\"Sid\":\"DenyApiGatewayWrites\",\"Effect\":\"Deny\",\"Action\":[\"apigateway:POST\",\"apigateway:PUT\",\"apigateway:PATCH\",\"apigateway:DELETE\",\"apigateway:UpdateRestApiPolicy\"],\"Resource\":\"arn:aws:apigateway:eu-west-1::/*\"},{\"Sid\":\"DenyFunctionChanges\",\"Effect\":\"Deny\",\"Action\":[\"lambda:CreateFunction\",\"lambda:UpdateFunctionCode\",\"lambda:UpdateFunctionConfiguration\",\"lambda:DeleteFunction\",\"lambda:AddPermission\",\"lambda:RemovePermission\",\"lambda:PutFunctionConcurrency\",\"lambda:PublishVersion\",\"lambda:CreateAlias\",\"lambda:UpdateAlias\",\"lambda:TagResource\",\"lambda:UntagResource\"],\"Resource\":\"arn:aws:lambda:eu-west-1:123456789012:function:*\"},{\"Sid\":\"DenyPolicyStoreChanges\",\"Effect\":\"Deny\",\"Action\":[\"verifiedpermissions:DeletePolicyStore\",\"verifiedpermissions:UpdatePolicyStore\",\"verifiedpermissions:PutSchema\",\"verifiedpermissions:CreateIdentitySource\",\"verifiedpermissions:UpdateIdentitySource\",\"verifiedpermissions:DeleteIdentitySource\",\"verifiedpermissions:CreatePolicyTemplate\",\"verifiedpermissions:UpdatePolicyTemplate\",\"verifiedpermissions:DeletePolicyTemplate\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e7 = new IamRole(stack0, "environment_deployment-roles_customer-support_role_42E39FF6", {
+    name: "dev-euw1-platform-deploy-customer-support",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team customer-support's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitHubActions0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":\"sts.amazonaws.com\",\"token.actions.githubusercontent.com:sub\":\"repo:example-org/support-workloads:environment:dev\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "customer-support",
+    },
+  });
+  const stack0e8 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_fences_1C50D293", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e9 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_identities_8699F2B1", {
+    name: "dev-euw1-platform-deploy-customer-support-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier-bedrock\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-support-chat-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-ticket-summarizer-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-legacy-classifier-gw\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"customer-support\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-support-chat-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-ticket-summarizer-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-legacy-classifier-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-support-chat-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-ticket-summarizer-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-legacy-classifier-gw\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e10 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_identities-attachment_FF4276E6", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_identities_8699F2B1.arn}",
+  });
+  const stack0e11 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_creation_99B4AC67", {
+    name: "dev-euw1-platform-deploy-customer-support-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/support-chat/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/ticket-summarizer/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/legacy-classifier/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/support-chat\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/support-chat\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/ticket-summarizer\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/ticket-summarizer\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/legacy-classifier\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/legacy-classifier\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/support-chat\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/support-chat:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/ticket-summarizer\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/ticket-summarizer:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/legacy-classifier\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/legacy-classifier:*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-support-chat-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-ticket-summarizer-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-legacy-classifier-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-support-chat-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-ticket-summarizer-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-legacy-classifier-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-support-chat\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-ticket-summarizer\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-legacy-classifier\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e12 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_creation-attachment_6CF51897", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_creation_99B4AC67.arn}",
+  });
+  const stack0e13 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_lifecycle_A90A7CFE", {
+    name: "dev-euw1-platform-deploy-customer-support-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"customer-support\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"customer-support\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e14 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_lifecycle-attachment_EA2A6DA1", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_lifecycle_A90A7CFE.arn}",
+  });
+  const stack0e15 = new IamPolicy(stack0, "environment_deployment-roles_customer-support_operations_575B7814", {
+    name: "dev-euw1-platform-deploy-customer-support-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team customer-support in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-support-chat\",\"arn:aws:budgets::123456789012:budget/dev-ticket-summarizer\",\"arn:aws:budgets::123456789012:budget/dev-legacy-classifier\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e16 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_customer-support_operations-attachment_1815B78B", {
+    role: "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_customer-support_operations_575B7814.arn}",
+  });
+  const stack0e17 = new IamRole(stack0, "environment_deployment-roles_risk-ml_role_5B5024FB", {
+    name: "dev-euw1-platform-deploy-risk-ml",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team risk-ml's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitLab0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/gitlab.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"gitlab.com:aud\":\"https://gitlab.com\",\"gitlab.com:sub\":\"project_path:example-group/risk/fraud-models:ref_type:branch:ref:main\"}}}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "risk-ml",
+    },
+  });
+  const stack0e18 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_fences_B506DAF7", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e19 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_identities_C4D64DB1", {
+    name: "dev-euw1-platform-deploy-risk-ml-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-fraud-*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-fraud-*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"risk-ml\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-fraud-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-fraud-*\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e20 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_identities-attachment_EF2F237D", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_identities_C4D64DB1.arn}",
+  });
+  const stack0e21 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_creation_AC0C4155", {
+    name: "dev-euw1-platform-deploy-risk-ml-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/fraud-**\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/fraud-*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/fraud-*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-fraud-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-fraud-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e22 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_creation-attachment_92E1E9BC", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_creation_AC0C4155.arn}",
+  });
+  const stack0e23 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_lifecycle_17A85E23", {
+    name: "dev-euw1-platform-deploy-risk-ml-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"risk-ml\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"risk-ml\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e24 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_lifecycle-attachment_520EF284", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_lifecycle_17A85E23.arn}",
+  });
+  const stack0e25 = new IamPolicy(stack0, "environment_deployment-roles_risk-ml_operations_6406D882", {
+    name: "dev-euw1-platform-deploy-risk-ml-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team risk-ml in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-fraud-*\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e26 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_risk-ml_operations-attachment_D23FDFE4", {
+    role: "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_risk-ml_operations_6406D882.arn}",
+  });
+  const stack0e27 = new IamRole(stack0, "environment_deployment-roles_sre_role_76965000", {
+    name: "dev-euw1-platform-deploy-sre",
+    path: "/governed-deploy/dev/",
+    description: "Deploys team sre's workload stacks into dev",
+    assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustGitHubActions0\",\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"},\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\"token.actions.githubusercontent.com:aud\":\"sts.amazonaws.com\",\"token.actions.githubusercontent.com:sub\":\"repo:example-org/sre-agents:environment:dev\"}}},{\"Sid\":\"TrustCiRole1\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/ci/buildkite-sre\"},\"Action\":[\"sts:AssumeRole\"]}]}",
+    maxSessionDuration: 3600,
+    permissionsBoundary: "${aws_iam_policy.environment_deployment-roles_boundary_A202A22F.arn}",
+    forceDetachPolicies: true,
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+      "governance:deploys-for": "sre",
+    },
+  });
+  const stack0e28 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_fences_AA5335FB", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_fences_12E55377.arn}",
+  });
+  const stack0e29 = new IamPolicy(stack0, "environment_deployment-roles_sre_identities_09EFBE82", {
+    name: "dev-euw1-platform-deploy-sre-identities",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: identities",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnWorkloadRolesWithWorkloadBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype-bedrock\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnIntegrationRolesWithIntegrationBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-incident-triage-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-triage-prototype-gw\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"ChangeOwnWorkloadRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_boundary_policy_F1CB72B3.arn}\",\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"ChangeOwnIntegrationRolesWithTheirBoundary\",\"Effect\":\"Allow\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:DeleteRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PermissionsBoundary\":\"${aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn}\",\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"PassOwnRolesToTheirRuntimes\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\"],\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"sagemaker.amazonaws.com\",\"pods.eks.amazonaws.com\",\"bedrock.amazonaws.com\"],\"aws:ResourceTag/governance:owner\":\"sre\"}}},{\"Sid\":\"DenyTrustChangesOutsideOwnRoles\",\"Effect\":\"Deny\",\"Action\":[\"iam:UpdateAssumeRolePolicy\"],\"NotResource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-incident-triage-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype\",\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-triage-prototype-bedrock\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-incident-triage-gw\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-triage-prototype-gw\"]}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e30 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_identities-attachment_FC6B037D", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_identities_09EFBE82.arn}",
+  });
+  const stack0e31 = new IamPolicy(stack0, "environment_deployment-roles_sre_creation_6AAB3FAD", {
+    name: "dev-euw1-platform-deploy-sre-creation",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: creation",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CreateOwnSecretsTaggedWithTheEnvironmentKey\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:CreateSecret\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/incident-triage/*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/triage-prototype/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"secretsmanager:KmsKeyArn\":\"${aws_kms_key.environment_key_C094660B.arn}\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateOwnResourcesTagged\",\"Effect\":\"Allow\",\"Action\":[\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"logs:CreateLogGroup\",\"sagemaker:CreateModel\",\"sagemaker:CreateEndpointConfig\",\"sagemaker:CreateEndpoint\",\"sagemaker:AddTags\",\"eks:CreatePodIdentityAssociation\",\"eks:TagResource\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/incident-triage\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/incident-triage\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/triage-prototype\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/triage-prototype\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/incident-triage\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/incident-triage:*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/triage-prototype\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/triage-prototype:*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-incident-triage-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-triage-prototype-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-incident-triage-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-triage-prototype-????????\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-incident-triage\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-triage-prototype\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"CreateSecurityGroupsTagged\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}},{\"Sid\":\"TagSecurityGroupsOnCreate\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\",\"ec2:CreateAction\":\"CreateSecurityGroup\"},\"Null\":{\"aws:RequestTag/governance:workload\":\"false\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e32 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_creation-attachment_5B2DC0BA", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_creation_6AAB3FAD.arn}",
+  });
+  const stack0e33 = new IamPolicy(stack0, "environment_deployment-roles_sre_lifecycle_A4598592", {
+    name: "dev-euw1-platform-deploy-sre-lifecycle",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: lifecycle",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ManageOwnResources\",\"Effect\":\"Allow\",\"Action\":[\"iam:UpdateRole\",\"iam:UpdateRoleDescription\",\"iam:TagRole\",\"secretsmanager:DeleteResourcePolicy\",\"secretsmanager:RotateSecret\",\"secretsmanager:CancelRotateSecret\",\"secretsmanager:UpdateSecret\",\"secretsmanager:TagResource\",\"secretsmanager:DeleteSecret\",\"secretsmanager:RestoreSecret\",\"ssm:PutParameter\",\"ssm:AddTagsToResource\",\"ssm:DeleteParameter\",\"logs:PutRetentionPolicy\",\"logs:DeleteRetentionPolicy\",\"logs:AssociateKmsKey\",\"logs:DisassociateKmsKey\",\"logs:TagResource\",\"logs:TagLogGroup\",\"logs:DeleteLogGroup\",\"logs:PutDataProtectionPolicy\",\"logs:DeleteDataProtectionPolicy\",\"sagemaker:UpdateEndpoint\",\"sagemaker:DeleteModel\",\"sagemaker:DeleteEndpointConfig\",\"sagemaker:DeleteEndpoint\",\"sagemaker:AddTags\",\"sagemaker:DeleteTags\",\"eks:UpdatePodIdentityAssociation\",\"eks:DeletePodIdentityAssociation\",\"eks:TagResource\",\"eks:UntagResource\",\"eks:DescribePodIdentityAssociation\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:podidentityassociation/ai-workloads/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"ManageOwnSecurityGroups\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:ModifySecurityGroupRules\",\"ec2:UpdateSecurityGroupRuleDescriptionsEgress\",\"ec2:UpdateSecurityGroupRuleDescriptionsIngress\",\"ec2:DeleteSecurityGroup\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:security-group/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"StringEqualsIfExists\":{\"aws:RequestTag/governance:owner\":\"sre\",\"aws:RequestTag/governance:environment\":\"dev\"}}},{\"Sid\":\"UntagOwnResourcesKeepingGovernanceTags\",\"Effect\":\"Allow\",\"Action\":[\"iam:UntagRole\",\"secretsmanager:UntagResource\",\"ssm:RemoveTagsFromResource\",\"logs:UntagResource\",\"logs:UntagLogGroup\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"governance:owner\",\"governance:environment\",\"governance:workload\"]}}},{\"Sid\":\"PutOwnSecretPoliciesBlockingPublicAccess\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:PutResourcePolicy\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:owner\":\"sre\"},\"Bool\":{\"secretsmanager:BlockPublicPolicy\":\"true\"}}}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e34 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_lifecycle-attachment_06E276F3", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_lifecycle_A4598592.arn}",
+  });
+  const stack0e35 = new IamPolicy(stack0, "environment_deployment-roles_sre_operations_C0966A78", {
+    name: "dev-euw1-platform-deploy-sre-operations",
+    path: "/governed-deploy/dev/",
+    description: "Team sre in dev: operations",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadEnvironmentWorkloadsAndTheContract\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfilesForRole\",\"iam:ListRoleTags\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetResourcePolicy\",\"secretsmanager:ListSecretVersionIds\",\"ssm:GetParameter\",\"ssm:GetParameters\",\"ssm:ListTagsForResource\",\"logs:ListTagsForResource\",\"logs:ListTagsLogGroup\",\"logs:GetDataProtectionPolicy\",\"sagemaker:DescribeModel\",\"sagemaker:DescribeEndpointConfig\",\"sagemaker:DescribeEndpoint\",\"sagemaker:ListTags\",\"eks:DescribeCluster\"],\"Resource\":[\"arn:aws:iam::123456789012:role/governed/dev/dev-euw1-*\",\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*\",\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/**\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/contract\",\"arn:aws:logs:eu-west-1:123456789012:log-group:/governed/dev/*\",\"arn:aws:sagemaker:eu-west-1:123456789012:model/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/dev-*\",\"arn:aws:sagemaker:eu-west-1:123456789012:endpoint/dev-*\",\"arn:aws:eks:eu-west-1:123456789012:cluster/ai-workloads\"]},{\"Sid\":\"UseEnvironmentKeyThroughServices\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"GrantEnvironmentKeyToAwsResources\",\"Effect\":\"Allow\",\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}},{\"Sid\":\"CreateSecurityGroupsInTheEnvironmentVpc\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\"],\"Resource\":\"arn:aws:ec2:eu-west-1:123456789012:vpc/${aws_vpc.example-vpc.id}\"},{\"Sid\":\"ManageOwnBudgets\",\"Effect\":\"Allow\",\"Action\":[\"budgets:ModifyBudget\",\"budgets:ViewBudget\",\"budgets:ListTagsForResource\",\"budgets:TagResource\",\"budgets:UntagResource\"],\"Resource\":[\"arn:aws:budgets::123456789012:budget/dev-incident-triage\",\"arn:aws:budgets::123456789012:budget/dev-triage-prototype\"]},{\"Sid\":\"ManageCedarPoliciesInTheEnvironmentStore\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:CreatePolicy\",\"verifiedpermissions:UpdatePolicy\",\"verifiedpermissions:DeletePolicy\",\"verifiedpermissions:GetPolicy\"],\"Resource\":\"${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}\"},{\"Sid\":\"RevokeOwnKeysThroughTheRotationFunction\",\"Effect\":\"Allow\",\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"${aws_lambda_function.environment_rotation_function_9A694139.arn}\"},{\"Sid\":\"ReadWithoutResourceScope\",\"Effect\":\"Allow\",\"Action\":[\"ssm:DescribeParameters\",\"logs:DescribeLogGroups\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSecurityGroupRules\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeVpcs\"],\"Resource\":\"*\"}]}",
+    tags: {
+      "governance:owner": "ai-platform",
+      "governance:accountable": "dana.lee@example.com",
+      "governance:approver": "sam.ortiz@example.com",
+      "governance:revoker": "secops-oncall@example.com",
+      "governance:environment": "dev",
+      "governance:workload": "platform",
+      "governance:data-classification": "confidential",
+      "governance:review-by": "2027-06-30",
+    },
+  });
+  const stack0e36 = new IamRolePolicyAttachment(stack0, "environment_deployment-roles_sre_operations-attachment_774719F0", {
+    role: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.name}",
+    policyArn: "${aws_iam_policy.environment_deployment-roles_sre_operations_C0966A78.arn}",
+  });
+  const stack0e37 = new TerraformOutput(stack0, "deployment-roles", {
+    value: {
+      "customer-support": "${aws_iam_role.environment_deployment-roles_customer-support_role_42E39FF6.arn}",
+      "risk-ml": "${aws_iam_role.environment_deployment-roles_risk-ml_role_5B5024FB.arn}",
+      sre: "${aws_iam_role.environment_deployment-roles_sre_role_76965000.arn}",
+    },
+    description: "Deployment role ARN per product team in dev: configure it in the team's CI (README: \"Deployment roles for product teams\")",
+  });
+  const stack0e38 = new KmsKey(stack0, "environment_key_C094660B", {
     description: "Governed environment dev: secrets, logs, models, archive",
     enableKeyRotation: true,
     rotationPeriodInDays: 365,
     deletionWindowInDays: 7,
     keyUsage: "ENCRYPT_DECRYPT",
     customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"GrantsOnlyForAwsResources\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":true},\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\",\"arn:aws:iam::123456789012:role/platform-ci\"]}}},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:123456789012:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeployersUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::123456789012:role/platform-ci\"]},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
+    policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AccountAdministersKey\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:DescribeKey\",\"kms:GetKeyPolicy\",\"kms:PutKeyPolicy\",\"kms:ListKeyPolicies\",\"kms:GetKeyRotationStatus\",\"kms:EnableKeyRotation\",\"kms:DisableKeyRotation\",\"kms:RotateKeyOnDemand\",\"kms:ListKeyRotations\",\"kms:ListResourceTags\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:UpdateKeyDescription\",\"kms:EnableKey\",\"kms:DisableKey\",\"kms:ScheduleKeyDeletion\",\"kms:CancelKeyDeletion\",\"kms:CreateAlias\",\"kms:DeleteAlias\",\"kms:UpdateAlias\",\"kms:ListAliases\",\"kms:ListGrants\",\"kms:RevokeGrant\",\"kms:RetireGrant\"],\"Resource\":\"*\"},{\"Sid\":\"GrantsOnlyForAwsResources\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:CreateGrant\"],\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"kms:GrantIsForAWSResource\":true},\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\",\"arn:aws:iam::123456789012:role/platform-ci\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"]}}},{\"Sid\":\"CloudWatchLogsEncryptsGovernedLogGroups\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"logs.eu-west-1.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"kms:EncryptionContext:aws:logs:arn\":\"arn:aws:logs:eu-west-1:123456789012:log-group:*\"}}},{\"Sid\":\"GovernedRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed/dev/*\",\"arn:aws:iam::123456789012:role/governed-platform/dev/*\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeployersUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::123456789012:role/platform-ci\"]},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"s3.eu-west-1.amazonaws.com\",\"bedrock.eu-west-1.amazonaws.com\",\"dynamodb.eu-west-1.amazonaws.com\",\"lambda.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"DeploymentRolesUseKeyThroughServices\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":[\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\",\"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"]},\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\",\"sagemaker.eu-west-1.amazonaws.com\",\"logs.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"BedrockUsesKeyForGuardrailsAndLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncryptFrom\",\"kms:ReEncryptTo\",\"kms:GenerateDataKey\",\"kms:GenerateDataKeyWithoutPlaintext\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -139,11 +492,11 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e6 = new KmsAlias(stack0, "environment_key_alias_371EBA77", {
+  const stack0e39 = new KmsAlias(stack0, "environment_key_alias_371EBA77", {
     name: "alias/governed/dev",
     targetKeyId: "${aws_kms_key.environment_key_C094660B.key_id}",
   });
-  const stack0e7 = new CloudwatchLogGroup(stack0, "environment_audit_invocation-logs_log-group_8768D260", {
+  const stack0e40 = new CloudwatchLogGroup(stack0, "environment_audit_invocation-logs_log-group_8768D260", {
     name: "/governed/dev/audit/model-invocations",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -158,7 +511,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e8 = new CloudwatchLogGroup(stack0, "environment_audit_gateway-access-logs_log-group_70820027", {
+  const stack0e41 = new CloudwatchLogGroup(stack0, "environment_audit_gateway-access-logs_log-group_70820027", {
     name: "/governed/dev/audit/gateway-access",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -173,7 +526,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e9 = new S3Bucket(stack0, "environment_audit_archive_529848E9", {
+  const stack0e42 = new S3Bucket(stack0, "environment_audit_archive_529848E9", {
     bucketPrefix: "governed-dev-audit-",
     objectLockEnabled: true,
     forceDestroy: false,
@@ -191,26 +544,26 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e10 = new S3BucketOwnershipControls(stack0, "environment_audit_ownership_A14E7FCA", {
+  const stack0e43 = new S3BucketOwnershipControls(stack0, "environment_audit_ownership_A14E7FCA", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       objectOwnership: "BucketOwnerEnforced",
     },
   });
-  const stack0e11 = new S3BucketPublicAccessBlock(stack0, "environment_audit_public-access-block_F58365D5", {
+  const stack0e44 = new S3BucketPublicAccessBlock(stack0, "environment_audit_public-access-block_F58365D5", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  const stack0e12 = new S3BucketVersioningA(stack0, "environment_audit_versioning_9CB49E56", {
+  const stack0e45 = new S3BucketVersioningA(stack0, "environment_audit_versioning_9CB49E56", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     versioningConfiguration: {
       status: "Enabled",
     },
   });
-  const stack0e13 = new S3BucketServerSideEncryptionConfigurationA(stack0, "environment_audit_encryption_566A4FBF", {
+  const stack0e46 = new S3BucketServerSideEncryptionConfigurationA(stack0, "environment_audit_encryption_566A4FBF", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: [{
       applyServerSideEncryptionByDefault: {
@@ -220,7 +573,7 @@ export function rawApp(app: App): void {
       bucketKeyEnabled: true,
     }],
   });
-  const stack0e14 = new S3BucketObjectLockConfigurationA(stack0, "environment_audit_object-lock_C7A36699", {
+  const stack0e47 = new S3BucketObjectLockConfigurationA(stack0, "environment_audit_object-lock_C7A36699", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     rule: {
       defaultRetention: {
@@ -228,13 +581,13 @@ export function rawApp(app: App): void {
         days: 90,
       },
     },
-    dependsOn: [stack0e12],
+    dependsOn: [stack0e45],
   });
-  const stack0e15 = new S3BucketPolicy(stack0, "environment_audit_policy_E56BCB18", {
+  const stack0e48 = new S3BucketPolicy(stack0, "environment_audit_policy_E56BCB18", {
     bucket: "${aws_s3_bucket.environment_audit_archive_529848E9.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}\",\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}},{\"Sid\":\"BedrockWritesInvocationLogs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"bedrock.amazonaws.com\"},\"Action\":[\"s3:PutObject\"],\"Resource\":\"${aws_s3_bucket.environment_audit_archive_529848E9.arn}/bedrock/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:bedrock:eu-west-1:123456789012:*\"}}}]}",
   });
-  const stack0e16 = new KmsKey(stack0, "environment_approvers_key-incident-commander-example-com_7115F15F", {
+  const stack0e49 = new KmsKey(stack0, "environment_approvers_key-incident-commander-example-com_7115F15F", {
     description: "Signs incident-commander@example.com's approvals of sensitive tool actions in dev",
     keyUsage: "SIGN_VERIFY",
     customerMasterKeySpec: "ECC_NIST_P256",
@@ -255,11 +608,11 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e17 = new KmsAlias(stack0, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
+  const stack0e50 = new KmsAlias(stack0, "environment_approvers_alias-incident-commander-example-com_FEAB7060", {
     name: "alias/governed/dev/approvers/incident-commander-at-example-com",
     targetKeyId: "${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.key_id}",
   });
-  const stack0e18 = new KmsKey(stack0, "environment_approvers_key-sre-lead-example-com_57794DF4", {
+  const stack0e51 = new KmsKey(stack0, "environment_approvers_key-sre-lead-example-com_57794DF4", {
     description: "Signs sre-lead@example.com's approvals of sensitive tool actions in dev",
     keyUsage: "SIGN_VERIFY",
     customerMasterKeySpec: "ECC_NIST_P256",
@@ -280,11 +633,11 @@ export function rawApp(app: App): void {
       preventDestroy: false,
     },
   });
-  const stack0e19 = new KmsAlias(stack0, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
+  const stack0e52 = new KmsAlias(stack0, "environment_approvers_alias-sre-lead-example-com_8D6CD446", {
     name: "alias/governed/dev/approvers/sre-lead-at-example-com",
     targetKeyId: "${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.key_id}",
   });
-  const stack0e20 = new IamPolicy(stack0, "environment_platform-boundary_policy_AA26B09E", {
+  const stack0e53 = new IamPolicy(stack0, "environment_platform-boundary_policy_AA26B09E", {
     name: "dev-euw1-platform-boundary",
     path: "/governed-platform/dev/",
     description: "Permission boundary of the platform roles of dev",
@@ -300,7 +653,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e21 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
+  const stack0e54 = new SecurityGroup(stack0, "environment_endpoints_security-group_323A0E61", {
     name: "governed-dev-endpoints",
     description: "Interface endpoints of dev: HTTPS from the VPC only",
     vpcId: "${aws_vpc.example-vpc.id}",
@@ -324,7 +677,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e22 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
+  const stack0e55 = new VpcEndpoint(stack0, "environment_endpoints_bedrock-runtime_CC955C96", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.bedrock-runtime",
     vpcEndpointType: "Interface",
@@ -344,13 +697,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-bedrock-runtime",
     },
   });
-  const stack0e23 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
+  const stack0e56 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-0_9D5B258A", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 0)}",
   });
-  const stack0e24 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
+  const stack0e57 = new DataAwsNetworkInterface(stack0, "environment_endpoints_bedrock-runtime-eni-1_36D0BFEA", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_bedrock-runtime_CC955C96.network_interface_ids), 1)}",
   });
-  const stack0e25 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
+  const stack0e58 = new VpcEndpoint(stack0, "environment_endpoints_sagemaker-runtime_221FAA55", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sagemaker.runtime",
     vpcEndpointType: "Interface",
@@ -370,13 +723,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sagemaker.runtime",
     },
   });
-  const stack0e26 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
+  const stack0e59 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-0_B826BC48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 0)}",
   });
-  const stack0e27 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
+  const stack0e60 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sagemaker-runtime-eni-1_C977F955", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sagemaker-runtime_221FAA55.network_interface_ids), 1)}",
   });
-  const stack0e28 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
+  const stack0e61 = new VpcEndpoint(stack0, "environment_endpoints_secretsmanager_5CA117E7", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.secretsmanager",
     vpcEndpointType: "Interface",
@@ -396,13 +749,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-secretsmanager",
     },
   });
-  const stack0e29 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
+  const stack0e62 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-0_795E94B4", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 0)}",
   });
-  const stack0e30 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
+  const stack0e63 = new DataAwsNetworkInterface(stack0, "environment_endpoints_secretsmanager-eni-1_FCE4CC9C", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_secretsmanager_5CA117E7.network_interface_ids), 1)}",
   });
-  const stack0e31 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
+  const stack0e64 = new VpcEndpoint(stack0, "environment_endpoints_logs_42B26811", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.logs",
     vpcEndpointType: "Interface",
@@ -422,13 +775,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-logs",
     },
   });
-  const stack0e32 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-0_100FA81E", {
+  const stack0e65 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-0_100FA81E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 0)}",
   });
-  const stack0e33 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-1_7720A55E", {
+  const stack0e66 = new DataAwsNetworkInterface(stack0, "environment_endpoints_logs-eni-1_7720A55E", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_logs_42B26811.network_interface_ids), 1)}",
   });
-  const stack0e34 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
+  const stack0e67 = new VpcEndpoint(stack0, "environment_endpoints_sts_7F6057CF", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.sts",
     vpcEndpointType: "Interface",
@@ -448,13 +801,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-sts",
     },
   });
-  const stack0e35 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-0_B481B654", {
+  const stack0e68 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-0_B481B654", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 0)}",
   });
-  const stack0e36 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-1_AEC239B0", {
+  const stack0e69 = new DataAwsNetworkInterface(stack0, "environment_endpoints_sts-eni-1_AEC239B0", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_sts_7F6057CF.network_interface_ids), 1)}",
   });
-  const stack0e37 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
+  const stack0e70 = new VpcEndpoint(stack0, "environment_endpoints_execute-api_1D4FBEB9", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.execute-api",
     vpcEndpointType: "Interface",
@@ -473,13 +826,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-execute-api",
     },
   });
-  const stack0e38 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-0_EFD6C121", {
+  const stack0e71 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-0_EFD6C121", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 0)}",
   });
-  const stack0e39 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-1_43A037D9", {
+  const stack0e72 = new DataAwsNetworkInterface(stack0, "environment_endpoints_execute-api-eni-1_43A037D9", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.network_interface_ids), 1)}",
   });
-  const stack0e40 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
+  const stack0e73 = new VpcEndpoint(stack0, "environment_endpoints_eks-auth_54A8DBD1", {
     vpcId: "${aws_vpc.example-vpc.id}",
     serviceName: "com.amazonaws.eu-west-1.eks-auth",
     vpcEndpointType: "Interface",
@@ -499,13 +852,13 @@ export function rawApp(app: App): void {
       Name: "governed-dev-eks-auth",
     },
   });
-  const stack0e41 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-0_104EDD48", {
+  const stack0e74 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-0_104EDD48", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 0)}",
   });
-  const stack0e42 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
+  const stack0e75 = new DataAwsNetworkInterface(stack0, "environment_endpoints_eks-auth-eni-1_C14EDE71", {
     id: "${element(tolist(aws_vpc_endpoint.environment_endpoints_eks-auth_54A8DBD1.network_interface_ids), 1)}",
   });
-  const stack0e43 = new VerifiedpermissionsPolicyStore(stack0, "environment_agent-policy-store_55B1653C", {
+  const stack0e76 = new VerifiedpermissionsPolicyStore(stack0, "environment_agent-policy-store_55B1653C", {
     description: "Agent tool authorization of dev: Cedar policies generated from tool grants",
     validationSettings: [{
       mode: "STRICT",
@@ -521,13 +874,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e44 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
+  const stack0e77 = new VerifiedpermissionsSchema(stack0, "environment_agent-policy-store_schema_655E8A90", {
     policyStoreId: "${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}",
     definition: {
       value: "{\"Governance\":{\"commonTypes\":{\"ToolRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true},\"minuteOfDay\":{\"type\":\"Long\",\"required\":true},\"approvedBy\":{\"type\":\"String\",\"required\":false},\"approvalId\":{\"type\":\"String\",\"required\":false},\"tenant\":{\"type\":\"String\",\"required\":false}}},\"ModelRequestContext\":{\"type\":\"Record\",\"attributes\":{\"hourUtc\":{\"type\":\"Long\",\"required\":true},\"dayOfWeek\":{\"type\":\"String\",\"required\":true}}}},\"entityTypes\":{\"Agent\":{},\"Tool\":{},\"Model\":{}},\"actions\":{\"toolAction\":{},\"modelAction\":{},\"invokeModel\":{\"memberOf\":[{\"id\":\"modelAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Model\"],\"context\":{\"type\":\"ModelRequestContext\"}}},\"read\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"write\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}},\"delete\":{\"memberOf\":[{\"id\":\"toolAction\"}],\"appliesTo\":{\"principalTypes\":[\"Agent\"],\"resourceTypes\":[\"Tool\"],\"context\":{\"type\":\"ToolRequestContext\"}}}}}}",
     },
   });
-  const stack0e45 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
+  const stack0e78 = new CloudwatchLogGroup(stack0, "environment_gateway-function_decision-log_log-group_56F3C3C9", {
     name: "/governed/dev/gateway/decisions",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -542,7 +895,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e46 = new DynamodbTable(stack0, "environment_gateway-function_approvals_37E14D3E", {
+  const stack0e79 = new DynamodbTable(stack0, "environment_gateway-function_approvals_37E14D3E", {
     name: "governed-dev-approvals",
     billingMode: "PAY_PER_REQUEST",
     hashKey: "jti",
@@ -573,7 +926,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e47 = new IamRole(stack0, "environment_gateway-function_role_977DC2DD", {
+  const stack0e80 = new IamRole(stack0, "environment_gateway-function_role_977DC2DD", {
     name: "dev-euw1-platform-gateway",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-dev-gateway\"}}}]}",
@@ -591,13 +944,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e48 = new IamRolePolicy(stack0, "environment_gateway-function_role_policy_929CB7CD", {
+  const stack0e81 = new IamRolePolicy(stack0, "environment_gateway-function_role_policy_929CB7CD", {
     name: "permissions",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadRouteEntries\",\"Effect\":\"Allow\",\"Action\":[\"ssm:GetParameter\"],\"Resource\":[\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/routes/*\",\"arn:aws:ssm:eu-west-1:123456789012:parameter/governance/dev/agents/*\"]},{\"Sid\":\"AssumeIntegrationRoles\",\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:SetSourceIdentity\"],\"Resource\":\"arn:aws:iam::123456789012:role/governed/dev/integration/dev-euw1-*-gw\",\"Condition\":{\"Null\":{\"sts:SourceIdentity\":[\"false\"]}}},{\"Sid\":\"DecideToolCalls\",\"Effect\":\"Allow\",\"Action\":[\"verifiedpermissions:IsAuthorized\"],\"Resource\":\"arn:aws:verifiedpermissions::123456789012:policy-store/${aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id}\"},{\"Sid\":\"RecordUsedApprovals\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:PutItem\"],\"Resource\":\"${aws_dynamodb_table.environment_gateway-function_approvals_37E14D3E.arn}\"},{\"Sid\":\"UseEnvironmentKeyThroughDynamoDb\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":\"${aws_kms_key.environment_key_C094660B.arn}\",\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"dynamodb.eu-west-1.amazonaws.com\"}}},{\"Sid\":\"WriteDecisionLog\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_gateway-function_decision-log_log-group_56F3C3C9.arn}:log-stream:*\"},{\"Sid\":\"VerifyApprovals\",\"Effect\":\"Allow\",\"Action\":[\"kms:Verify\"],\"Resource\":[\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"]}]}",
   });
-  const stack0e49 = new TerraformAsset(stack0, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
-  const stack0e50 = new LambdaFunction(stack0, "environment_gateway-function_DEC45A27", {
+  const stack0e82 = new TerraformAsset(stack0, "environment_gateway-function_code_E127A91D", { path: path.join(REPO_ROOT, "functions/gateway"), type: AssetType.ARCHIVE });
+  const stack0e83 = new LambdaFunction(stack0, "environment_gateway-function_DEC45A27", {
     functionName: "governed-dev-gateway",
     description: "Acts for dev's workloads behind the gateway: models, tools (Cedar), approvals",
     role: "${aws_iam_role.environment_gateway-function_role_977DC2DD.arn}",
@@ -639,10 +992,10 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e45, stack0e47],
+    dependsOn: [stack0e78, stack0e80],
   });
-  stack0e50.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
-  const stack0e51 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
+  stack0e83.addOverride("environment.variables.APPROVER_KEYS", "{\"incident-commander@example.com\":\"${aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn}\",\"sre-lead@example.com\":\"${aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}\"}");
+  const stack0e84 = new ApiGatewayRestApi(stack0, "environment_gateway_api_8D05C824", {
     name: "governed-dev",
     description: "Governed AI gateway of dev: models and tools, IAM-authenticated, private",
     endpointConfiguration: {
@@ -662,23 +1015,23 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e52 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
+  const stack0e85 = new ApiGatewayRestApiPolicy(stack0, "environment_gateway_policy_5C5AC1B3", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"WorkloadIdentitiesThroughEnvironmentEndpoint\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"},\"StringEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyOutsideEnvironmentEndpoint\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}\"}}},{\"Sid\":\"DenyAllButWorkloadIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnNotLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}},{\"Sid\":\"DenyIntegrationIdentities\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:Invoke\"],\"Resource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/integration/*\"}}}]}",
   });
-  const stack0e53 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
+  const stack0e86 = new ApiGatewayResource(stack0, "environment_gateway_health_82CF5E83", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "health",
   });
-  const stack0e54 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
+  const stack0e87 = new ApiGatewayMethod(stack0, "environment_gateway_health-method_5151D499", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "GET",
     authorization: "AWS_IAM",
     apiKeyRequired: false,
   });
-  const stack0e55 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
+  const stack0e88 = new ApiGatewayIntegration(stack0, "environment_gateway_health-integration_C555BEAB", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -688,13 +1041,13 @@ export function rawApp(app: App): void {
       "application/json": "{\"statusCode\": 200}",
     },
   });
-  const stack0e56 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
+  const stack0e89 = new ApiGatewayMethodResponse(stack0, "environment_gateway_health-response_DCBFBBB4", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
     statusCode: "200",
   });
-  const stack0e57 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
+  const stack0e90 = new ApiGatewayIntegrationResponse(stack0, "environment_gateway_health-integration-response_E0B0D671", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_health_82CF5E83.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_health-method_5151D499.http_method}",
@@ -702,24 +1055,24 @@ export function rawApp(app: App): void {
     responseTemplates: {
       "application/json": "{\"status\": \"ok\"}",
     },
-    dependsOn: [stack0e55],
+    dependsOn: [stack0e88],
   });
-  const stack0e58 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
+  const stack0e91 = new ApiGatewayResource(stack0, "environment_gateway_workloads_3378869E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "workloads",
   });
-  const stack0e59 = new ApiGatewayResource(stack0, "environment_gateway_workload_44ECDA0A", {
+  const stack0e92 = new ApiGatewayResource(stack0, "environment_gateway_workload_44ECDA0A", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_workloads_3378869E.id}",
     pathPart: "{workload}",
   });
-  const stack0e60 = new ApiGatewayResource(stack0, "environment_gateway_workload-invoke_5EE429D7", {
+  const stack0e93 = new ApiGatewayResource(stack0, "environment_gateway_workload-invoke_5EE429D7", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
     pathPart: "invoke",
   });
-  const stack0e61 = new ApiGatewayMethod(stack0, "environment_gateway_workload-invoke-method_9BFB2E11", {
+  const stack0e94 = new ApiGatewayMethod(stack0, "environment_gateway_workload-invoke-method_9BFB2E11", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
     httpMethod: "POST",
@@ -729,7 +1082,7 @@ export function rawApp(app: App): void {
       "method.request.path.workload": true,
     },
   });
-  const stack0e62 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-invoke-integration_3A743CFC", {
+  const stack0e95 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-invoke-integration_3A743CFC", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_workload-invoke_5EE429D7.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_workload-invoke-method_9BFB2E11.http_method}",
@@ -738,32 +1091,32 @@ export function rawApp(app: App): void {
     integrationHttpMethod: "POST",
     uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
   });
-  const stack0e63 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
+  const stack0e96 = new ApiGatewayResource(stack0, "environment_gateway_agents_DB25B32A", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.root_resource_id}",
     pathPart: "agents",
   });
-  const stack0e64 = new ApiGatewayResource(stack0, "environment_gateway_agent_1C826296", {
+  const stack0e97 = new ApiGatewayResource(stack0, "environment_gateway_agent_1C826296", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agents_DB25B32A.id}",
     pathPart: "{agent}",
   });
-  const stack0e65 = new ApiGatewayResource(stack0, "environment_gateway_agent-models_2E112AAD", {
+  const stack0e98 = new ApiGatewayResource(stack0, "environment_gateway_agent-models_2E112AAD", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
     pathPart: "models",
   });
-  const stack0e66 = new ApiGatewayResource(stack0, "environment_gateway_agent-model_4ACC0C10", {
+  const stack0e99 = new ApiGatewayResource(stack0, "environment_gateway_agent-model_4ACC0C10", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent-models_2E112AAD.id}",
     pathPart: "{model}",
   });
-  const stack0e67 = new ApiGatewayResource(stack0, "environment_gateway_agent-model-invoke_33828F9E", {
+  const stack0e100 = new ApiGatewayResource(stack0, "environment_gateway_agent-model-invoke_33828F9E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent-model_4ACC0C10.id}",
     pathPart: "invoke",
   });
-  const stack0e68 = new ApiGatewayMethod(stack0, "environment_gateway_agent-model-method_FB73435E", {
+  const stack0e101 = new ApiGatewayMethod(stack0, "environment_gateway_agent-model-method_FB73435E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
     httpMethod: "POST",
@@ -774,7 +1127,7 @@ export function rawApp(app: App): void {
       "method.request.path.model": true,
     },
   });
-  const stack0e69 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-model-integration_49506952", {
+  const stack0e102 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-model-integration_49506952", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_agent-model-invoke_33828F9E.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_agent-model-method_FB73435E.http_method}",
@@ -783,22 +1136,22 @@ export function rawApp(app: App): void {
     integrationHttpMethod: "POST",
     uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
   });
-  const stack0e70 = new ApiGatewayResource(stack0, "environment_gateway_agent-tools_86004D1F", {
+  const stack0e103 = new ApiGatewayResource(stack0, "environment_gateway_agent-tools_86004D1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent_1C826296.id}",
     pathPart: "tools",
   });
-  const stack0e71 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool_C07F47E8", {
+  const stack0e104 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool_C07F47E8", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent-tools_86004D1F.id}",
     pathPart: "{tool}",
   });
-  const stack0e72 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool-proxy_0AFED3B4", {
+  const stack0e105 = new ApiGatewayResource(stack0, "environment_gateway_agent-tool-proxy_0AFED3B4", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_agent-tool_C07F47E8.id}",
     pathPart: "{proxy+}",
   });
-  const stack0e73 = new ApiGatewayMethod(stack0, "environment_gateway_agent-tool-method_61ABB4EE", {
+  const stack0e106 = new ApiGatewayMethod(stack0, "environment_gateway_agent-tool-method_61ABB4EE", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
     httpMethod: "ANY",
@@ -810,7 +1163,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack0e74 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-tool-integration_F9748C1D", {
+  const stack0e107 = new ApiGatewayIntegration(stack0, "environment_gateway_agent-tool-integration_F9748C1D", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_agent-tool-proxy_0AFED3B4.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_agent-tool-method_61ABB4EE.http_method}",
@@ -819,7 +1172,7 @@ export function rawApp(app: App): void {
     integrationHttpMethod: "POST",
     uri: "${aws_lambda_function.environment_gateway-function_DEC45A27.invoke_arn}",
   });
-  const stack0e75 = new ApiGatewayClientCertificate(stack0, "environment_gateway_client-certificate_98735D3A", {
+  const stack0e108 = new ApiGatewayClientCertificate(stack0, "environment_gateway_client-certificate_98735D3A", {
     description: "Proves to dev's in-cluster gateway that a request comes from API Gateway",
     tags: {
       "governance:owner": "ai-platform",
@@ -832,17 +1185,17 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e76 = new ApiGatewayResource(stack0, "environment_gateway_workload-http_9582D197", {
+  const stack0e109 = new ApiGatewayResource(stack0, "environment_gateway_workload-http_9582D197", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_workload_44ECDA0A.id}",
     pathPart: "http",
   });
-  const stack0e77 = new ApiGatewayResource(stack0, "environment_gateway_workload-http-proxy_53FCC9CF", {
+  const stack0e110 = new ApiGatewayResource(stack0, "environment_gateway_workload-http-proxy_53FCC9CF", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     parentId: "${aws_api_gateway_resource.environment_gateway_workload-http_9582D197.id}",
     pathPart: "{proxy+}",
   });
-  const stack0e78 = new ApiGatewayMethod(stack0, "environment_gateway_workload-http-method_982CE06E", {
+  const stack0e111 = new ApiGatewayMethod(stack0, "environment_gateway_workload-http-method_982CE06E", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
     httpMethod: "ANY",
@@ -853,7 +1206,7 @@ export function rawApp(app: App): void {
       "method.request.path.proxy": true,
     },
   });
-  const stack0e79 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-http-integration_C9128DCE", {
+  const stack0e112 = new ApiGatewayIntegration(stack0, "environment_gateway_workload-http-integration_C9128DCE", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     resourceId: "${aws_api_gateway_resource.environment_gateway_workload-http-proxy_53FCC9CF.id}",
     httpMethod: "${aws_api_gateway_method.environment_gateway_workload-http-method_982CE06E.http_method}",
@@ -876,28 +1229,28 @@ export function rawApp(app: App): void {
       "integration.request.header.x-amz-security-token": "'removed-by-gateway'",
     },
   });
-  const stack0e80 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-workloads_FD750D0D", {
+  const stack0e113 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-workloads_FD750D0D", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
     principal: "apigateway.amazonaws.com",
     sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/workloads/*/invoke",
     sourceAccount: "123456789012",
   });
-  const stack0e81 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-models_02D4EC4A", {
+  const stack0e114 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-models_02D4EC4A", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
     principal: "apigateway.amazonaws.com",
     sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/POST/agents/*/models/*/invoke",
     sourceAccount: "123456789012",
   });
-  const stack0e82 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-tools_3154D357", {
+  const stack0e115 = new LambdaPermission(stack0, "environment_gateway_invoke-permission-agent-tools_3154D357", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_gateway-function_DEC45A27.function_name}",
     principal: "apigateway.amazonaws.com",
     sourceArn: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/v1/*/agents/*/tools/*",
     sourceAccount: "123456789012",
   });
-  const stack0e83 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
+  const stack0e116 = new ApiGatewayDeployment(stack0, "environment_gateway_deployment_A5DE883C", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     description: "Governed routes",
     triggers: {
@@ -906,9 +1259,9 @@ export function rawApp(app: App): void {
     lifecycle: {
       createBeforeDestroy: true,
     },
-    dependsOn: [stack0e52, stack0e54, stack0e61, stack0e68, stack0e73, stack0e78, stack0e55, stack0e62, stack0e69, stack0e74, stack0e79, stack0e57],
+    dependsOn: [stack0e85, stack0e87, stack0e94, stack0e101, stack0e106, stack0e111, stack0e88, stack0e95, stack0e102, stack0e107, stack0e112, stack0e90],
   });
-  const stack0e84 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
+  const stack0e117 = new ApiGatewayStage(stack0, "environment_gateway_stage_C820EA84", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     deploymentId: "${aws_api_gateway_deployment.environment_gateway_deployment_A5DE883C.id}",
     stageName: "v1",
@@ -929,7 +1282,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e85 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
+  const stack0e118 = new ApiGatewayMethodSettings(stack0, "environment_gateway_stage-settings_B5288C1F", {
     restApiId: "${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id}",
     stageName: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.stage_name}",
     methodPath: "*/*",
@@ -941,7 +1294,7 @@ export function rawApp(app: App): void {
       dataTraceEnabled: false,
     },
   });
-  const stack0e86 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-standard_2BEC9B18", {
+  const stack0e119 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-standard_2BEC9B18", {
     name: "governed-dev-standard",
     description: "Quota tier standard of dev: applied to each caller's own API key",
     apiStages: [{
@@ -967,7 +1320,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e87 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-interactive_AD302C79", {
+  const stack0e120 = new ApiGatewayUsagePlan(stack0, "environment_gateway_usage-plan-interactive_AD302C79", {
     name: "governed-dev-interactive",
     description: "Quota tier interactive of dev: applied to each caller's own API key",
     apiStages: [{
@@ -993,11 +1346,11 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e88 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
+  const stack0e121 = new VpcEndpointPolicy(stack0, "environment_endpoints_execute-api-policy_CCF79451", {
     vpcEndpointId: "${aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NeighboursUnchanged\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Sid\":\"GovernedCallOnlyTheEnvironmentGateway\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"execute-api:*\"],\"NotResource\":\"${aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn}/*\",\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/governed/dev/*\"}}}]}",
   });
-  const stack0e89 = new IamPolicy(stack0, "environment_boundary_policy_F1CB72B3", {
+  const stack0e122 = new IamPolicy(stack0, "environment_boundary_policy_F1CB72B3", {
     name: "dev-euw1-workload-boundary",
     path: "/governed/dev/",
     description: "Permission boundary of every governed workload identity in dev",
@@ -1013,7 +1366,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e90 = new IamPolicy(stack0, "environment_integration-boundary_policy_34B5873D", {
+  const stack0e123 = new IamPolicy(stack0, "environment_integration-boundary_policy_34B5873D", {
     name: "dev-euw1-integration-boundary",
     path: "/governed/dev/integration/",
     description: "Permission boundary of every integration identity in dev",
@@ -1029,7 +1382,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e91 = new BedrockGuardrail(stack0, "environment_guardrail_A0A73A50", {
+  const stack0e124 = new BedrockGuardrail(stack0, "environment_guardrail_A0A73A50", {
     name: "governed-dev-baseline",
     description: "Baseline guardrail of the governed environment",
     blockedInputMessaging: "This request was blocked by the governance guardrail.",
@@ -1111,12 +1464,12 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e92 = new BedrockGuardrailVersion(stack0, "environment_guardrail_version_0497ED1E", {
+  const stack0e125 = new BedrockGuardrailVersion(stack0, "environment_guardrail_version_0497ED1E", {
     guardrailArn: "${aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn}",
     description: "Published baseline",
     skipDestroy: true,
   });
-  const stack0e93 = new CloudwatchLogGroup(stack0, "environment_rotation_logs_log-group_C8DC22FE", {
+  const stack0e126 = new CloudwatchLogGroup(stack0, "environment_rotation_logs_log-group_C8DC22FE", {
     name: "/aws/lambda/governed-dev-secret-rotation",
     kmsKeyId: "${aws_kms_key.environment_key_C094660B.arn}",
     retentionInDays: 90,
@@ -1131,7 +1484,7 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e94 = new IamRole(stack0, "environment_rotation_role_4B1C9D70", {
+  const stack0e127 = new IamRole(stack0, "environment_rotation_role_4B1C9D70", {
     name: "dev-euw1-platform-rotation",
     path: "/governed-platform/dev/",
     assumeRolePolicy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrustLambda\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\"],\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"},\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:lambda:eu-west-1:123456789012:function:governed-dev-secret-rotation\"}}}]}",
@@ -1149,13 +1502,13 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e95 = new IamRolePolicy(stack0, "environment_rotation_role_policy_D6DC317A", {
+  const stack0e128 = new IamRolePolicy(stack0, "environment_rotation_role_policy_D6DC317A", {
     name: "permissions",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.id}",
     policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"RotateEnvironmentSecrets\",\"Effect\":\"Allow\",\"Action\":[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:ListSecretVersionIds\",\"secretsmanager:PutSecretValue\",\"secretsmanager:UpdateSecretVersionStage\"],\"Resource\":[\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"],\"aws:ResourceTag/governance:rotation-strategy\":[\"generated-token\",\"api-gateway-key\"]}}},{\"Sid\":\"UseEnvironmentKeyThroughSecretsManager\",\"Effect\":\"Allow\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],\"Resource\":[\"${aws_kms_key.environment_key_C094660B.arn}\"],\"Condition\":{\"StringEquals\":{\"kms:ViaService\":[\"secretsmanager.eu-west-1.amazonaws.com\"]}}},{\"Sid\":\"IssueEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"ManageEnvironmentApiKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:PATCH\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/apikeys/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/governance:environment\":[\"dev\"]}}},{\"Sid\":\"AttachApiKeysToEnvironmentUsagePlans\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:POST\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys\"]},{\"Sid\":\"ReadAndDetachEnvironmentUsagePlanKeys\",\"Effect\":\"Allow\",\"Action\":[\"apigateway:GET\",\"apigateway:DELETE\"],\"Resource\":[\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id}/keys/*\",\"arn:aws:apigateway:eu-west-1::/usageplans/${aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}/keys/*\"]},{\"Sid\":\"WriteOwnLogs\",\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"${aws_cloudwatch_log_group.environment_rotation_logs_log-group_C8DC22FE.arn}:log-stream:*\"}]}",
   });
-  const stack0e96 = new TerraformAsset(stack0, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
-  const stack0e97 = new LambdaFunction(stack0, "environment_rotation_function_9A694139", {
+  const stack0e129 = new TerraformAsset(stack0, "environment_rotation_code_983BB124", { path: path.join(REPO_ROOT, "functions/secret-rotation"), type: AssetType.ARCHIVE });
+  const stack0e130 = new LambdaFunction(stack0, "environment_rotation_function_9A694139", {
     functionName: "governed-dev-secret-rotation",
     description: "Rotates the governed secrets of dev",
     role: "${aws_iam_role.environment_rotation_role_4B1C9D70.arn}",
@@ -1189,21 +1542,21 @@ export function rawApp(app: App): void {
       "governance:data-classification": "confidential",
       "governance:review-by": "2027-06-30",
     },
-    dependsOn: [stack0e93],
+    dependsOn: [stack0e126],
   });
-  const stack0e98 = new LambdaPermission(stack0, "environment_rotation_secretsmanager-invoke_20B284C2", {
+  const stack0e131 = new LambdaPermission(stack0, "environment_rotation_secretsmanager-invoke_20B284C2", {
     action: "lambda:InvokeFunction",
     functionName: "${aws_lambda_function.environment_rotation_function_9A694139.function_name}",
     principal: "secretsmanager.amazonaws.com",
     sourceAccount: "123456789012",
     sourceArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:governed/dev/*",
   });
-  const stack0e99 = new SsmParameter(stack0, "environment_contract_3499FA03", {
+  const stack0e132 = new SsmParameter(stack0, "environment_contract_3499FA03", {
     name: "/governance/dev/contract",
     description: "Governed environment contract of dev (v2)",
     type: "String",
     tier: "Standard",
-    value: "${jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"serviceQuotas\" = {}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"serviceQuotas\" = {}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
+    value: "${jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"serviceQuotas\" = {}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}, \"revision\" = sha256(jsonencode({\"version\" = 2, \"name\" = \"dev\", \"production\" = false, \"region\" = \"eu-west-1\", \"allowedRegions\" = [\"eu-west-1\"], \"accountId\" = \"123456789012\", \"accountability\" = {\"team\" = \"ai-platform\", \"accountable\" = \"dana.lee@example.com\", \"approver\" = \"sam.ortiz@example.com\", \"revoker\" = \"secops-oncall@example.com\", \"reviewBy\" = \"2027-06-30\"}, \"kmsKeyArn\" = aws_kms_key.environment_key_C094660B.arn, \"permissionBoundaryArn\" = aws_iam_policy.environment_boundary_policy_F1CB72B3.arn, \"integrationBoundaryArn\" = aws_iam_policy.environment_integration-boundary_policy_34B5873D.arn, \"allowedToolTargets\" = {\"credentialSecrets\" = [\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/*\"], \"credentialKeys\" = [], \"functions\" = [\"arn:aws:lambda:eu-west-1:123456789012:function:runbook-*\"]}, \"iamNamePrefix\" = \"dev-euw1-\", \"rolePath\" = \"/governed/dev/\", \"integrationRolePath\" = \"/governed/dev/integration/\", \"logRetentionDays\" = 90, \"secretRotationDays\" = 30, \"secretRecoveryDays\" = 7, \"allowedModels\" = [\"anthropic.claude-3-5-sonnet-20240620-v1:0\", \"anthropic.claude-3-haiku-20240307-v1:0\", \"amazon.titan-embed-text-v2:0\"], \"guardrail\" = {\"arn\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_arn, \"id\" = aws_bedrock_guardrail.environment_guardrail_A0A73A50.guardrail_id, \"version\" = aws_bedrock_guardrail_version.environment_guardrail_version_0497ED1E.version}, \"auditArchiveBucket\" = aws_s3_bucket.environment_audit_archive_529848E9.bucket, \"rotationFunctionArn\" = aws_lambda_function.environment_rotation_function_9A694139.arn, \"rotationRoleArn\" = aws_iam_role.environment_rotation_role_4B1C9D70.arn, \"deployerRoleArns\" = [\"arn:aws:iam::123456789012:role/platform-ci\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-customer-support\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-risk-ml\", \"arn:aws:iam::123456789012:role/governed-deploy/dev/dev-euw1-platform-deploy-sre\"], \"invocationLogGroupName\" = aws_cloudwatch_log_group.environment_audit_invocation-logs_log-group_8768D260.name, \"network\" = {\"vpcId\" = aws_vpc.example-vpc.id, \"vpcCidr\" = data.aws_vpc.environment_vpc_A38717F0.cidr_block, \"subnetIds\" = [aws_subnet.example-private-0.id, aws_subnet.example-private-1.id], \"endpointIps\" = [data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-0_9D5B258A.private_ip, data.aws_network_interface.environment_endpoints_bedrock-runtime-eni-1_36D0BFEA.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-0_B826BC48.private_ip, data.aws_network_interface.environment_endpoints_sagemaker-runtime-eni-1_C977F955.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-0_795E94B4.private_ip, data.aws_network_interface.environment_endpoints_secretsmanager-eni-1_FCE4CC9C.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-0_100FA81E.private_ip, data.aws_network_interface.environment_endpoints_logs-eni-1_7720A55E.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-0_B481B654.private_ip, data.aws_network_interface.environment_endpoints_sts-eni-1_AEC239B0.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-0_EFD6C121.private_ip, data.aws_network_interface.environment_endpoints_execute-api-eni-1_43A037D9.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-0_104EDD48.private_ip, data.aws_network_interface.environment_endpoints_eks-auth-eni-1_C14EDE71.private_ip]}, \"vpcEndpoints\" = {\"executeApi\" = aws_vpc_endpoint.environment_endpoints_execute-api_1D4FBEB9.id}, \"gateway\" = {\"restApiId\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.id, \"executionArn\" = aws_api_gateway_rest_api.environment_gateway_api_8D05C824.execution_arn, \"stageName\" = \"v1\", \"invokeUrl\" = aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url, \"functionRoleArn\" = \"arn:aws:iam::123456789012:role/governed-platform/dev/dev-euw1-platform-gateway\", \"usagePlanIds\" = {\"standard\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-standard_2BEC9B18.id, \"interactive\" = aws_api_gateway_usage_plan.environment_gateway_usage-plan-interactive_AD302C79.id}, \"accessLogGroupArn\" = aws_cloudwatch_log_group.environment_audit_gateway-access-logs_log-group_70820027.arn, \"routeParameterPrefix\" = \"/governance/dev/routes/\", \"agentParameterPrefix\" = \"/governance/dev/agents/\"}, \"quotaTiers\" = {\"standard\" = {\"ratePerSecond\" = 10, \"burst\" = 20, \"monthlyRequests\" = 1000000}, \"interactive\" = {\"ratePerSecond\" = 20, \"burst\" = 40, \"monthlyRequests\" = 2000000}}, \"agentPolicyStore\" = {\"policyStoreId\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.policy_store_id, \"arn\" = aws_verifiedpermissions_policy_store.environment_agent-policy-store_55B1653C.arn}, \"approvers\" = {\"incident-commander@example.com\" = aws_kms_key.environment_approvers_key-incident-commander-example-com_7115F15F.arn, \"sre-lead@example.com\" = aws_kms_key.environment_approvers_key-sre-lead-example-com_57794DF4.arn}, \"serviceQuotas\" = {}, \"kubernetes\" = {\"clusterName\" = \"ai-workloads\", \"gatewayNamespace\" = \"ai-gateway\", \"gatewayPodLabels\" = {\"app.kubernetes.io/name\" = \"ai-gateway\"}, \"gatewayVpcLinkId\" = \"vl4example\", \"gatewayNlbDnsName\" = \"ai-gateway-nlb.internal.example.com\"}}))})}",
     tags: {
       "governance:owner": "ai-platform",
       "governance:accountable": "dana.lee@example.com",
@@ -1215,15 +1568,15 @@ export function rawApp(app: App): void {
       "governance:review-by": "2027-06-30",
     },
   });
-  const stack0e100 = new TerraformOutput(stack0, "contract", {
+  const stack0e133 = new TerraformOutput(stack0, "contract", {
     value: "${nonsensitive(aws_ssm_parameter.environment_contract_3499FA03.value)}",
     description: "The environment contract of dev as published (JSON). Pin it in a product repository: terraform output -json contract | npx cdktf-ai-governance contract export --env dev",
   });
-  const stack0e101 = new TerraformOutput(stack0, "dev-gateway-url", {
+  const stack0e134 = new TerraformOutput(stack0, "dev-gateway-url", {
     value: "${aws_api_gateway_stage.environment_gateway_stage_C820EA84.invoke_url}",
     description: "The dev gateway's stage URL (private: through the execute-api endpoint)",
   });
-  const stack0e102 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
+  const stack0e135 = new TerraformOutput(stack0, "dev-gateway-client-certificate-pem", {
     value: "${aws_api_gateway_client_certificate.environment_gateway_client-certificate_98735D3A.pem_encoded_certificate}",
     description: "The certificate API Gateway presents to dev's in-cluster gateway: require it there (public, not a secret)",
   });

@@ -39,10 +39,10 @@ const PLATFORM: Record<QuotaId, Counts> = {
   'apigateway.usage-plans-per-api-key': CONSTANT(0),
   'apigateway.client-certificates-per-account-region': CONSTANT(2),
   'apigateway.vpc-links-per-account-region': CONSTANT(0),
-  'iam.roles-per-account': CONSTANT(6),
-  'iam.customer-managed-policies-per-account': CONSTANT(6),
-  'iam.managed-policies-per-role': CONSTANT(0),
-  'iam.role-trust-policy-length': CONSTANT(327),
+  'iam.roles-per-account': CONSTANT(9),
+  'iam.customer-managed-policies-per-account': CONSTANT(20),
+  'iam.managed-policies-per-role': CONSTANT(5),
+  'iam.role-trust-policy-length': CONSTANT(551),
   'iam.role-inline-policies-size': CONSTANT(2223),
   'vpc.interface-endpoints-per-vpc': CONSTANT(7),
   'vpc.rules-per-security-group': CONSTANT(1),
@@ -50,25 +50,23 @@ const PLATFORM: Record<QuotaId, Counts> = {
   'ssm.advanced-parameters-per-account-region': CONSTANT(0),
   'lambda.concurrent-executions-per-account-region': CONSTANT(100),
   'kms.keys-per-account-region': CONSTANT(6),
-  'kms.key-policy-size': CONSTANT(2982),
+  'kms.key-policy-size': CONSTANT(3984),
   'verifiedpermissions.policy-stores-per-account-region': CONSTANT(2),
   'verifiedpermissions.policy-size': CONSTANT(0),
 };
 const EXPECTED: Record<FleetKind, Record<QuotaId, Counts>> = {
   services: {
     ...PLATFORM,
-    'iam.roles-per-account': [7, 16, 106, 1006],
+    'iam.roles-per-account': [10, 19, 109, 1009],
     'ssm.standard-parameters-per-account-region': [3, 12, 102, 1002],
   },
   agents: {
     ...PLATFORM,
     'apigateway.api-keys-per-account-region': [2, 20, 200, 2000],
     'apigateway.usage-plans-per-api-key': CONSTANT(1),
-    'iam.roles-per-account': [8, 26, 206, 2006],
-    // The peak role is an agent's pod identity; its trust policy names the agent (agent-999 is longer than agent-0).
-    'iam.role-trust-policy-length': [430, 430, 432, 434],
+    'iam.roles-per-account': [11, 29, 209, 2009],
     'ssm.standard-parameters-per-account-region': [3, 12, 102, 1002],
-    'verifiedpermissions.policy-size': [181, 181, 182, 183],
+    'verifiedpermissions.policy-size': [187, 187, 188, 189],
   },
 };
 const SIZES = [1, 10, 100, 1000] as const;
@@ -146,41 +144,41 @@ describe('quota model (issue 16, item 1): counts on the fleets, the gateway rede
     expect(synthFailure(10, 'services')).toBeUndefined();
   }, 120_000);
 
-  it('quota model: 994 Bedrock services beside the two example platforms use all 1,000 IAM roles of the account (a warning, not an error)', () => {
-    const u = usage(994, 'services', 'iam.roles-per-account');
+  it('quota model: 991 Bedrock services beside the two example platforms use all 1,000 IAM roles of the account (a warning, not an error)', () => {
+    const u = usage(991, 'services', 'iam.roles-per-account');
     expect([u.used, u.limit, u.percent]).toEqual([1000, 1000, 100]);
   }, 300_000);
 
-  it('fails when the fleet needs more IAM roles than the account allows: 995 services fail synth with a ServiceQuotaHeadroom error naming the quota and the fix', () => {
-    const error = synthFailure(995, 'services');
+  it('fails when the fleet needs more IAM roles than the account allows: 992 services fail synth with a ServiceQuotaHeadroom error naming the quota and the fix', () => {
+    const error = synthFailure(992, 'services');
     expect(error).toBeInstanceOf(GovernanceCheckFailed);
     const findings = (error as GovernanceCheckFailed).evaluations.flatMap((e) => e.errors);
     expect(findings.map((f) => f.ruleId)).toEqual(['ServiceQuotaHeadroom']);
     const [f] = findings;
     // An account has no resource of its own: the finding is on the first role that counts.
-    expect([f.stackName, f.address]).toEqual(['fleet-dev', 'aws_iam_role.svc-0_identity_role_FCFC8B6C']);
+    expect([f.stackName, f.address]).toEqual(['fleet-dev', 'aws_iam_role.fraud-svc-0_identity_role_3CAB1693']);
     expect(f.message).toMatch(/"Roles in an AWS account" \(iam\.roles-per-account\): 1,001 of 1,000 \(100\.1 %\)/);
-    expect(f.message).toMatch(/counted: fleet-dev 995, platform-dev 2, platform-prod 4/);
+    expect(f.message).toMatch(/counted: fleet-dev 992, platform-dev 5, platform-prod 4/);
     expect(f.fix).toMatch(/Request "Roles in an AWS account" of at least 1,252 .*up to 5,000.*serviceQuotas: \{ "iam\.roles-per-account": 1252 \}.*one account per environment/);
   }, 300_000);
 
   it('quota model: a Bedrock service adds one IAM role (its integration identity) and one route entry', () => {
     const roles = usage(10, 'services', 'iam.roles-per-account');
     const fleetRoles = roles.contributions.filter((c) => c.stack.stackName === 'fleet-dev');
-    expect(fleetRoles.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `dev-euw1-svc-${i}-gw`));
+    expect(fleetRoles.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `dev-euw1-fraud-svc-${i}-gw`));
     const params = usage(10, 'services', 'ssm.standard-parameters-per-account-region').contributions.filter((c) => c.stack.stackName === 'fleet-dev');
-    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/routes/svc-${i}`));
+    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/routes/fraud-svc-${i}`));
   }, 300_000);
 
   it('quota model: an agent adds two IAM roles, one route entry and two API keys (current and pending) on one usage plan', () => {
     const roles = usage(10, 'agents', 'iam.roles-per-account').contributions.filter((c) => c.stack.stackName === 'agents-fleet-dev');
-    expect(roles.map((c) => c.resource.values.name).sort()).toEqual(Array.from({ length: 10 }, (_, i) => [`dev-euw1-agent-${i}`, `dev-euw1-agent-${i}-gw`]).flat().sort());
+    expect(roles.map((c) => c.resource.values.name).sort()).toEqual(Array.from({ length: 10 }, (_, i) => [`dev-euw1-fraud-agent-${i}`, `dev-euw1-fraud-agent-${i}-gw`]).flat().sort());
     const keys = usage(10, 'agents', 'apigateway.api-keys-per-account-region');
     expect(keys.contributions.map((c) => [c.resource.type, c.amount])).toEqual(Array.from({ length: 10 }, () => ['aws_secretsmanager_secret', 2]));
     const plansPerKey = report(10, 'agents').usages.filter((u) => u.quota.id === 'apigateway.usage-plans-per-api-key');
     expect(plansPerKey.map((u) => u.used)).toEqual(Array.from({ length: 10 }, () => 1));
     const params = usage(10, 'agents', 'ssm.standard-parameters-per-account-region').contributions.filter((c) => c.stack.stackName === 'agents-fleet-dev');
-    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/agents/agent-${i}`));
+    expect(params.map((c) => c.resource.values.name)).toEqual(Array.from({ length: 10 }, (_, i) => `/governance/dev/agents/fraud-agent-${i}`));
   }, 300_000);
 
   it.each(CASES)('quota model: the %s fleet of %i consumes what EXPECTED says of every quota', (kind, n) => {
@@ -194,9 +192,9 @@ describe('quota model (issue 16, item 1): counts on the fleets, the gateway rede
 
   it('quota model: the 1,000-workload fleets exceed IAM roles per account, the cap that remains after the redesign', () => {
     const services = usage(1000, 'services', 'iam.roles-per-account');
-    expect([services.used, services.limit, services.quota.maximum]).toEqual([1006, 1000, 5000]);
+    expect([services.used, services.limit, services.quota.maximum]).toEqual([1009, 1000, 5000]);
     const agents = usage(1000, 'agents', 'iam.roles-per-account');
-    expect([agents.used, agents.limit]).toEqual([2006, 1000]);
+    expect([agents.used, agents.limit]).toEqual([2009, 1000]);
   }, 300_000);
 
   it('quota model: README "Quotas" shows the ceilings measured on the 10- and 100-workload fleets of both kinds', () => {
@@ -207,15 +205,15 @@ describe('quota model (issue 16, item 1): counts on the fleets, the gateway rede
     }
   }, 300_000);
 
-  it('quota model: the ceilings are IAM roles per account (994 services or 497 agents beside the two example platforms), then API keys per account and Region for agents', () => {
+  it('quota model: the ceilings are IAM roles per account (991 services or 495 agents beside the two example platforms), then API keys per account and Region for agents', () => {
     const services = ceilings({ workloads: 10, peaks: quotaPeaks(report(10)) }, { workloads: 100, peaks: quotaPeaks(report(100)) });
     expect(services.map((c) => [c.id, c.perWorkload, c.ceiling, c.ceilingAtMaximum])).toEqual([
-      ['iam.roles-per-account', 1, 994, 4994],
+      ['iam.roles-per-account', 1, 991, 4991],
       ['ssm.standard-parameters-per-account-region', 1, 9998, 9998],
     ]);
     const agents = ceilings({ workloads: 10, peaks: quotaPeaks(report(10, 'agents')) }, { workloads: 100, peaks: quotaPeaks(report(100, 'agents')) });
     expect(agents.map((c) => [c.id, c.perWorkload, c.ceiling, c.ceilingAtMaximum])).toEqual([
-      ['iam.roles-per-account', 2, 497, 2497],
+      ['iam.roles-per-account', 2, 495, 2495],
       ['apigateway.api-keys-per-account-region', 2, 5000, 5000],
       ['ssm.standard-parameters-per-account-region', 1, 9998, 9998],
     ]);
