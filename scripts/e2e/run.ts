@@ -23,6 +23,7 @@ import { expressionsToEvaluate, resolverFor, toManifest } from './kubernetes/to-
 import { validateManifests } from './kubernetes/validate-manifests';
 import { startMoto, type Moto } from './moto';
 import { pinnedContractPhase } from './pinned-contract';
+import { pipelinePhase } from './pipeline';
 import { preflight } from './preflight';
 import { runIamEnforcedTier, TIER_PLATFORM_STACK, TIER_PRODUCT_STACK } from './iam-enforced/tier';
 import { INSTANCE_TYPES, sagemakerUpdatePhase } from './sagemaker-update';
@@ -390,6 +391,9 @@ async function main(): Promise<number> {
       console.log(`\n== sagemaker update (${INSTANCE_TYPES.applied} -> ${INSTANCE_TYPES.changedTo}: a new configuration, the endpoint rolled onto it)`);
       if (pinnedContract) await sagemakerUpdatePhase({ tally: e2e.tally, env: e2e.terraformEnvironment, scratch: e2e.scratch, pinnedContract });
       else e2e.tally.fail('sagemaker update: not run', 'the pinned-contract phase wrote no pinned contract');
+      console.log('\n== pipeline (ci/governed-deploy.sh on a product stack: synth, check --strict, plan, review, baseline)');
+      if (pinnedContract) await pipelinePhase({ tally: e2e.tally, env: e2e.terraformEnvironment, scratch: e2e.scratch, pinnedContract });
+      else e2e.tally.fail('pipeline: not run', 'the pinned-contract phase wrote no pinned contract');
     }
 
     console.log('\n== access matrix (applied policies evaluated with @cloud-copilot/iam-simulate)');
