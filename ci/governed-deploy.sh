@@ -15,6 +15,10 @@
 #   TERRAFORM       the terraform binary             (default: terraform)
 # Credentials, state backend and Region are Terraform's and the AWS provider's own (the CI system's
 # OIDC role, the stack's S3Backend): nothing here reads or prints them.
+# Trust: the synth step runs the repository's own code, which can rewrite its node_modules (and so
+# the default GOVERNED_CLI). Where the product repository is not trusted by the gate, run the
+# checks in a separate job from an install the pipeline owns, with cdktf.out as the only input.
+# A check or review that writes no report counts as failed.
 set -uo pipefail
 
 OUT=governance-out
@@ -25,7 +29,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --baseline) BASELINE="$2"; shift 2 ;;
     --stack) STACKS+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "governed-deploy: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,8 +52,9 @@ if ! bash -c "$SYNTH"; then
 fi
 
 step "check --strict $CDKTF_OUT"
+rm -f "$OUT/check.sarif"
 # shellcheck disable=SC2046,SC2086
-if ! $CLI check --strict --format sarif -o "$OUT/check.sarif" $(baseline_for check.sarif) "$CDKTF_OUT"; then FAILED+=("check"); fi
+if ! $CLI check --strict --format sarif -o "$OUT/check.sarif" $(baseline_for check.sarif) "$CDKTF_OUT" || [ ! -s "$OUT/check.sarif" ]; then FAILED+=("check"); fi
 
 if [ ${#STACKS[@]} -eq 0 ]; then
   for d in "$CDKTF_OUT"/stacks/*/; do STACKS+=("$(basename "$d")"); done
@@ -66,8 +71,9 @@ for stack in "${STACKS[@]}"; do
   grep -E '^(Plan:|No changes)' "$OUT/$stack.plan.log" || true
   "$TF" -chdir="$dir" show -json governed.tfplan > "$OUT/$stack.plan.json"
   step "review $stack"
+  rm -f "$OUT/$stack.review.sarif"
   # shellcheck disable=SC2046,SC2086
-  if ! $CLI review "$OUT/$stack.plan.json" --synth "$dir" --stack "$stack" --strict --format sarif -o "$OUT/$stack.review.sarif" $(baseline_for "$stack.review.sarif"); then
+  if ! $CLI review "$OUT/$stack.plan.json" --synth "$dir" --stack "$stack" --strict --format sarif -o "$OUT/$stack.review.sarif" $(baseline_for "$stack.review.sarif") || [ ! -s "$OUT/$stack.review.sarif" ]; then
     FAILED+=("review $stack")
   fi
   # shellcheck disable=SC2086
